@@ -1,0 +1,234 @@
+//! The pure document model: what a guide *is*, independent of any terminal or width.
+//!
+//! Blocks are stored flat. Nesting (quotes, list items, footnotes) is kept as a list of
+//! container frames on each leaf block, so deep nesting never means deep recursion.
+
+pub mod anchor;
+mod parse;
+
+pub use parse::{MAX_NESTING, parse};
+
+/// Inline style flags, combined bitwise.
+pub mod style {
+    pub const EMPH: u8 = 1;
+    pub const STRONG: u8 = 1 << 1;
+    pub const STRIKE: u8 = 1 << 2;
+    pub const CODE: u8 = 1 << 3;
+    pub const LINK: u8 = 1 << 4;
+    /// A link's target, shown after its text.
+    pub const LINK_TARGET: u8 = 1 << 5;
+    pub const FOOTNOTE_REF: u8 = 1 << 6;
+    /// Raw HTML and image alt text: shown, but muted.
+    pub const MUTED: u8 = 1 << 7;
+}
+
+/// A run of text with one style. Text never holds control characters other than `\n`
+/// (a hard break).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inline {
+    pub text: String,
+    pub style: u8,
+    /// Index into [`Doc::links`].
+    pub link: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListMarker {
+    Bullet { depth: u8 },
+    Ordered(u64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Container {
+    Quote,
+    Item {
+        marker: ListMarker,
+        /// Index into [`Doc::tasks`] for a task item.
+        task: Option<u32>,
+    },
+    Footnote {
+        label: String,
+    },
+    /// Nesting deeper than [`MAX_NESTING`] is folded into one visible marker.
+    Folded {
+        levels: usize,
+    },
+}
+
+/// One level of nesting around a leaf block; `first` is true on the first block inside it,
+/// which is where a list marker is drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    pub container: Container,
+    pub first: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub aligns: Vec<Align>,
+    /// The first row is the header.
+    pub rows: Vec<Vec<Vec<Inline>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Leaf {
+    Heading { level: u8, index: u32, inlines: Vec<Inline> },
+    Paragraph(Vec<Inline>),
+    /// Index into [`Doc::code_blocks`].
+    Code(u32),
+    Html(String),
+    Rule,
+    Table(Table),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub frames: Vec<Frame>,
+    pub leaf: Leaf,
+    /// A blank line goes before this block (false inside tight lists).
+    pub gap_before: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub anchor: String,
+    pub block: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Sanitised target as written.
+    pub url: String,
+    pub title: String,
+}
+
+impl Link {
+    /// True for targets outside the guide set (a URL with a scheme).
+    pub fn is_external(&self) -> bool {
+        is_external_url(&self.url)
+    }
+}
+
+pub fn is_external_url(url: &str) -> bool {
+    let Some((scheme, _)) = url.split_once(':') else {
+        return false;
+    };
+    !scheme.is_empty()
+        && scheme.len() > 1 // `C:` is a Windows drive, not a scheme
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBlock {
+    pub block: usize,
+    pub lang: Option<String>,
+    /// The code exactly as written: what a copy puts on the clipboard.
+    pub raw: String,
+    /// Sanitised, tabs expanded: what is drawn and highlighted.
+    pub display: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskItem {
+    /// The `[x]` written in the markdown: only a default.
+    pub checked: bool,
+    pub text: String,
+    /// Index into [`Doc::headings`] of the nearest heading above.
+    pub heading: Option<usize>,
+    pub block: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Doc {
+    pub blocks: Vec<Block>,
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    pub code_blocks: Vec<CodeBlock>,
+    pub tasks: Vec<TaskItem>,
+}
+
+impl Doc {
+    pub fn heading_by_anchor(&self, anchor: &str) -> Option<usize> {
+        let wanted = anchor.trim_start_matches('#');
+        self.headings
+            .iter()
+            .position(|h| h.anchor == wanted)
+            .or_else(|| {
+                // Accept a hand-typed anchor in any case, or the heading's own slug.
+                let lower = wanted.to_lowercase();
+                self.headings
+                    .iter()
+                    .position(|h| h.anchor == lower || anchor::slug(&h.text) == lower)
+            })
+    }
+
+    /// The range of blocks that make up the section under heading `h`: up to the next
+    /// heading of the same or a higher level.
+    pub fn section_blocks(&self, h: usize) -> std::ops::Range<usize> {
+        let head = &self.headings[h];
+        let end = self.headings[h + 1..]
+            .iter()
+            .find(|n| n.level <= head.level)
+            .map_or(self.blocks.len(), |n| n.block);
+        head.block..end
+    }
+}
+
+/// Expands tabs to the next multiple of `stop` columns, counting from the line start.
+pub fn expand_tabs(s: &str, stop: usize) -> String {
+    if !s.contains('\t') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut col = 0;
+    for c in s.chars() {
+        match c {
+            '\t' => {
+                let n = stop - col % stop;
+                out.extend(std::iter::repeat_n(' ', n));
+                col += n;
+            }
+            '\n' => {
+                out.push(c);
+                col = 0;
+            }
+            _ => {
+                out.push(c);
+                col += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabs_expand_to_stops() {
+        assert_eq!(expand_tabs("a\tb", 4), "a   b");
+        assert_eq!(expand_tabs("\tx\n\ty", 4), "    x\n    y");
+        assert_eq!(expand_tabs("界\tx", 4), "界  x");
+    }
+
+    #[test]
+    fn external_urls_have_a_scheme() {
+        assert!(is_external_url("https://example.com"));
+        assert!(is_external_url("mailto:a@b.c"));
+        assert!(!is_external_url("quick-reference.md#x"));
+        assert!(!is_external_url("#anchor"));
+        assert!(!is_external_url("C:/docs/a.md"));
+    }
+}

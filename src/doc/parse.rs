@@ -1,0 +1,538 @@
+//! pulldown-cmark events → [`Doc`], iteratively, with one stack of open containers.
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::anchor::{AnchorSet, slug};
+use super::{
+    Align, Block, CodeBlock, Container, Doc, Frame, Heading, Inline, Leaf, Link, ListMarker,
+    Table, TaskItem, expand_tabs, style,
+};
+use crate::sanitize::{sanitize, sanitize_line};
+
+/// Nesting kept as real frames; anything deeper is folded into one marker so a hostile
+/// document of 10,000 nested quotes costs no more than one of 64.
+pub const MAX_NESTING: usize = 64;
+
+const TAB_STOP: usize = 4;
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+}
+
+/// Parses markdown (front matter already removed) into a document.
+pub fn parse(markdown: &str) -> Doc {
+    let mut b = Builder::default();
+    for event in Parser::new_ext(markdown, options()) {
+        b.event(event);
+    }
+    b.flush_paragraph();
+    b.doc
+}
+
+enum Open {
+    Quote,
+    List { next: Option<u64>, depth: u8 },
+    Item { frame_index: usize },
+    Footnote,
+}
+
+/// Where inline text is going right now.
+enum Target {
+    Paragraph { implicit: bool },
+    Heading { level: u8, id: Option<String> },
+    Code { lang: Option<String>, text: String },
+    Html(String),
+    Table(Table),
+    Metadata,
+}
+
+#[derive(Default)]
+struct Builder {
+    doc: Doc,
+    anchors: AnchorSet,
+    open: Vec<Open>,
+    /// The frames every new block is wrapped in; at most MAX_NESTING + 1 long.
+    frames: Vec<Frame>,
+    /// Containers opened beyond MAX_NESTING.
+    folded: usize,
+    target: Option<Target>,
+    inlines: Vec<Inline>,
+    style: u8,
+    link: Option<u32>,
+    /// Text of the task item being read, for the checklist model.
+    task_text: Option<(u32, String)>,
+    cell: Vec<Inline>,
+    row: Vec<Vec<Inline>>,
+    last_was_implicit: bool,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => self.text(&t),
+            Event::Code(t) => self.push_inline(&t, style::CODE),
+            Event::InlineMath(t) | Event::DisplayMath(t) => self.push_inline(&t, style::CODE),
+            Event::Html(t) => match &mut self.target {
+                Some(Target::Html(buf)) => buf.push_str(&t),
+                _ => self.push_inline(&t, style::MUTED),
+            },
+            Event::InlineHtml(t) => self.push_inline(&t, style::MUTED),
+            Event::FootnoteReference(label) => {
+                self.push_inline(&format!("[^{label}]"), style::FOOTNOTE_REF)
+            }
+            Event::SoftBreak => self.push_inline(" ", 0),
+            Event::HardBreak => self.push_inline("\n", 0),
+            Event::Rule => {
+                self.flush_paragraph();
+                self.push_block(Leaf::Rule, true);
+            }
+            Event::TaskListMarker(checked) => self.task_marker(checked),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph => {
+                self.flush_paragraph();
+                self.target = Some(Target::Paragraph { implicit: false });
+            }
+            Tag::Heading { level, id, .. } => {
+                self.flush_paragraph();
+                self.target = Some(Target::Heading {
+                    level: heading_level(level),
+                    id: id.map(|s| sanitize_line(&s)),
+                });
+            }
+            Tag::BlockQuote(_) => {
+                self.flush_paragraph();
+                self.open.push(Open::Quote);
+                self.push_frame(Container::Quote);
+            }
+            Tag::CodeBlock(kind) => {
+                self.flush_paragraph();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .filter(|l| !l.is_empty())
+                        .map(sanitize_line),
+                    CodeBlockKind::Indented => None,
+                };
+                self.target = Some(Target::Code { lang, text: String::new() });
+            }
+            Tag::HtmlBlock => {
+                self.flush_paragraph();
+                self.target = Some(Target::Html(String::new()));
+            }
+            Tag::List(start) => {
+                self.flush_paragraph();
+                let depth = self
+                    .open
+                    .iter()
+                    .filter(|o| matches!(o, Open::List { .. }))
+                    .count()
+                    .min(u8::MAX as usize) as u8;
+                self.open.push(Open::List { next: start, depth });
+            }
+            Tag::Item => {
+                self.flush_paragraph();
+                let marker = match self.open.iter_mut().rev().find_map(|o| match o {
+                    Open::List { next, depth } => Some((next, *depth)),
+                    _ => None,
+                }) {
+                    Some((Some(n), _)) => {
+                        let m = ListMarker::Ordered(*n);
+                        *n = n.saturating_add(1);
+                        m
+                    }
+                    Some((None, depth)) => ListMarker::Bullet { depth },
+                    None => ListMarker::Bullet { depth: 0 },
+                };
+                let frame_index = self.frames.len();
+                self.open.push(Open::Item { frame_index });
+                self.push_frame(Container::Item { marker, task: None });
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.flush_paragraph();
+                self.open.push(Open::Footnote);
+                self.push_frame(Container::Footnote { label: sanitize_line(&label) });
+            }
+            Tag::Table(aligns) => {
+                self.flush_paragraph();
+                let aligns = aligns
+                    .into_iter()
+                    .map(|a| match a {
+                        pulldown_cmark::Alignment::Center => Align::Center,
+                        pulldown_cmark::Alignment::Right => Align::Right,
+                        _ => Align::Left,
+                    })
+                    .collect();
+                self.target = Some(Target::Table(Table { aligns, rows: Vec::new() }));
+            }
+            Tag::TableHead | Tag::TableRow => self.row.clear(),
+            Tag::TableCell => self.cell.clear(),
+            Tag::Emphasis => self.style |= style::EMPH,
+            Tag::Strong => self.style |= style::STRONG,
+            Tag::Strikethrough => self.style |= style::STRIKE,
+            Tag::Link { dest_url, title, .. } => {
+                self.link = Some(self.add_link(&dest_url, &title));
+                self.style |= style::LINK;
+            }
+            Tag::Image { dest_url, title, .. } => {
+                self.link = Some(self.add_link(&dest_url, &title));
+                self.push_inline("[image: ", style::MUTED);
+                self.style |= style::MUTED;
+            }
+            Tag::MetadataBlock(_) => self.target = Some(Target::Metadata),
+            // Definition lists, super/subscript are not enabled; treat any other tag as
+            // plain inline content.
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => self.flush_paragraph(),
+            TagEnd::Heading(_) => {
+                if let Some(Target::Heading { level, id }) = self.target.take() {
+                    let inlines = std::mem::take(&mut self.inlines);
+                    let text: String = inlines.iter().map(|i| i.text.as_str()).collect();
+                    let text = text.replace('\n', " ");
+                    let base = id.unwrap_or_else(|| slug(&text));
+                    let anchor = self.anchors.unique(base);
+                    let index = self.doc.headings.len() as u32;
+                    let block = self.doc.blocks.len();
+                    self.doc.headings.push(Heading { level, text, anchor, block });
+                    self.push_block(Leaf::Heading { level, index, inlines }, true);
+                }
+            }
+            TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition => {
+                self.flush_paragraph();
+                self.open.pop();
+                self.pop_frame();
+            }
+            TagEnd::CodeBlock => {
+                if let Some(Target::Code { lang, text }) = self.target.take() {
+                    let raw = text;
+                    let display = expand_tabs(&sanitize(&raw), TAB_STOP);
+                    let index = self.doc.code_blocks.len() as u32;
+                    let block = self.doc.blocks.len();
+                    self.doc.code_blocks.push(CodeBlock { block, lang, raw, display });
+                    self.push_block(Leaf::Code(index), true);
+                }
+            }
+            TagEnd::HtmlBlock => {
+                if let Some(Target::Html(text)) = self.target.take() {
+                    let text = expand_tabs(&sanitize(text.trim_end()), TAB_STOP);
+                    self.push_block(Leaf::Html(text), true);
+                }
+            }
+            TagEnd::List(_) => {
+                self.flush_paragraph();
+                self.open.pop();
+            }
+            TagEnd::Item => {
+                self.flush_paragraph();
+                self.open.pop();
+                self.pop_frame();
+                if let Some((index, text)) = self.task_text.take()
+                    && let Some(task) = self.doc.tasks.get_mut(index as usize)
+                {
+                    task.text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                }
+            }
+            TagEnd::Table => {
+                if let Some(Target::Table(table)) = self.target.take() {
+                    self.push_block(Leaf::Table(table), true);
+                }
+            }
+            TagEnd::TableHead | TagEnd::TableRow => {
+                let row = std::mem::take(&mut self.row);
+                if let Some(Target::Table(table)) = &mut self.target {
+                    table.rows.push(row);
+                }
+            }
+            TagEnd::TableCell => {
+                let cell = std::mem::take(&mut self.inlines);
+                self.row.push(cell);
+            }
+            TagEnd::Emphasis => self.style &= !style::EMPH,
+            TagEnd::Strong => self.style &= !style::STRONG,
+            TagEnd::Strikethrough => self.style &= !style::STRIKE,
+            TagEnd::Link => {
+                self.style &= !style::LINK;
+                self.show_external_target();
+                self.link = None;
+            }
+            TagEnd::Image => {
+                self.style &= !style::MUTED;
+                self.push_inline("]", style::MUTED);
+                self.show_external_target();
+                self.link = None;
+            }
+            TagEnd::MetadataBlock(_) => self.target = None,
+            _ => {}
+        }
+    }
+
+    /// External targets are printed after the link text (unless the text already is the
+    /// URL), so they can be read and selected in any terminal.
+    fn show_external_target(&mut self) {
+        let Some(id) = self.link else { return };
+        let Some(link) = self.doc.links.get(id as usize) else { return };
+        if !link.is_external() {
+            return;
+        }
+        let url = link.url.clone();
+        let text_is_url = self
+            .inlines
+            .iter()
+            .rev()
+            .take_while(|i| i.link == Some(id))
+            .map(|i| i.text.as_str())
+            .any(|t| t == url || url.ends_with(t) && t.len() > 8);
+        if !text_is_url {
+            let saved = self.style;
+            self.style = 0;
+            self.push_inline(&format!(" <{url}>"), style::LINK_TARGET);
+            self.style = saved;
+        }
+    }
+
+    fn add_link(&mut self, url: &str, title: &str) -> u32 {
+        self.doc.links.push(Link { url: sanitize_line(url), title: sanitize_line(title) });
+        (self.doc.links.len() - 1) as u32
+    }
+
+    fn task_marker(&mut self, checked: bool) {
+        let Some(frame_index) = self.open.iter().rev().find_map(|o| match o {
+            Open::Item { frame_index } => Some(*frame_index),
+            _ => None,
+        }) else {
+            return;
+        };
+        let index = self.doc.tasks.len() as u32;
+        let heading = self.doc.headings.len().checked_sub(1);
+        self.doc.tasks.push(TaskItem {
+            checked,
+            text: String::new(),
+            heading,
+            block: self.doc.blocks.len(),
+        });
+        if let Some(Frame { container: Container::Item { task, .. }, .. }) =
+            self.frames.get_mut(frame_index)
+        {
+            *task = Some(index);
+        }
+        self.task_text = Some((index, String::new()));
+    }
+
+    fn text(&mut self, t: &str) {
+        match &mut self.target {
+            Some(Target::Code { text, .. }) => text.push_str(t),
+            Some(Target::Html(buf)) => buf.push_str(t),
+            Some(Target::Metadata) => {}
+            _ => self.push_inline(t, 0),
+        }
+    }
+
+    fn push_inline(&mut self, t: &str, extra: u8) {
+        match self.target {
+            None => self.target = Some(Target::Paragraph { implicit: true }),
+            Some(Target::Metadata) => return,
+            _ => {}
+        }
+        if let Some((_, text)) = &mut self.task_text
+            && extra & (style::LINK_TARGET | style::FOOTNOTE_REF) == 0
+        {
+            text.push_str(t);
+        }
+        let clean = sanitize(t);
+        let clean = if clean.contains('\t') {
+            clean.replace('\t', "    ")
+        } else {
+            clean.into_owned()
+        };
+        let style = self.style | extra;
+        if let Some(last) = self.inlines.last_mut()
+            && last.style == style
+            && last.link == self.link
+        {
+            last.text.push_str(&clean);
+            return;
+        }
+        self.inlines.push(Inline { text: clean, style, link: self.link });
+    }
+
+    /// Closes the paragraph being read, if any, into a block.
+    fn flush_paragraph(&mut self) {
+        if let Some(Target::Paragraph { implicit }) = self.target {
+            self.target = None;
+            let inlines = std::mem::take(&mut self.inlines);
+            if !inlines.is_empty() {
+                self.push_block(Leaf::Paragraph(inlines), !implicit);
+            }
+        }
+    }
+
+    fn push_block(&mut self, leaf: Leaf, explicit: bool) {
+        let implicit = !explicit;
+        // Items of a tight list follow each other without blank lines.
+        let gap_before = !self.doc.blocks.is_empty() && !(implicit && self.last_was_implicit);
+        self.last_was_implicit = implicit;
+        let mut frames = self.frames.clone();
+        if self.folded > 0 {
+            frames.push(Frame { container: Container::Folded { levels: self.folded }, first: true });
+        }
+        self.doc.blocks.push(Block { frames, leaf, gap_before });
+        for f in &mut self.frames {
+            f.first = false;
+        }
+    }
+
+    fn push_frame(&mut self, container: Container) {
+        if self.frames.len() < MAX_NESTING {
+            self.frames.push(Frame { container, first: true });
+        } else {
+            self.folded += 1;
+        }
+    }
+
+    fn pop_frame(&mut self) {
+        if self.folded > 0 {
+            self.folded -= 1;
+        } else {
+            self.frames.pop();
+        }
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(inlines: &[Inline]) -> String {
+        inlines.iter().map(|i| i.text.as_str()).collect()
+    }
+
+    #[test]
+    fn headings_get_anchors_and_blocks() {
+        let doc = parse("# Title\n\ntext\n\n## Migration Guide\n\n## Migration Guide\n");
+        let anchors: Vec<_> = doc.headings.iter().map(|h| h.anchor.as_str()).collect();
+        assert_eq!(anchors, ["title", "migration-guide", "migration-guide-1"]);
+        assert_eq!(doc.headings[1].block, 2);
+        assert_eq!(doc.heading_by_anchor("#Migration-Guide"), Some(1));
+    }
+
+    #[test]
+    fn heading_attribute_sets_anchor() {
+        let doc = parse("## Setup {#custom-id}\n");
+        assert_eq!(doc.headings[0].anchor, "custom-id");
+        assert_eq!(doc.headings[0].text, "Setup");
+    }
+
+    #[test]
+    fn code_block_keeps_raw_and_sanitised_text() {
+        let doc = parse("```python\nprint('\u{1b}[2J')\n\tx\n```\n");
+        let code = &doc.code_blocks[0];
+        assert_eq!(code.lang.as_deref(), Some("python"));
+        assert!(code.raw.contains('\u{1b}'));
+        assert!(!code.display.contains('\u{1b}'));
+        assert!(code.display.contains("    x"));
+    }
+
+    #[test]
+    fn entities_that_decode_to_controls_are_sanitised() {
+        let doc = parse("a &#27;[31m b &#x9b; c\n\n[x](http://e/&#27;]0;t)\n");
+        for block in &doc.blocks {
+            if let Leaf::Paragraph(inl) = &block.leaf {
+                assert!(!texts(inl).chars().any(|c| c.is_control()), "{inl:?}");
+            }
+        }
+        assert!(!doc.links[0].url.chars().any(|c| c.is_control()));
+    }
+
+    #[test]
+    fn tight_list_items_have_no_gap_and_tasks_are_found() {
+        let doc = parse("## Steps\n\n- [ ] one\n- [x] two **bold**\n\nafter\n");
+        assert_eq!(doc.tasks.len(), 2);
+        assert!(!doc.tasks[0].checked);
+        assert!(doc.tasks[1].checked);
+        assert_eq!(doc.tasks[1].text, "two bold");
+        assert_eq!(doc.tasks[0].heading, Some(0));
+        let gaps: Vec<_> = doc.blocks.iter().map(|b| b.gap_before).collect();
+        assert_eq!(gaps, [false, true, false, true]);
+        match &doc.blocks[1].frames[0].container {
+            Container::Item { task: Some(0), .. } => {}
+            other => panic!("expected task frame, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn nested_lists_and_quotes_become_frames() {
+        let doc = parse("> - a\n>   - b\n");
+        let last = doc.blocks.last().expect("a block");
+        assert_eq!(last.frames.len(), 3);
+        assert_eq!(last.frames[0].container, Container::Quote);
+    }
+
+    #[test]
+    fn deep_nesting_is_folded_not_recursed() {
+        let md = format!("{} deep\n", ">".repeat(10_000));
+        let doc = parse(&md);
+        let block = doc.blocks.last().expect("a block");
+        assert!(block.frames.len() <= MAX_NESTING + 1);
+        assert!(matches!(block.frames.last().map(|f| &f.container), Some(Container::Folded { .. })));
+    }
+
+    #[test]
+    fn tables_collect_rows_and_alignment() {
+        let doc = parse("| a | b |\n|:-|-:|\n| 1 | 2 |\n");
+        let Leaf::Table(t) = &doc.blocks[0].leaf else { panic!("not a table") };
+        assert_eq!(t.aligns, [Align::Left, Align::Right]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(texts(&t.rows[1][1]), "2");
+    }
+
+    #[test]
+    fn external_link_target_is_shown_after_text() {
+        let doc = parse("[Issue](https://example.com/1) and <https://example.com/2>\n");
+        let Leaf::Paragraph(inl) = &doc.blocks[0].leaf else { panic!() };
+        let text = texts(inl);
+        assert!(text.contains("Issue <https://example.com/1>"), "{text}");
+        assert_eq!(text.matches("example.com/2").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn front_matter_block_is_not_shown() {
+        let doc = parse("+++\ntitle = \"x\"\n+++\n\nbody\n");
+        assert_eq!(doc.blocks.len(), 1);
+    }
+
+    #[test]
+    fn footnotes_are_frames_and_refs() {
+        let doc = parse("text[^1]\n\n[^1]: note\n");
+        let Leaf::Paragraph(inl) = &doc.blocks[0].leaf else { panic!() };
+        assert!(texts(inl).contains("[^1]"));
+        assert!(matches!(doc.blocks[1].frames[0].container, Container::Footnote { .. }));
+    }
+}

@@ -1,0 +1,227 @@
+//! syntect in one place: loading, highlighting a block into styled byte ranges, and a
+//! background worker that keeps only the newest request so scrolling never waits.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+
+use ratatui::style::{Modifier, Style};
+use syntect::easy::HighlightLines;
+use syntect::highlighting::FontStyle;
+use syntect::parsing::SyntaxSet;
+
+use crate::theme::Theme;
+
+/// Lines longer than this are shown plain: highlighting them would stall for no gain.
+pub const MAX_HIGHLIGHT_LINE: usize = 4096;
+
+/// One block's highlight: for each line, styled byte ranges into that line.
+pub type Highlighted = Vec<Vec<(Style, Range<usize>)>>;
+
+/// Identifies a code block across the whole set: (guide index, code block index).
+pub type BlockKey = (usize, u32);
+
+pub struct Highlighter {
+    syntaxes: SyntaxSet,
+    theme: syntect::highlighting::Theme,
+}
+
+impl Highlighter {
+    pub fn load() -> Highlighter {
+        let themes = two_face::theme::extra();
+        let theme = themes.get(two_face::theme::EmbeddedThemeName::OneHalfDark).clone();
+        Highlighter { syntaxes: two_face::syntax::extra_newlines(), theme }
+    }
+
+    pub fn knows(&self, lang: &str) -> bool {
+        self.find(lang).is_some()
+    }
+
+    fn find(&self, lang: &str) -> Option<&syntect::parsing::SyntaxReference> {
+        let token = match lang.to_ascii_lowercase().as_str() {
+            "py" | "python3" => "python".to_string(),
+            "shell" | "console" | "zsh" => "bash".to_string(),
+            "yml" => "yaml".to_string(),
+            "patch" => "diff".to_string(),
+            other => other.to_string(),
+        };
+        self.syntaxes.find_syntax_by_token(&token)
+    }
+
+    /// Highlights `code` (already sanitised). `None` for an unknown language or a colourless
+    /// theme: the block is then drawn plain.
+    pub fn highlight(&self, lang: &str, code: &str, theme: &Theme) -> Option<Highlighted> {
+        theme.rgb(0, 0, 0)?;
+        let syntax = self.find(lang)?;
+        let mut h = HighlightLines::new(syntax, &self.theme);
+        let mut out = Vec::new();
+        for line in code.lines() {
+            if line.len() > MAX_HIGHLIGHT_LINE {
+                out.push(Vec::new());
+                continue;
+            }
+            // syntect wants the newline for correct state across lines.
+            let with_nl = format!("{line}\n");
+            let Ok(regions) = h.highlight_line(&with_nl, &self.syntaxes) else {
+                out.push(Vec::new());
+                continue;
+            };
+            let mut ranges = Vec::with_capacity(regions.len());
+            let mut pos = 0;
+            for (st, text) in regions {
+                let end = (pos + text.len()).min(line.len());
+                if pos < end {
+                    ranges.push((convert(st, theme), pos..end));
+                }
+                pos += text.len();
+            }
+            out.push(ranges);
+        }
+        Some(out)
+    }
+}
+
+fn convert(st: syntect::highlighting::Style, theme: &Theme) -> Style {
+    let mut s = Style::new();
+    if let Some(c) = theme.rgb(st.foreground.r, st.foreground.g, st.foreground.b) {
+        s = s.fg(c);
+    }
+    if st.font_style.contains(FontStyle::BOLD) {
+        s = s.add_modifier(Modifier::BOLD);
+    }
+    if st.font_style.contains(FontStyle::ITALIC) {
+        s = s.add_modifier(Modifier::ITALIC);
+    }
+    s
+}
+
+pub struct Request {
+    pub key: BlockKey,
+    pub lang: String,
+    pub code: Arc<str>,
+}
+
+pub struct Done {
+    pub key: BlockKey,
+    /// `None` when the language is unknown: don't ask again.
+    pub result: Option<Arc<Highlighted>>,
+}
+
+/// Highlights in a background thread. Each `submit` replaces whatever batch was still
+/// waiting, so only what is on screen now gets highlighted.
+pub struct Worker {
+    tx: Sender<Vec<Request>>,
+}
+
+impl Worker {
+    pub fn spawn(theme: Theme, notify: impl Fn(Done) -> bool + Send + 'static) -> Worker {
+        let (tx, rx) = mpsc::channel::<Vec<Request>>();
+        std::thread::Builder::new()
+            .name("highlight".into())
+            .spawn(move || worker_loop(rx, theme, notify))
+            .map(|_| ())
+            .unwrap_or_else(|_| {}); // Without a thread, blocks simply stay plain.
+        Worker { tx }
+    }
+
+    pub fn submit(&self, batch: Vec<Request>) {
+        let _ = self.tx.send(batch);
+    }
+}
+
+fn worker_loop(rx: Receiver<Vec<Request>>, theme: Theme, notify: impl Fn(Done) -> bool) {
+    let Ok(mut batch) = rx.recv() else { return };
+    let highlighter = Highlighter::load();
+    loop {
+        // Skip to the newest batch.
+        while let Ok(newer) = rx.try_recv() {
+            batch = newer;
+        }
+        let mut pending: std::collections::VecDeque<Request> = batch.into();
+        while let Some(req) = pending.pop_front() {
+            let result = highlighter.highlight(&req.lang, &req.code, &theme).map(Arc::new);
+            if !notify(Done { key: req.key, result }) {
+                return;
+            }
+            if let Ok(newer) = rx.try_recv() {
+                pending = newer.into();
+                while let Ok(newest) = rx.try_recv() {
+                    pending = newest.into();
+                }
+            }
+        }
+        match rx.recv() {
+            Ok(next) => batch = next,
+            Err(_) => return,
+        }
+    }
+}
+
+/// Highlight results by block, and which blocks were already asked for.
+#[derive(Default)]
+pub struct Cache {
+    done: HashMap<BlockKey, Option<Arc<Highlighted>>>,
+}
+
+impl Cache {
+    pub fn get(&self, key: BlockKey) -> Option<&Highlighted> {
+        self.done.get(&key).and_then(|o| o.as_deref())
+    }
+
+    pub fn has(&self, key: BlockKey) -> bool {
+        self.done.contains_key(&key)
+    }
+
+    pub fn insert(&mut self, done: Done) {
+        self.done.insert(done.key, done.result);
+    }
+
+    /// Forgets one guide's blocks (after it changed on disk).
+    pub fn forget_guide(&mut self, guide: usize) {
+        self.done.retain(|k, _| k.0 != guide);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::theme::ColorMode;
+
+    #[test]
+    fn python_gets_more_than_one_style() {
+        let h = Highlighter::load();
+        let theme = Theme::for_mode(ColorMode::TrueColor);
+        let out = h
+            .highlight("python", "from a.b import C  # comment\n", &theme)
+            .expect("python is known");
+        let styles: std::collections::HashSet<_> = out[0].iter().map(|(s, _)| *s).collect();
+        assert!(styles.len() > 1, "{out:?}");
+        let covered: usize = out[0].iter().map(|(_, r)| r.len()).sum();
+        assert_eq!(covered, "from a.b import C  # comment".len());
+    }
+
+    #[test]
+    fn required_languages_are_known() {
+        let h = Highlighter::load();
+        for lang in ["python", "py", "rust", "bash", "sh", "toml", "json", "yaml", "diff"] {
+            assert!(h.knows(lang), "{lang}");
+        }
+        assert!(!h.knows("no-such-language"));
+    }
+
+    #[test]
+    fn colourless_theme_skips_highlighting() {
+        let h = Highlighter::load();
+        assert!(h.highlight("python", "x = 1\n", &Theme::for_mode(ColorMode::None)).is_none());
+    }
+
+    #[test]
+    fn overlong_lines_stay_plain() {
+        let h = Highlighter::load();
+        let long = format!("x = '{}'\ny = 2\n", "a".repeat(MAX_HIGHLIGHT_LINE + 1));
+        let out = h.highlight("python", &long, &Theme::for_mode(ColorMode::Ansi256)).expect("known");
+        assert!(out[0].is_empty());
+        assert!(!out[1].is_empty());
+    }
+}

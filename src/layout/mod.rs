@@ -1,0 +1,366 @@
+//! Document + width + theme → wrapped rows, ready to draw.
+//!
+//! Layout is incremental: blocks are laid out in order on demand, so the first screen of a
+//! 50,000-line document is ready after laying out a few dozen blocks. The rest is done in
+//! idle time or when a jump needs it. A `Layout` is for one width; the caller keeps it
+//! until the width changes.
+
+pub mod table;
+pub mod wrap;
+
+use ratatui::style::Style;
+use ratatui::text::Span;
+
+use crate::doc::{Block, Container, Doc, Frame, Inline, Leaf, ListMarker};
+use crate::highlight::Highlighted;
+use crate::theme::Theme;
+use wrap::{LinkCell, WrappedLine, fit_prefix, split_by_width, str_width, wrap};
+
+/// One line of a code block: which source line and which bytes of it this row shows. The
+/// code text is always the row's last span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeLine {
+    pub line: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub spans: Vec<Span<'static>>,
+    pub block: u32,
+    /// Link cells, in columns from the row's start.
+    pub links: Vec<LinkCell>,
+    /// For every row of a code block's frame: the code block's index.
+    pub frame: Option<u32>,
+    pub code_line: Option<CodeLine>,
+    /// A task item's box on this row: task index and the column of its `[`.
+    pub task: Option<(u32, u16)>,
+}
+
+impl Row {
+    fn blank(block: u32) -> Row {
+        Row { spans: Vec::new(), block, links: Vec::new(), frame: None, code_line: None, task: None }
+    }
+
+    /// The row's text without styles.
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub width: u16,
+    pub rows: Vec<Row>,
+    /// The first row of each laid-out block.
+    pub block_rows: Vec<u32>,
+}
+
+impl Layout {
+    pub fn new(width: u16) -> Layout {
+        Layout { width: width.max(1), rows: Vec::new(), block_rows: Vec::new() }
+    }
+
+    pub fn is_complete(&self, doc: &Doc) -> bool {
+        self.block_rows.len() >= doc.blocks.len()
+    }
+
+    /// Lays out blocks until at least `rows` rows exist or the document ends.
+    pub fn extend_to_rows(&mut self, doc: &Doc, theme: &Theme, rows: usize) {
+        while self.rows.len() < rows && !self.is_complete(doc) {
+            self.layout_next(doc, theme);
+        }
+    }
+
+    /// Lays out at most `n` more blocks.
+    pub fn extend_blocks(&mut self, doc: &Doc, theme: &Theme, n: usize) {
+        for _ in 0..n {
+            if self.is_complete(doc) {
+                break;
+            }
+            self.layout_next(doc, theme);
+        }
+    }
+
+    pub fn extend_to_block(&mut self, doc: &Doc, theme: &Theme, block: usize) {
+        while self.block_rows.len() <= block && !self.is_complete(doc) {
+            self.layout_next(doc, theme);
+        }
+    }
+
+    pub fn finish(&mut self, doc: &Doc, theme: &Theme) {
+        while !self.is_complete(doc) {
+            self.layout_next(doc, theme);
+        }
+    }
+
+    /// The row where block `b` starts, laying out up to it if needed.
+    pub fn block_row(&mut self, doc: &Doc, theme: &Theme, b: usize) -> Option<usize> {
+        self.extend_to_block(doc, theme, b);
+        self.block_rows.get(b).map(|&r| r as usize)
+    }
+
+    fn layout_next(&mut self, doc: &Doc, theme: &Theme) {
+        let index = self.block_rows.len();
+        let Some(block) = doc.blocks.get(index) else { return };
+        let width = usize::from(self.width);
+        if block.gap_before && !self.rows.is_empty() {
+            let gap = prefix(&block.frames, Part::Gap, width, theme);
+            let mut row = Row::blank(index as u32);
+            row.spans = gap.spans;
+            self.rows.push(row);
+        }
+        self.block_rows.push(self.rows.len() as u32);
+        render_block(doc, index, block, width, theme, &mut self.rows);
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    First,
+    Rest,
+    Gap,
+}
+
+struct Prefix {
+    spans: Vec<Span<'static>>,
+    width: usize,
+    task: Option<(u32, u16)>,
+}
+
+/// The most of the width decoration may take: content always keeps some room.
+fn max_prefix(width: usize) -> usize {
+    width.saturating_sub(width.min(8))
+}
+
+fn prefix(frames: &[Frame], part: Part, width: usize, theme: &Theme) -> Prefix {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut w = 0;
+    let mut task = None;
+    let frames = match part {
+        Part::Gap => &frames[..frames.iter().position(|f| f.first).unwrap_or(frames.len())],
+        _ => frames,
+    };
+    for frame in frames {
+        let first = part == Part::First && frame.first;
+        match &frame.container {
+            Container::Quote => {
+                spans.push(Span::styled("\u{2502} ", theme.quote_bar));
+                w += 2;
+            }
+            Container::Item { marker, task: t } => {
+                let m: std::borrow::Cow<'static, str> = match marker {
+                    ListMarker::Bullet { depth } => ["\u{2022} ", "\u{25e6} ", "\u{25aa} "][usize::from(*depth) % 3].into(),
+                    ListMarker::Ordered(n) => format!("{n}. ").into(),
+                };
+                let mw = str_width(&m);
+                let boxed = t.is_some() && frame.first && part != Part::Gap;
+                if first {
+                    spans.push(Span::styled(m, theme.list_marker));
+                    w += mw;
+                    if let Some(t) = t {
+                        task = Some((*t, w as u16));
+                        spans.push(Span::styled("[ ] ", theme.task_open));
+                        w += 4;
+                    }
+                } else {
+                    let n = mw + if boxed { 4 } else { 0 };
+                    spans.push(Span::raw(" ".repeat(n)));
+                    w += n;
+                }
+            }
+            Container::Footnote { label } => {
+                if first {
+                    let m = format!("[^{label}]: ");
+                    w += str_width(&m);
+                    spans.push(Span::styled(m, theme.footnote));
+                } else {
+                    spans.push(Span::raw("    "));
+                    w += 4;
+                }
+            }
+            Container::Folded { levels } => {
+                let m = format!("\u{bb}{levels} ");
+                w += str_width(&m);
+                spans.push(Span::styled(m, theme.muted));
+            }
+        }
+    }
+    let max = max_prefix(width);
+    if w > max {
+        let (cut, cut_w) = truncate_spans(spans, max);
+        spans = cut;
+        w = cut_w;
+        task = task.filter(|(_, col)| usize::from(*col) + 3 <= w);
+    }
+    Prefix { spans, width: w, task }
+}
+
+fn truncate_spans(spans: Vec<Span<'static>>, max: usize) -> (Vec<Span<'static>>, usize) {
+    let mut out = Vec::new();
+    let mut w = 0;
+    for s in spans {
+        let (part, pw) = fit_prefix(&s.content, max - w);
+        if pw == 0 {
+            break;
+        }
+        out.push(Span::styled(part.to_string(), s.style));
+        w += pw;
+    }
+    (out, w)
+}
+
+/// Style and link of each inline run, on top of `base`.
+pub(crate) fn inline_pieces<'a>(
+    inlines: &'a [Inline],
+    base: Style,
+    theme: &Theme,
+) -> impl Iterator<Item = (&'a str, Style, Option<u32>)> + 'a {
+    let styles: Vec<Style> = inlines.iter().map(|i| base.patch(theme.inline(i.style))).collect();
+    inlines.iter().zip(styles).map(|(i, s)| (i.text.as_str(), s, i.link))
+}
+
+/// A laid-out piece of a block before its prefix is added.
+struct Content {
+    line: WrappedLine,
+    frame: Option<u32>,
+    code_line: Option<CodeLine>,
+}
+
+impl From<WrappedLine> for Content {
+    fn from(line: WrappedLine) -> Content {
+        Content { line, frame: None, code_line: None }
+    }
+}
+
+fn render_block(doc: &Doc, index: usize, block: &Block, width: usize, theme: &Theme, out: &mut Vec<Row>) {
+    let first = prefix(&block.frames, Part::First, width, theme);
+    let rest = prefix(&block.frames, Part::Rest, width, theme);
+    let content_width = width.saturating_sub(first.width.max(rest.width)).max(1);
+    let content = leaf_content(doc, &block.leaf, content_width, theme);
+    for (i, c) in content.into_iter().enumerate() {
+        let p = if i == 0 { &first } else { &rest };
+        let mut spans = p.spans.clone();
+        let shift = p.width as u16;
+        spans.extend(c.line.spans);
+        let links = c.line.links.iter().map(|l| LinkCell { start: l.start + shift, end: l.end + shift, link: l.link }).collect();
+        out.push(Row {
+            spans,
+            block: index as u32,
+            links,
+            frame: c.frame,
+            code_line: c.code_line,
+            task: if i == 0 { first.task } else { None },
+        });
+    }
+}
+
+fn leaf_content(doc: &Doc, leaf: &Leaf, width: usize, theme: &Theme) -> Vec<Content> {
+    match leaf {
+        Leaf::Paragraph(inlines) => wrap(inline_pieces(inlines, theme.text, theme), width).into_iter().map(Content::from).collect(),
+        Leaf::Heading { level, inlines, .. } => heading(*level, inlines, width, theme),
+        Leaf::Code(i) => code(doc, *i, width, theme),
+        Leaf::Html(text) => wrap([(text.as_str(), theme.muted, None)], width).into_iter().map(Content::from).collect(),
+        Leaf::Rule => vec![single("\u{2500}".repeat(width), width, theme.muted)],
+        Leaf::Table(t) => table::render(t, width, theme).into_iter().map(Content::from).collect(),
+    }
+}
+
+fn single(text: String, width: usize, style: Style) -> Content {
+    Content::from(WrappedLine { spans: vec![Span::styled(text, style)], links: Vec::new(), width })
+}
+
+fn heading(level: u8, inlines: &[Inline], width: usize, theme: &Theme) -> Vec<Content> {
+    let style = theme.heading(level);
+    if level <= 2 {
+        let lines = wrap(inline_pieces(inlines, style, theme), width);
+        let text_width = lines.iter().map(|l| l.width).max().unwrap_or(0).clamp(1, width);
+        let rule = if level == 1 { "\u{2501}" } else { "\u{2500}" };
+        let mut out: Vec<Content> = lines.into_iter().map(Content::from).collect();
+        out.push(single(rule.repeat(text_width), text_width, style));
+        out
+    } else {
+        let marks = format!("{} ", "#".repeat(usize::from(level)));
+        let mut pieces = vec![(marks.as_str(), theme.muted, None)];
+        pieces.extend(inline_pieces(inlines, style, theme));
+        wrap(pieces, width).into_iter().map(Content::from).collect()
+    }
+}
+
+fn code(doc: &Doc, index: u32, width: usize, theme: &Theme) -> Vec<Content> {
+    let Some(block) = doc.code_blocks.get(index as usize) else { return Vec::new() };
+    let framed = width >= 6;
+    let inner = if framed { width - 2 } else { width };
+    let mut out = Vec::new();
+    let frame = Some(index);
+    if framed {
+        let mut top = WrappedLine::default();
+        top.spans.push(Span::styled("\u{250c}\u{2500}", theme.code_frame));
+        top.width = 2;
+        if let Some(lang) = &block.lang {
+            let (label, lw) = fit_prefix(lang, width.saturating_sub(5));
+            top.spans.push(Span::styled(format!(" {label} "), theme.code_lang));
+            top.width += lw + 2;
+        }
+        let fill = width.saturating_sub(top.width);
+        top.spans.push(Span::styled("\u{2500}".repeat(fill), theme.code_frame));
+        top.width += fill;
+        out.push(Content { line: top, frame, code_line: None });
+    }
+    let body = block.display.strip_suffix('\n').unwrap_or(&block.display);
+    for (ln, line) in body.split('\n').enumerate() {
+        for r in split_by_width(line, inner) {
+            let mut l = WrappedLine::default();
+            if framed {
+                l.spans.push(Span::styled("\u{2502} ", theme.code_frame));
+            }
+            let text = &line[r.clone()];
+            l.width = str_width(text) + if framed { 2 } else { 0 };
+            l.spans.push(Span::styled(text.to_string(), theme.code_text));
+            let code_line = Some(CodeLine { line: ln as u32, start: r.start as u32, end: r.end as u32 });
+            out.push(Content { line: l, frame, code_line });
+        }
+    }
+    if framed {
+        let bottom = format!("\u{2514}{}", "\u{2500}".repeat(width - 1));
+        out.push(Content { line: WrappedLine { spans: vec![Span::styled(bottom, theme.code_frame)], links: Vec::new(), width }, frame, code_line: None });
+    }
+    out
+}
+
+/// The row's spans with syntax colours applied to its code text, when a highlight for
+/// its block is ready.
+pub fn styled_spans<'a>(row: &'a Row, highlight: Option<&Highlighted>) -> Vec<Span<'a>> {
+    let borrowed = |s: &'a Span<'static>| Span::styled(s.content.as_ref(), s.style);
+    let (Some(cl), Some(hl)) = (row.code_line, highlight) else {
+        return row.spans.iter().map(borrowed).collect();
+    };
+    let Some((last, head)) = row.spans.split_last() else { return Vec::new() };
+    let mut out: Vec<Span<'a>> = head.iter().map(borrowed).collect();
+    let text: &'a str = last.content.as_ref();
+    let (start, end) = (cl.start as usize, cl.end as usize);
+    let mut pos = start;
+    if let Some(ranges) = hl.get(cl.line as usize) {
+        for (style, r) in ranges {
+            let (a, b) = (r.start.max(pos), r.end.min(end));
+            if a >= b {
+                continue;
+            }
+            if a > pos {
+                out.push(Span::styled(text.get(pos - start..a - start).unwrap_or(""), last.style));
+            }
+            if let Some(piece) = text.get(a - start..b - start) {
+                out.push(Span::styled(piece, last.style.patch(*style)));
+            }
+            pos = b;
+        }
+    }
+    if pos < end {
+        out.push(Span::styled(text.get(pos - start..).unwrap_or(""), last.style));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

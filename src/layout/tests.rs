@@ -1,0 +1,133 @@
+use super::*;
+use crate::doc::parse;
+use crate::theme::{ColorMode, Theme};
+
+fn layout(md: &str, width: u16) -> Layout {
+    let doc = parse(md);
+    let mut l = Layout::new(width);
+    l.finish(&doc, &Theme::for_mode(ColorMode::None));
+    l
+}
+
+fn texts(l: &Layout) -> Vec<String> {
+    l.rows.iter().map(Row::text).collect()
+}
+
+const SAMPLE: &str = "# Title 🎯\n\nSome *text* with `code` and a [link](other.md#x) \
+and a very long word abcdefghijklmnopqrstuvwxyz.\n\n> quote\n> - item one\n>   - nested 世界\n\n\
+- [ ] task one\n- [x] task two\n\n| a | b |\n|---|--:|\n| long cell text here | 2 |\n\n\
+```python\nfrom x import y\n\tindented\n```\n\n---\n\n1. first\n2. second\n\ntext[^n]\n\n[^n]: note\n";
+
+#[test]
+fn no_row_is_wider_than_the_width() {
+    for width in [1u16, 2, 3, 5, 8, 13, 20, 40, 80, 200] {
+        for row in &layout(SAMPLE, width).rows {
+            let w: usize = row.spans.iter().map(|s| str_width(&s.content)).sum();
+            assert!(w <= usize::from(width), "width {width}: {:?}", row.text());
+        }
+    }
+}
+
+#[test]
+fn incremental_layout_matches_all_at_once() {
+    let doc = parse(SAMPLE);
+    let theme = Theme::for_mode(ColorMode::TrueColor);
+    let mut whole = Layout::new(30);
+    whole.finish(&doc, &theme);
+    let mut piecewise = Layout::new(30);
+    let mut n = 1;
+    while !piecewise.is_complete(&doc) {
+        piecewise.extend_to_rows(&doc, &theme, n);
+        n += 3;
+    }
+    assert_eq!(whole.rows, piecewise.rows);
+    assert_eq!(whole.block_rows, piecewise.block_rows);
+}
+
+#[test]
+fn headings_lists_quotes_and_tasks_look_right() {
+    let t = texts(&layout(SAMPLE, 60));
+    assert_eq!(t[0], "Title 🎯");
+    assert!(t[1].starts_with("━━━"), "{t:?}");
+    assert!(t.iter().any(|r| r == "│ • item one"), "{t:?}");
+    assert!(t.iter().any(|r| r == "│   ◦ nested 世界"), "{t:?}");
+    assert!(t.iter().any(|r| r == "• [ ] task one"), "{t:?}");
+    assert!(t.iter().any(|r| r == "1. first"), "{t:?}");
+    assert!(t.iter().any(|r| r.starts_with("[^n]: note")), "{t:?}");
+}
+
+#[test]
+fn task_rows_know_where_the_box_is() {
+    let l = layout("- [ ] one\n- [x] two\n", 40);
+    let tasks: Vec<_> = l.rows.iter().filter_map(|r| r.task).collect();
+    assert_eq!(tasks, [(0, 2), (1, 2)]);
+}
+
+#[test]
+fn code_blocks_are_framed_with_language_and_tabs_expanded() {
+    let l = layout("```python\nfrom x import y\n\tz\n```\n", 30);
+    let t = texts(&l);
+    assert!(t[0].starts_with("┌─ python ─"), "{t:?}");
+    assert_eq!(t[1], "│ from x import y");
+    assert_eq!(t[2], "│     z");
+    assert!(t[3].starts_with("└──"));
+    assert!(l.rows.iter().all(|r| r.frame == Some(0)));
+    assert_eq!(l.rows[2].code_line, Some(CodeLine { line: 1, start: 0, end: 5 }));
+}
+
+#[test]
+fn long_code_lines_wrap_and_keep_byte_ranges() {
+    let l = layout("```\nabcdefghij\n```\n", 8);
+    let lines: Vec<_> = l.rows.iter().filter_map(|r| r.code_line).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!((lines[0].start, lines[0].end), (0, 6));
+    assert_eq!((lines[1].start, lines[1].end), (6, 10));
+}
+
+#[test]
+fn tables_wrap_cells_instead_of_truncating() {
+    let t = texts(&layout("| a | b |\n|---|---|\n| one two three four | x |\n", 14));
+    let joined = t.join("\n");
+    for word in ["one", "two", "three", "four"] {
+        assert!(joined.contains(word), "{word} missing: {t:?}");
+    }
+    assert!(t.iter().any(|r| r.contains('┼')), "{t:?}");
+}
+
+#[test]
+fn narrow_tables_stack_as_header_value() {
+    let t = texts(&layout("| name | value |\n|---|---|\n| a | b |\n", 6));
+    assert!(t.iter().any(|r| r.starts_with("name")), "{t:?}");
+}
+
+#[test]
+fn links_are_located_on_their_rows() {
+    let l = layout("see [the guide](quick-reference.md) now\n", 40);
+    assert_eq!(l.rows[0].links, [LinkCell { start: 4, end: 13, link: 0 }]);
+}
+
+#[test]
+fn prefixes_give_way_to_content_when_narrow() {
+    let md = format!("{} deep text\n", ">".repeat(40));
+    for row in &layout(&md, 10).rows {
+        let w: usize = row.spans.iter().map(|s| str_width(&s.content)).sum();
+        assert!(w <= 10);
+    }
+    let t = texts(&layout(&md, 10));
+    assert!(t.iter().any(|r| r.contains("deep")), "{t:?}");
+}
+
+#[test]
+fn highlight_styles_apply_to_code_text_only() {
+    use ratatui::style::Color;
+    let l = layout("```python\nab cd\n```\n", 20);
+    let row = &l.rows[1];
+    let red = Style::new().fg(Color::Red);
+    let hl: crate::highlight::Highlighted = vec![vec![(red, 0..2), (Style::new(), 2..5)]];
+    let spans = styled_spans(row, Some(&hl));
+    assert_eq!(spans[0].content, "│ ");
+    assert_eq!(spans[1].content, "ab");
+    assert_eq!(spans[1].style.fg, Some(Color::Red));
+    let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+    assert_eq!(text, "│ ab cd");
+}

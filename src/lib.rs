@@ -1,0 +1,11 @@
+//! devguide: a terminal browser for a team's developer guides.
+//!
+//! The library holds everything; `main.rs` only parses the command line and dispatches,
+//! so tests and benches reach every part.
+
+pub mod content;
+pub mod doc;
+pub mod highlight;
+pub mod layout;
+pub mod sanitize;
+pub mod theme;

@@ -1,0 +1,96 @@
+//! Makes untrusted text safe to put on a terminal.
+//!
+//! pulldown-cmark decodes entities such as `&#27;` into real control characters, so this
+//! runs on the *parsed* text, code, URLs and titles, never on the raw file. Every control
+//! character becomes a visible placeholder instead of being dropped, so a reader can see
+//! that the document contains something odd.
+
+use std::borrow::Cow;
+
+/// What to show for one character, or `None` when it is safe as it is.
+fn placeholder(c: char) -> Option<Cow<'static, str>> {
+    match c {
+        '\n' | '\t' => None,
+        // C0 controls map onto the Unicode "control pictures" block: ESC becomes ␛.
+        '\u{0}'..='\u{1f}' => {
+            char::from_u32(0x2400 + c as u32).map(|p| Cow::Owned(p.to_string()))
+        }
+        '\u{7f}' => Some(Cow::Borrowed("\u{2421}")),
+        // C1 controls (0x9b is a one-byte CSI) have no pictures of their own.
+        '\u{80}'..='\u{9f}' => Some(Cow::Borrowed("\u{fffd}")),
+        // Bidirectional overrides and invisible characters can disguise code; name them.
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{200e}'
+        | '\u{200f}' | '\u{2060}' | '\u{feff}' => {
+            Some(Cow::Owned(format!("<U+{:04X}>", c as u32)))
+        }
+        _ => None,
+    }
+}
+
+/// True when `s` holds nothing that [`sanitize`] would change.
+pub fn is_clean(s: &str) -> bool {
+    s.chars().all(|c| placeholder(c).is_none())
+}
+
+/// `s` with every control character (except newline and tab) made visible.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    if is_clean(s) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match placeholder(c) {
+            Some(p) => out.push_str(&p),
+            None => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Like [`sanitize`], but also turns newlines and tabs into spaces: for one-line fields
+/// such as titles, URLs and status messages.
+pub fn sanitize_line(s: &str) -> String {
+    sanitize(&s.replace(['\n', '\t', '\r'], " ")).into_owned()
+}
+
+/// True when `s` holds characters that can make text look different from what it is.
+pub fn has_disguising_chars(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'
+            | '\u{200e}' | '\u{200f}' | '\u{2060}' | '\u{feff}')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_becomes_visible_placeholder() {
+        assert_eq!(sanitize("a\u{1b}[31mb"), "a\u{241b}[31mb");
+    }
+
+    #[test]
+    fn c1_csi_and_del_are_replaced() {
+        let out = sanitize("x\u{9b}2Jy\u{7f}");
+        assert!(!out.chars().any(|c| c.is_control()), "{out:?}");
+    }
+
+    #[test]
+    fn newline_and_tab_survive_but_not_in_line_mode() {
+        assert_eq!(sanitize("a\tb\nc"), "a\tb\nc");
+        assert_eq!(sanitize_line("a\tb\nc\r"), "a b c ");
+    }
+
+    #[test]
+    fn bidi_override_is_named() {
+        assert_eq!(sanitize("ab\u{202e}cd"), "ab<U+202E>cd");
+        assert!(has_disguising_chars("\u{200b}"));
+        assert!(!has_disguising_chars("plain"));
+    }
+
+    #[test]
+    fn clean_text_is_borrowed() {
+        assert!(matches!(sanitize("héllo 🎯 世界"), Cow::Borrowed(_)));
+    }
+}
