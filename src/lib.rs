@@ -3,6 +3,9 @@
 //! The library holds everything; `main.rs` only parses the command line and dispatches,
 //! so tests and benches reach every part.
 
+pub mod checklist;
+pub mod cli;
+pub mod commands;
 pub mod content;
 pub mod doc;
 pub mod highlight;

@@ -1,0 +1,1 @@
+//! Checklists: which task items a migration has ticked, and where that is kept.
