@@ -117,11 +117,8 @@ pub struct Worker {
 impl Worker {
     pub fn spawn(theme: Theme, notify: impl Fn(Done) -> bool + Send + 'static) -> Worker {
         let (tx, rx) = mpsc::channel::<Vec<Request>>();
-        std::thread::Builder::new()
-            .name("highlight".into())
-            .spawn(move || worker_loop(rx, theme, notify))
-            .map(|_| ())
-            .unwrap_or_else(|_| {}); // Without a thread, blocks simply stay plain.
+        // Without a thread, requests go nowhere and code simply stays plain.
+        let _ = std::thread::Builder::new().name("highlight".into()).spawn(move || worker_loop(rx, theme, notify));
         Worker { tx }
     }
 

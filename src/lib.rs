@@ -3,12 +3,16 @@
 //! The library holds everything; `main.rs` only parses the command line and dispatches,
 //! so tests and benches reach every part.
 
+pub mod app;
 pub mod checklist;
 pub mod cli;
 pub mod commands;
 pub mod content;
 pub mod doc;
 pub mod highlight;
+pub mod keymap;
 pub mod layout;
 pub mod sanitize;
 pub mod theme;
+pub mod tui;
+pub mod ui;

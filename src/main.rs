@@ -1,1 +1,53 @@
-fn main() {}
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use devguide::app::App;
+use devguide::cli::{Cli, ColorChoice, Command};
+use devguide::commands::{self, Target, show};
+use devguide::keymap::Keymap;
+use devguide::theme::{ColorMode, Theme};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if commands::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "devguide: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<u8> {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    match cli.command {
+        Some(Command::List { json, skipped }) => {
+            let set = commands::load_set(&cli.set)?;
+            commands::list::run(&set, json, skipped, &mut stdout.lock())
+        }
+        Some(Command::Show { ref doc, width, color, verbose }) => {
+            let (set, target) = commands::open_target(&cli.set, Some(doc))?;
+            let target = target.unwrap_or(Target { guide: 0, anchor: None });
+            let opts = show::Options::resolve(width, color, verbose);
+            show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock())
+        }
+        Some(Command::Checklist(_)) => anyhow::bail!("checklists are not available in this build yet"),
+        None => {
+            let (set, target) = commands::open_target(&cli.set, cli.doc.as_deref())?;
+            if !stdout.is_terminal() {
+                // Into a pipe: print the guide instead of drawing a screen.
+                let target = target.unwrap_or(Target { guide: 0, anchor: None });
+                let opts = show::Options::resolve(None, ColorChoice::Auto, false);
+                return show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock());
+            }
+            let mut app = App::new(set, Theme::for_mode(ColorMode::detect()), Keymap::default());
+            if let Some(t) = target {
+                app.start_at(t.guide, t.anchor.as_deref());
+            }
+            devguide::tui::run(app, !cli.no_mouse)
+        }
+    }
+}

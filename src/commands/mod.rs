@@ -1,2 +1,128 @@
 //! Non-interactive subcommands. Each writes to the given output and returns an exit code;
-//! none of them touches the terminal beyond that.
+//! none of them draws a TUI.
+
+pub mod ansi;
+pub mod list;
+pub mod show;
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+
+use crate::cli::SetArgs;
+use crate::content::{GuideSet, LoadError, Origin};
+
+/// A guide (and maybe a heading) named on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub guide: usize,
+    pub anchor: Option<String>,
+}
+
+/// Loads the guide set named by `--dir` (or the bundled one).
+pub fn load_set(args: &SetArgs) -> anyhow::Result<GuideSet> {
+    match &args.dir {
+        Some(dir) => GuideSet::from_dir(dir).map_err(|e| anyhow::anyhow!(explain(e))),
+        None => Ok(GuideSet::bundled()),
+    }
+}
+
+fn explain(e: LoadError) -> String {
+    match &e {
+        LoadError::Empty { skipped, .. } if !skipped.is_empty() => {
+            let list: Vec<String> =
+                skipped.iter().map(|s| format!("  {}: {}", s.path.display(), s.reason)).collect();
+            format!("{e}\nskipped:\n{}", list.join("\n"))
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// The set to browse and the guide to open for `devguide [DOC[#anchor]]`. DOC may be a
+/// guide of the set or a path to a markdown file; a guide of the set wins unless DOC is
+/// written as a path (`./x.md`, `notes/x.md`).
+pub fn open_target(args: &SetArgs, doc: Option<&str>) -> anyhow::Result<(GuideSet, Option<Target>)> {
+    let set = load_set(args)?;
+    let Some(doc) = doc else { return Ok((set, None)) };
+    let (name, anchor) = split_anchor(doc);
+    let looks_like_path = name.contains('/') || name.contains(std::path::MAIN_SEPARATOR);
+    if !looks_like_path && let Some(guide) = set.find(name) {
+        return Ok((set, Some(Target { guide, anchor })));
+    }
+    let path = Path::new(name);
+    if path.is_file() {
+        let single = GuideSet::from_file(path).map_err(|e| anyhow::anyhow!(e.to_string()))?;
+        return Ok((single, Some(Target { guide: 0, anchor })));
+    }
+    if let Some(guide) = set.find(name) {
+        return Ok((set, Some(Target { guide, anchor })));
+    }
+    bail!("{}", unknown_doc(&set, name))
+}
+
+pub fn split_anchor(doc: &str) -> (&str, Option<String>) {
+    match doc.split_once('#') {
+        Some((name, anchor)) if !anchor.is_empty() => (name, Some(anchor.to_string())),
+        Some((name, _)) => (name, None),
+        None => (doc, None),
+    }
+}
+
+fn set_name(set: &GuideSet) -> String {
+    match &set.origin {
+        Origin::Bundled => "the bundled guide set".into(),
+        Origin::Dir(d) => format!("the guide set in {}", d.display()),
+        Origin::File(f) => f.display().to_string(),
+    }
+}
+
+pub fn unknown_doc(set: &GuideSet, name: &str) -> String {
+    let ids: Vec<&str> = set.guides.iter().map(|g| g.id.as_str()).collect();
+    format!(
+        "no guide '{}' in {} and no such markdown file.\nguides: {}",
+        crate::sanitize::sanitize_line(name),
+        set_name(set),
+        ids.join(", ")
+    )
+}
+
+/// True when an error is only a closed pipe (`devguide show x | head`): not a failure.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+pub(crate) fn write_context<T>(r: std::io::Result<T>) -> anyhow::Result<T> {
+    r.context("writing output")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_split_off() {
+        assert_eq!(split_anchor("a#b"), ("a", Some("b".to_string())));
+        assert_eq!(split_anchor("a#"), ("a", None));
+        assert_eq!(split_anchor("a"), ("a", None));
+    }
+
+    #[test]
+    fn doc_resolves_in_bundled_set_and_unknown_names_list_ids() {
+        let (set, t) = open_target(&SetArgs::default(), Some("quick-reference#type-checking")).expect("found");
+        assert_eq!(t, Some(Target { guide: 1, anchor: Some("type-checking".into()) }));
+        assert_eq!(set.origin, Origin::Bundled);
+        let err = open_target(&SetArgs::default(), Some("nope")).expect_err("unknown").to_string();
+        assert!(err.contains("no guide 'nope'") && err.contains("quick-reference"), "{err}");
+    }
+
+    #[test]
+    fn a_markdown_path_opens_as_a_set_of_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("notes.md");
+        std::fs::write(&file, "# Notes\n").expect("write");
+        let (set, t) = open_target(&SetArgs::default(), file.to_str()).expect("opens");
+        assert_eq!(set.guides.len(), 1);
+        assert_eq!(set.guides[0].title, "Notes");
+        assert_eq!(t.map(|t| t.guide), Some(0));
+    }
+}

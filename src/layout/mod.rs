@@ -310,10 +310,12 @@ fn code(doc: &Doc, index: u32, width: usize, theme: &Theme) -> Vec<Content> {
     }
     let body = block.display.strip_suffix('\n').unwrap_or(&block.display);
     for (ln, line) in body.split('\n').enumerate() {
-        for r in split_by_width(line, inner) {
+        for (piece, r) in split_by_width(line, inner).into_iter().enumerate() {
             let mut l = WrappedLine::default();
             if framed {
-                l.spans.push(Span::styled("\u{2502} ", theme.code_frame));
+                // A dashed bar marks the continuation of a wrapped code line.
+                let bar = if piece == 0 { "\u{2502} " } else { "\u{250a} " };
+                l.spans.push(Span::styled(bar, theme.code_frame));
             }
             let text = &line[r.clone()];
             l.width = str_width(text) + if framed { 2 } else { 0 };

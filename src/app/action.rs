@@ -1,0 +1,106 @@
+//! Every way the reader's state can change. Keys, the mouse and tests all speak in these.
+
+/// A user intent. Keys map to actions in exactly one place ([`crate::keymap`]); the
+/// meaning of some depends on focus (in the sidebar, `ScrollDown` moves the selection).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    ScrollDown,
+    ScrollUp,
+    HalfPageDown,
+    HalfPageUp,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    NextHeading,
+    PrevHeading,
+    NextCode,
+    PrevCode,
+    NextLink,
+    PrevLink,
+    Open,
+    NextGuide,
+    PrevGuide,
+    Back,
+    Forward,
+    FocusNext,
+    Help,
+    Cancel,
+    Quit,
+}
+
+/// Name (as used in key binding tables), help group and description of every action, in
+/// the order the help overlay lists them.
+pub const ACTIONS: &[(Action, &str, Group, &str)] = &[
+    (Action::ScrollDown, "scroll_down", Group::Move, "scroll down / next item"),
+    (Action::ScrollUp, "scroll_up", Group::Move, "scroll up / previous item"),
+    (Action::HalfPageDown, "half_page_down", Group::Move, "half a page down"),
+    (Action::HalfPageUp, "half_page_up", Group::Move, "half a page up"),
+    (Action::PageDown, "page_down", Group::Move, "page down"),
+    (Action::PageUp, "page_up", Group::Move, "page up"),
+    (Action::Top, "top", Group::Move, "go to the top"),
+    (Action::Bottom, "bottom", Group::Move, "go to the end"),
+    (Action::NextHeading, "next_heading", Group::Jump, "next heading"),
+    (Action::PrevHeading, "prev_heading", Group::Jump, "previous heading"),
+    (Action::NextCode, "next_code", Group::Jump, "select next code block"),
+    (Action::PrevCode, "prev_code", Group::Jump, "select previous code block"),
+    (Action::NextLink, "next_link", Group::Jump, "select next link"),
+    (Action::PrevLink, "prev_link", Group::Jump, "select previous link"),
+    (Action::Open, "open", Group::Jump, "open selected guide, heading or link"),
+    (Action::NextGuide, "next_guide", Group::Guides, "next guide in reading order"),
+    (Action::PrevGuide, "prev_guide", Group::Guides, "previous guide"),
+    (Action::Back, "back", Group::Guides, "back in history"),
+    (Action::Forward, "forward", Group::Guides, "forward in history"),
+    (Action::FocusNext, "focus_next", Group::General, "switch focus: sidebar / reader"),
+    (Action::Help, "help", Group::General, "show or hide this help"),
+    (Action::Cancel, "cancel", Group::General, "close overlay, clear selection"),
+    (Action::Quit, "quit", Group::General, "quit"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Move,
+    Jump,
+    Guides,
+    General,
+}
+
+impl Group {
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Move => "Moving",
+            Group::Jump => "Jumping",
+            Group::Guides => "Guides and history",
+            Group::General => "General",
+        }
+    }
+}
+
+impl Action {
+    pub fn name(self) -> &'static str {
+        ACTIONS.iter().find(|a| a.0 == self).map_or("?", |a| a.1)
+    }
+
+    pub fn description(self) -> &'static str {
+        ACTIONS.iter().find(|a| a.0 == self).map_or("", |a| a.3)
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        ACTIONS.iter().find(|a| a.1 == name).map(|a| a.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for (a, name, _, desc) in ACTIONS {
+            assert!(seen.insert(*name), "duplicate {name}");
+            assert_eq!(Action::from_name(name), Some(*a));
+            assert!(!desc.is_empty());
+        }
+    }
+}

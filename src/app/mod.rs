@@ -1,0 +1,716 @@
+//! The reader's state and the one function that changes it: [`App::update`].
+//!
+//! No terminal I/O here. The run loop in `tui/` feeds actions in and draws with `ui/`,
+//! which only reads this state.
+
+pub mod action;
+pub mod areas;
+
+use std::sync::Arc;
+
+use ratatui::layout::Rect;
+
+use crate::content::GuideSet;
+use crate::doc::{self, Doc};
+use crate::highlight;
+use crate::keymap::Keymap;
+use crate::layout::Layout;
+use crate::theme::Theme;
+pub use action::Action;
+use areas::Areas;
+
+/// Text wider than this is hard to read; wider panes get margins instead.
+pub const MAX_TEXT_WIDTH: u16 = 100;
+
+/// Blocks laid out per idle step: small enough to keep input responsive.
+const IDLE_BLOCKS: usize = 400;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Sidebar,
+    Reader,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help { scroll: u16 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A place to come back to: a guide and the block at the top of the screen (rows change
+/// with the width, blocks do not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub guide: usize,
+    pub block: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SelectedLink {
+    pub link: u32,
+    /// Where the link starts: row and column.
+    pub row: usize,
+    pub col: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Guide(usize),
+    Heading(usize),
+}
+
+pub struct Reader {
+    pub guide: usize,
+    pub doc: Arc<Doc>,
+    pub layout: Layout,
+    pub top: usize,
+    /// The heading a jump landed on. Near the end of a guide the screen cannot scroll a
+    /// heading to the top, so the jump target, not the top row, says where the reader is
+    /// until the next scroll.
+    pub pinned: Option<usize>,
+    pub link: Option<SelectedLink>,
+    pub code: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+}
+
+pub struct App {
+    pub set: GuideSet,
+    docs: Vec<Option<Arc<Doc>>>,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub reader: Reader,
+    pub focus: Focus,
+    pub sidebar_selected: usize,
+    pub overlay: Option<Overlay>,
+    back: Vec<Location>,
+    forward: Vec<Location>,
+    pub status: Option<Status>,
+    pub highlights: highlight::Cache,
+    pub areas: Areas,
+    size: Rect,
+}
+
+impl App {
+    pub fn new(set: GuideSet, theme: Theme, keymap: Keymap) -> App {
+        let mut docs = vec![None; set.guides.len()];
+        let doc = parse_guide(&set, &mut docs, 0);
+        let notices: Vec<String> = set.guides.iter().flat_map(|g| g.notices.iter().cloned()).collect();
+        let mut app = App {
+            set,
+            docs,
+            theme,
+            keymap,
+            reader: Reader { guide: 0, doc, layout: Layout::new(80), top: 0, pinned: None, link: None, code: None },
+            focus: Focus::Reader,
+            sidebar_selected: 0,
+            overlay: None,
+            back: Vec::new(),
+            forward: Vec::new(),
+            status: None,
+            highlights: highlight::Cache::default(),
+            areas: Areas::default(),
+            size: Rect::new(0, 0, 80, 24),
+        };
+        if let Some(first) = notices.first() {
+            let more = if notices.len() > 1 { format!(" (+{} more)", notices.len() - 1) } else { String::new() };
+            app.set_status(format!("{first}{more}"), true);
+        }
+        app
+    }
+
+    // ----- geometry -------------------------------------------------------------------
+
+    /// Sets the terminal size; re-wraps the open guide when the text width changed,
+    /// keeping the same block at the top.
+    pub fn resize(&mut self, size: Rect) {
+        self.size = size;
+        self.areas = areas::compute(size, self.focus == Focus::Sidebar, MAX_TEXT_WIDTH);
+        let width = self.areas.text.width.max(1);
+        if width != self.reader.layout.width {
+            let block = self.top_block();
+            self.reader.layout = Layout::new(width);
+            self.scroll_to_block(block);
+        }
+        self.reader.layout.extend_to_rows(&self.reader.doc, &self.theme, self.reader.top + self.height() * 2);
+        self.clamp_top();
+    }
+
+    pub fn height(&self) -> usize {
+        usize::from(self.areas.text.height).max(1)
+    }
+
+    /// Rows on screen now.
+    pub fn visible_rows(&self) -> std::ops::Range<usize> {
+        let end = (self.reader.top + usize::from(self.areas.text.height)).min(self.reader.layout.rows.len());
+        self.reader.top.min(end)..end
+    }
+
+    fn max_top(&mut self) -> usize {
+        self.reader.layout.finish(&self.reader.doc, &self.theme);
+        self.reader.layout.rows.len().saturating_sub(self.height())
+    }
+
+    fn clamp_top(&mut self) {
+        if self.reader.layout.is_complete(&self.reader.doc) {
+            let max = self.reader.layout.rows.len().saturating_sub(self.height());
+            self.reader.top = self.reader.top.min(max);
+        }
+    }
+
+    fn top_block(&self) -> usize {
+        self.reader.layout.rows.get(self.reader.top).map_or(0, |r| r.block as usize)
+    }
+
+    fn scroll_to_block(&mut self, block: usize) {
+        let row = self.reader.layout.block_row(&self.reader.doc, &self.theme, block).unwrap_or(0);
+        self.set_top(row);
+    }
+
+    fn scroll_to_heading(&mut self, h: usize) {
+        let Some(block) = self.reader.doc.headings.get(h).map(|x| x.block) else { return };
+        self.scroll_to_block(block);
+        self.reader.pinned = Some(h);
+    }
+
+    /// Where reading continues from: the pinned heading's row, else the top row.
+    fn reading_row(&mut self) -> usize {
+        let doc = Arc::clone(&self.reader.doc);
+        self.reader
+            .pinned
+            .and_then(|h| doc.headings.get(h))
+            .and_then(|h| self.reader.layout.block_row(&doc, &self.theme, h.block))
+            .unwrap_or(self.reader.top)
+    }
+
+    fn set_top(&mut self, row: usize) {
+        self.reader.pinned = None;
+        self.reader.top = row;
+        let want = row + self.height() * 2;
+        self.reader.layout.extend_to_rows(&self.reader.doc, &self.theme, want);
+        self.clamp_top();
+    }
+
+    fn scroll_by(&mut self, delta: isize) {
+        let top = self.reader.top.saturating_add_signed(delta);
+        self.set_top(top);
+    }
+
+    /// Lays out a little more of the open guide; true while there is more to do.
+    pub fn idle(&mut self) -> bool {
+        if self.reader.layout.is_complete(&self.reader.doc) {
+            return false;
+        }
+        self.reader.layout.extend_blocks(&self.reader.doc, &self.theme, IDLE_BLOCKS);
+        true
+    }
+
+    // ----- reading position --------------------------------------------------------------
+
+    /// The heading the reader is in: the last one starting at or above the top row.
+    pub fn current_heading(&self) -> Option<usize> {
+        if self.reader.pinned.is_some() {
+            return self.reader.pinned;
+        }
+        let block = self.top_block();
+        let headings = &self.reader.doc.headings;
+        let n = headings.partition_point(|h| h.block <= block);
+        n.checked_sub(1)
+    }
+
+    /// Percentage read, or `None` while the length is still being worked out.
+    pub fn percent(&self) -> Option<u16> {
+        let layout = &self.reader.layout;
+        if !layout.is_complete(&self.reader.doc) {
+            return None;
+        }
+        let total = layout.rows.len();
+        if total <= self.height() {
+            return Some(100);
+        }
+        let seen = (self.reader.top + self.height()).min(total);
+        Some(((seen * 100) / total) as u16)
+    }
+
+    pub fn guide_title(&self) -> &str {
+        self.set.guides.get(self.reader.guide).map_or("", |g| g.title.as_str())
+    }
+
+    // ----- sidebar -----------------------------------------------------------------------
+
+    /// The sidebar's rows: every guide, with the outline of the open one unfolded beneath
+    /// it (three levels deep, not counting a lone H1, which is the guide's title).
+    pub fn sidebar_entries(&self) -> Vec<Entry> {
+        let mut out = Vec::with_capacity(self.set.guides.len() + self.reader.doc.headings.len());
+        let top = self.outline_top_level();
+        for g in 0..self.set.guides.len() {
+            out.push(Entry::Guide(g));
+            if g == self.reader.guide {
+                let outline = self.reader.doc.headings.iter().enumerate();
+                out.extend(outline.filter(|(_, h)| h.level >= top && h.level < top + 3).map(|(i, _)| Entry::Heading(i)));
+            }
+        }
+        out
+    }
+
+    /// The shallowest heading level shown in the outline.
+    pub fn outline_top_level(&self) -> u8 {
+        let h1s = self.reader.doc.headings.iter().filter(|h| h.level == 1).count();
+        let has_deeper = self.reader.doc.headings.iter().any(|h| h.level > 1);
+        if h1s == 1 && has_deeper { 2 } else { 1 }
+    }
+
+    fn move_sidebar(&mut self, delta: isize) {
+        let n = self.sidebar_entries().len();
+        if n > 0 {
+            self.sidebar_selected = self.sidebar_selected.saturating_add_signed(delta).min(n - 1);
+        }
+    }
+
+    fn sync_sidebar_to_reader(&mut self) {
+        let entries = self.sidebar_entries();
+        let want = match self.current_heading() {
+            Some(h) => Entry::Heading(h),
+            None => Entry::Guide(self.reader.guide),
+        };
+        self.sidebar_selected = entries
+            .iter()
+            .position(|e| *e == want)
+            .or_else(|| entries.iter().position(|e| *e == Entry::Guide(self.reader.guide)))
+            .unwrap_or(0);
+    }
+
+    // ----- opening guides ----------------------------------------------------------------
+
+    fn doc(&mut self, guide: usize) -> Arc<Doc> {
+        parse_guide(&self.set, &mut self.docs, guide)
+    }
+
+    fn location(&self) -> Location {
+        Location { guide: self.reader.guide, block: self.top_block() }
+    }
+
+    /// Opens a guide (at a heading, when given) and records where we were.
+    pub fn open(&mut self, guide: usize, anchor: Option<&str>) {
+        if guide >= self.set.guides.len() {
+            return;
+        }
+        let here = self.location();
+        self.show(guide);
+        if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+            match self.reader.doc.heading_by_anchor(anchor) {
+                Some(h) => self.scroll_to_heading(h),
+                None => {
+                    let msg = format!("no heading #{anchor} in {}", self.set.guides[guide].id);
+                    self.set_status(msg, true);
+                }
+            }
+        }
+        if self.location() != here {
+            self.back.push(here);
+            self.forward.clear();
+        }
+        self.sync_sidebar_to_reader();
+    }
+
+    /// Opens the guide named on the command line: like [`App::open`], but the start is not
+    /// a place to go back to.
+    pub fn start_at(&mut self, guide: usize, anchor: Option<&str>) {
+        self.open(guide, anchor);
+        self.back.clear();
+    }
+
+    /// Makes `guide` the open one, at the top, without touching history.
+    fn show(&mut self, guide: usize) {
+        if guide != self.reader.guide {
+            let doc = self.doc(guide);
+            let width = self.reader.layout.width;
+            self.reader = Reader { guide, doc, layout: Layout::new(width), top: 0, pinned: None, link: None, code: None };
+        }
+        self.set_top(0);
+        self.reader.link = None;
+        self.reader.code = None;
+    }
+
+    fn go_to(&mut self, loc: Location) {
+        self.show(loc.guide);
+        self.scroll_to_block(loc.block);
+        self.sync_sidebar_to_reader();
+    }
+
+    fn jump_within(&mut self, heading: usize) {
+        let here = self.location();
+        self.scroll_to_heading(heading);
+        if self.location() != here {
+            self.back.push(here);
+            self.forward.clear();
+        }
+        self.sync_sidebar_to_reader();
+    }
+
+    /// Follows a link's target: an anchor, another guide of the set, or an outside URL.
+    pub fn follow(&mut self, url: &str) {
+        if doc::is_external_url(url) {
+            self.set_status(format!("external link: {url}"), false);
+            return;
+        }
+        let (path, anchor) = match url.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (url, None),
+        };
+        if path.is_empty() {
+            let anchor = anchor.unwrap_or("");
+            match self.reader.doc.heading_by_anchor(anchor) {
+                Some(h) => self.jump_within(h),
+                None => self.set_status(format!("no heading #{anchor} in this guide"), true),
+            }
+            return;
+        }
+        match self.set.resolve_link(self.reader.guide, path) {
+            Some(g) => self.open(g, anchor),
+            None => self.set_status(format!("not in this guide set: {path}"), true),
+        }
+    }
+
+    // ----- selection -----------------------------------------------------------------------
+
+    /// Selects the next (or previous) link in reading order (row, then column), laying out
+    /// as far as needed. A link wrapped over two rows counts once.
+    fn step_link(&mut self, forward: bool) {
+        let doc = Arc::clone(&self.reader.doc);
+        let current = self.reader.link;
+        let current_id = current.map(|s| s.link);
+        let found = if forward {
+            let (from_row, from_col) = current.map_or((self.reader.top, 0), |s| (s.row, s.col + 1));
+            let mut row = from_row;
+            loop {
+                self.reader.layout.extend_to_rows(&doc, &self.theme, row + 1);
+                let Some(r) = self.reader.layout.rows.get(row) else { break None };
+                let min_col = if row == from_row { from_col } else { 0 };
+                if let Some(l) = r.links.iter().find(|l| l.start >= min_col && Some(l.link) != current_id) {
+                    break Some(SelectedLink { link: l.link, row, col: l.start });
+                }
+                row += 1;
+            }
+        } else {
+            let rows = &self.reader.layout.rows;
+            let (from_row, max_col) = match current {
+                Some(s) => (s.row, s.col),
+                None => ((self.reader.top + self.height()).saturating_sub(1), u16::MAX),
+            };
+            let mut found = None;
+            for row in (0..=from_row.min(rows.len().saturating_sub(1))).rev() {
+                let limit = if row == from_row { max_col } else { u16::MAX };
+                let Some(l) = rows[row].links.iter().rev().find(|l| l.start < limit && Some(l.link) != current_id) else {
+                    continue;
+                };
+                let (mut first_row, mut first_col) = (row, l.start);
+                while first_col == 0 && first_row > 0 {
+                    match rows[first_row - 1].links.last().filter(|p| p.link == l.link) {
+                        Some(p) => {
+                            first_row -= 1;
+                            first_col = p.start;
+                        }
+                        None => break,
+                    }
+                }
+                found = Some(SelectedLink { link: l.link, row: first_row, col: first_col });
+                break;
+            }
+            found
+        };
+        match found {
+            Some(sel) => {
+                self.reader.link = Some(sel);
+                self.reveal(sel.row);
+                let url = doc.links.get(sel.link as usize).map(|l| l.url.clone()).unwrap_or_default();
+                let hint = self.keymap.label(Action::Open).unwrap_or_else(|| "Enter".into());
+                self.set_status(format!("{url}  ({hint} to open)"), false);
+            }
+            None => self.set_status(if forward { "no more links below" } else { "no more links above" }.into(), false),
+        }
+    }
+
+    fn step_code(&mut self, forward: bool) {
+        let doc = Arc::clone(&self.reader.doc);
+        if doc.code_blocks.is_empty() {
+            self.set_status("no code blocks in this guide".into(), false);
+            return;
+        }
+        let next = match (self.reader.code, forward) {
+            (Some(c), true) => (c + 1 < doc.code_blocks.len() as u32).then_some(c + 1),
+            (Some(c), false) => c.checked_sub(1),
+            (None, true) => {
+                let top_block = self.top_block();
+                doc.code_blocks.iter().position(|c| c.block >= top_block).map(|i| i as u32)
+            }
+            (None, false) => {
+                let top_block = self.top_block();
+                doc.code_blocks.iter().rposition(|c| c.block < top_block + 1).map(|i| i as u32)
+            }
+        };
+        match next {
+            Some(c) => {
+                self.reader.code = Some(c);
+                let block = doc.code_blocks[c as usize].block;
+                if let Some(row) = self.reader.layout.block_row(&doc, &self.theme, block) {
+                    self.reveal(row);
+                }
+                let lang = doc.code_blocks[c as usize].lang.as_deref().unwrap_or("text");
+                self.set_status(format!("code block {} of {} ({lang})", c + 1, doc.code_blocks.len()), false);
+            }
+            None => self.set_status(if forward { "no more code blocks below" } else { "no more code blocks above" }.into(), false),
+        }
+    }
+
+    /// Scrolls so `row` is on screen, with a little context above it.
+    fn reveal(&mut self, row: usize) {
+        let h = self.height();
+        if row < self.reader.top || row >= self.reader.top + h {
+            self.set_top(row.saturating_sub(2));
+        }
+    }
+
+    fn step_heading(&mut self, forward: bool) {
+        let doc = Arc::clone(&self.reader.doc);
+        let from = self.reading_row();
+        let mut target = None;
+        if forward {
+            for (i, h) in doc.headings.iter().enumerate() {
+                if self.reader.layout.block_row(&doc, &self.theme, h.block).is_some_and(|row| row > from) {
+                    target = Some(i);
+                    break;
+                }
+            }
+        } else {
+            for (i, h) in doc.headings.iter().enumerate().rev() {
+                if self.reader.layout.block_row(&doc, &self.theme, h.block).is_some_and(|row| row < from) {
+                    target = Some(i);
+                    break;
+                }
+            }
+        }
+        if let Some(h) = target {
+            self.scroll_to_heading(h);
+            self.sync_sidebar_to_reader();
+        }
+    }
+
+    // ----- status ------------------------------------------------------------------------
+
+    pub fn set_status(&mut self, text: String, error: bool) {
+        self.status = Some(Status { text: crate::sanitize::sanitize_line(&text), error });
+    }
+
+    // ----- update ------------------------------------------------------------------------
+
+    /// Applies one action. The only way state changes.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        if action != Action::NextLink && action != Action::PrevLink {
+            self.status = None;
+        }
+        if let Some(Overlay::Help { scroll }) = self.overlay {
+            match action {
+                Action::Help | Action::Cancel | Action::Quit => self.overlay = None,
+                Action::ScrollDown => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(1) }),
+                Action::ScrollUp => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(1) }),
+                _ => {}
+            }
+            return Vec::new();
+        }
+        let page = self.height();
+        let sidebar = self.focus == Focus::Sidebar;
+        match action {
+            Action::Quit => return vec![Effect::Quit],
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Cancel => {
+                self.reader.link = None;
+                self.reader.code = None;
+            }
+            Action::FocusNext => {
+                self.focus = if sidebar { Focus::Reader } else { Focus::Sidebar };
+                if self.focus == Focus::Sidebar {
+                    self.sync_sidebar_to_reader();
+                }
+                self.resize(self.size);
+            }
+            Action::ScrollDown if sidebar => self.move_sidebar(1),
+            Action::ScrollUp if sidebar => self.move_sidebar(-1),
+            Action::HalfPageDown | Action::PageDown if sidebar => self.move_sidebar(page as isize / 2),
+            Action::HalfPageUp | Action::PageUp if sidebar => self.move_sidebar(-(page as isize) / 2),
+            Action::Top if sidebar => self.sidebar_selected = 0,
+            Action::Bottom if sidebar => self.move_sidebar(isize::MAX / 2),
+            Action::Open if sidebar => self.open_sidebar_entry(),
+            Action::ScrollDown => self.scroll_by(1),
+            Action::ScrollUp => self.scroll_by(-1),
+            Action::HalfPageDown => self.scroll_by((page / 2).max(1) as isize),
+            Action::HalfPageUp => self.scroll_by(-((page / 2).max(1) as isize)),
+            Action::PageDown => self.scroll_by(page.saturating_sub(1).max(1) as isize),
+            Action::PageUp => self.scroll_by(-(page.saturating_sub(1).max(1) as isize)),
+            Action::Top => self.set_top(0),
+            Action::Bottom => {
+                let max = self.max_top();
+                self.set_top(max);
+            }
+            Action::NextHeading => self.step_heading(true),
+            Action::PrevHeading => self.step_heading(false),
+            Action::NextCode => self.step_code(true),
+            Action::PrevCode => self.step_code(false),
+            Action::NextLink => self.step_link(true),
+            Action::PrevLink => self.step_link(false),
+            Action::Open => match self.reader.link {
+                Some(sel) => {
+                    let url = self.reader.doc.links.get(sel.link as usize).map(|l| l.url.clone());
+                    if let Some(url) = url {
+                        self.follow(&url);
+                    }
+                }
+                None => {
+                    let key = self.keymap.label(Action::NextLink).unwrap_or_else(|| "l".into());
+                    self.set_status(format!("no link selected: press {key} to select one"), false);
+                }
+            },
+            Action::NextGuide => self.step_guide(1),
+            Action::PrevGuide => self.step_guide(-1),
+            Action::Back => match self.back.pop() {
+                Some(loc) => {
+                    self.forward.push(self.location());
+                    self.go_to(loc);
+                }
+                None => self.set_status("nothing to go back to".into(), false),
+            },
+            Action::Forward => match self.forward.pop() {
+                Some(loc) => {
+                    self.back.push(self.location());
+                    self.go_to(loc);
+                }
+                None => self.set_status("nothing to go forward to".into(), false),
+            },
+        }
+        if !sidebar && matches!(action, Action::ScrollDown | Action::ScrollUp | Action::HalfPageDown | Action::HalfPageUp | Action::PageDown | Action::PageUp | Action::Top | Action::Bottom) {
+            self.sync_sidebar_to_reader();
+        }
+        Vec::new()
+    }
+
+    fn step_guide(&mut self, delta: isize) {
+        let n = self.set.guides.len();
+        let next = self.reader.guide.checked_add_signed(delta).filter(|&g| g < n);
+        match next {
+            Some(g) => self.open(g, None),
+            None => {
+                let edge = if delta > 0 { "last" } else { "first" };
+                self.set_status(format!("this is the {edge} guide"), false);
+            }
+        }
+    }
+
+    fn open_sidebar_entry(&mut self) {
+        match self.sidebar_entries().get(self.sidebar_selected).copied() {
+            Some(Entry::Guide(g)) => {
+                self.open(g, None);
+                if self.areas.reader.width == 0 {
+                    self.focus = Focus::Reader;
+                    self.resize(self.size);
+                }
+            }
+            Some(Entry::Heading(h)) => {
+                self.jump_within(h);
+                if self.areas.reader.width == 0 {
+                    self.focus = Focus::Reader;
+                    self.resize(self.size);
+                }
+            }
+            None => {}
+        }
+    }
+
+    // ----- mouse -------------------------------------------------------------------------
+
+    pub fn scroll_at(&mut self, column: u16, row: u16, down: bool) {
+        let over_sidebar = self.areas.sidebar.is_some_and(|s| contains(s, column, row));
+        let delta = if down { 3 } else { -3 };
+        if over_sidebar {
+            self.move_sidebar(delta);
+        } else {
+            self.scroll_by(delta);
+            self.sync_sidebar_to_reader();
+        }
+    }
+
+    pub fn click(&mut self, column: u16, row: u16) {
+        if let Some(s) = self.areas.sidebar.filter(|s| contains(*s, column, row)) {
+            let index = self.sidebar_offset(usize::from(s.height)) + usize::from(row - s.y);
+            if index < self.sidebar_entries().len() {
+                self.sidebar_selected = index;
+                self.open_sidebar_entry();
+            }
+            return;
+        }
+        let t = self.areas.text;
+        if !contains(t, column, row) {
+            return;
+        }
+        let r = self.reader.top + usize::from(row - t.y);
+        let col = column - t.x;
+        let hit = self.reader.layout.rows.get(r).and_then(|rr| rr.links.iter().find(|l| l.start <= col && col < l.end));
+        if let Some(&crate::layout::wrap::LinkCell { link, start, .. }) = hit {
+            self.reader.link = Some(SelectedLink { link, row: r, col: start });
+            if let Some(url) = self.reader.doc.links.get(link as usize).map(|l| l.url.clone()) {
+                self.follow(&url);
+            }
+        }
+    }
+
+    /// First sidebar entry shown, so the selection stays on screen.
+    pub fn sidebar_offset(&self, height: usize) -> usize {
+        if height == 0 {
+            return 0;
+        }
+        self.sidebar_selected.saturating_sub(height - 1)
+    }
+
+    /// Code blocks on screen or near it, whose highlighting is wanted now.
+    pub fn wanted_highlights(&self) -> Vec<u32> {
+        let rows = &self.reader.layout.rows;
+        let margin = self.height();
+        let start = self.reader.top.saturating_sub(margin);
+        let end = (self.reader.top + self.height() + margin).min(rows.len());
+        let mut out: Vec<u32> = Vec::new();
+        for row in rows.get(start..end).unwrap_or(&[]) {
+            if let Some(f) = row.frame
+                && out.last() != Some(&f)
+                && !self.highlights.has((self.reader.guide, f))
+            {
+                out.push(f);
+            }
+        }
+        out
+    }
+}
+
+fn contains(r: Rect, column: u16, row: u16) -> bool {
+    column >= r.x && column < r.x + r.width && row >= r.y && row < r.y + r.height
+}
+
+fn parse_guide(set: &GuideSet, docs: &mut [Option<Arc<Doc>>], guide: usize) -> Arc<Doc> {
+    if let Some(Some(d)) = docs.get(guide) {
+        return Arc::clone(d);
+    }
+    let doc = Arc::new(set.guides.get(guide).map(|g| doc::parse(&g.body)).unwrap_or_default());
+    if let Some(slot) = docs.get_mut(guide) {
+        *slot = Some(Arc::clone(&doc));
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,81 @@
+//! `devguide list`: the guides of a set, as text or JSON.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::content::GuideSet;
+use crate::doc;
+
+#[derive(Serialize)]
+struct GuideInfo<'a> {
+    id: &'a str,
+    title: &'a str,
+    path: &'a str,
+    summary: Option<&'a str>,
+    tags: &'a [String],
+    headings: Vec<HeadingInfo>,
+    task_items: usize,
+}
+
+#[derive(Serialize)]
+struct HeadingInfo {
+    level: u8,
+    text: String,
+    anchor: String,
+}
+
+#[derive(Serialize)]
+struct SkippedInfo {
+    path: String,
+    reason: String,
+}
+
+pub fn run(set: &GuideSet, json: bool, skipped: bool, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let infos: Vec<GuideInfo<'_>> = set
+        .guides
+        .iter()
+        .map(|g| {
+            let d = doc::parse(&g.body);
+            GuideInfo {
+                id: &g.id,
+                title: &g.title,
+                path: &g.rel_path,
+                summary: g.summary.as_deref(),
+                tags: &g.tags,
+                headings: d
+                    .headings
+                    .iter()
+                    .map(|h| HeadingInfo { level: h.level, text: h.text.clone(), anchor: h.anchor.clone() })
+                    .collect(),
+                task_items: d.tasks.len(),
+            }
+        })
+        .collect();
+    let skipped_list: Vec<SkippedInfo> = set
+        .skipped
+        .iter()
+        .map(|s| SkippedInfo { path: s.path.display().to_string(), reason: s.reason.clone() })
+        .collect();
+    if json {
+        let mut value = serde_json::json!({ "format": 1, "guides": infos });
+        if skipped {
+            value["skipped"] = serde_json::to_value(&skipped_list)?;
+        }
+        super::write_context(writeln!(out, "{}", serde_json::to_string_pretty(&value)?))?;
+        return Ok(0);
+    }
+    let id_width = infos.iter().map(|g| g.id.chars().count()).max().unwrap_or(0);
+    for g in &infos {
+        let tasks = if g.task_items > 0 { format!("  [{} task items]", g.task_items) } else { String::new() };
+        let line = format!("{:<id_width$}  {}  ({} headings){tasks}", g.id, g.title, g.headings.len());
+        super::write_context(writeln!(out, "{}", crate::sanitize::sanitize_line(&line)))?;
+    }
+    if skipped {
+        for s in &skipped_list {
+            let line = format!("skipped {}: {}", s.path, s.reason);
+            super::write_context(writeln!(out, "{}", crate::sanitize::sanitize_line(&line)))?;
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,111 @@
+//! `devguide show`: a guide rendered through the reader's own pipeline to stdout.
+
+use std::io::Write;
+
+use crate::cli::ColorChoice;
+use crate::content::GuideSet;
+use crate::doc;
+use crate::highlight::Highlighter;
+use crate::layout::{Layout, styled_spans};
+use crate::theme::{ColorMode, Theme};
+
+use super::Target;
+
+pub struct Options {
+    pub width: u16,
+    pub color: bool,
+    pub verbose: bool,
+}
+
+impl Options {
+    /// Width from the flag, else the terminal, else 80; colour per `--color` and `NO_COLOR`.
+    pub fn resolve(width: Option<u16>, color: ColorChoice, verbose: bool) -> Options {
+        use std::io::IsTerminal;
+        let tty = std::io::stdout().is_terminal();
+        let width = width
+            .or_else(|| tty.then(|| crossterm::terminal::size().ok().map(|(w, _)| w)).flatten())
+            .unwrap_or(80)
+            .max(1);
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Options { width, color, verbose }
+    }
+}
+
+pub fn run(set: &GuideSet, target: &Target, opts: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+    let Some(guide) = set.guides.get(target.guide) else {
+        anyhow::bail!("no such guide");
+    };
+    let doc = doc::parse(&guide.body);
+    let blocks = match &target.anchor {
+        Some(anchor) => match doc.heading_by_anchor(anchor) {
+            Some(h) => doc.section_blocks(h),
+            None => {
+                let anchors: Vec<String> = doc.headings.iter().map(|h| format!("#{}", h.anchor)).collect();
+                anyhow::bail!(
+                    "no heading '#{}' in {}.\nheadings: {}",
+                    crate::sanitize::sanitize_line(anchor),
+                    guide.id,
+                    anchors.join(" ")
+                );
+            }
+        },
+        None => 0..doc.blocks.len(),
+    };
+    if opts.verbose {
+        for n in &guide.notices {
+            super::write_context(writeln!(err, "devguide: {n}"))?;
+        }
+    }
+    let mode = if opts.color {
+        match ColorMode::from_env(false, std::env::var("COLORTERM").ok().as_deref()) {
+            ColorMode::None => ColorMode::Ansi256,
+            m => m,
+        }
+    } else {
+        ColorMode::None
+    };
+    let theme = Theme::for_mode(mode);
+    let mut layout = Layout::new(opts.width);
+    layout.extend_to_block(&doc, &theme, blocks.end);
+    let highlighter = opts.color.then(Highlighter::load);
+    let mut highlights = std::collections::HashMap::new();
+    let first_row = layout.block_rows.get(blocks.start).map_or(0, |&r| r as usize);
+    let end_row = layout.block_rows.get(blocks.end).map_or(layout.rows.len(), |&r| r as usize);
+    for row in layout.rows.get(first_row..end_row).unwrap_or(&[]) {
+        // Leading blank rows of a section are noise.
+        if let (Some(h), Some(f)) = (&highlighter, row.frame)
+            && !highlights.contains_key(&f)
+        {
+            let code = &doc.code_blocks[f as usize];
+            let hl = code.lang.as_deref().and_then(|l| h.highlight(l, &code.display, &theme));
+            highlights.insert(f, hl);
+        }
+        let hl = row.frame.and_then(|f| highlights.get(&f)).and_then(Option::as_ref);
+        let spans = styled_spans(row, hl);
+        let mut text = super::ansi::line(&spans, opts.color);
+        if let Some((task, col)) = row.task
+            && doc.tasks.get(task as usize).is_some_and(|t| t.checked)
+        {
+            text = tick_box(&text, usize::from(col), opts.color);
+        }
+        super::write_context(writeln!(out, "{text}"))?;
+    }
+    Ok(0)
+}
+
+/// Shows a task the markdown marks done as `[x]`.
+fn tick_box(line: &str, col: usize, color: bool) -> String {
+    if color {
+        return line.replacen("[ ]", "[x]", 1);
+    }
+    let mut chars: Vec<char> = line.chars().collect();
+    if chars.get(col) == Some(&'[') && chars.get(col + 1) == Some(&' ') {
+        chars[col + 1] = 'x';
+    }
+    chars.into_iter().collect()
+}

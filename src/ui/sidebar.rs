@@ -1,0 +1,60 @@
+//! The sidebar: the guides of the set, the open one unfolded into its outline, with the
+//! current heading marked.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use crate::app::{App, Entry, Focus};
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let theme = &app.theme;
+    // A rule on the right separates the sidebar from the reader (when both are shown).
+    let inner = if app.areas.reader.width > 0 && area.width > 1 {
+        let x = area.right() - 1;
+        for y in area.top()..area.bottom() {
+            buf.set_string(x, y, "\u{2502}", theme.muted);
+        }
+        Rect { width: area.width - 1, ..area }
+    } else {
+        area
+    };
+    let entries = app.sidebar_entries();
+    let current = app.current_heading();
+    let focused = app.focus == Focus::Sidebar;
+    let offset = app.sidebar_offset(usize::from(inner.height));
+    let top_level = app.outline_top_level();
+    for (i, entry) in entries.iter().enumerate().skip(offset).take(usize::from(inner.height)) {
+        let y = inner.y + (i - offset) as u16;
+        let line = match *entry {
+            Entry::Guide(g) => {
+                let open = g == app.reader.guide;
+                let title = app.set.guides.get(g).map_or("", |x| x.title.as_str());
+                let marker = if open { "\u{25be} " } else { "\u{25b8} " };
+                let style = if open { theme.sidebar_current } else { theme.text };
+                Line::from(vec![Span::styled(marker, theme.muted), Span::styled(title.to_string(), style)])
+            }
+            Entry::Heading(h) => {
+                let head = &app.reader.doc.headings[h];
+                let indent = "  ".repeat(usize::from(head.level.saturating_sub(top_level)));
+                let here = current == Some(h);
+                let (mark, style) = if here { ("\u{203a} ", theme.sidebar_current) } else { ("  ", theme.text) };
+                Line::from(vec![
+                    Span::raw(format!(" {indent}")),
+                    Span::styled(mark, theme.sidebar_current),
+                    Span::styled(head.text.clone(), style),
+                ])
+            }
+        };
+        let selected = focused && i == app.sidebar_selected;
+        let row = Rect { y, height: 1, ..inner };
+        if selected {
+            buf.set_style(row, theme.selection);
+        }
+        let line = if selected { line.patch_style(theme.selection) } else { line };
+        buf.set_line(inner.x, y, &line, inner.width);
+    }
+}

@@ -1,0 +1,50 @@
+//! The status bar: where you are on the left, messages in the middle, key hints (from the
+//! live keymap) on the right.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use crate::app::{Action, App};
+use crate::layout::wrap::str_width;
+
+const HINTS: &[(Action, &str)] = &[(Action::Help, "help"), (Action::FocusNext, "focus"), (Action::Quit, "quit")];
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
+    let theme = &app.theme;
+    buf.set_style(area, theme.status);
+    let percent = match app.percent() {
+        Some(p) => format!("{p:>3}%"),
+        None => " ..%".to_string(),
+    };
+    let mut right: Vec<Span<'_>> = vec![Span::styled(format!(" {percent} "), theme.status)];
+    for (action, word) in HINTS {
+        if let Some(key) = app.keymap.label(*action) {
+            right.push(Span::styled(format!(" {key}"), theme.status_key));
+            right.push(Span::styled(format!(" {word} "), theme.status));
+        }
+    }
+    let right_width: usize = right.iter().map(|s| str_width(&s.content)).sum();
+    let left: Vec<Span<'_>> = match &app.status {
+        Some(s) => vec![Span::styled(format!(" {} ", s.text), if s.error { theme.status_error } else { theme.status_info })],
+        None => {
+            let mut v = vec![Span::styled(format!(" {}", app.guide_title()), theme.status_key)];
+            if let Some(h) = app.current_heading() {
+                let text = &app.reader.doc.headings[h].text;
+                if *text != app.guide_title() {
+                    v.push(Span::styled(format!(" \u{203a} {text}"), theme.status));
+                }
+            }
+            v
+        }
+    };
+    // Hints give way to the location and messages when space is short.
+    let width = usize::from(area.width);
+    let show_right = right_width + 10 <= width;
+    let left_room = if show_right { width - right_width } else { width };
+    buf.set_line(area.x, area.y, &Line::from(left), left_room as u16);
+    if show_right {
+        let x = area.x + (width - right_width) as u16;
+        buf.set_line(x, area.y, &Line::from(right), right_width as u16);
+    }
+}
