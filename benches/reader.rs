@@ -1,1 +1,102 @@
-fn main() {}
+//! Budgets from the reader issue, measured on the bundled set and on a large real
+//! document: the CommonMark spec concatenated ten times (about 2 MB, 50,000 lines).
+//!
+//! - first frame, bundled set: under 15 ms
+//! - first frame, large document: under 40 ms
+//! - a keypress (page down, `G`) on the large document redrawn: under 5 ms
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use devguide::app::{Action, App};
+use devguide::content::GuideSet;
+use devguide::keymap::Keymap;
+use devguide::theme::{ColorMode, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+const W: u16 = 120;
+const H: u16 = 40;
+
+fn large_doc() -> Option<PathBuf> {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/commonmark-spec-0.31.2.txt");
+    let text = std::fs::read_to_string(&spec).ok()?;
+    let path = std::env::temp_dir().join("devguide-bench-large.md");
+    std::fs::write(&path, text.repeat(10)).ok()?;
+    Some(path)
+}
+
+/// Everything between "the set is loaded" and "the first frame is in the buffer".
+fn first_frame(set: GuideSet) -> App {
+    let mut app = App::new(
+        set,
+        Theme::for_mode(ColorMode::TrueColor),
+        Keymap::default(),
+    );
+    let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
+    app.resize(Rect::new(0, 0, W, H));
+    terminal
+        .draw(|f| devguide::ui::draw(f, &app))
+        .expect("draw");
+    app
+}
+
+fn benches(c: &mut Criterion) {
+    c.bench_function("first_frame/bundled", |b| {
+        b.iter(|| black_box(first_frame(GuideSet::bundled())))
+    });
+
+    let Some(path) = large_doc() else {
+        eprintln!("large-document benches skipped: ../shared/corpus is missing");
+        return;
+    };
+    c.bench_function("first_frame/large_2mb", |b| {
+        b.iter(|| {
+            black_box(first_frame(
+                GuideSet::from_file(&path).expect("large doc loads"),
+            ))
+        })
+    });
+
+    let mut app = first_frame(GuideSet::from_file(&path).expect("large doc loads"));
+    while app.idle() {}
+    let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
+    c.bench_function("keypress/page_down_large", |b| {
+        b.iter(|| {
+            app.update(Action::PageDown);
+            app.resize(Rect::new(0, 0, W, H));
+            terminal
+                .draw(|f| devguide::ui::draw(f, &app))
+                .expect("draw");
+        })
+    });
+    c.bench_function("keypress/bottom_then_top_large", |b| {
+        b.iter(|| {
+            app.update(Action::Bottom);
+            app.resize(Rect::new(0, 0, W, H));
+            terminal
+                .draw(|f| devguide::ui::draw(f, &app))
+                .expect("draw");
+            app.update(Action::Top);
+        })
+    });
+    c.bench_function("layout/large_2mb_full", |b| {
+        let doc = devguide::doc::parse(&std::fs::read_to_string(&path).expect("read"));
+        let theme = Theme::for_mode(ColorMode::TrueColor);
+        b.iter(|| {
+            let mut l = devguide::layout::Layout::new(100);
+            l.finish(&doc, &theme);
+            black_box(l.rows.len())
+        })
+    });
+}
+
+criterion_group! {
+    name = reader;
+    config = Criterion::default().sample_size(30);
+    targets = benches
+}
+criterion_main!(reader);

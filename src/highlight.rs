@@ -30,8 +30,13 @@ pub struct Highlighter {
 impl Highlighter {
     pub fn load() -> Highlighter {
         let themes = two_face::theme::extra();
-        let theme = themes.get(two_face::theme::EmbeddedThemeName::OneHalfDark).clone();
-        Highlighter { syntaxes: two_face::syntax::extra_newlines(), theme }
+        let theme = themes
+            .get(two_face::theme::EmbeddedThemeName::OneHalfDark)
+            .clone();
+        Highlighter {
+            syntaxes: two_face::syntax::extra_newlines(),
+            theme,
+        }
     }
 
     pub fn knows(&self, lang: &str) -> bool {
@@ -118,7 +123,9 @@ impl Worker {
     pub fn spawn(theme: Theme, notify: impl Fn(Done) -> bool + Send + 'static) -> Worker {
         let (tx, rx) = mpsc::channel::<Vec<Request>>();
         // Without a thread, requests go nowhere and code simply stays plain.
-        let _ = std::thread::Builder::new().name("highlight".into()).spawn(move || worker_loop(rx, theme, notify));
+        let _ = std::thread::Builder::new()
+            .name("highlight".into())
+            .spawn(move || worker_loop(rx, theme, notify));
         Worker { tx }
     }
 
@@ -137,8 +144,13 @@ fn worker_loop(rx: Receiver<Vec<Request>>, theme: Theme, notify: impl Fn(Done) -
         }
         let mut pending: std::collections::VecDeque<Request> = batch.into();
         while let Some(req) = pending.pop_front() {
-            let result = highlighter.highlight(&req.lang, &req.code, &theme).map(Arc::new);
-            if !notify(Done { key: req.key, result }) {
+            let result = highlighter
+                .highlight(&req.lang, &req.code, &theme)
+                .map(Arc::new);
+            if !notify(Done {
+                key: req.key,
+                result,
+            }) {
                 return;
             }
             if let Ok(newer) = rx.try_recv() {
@@ -201,7 +213,9 @@ mod tests {
     #[test]
     fn required_languages_are_known() {
         let h = Highlighter::load();
-        for lang in ["python", "py", "rust", "bash", "sh", "toml", "json", "yaml", "diff"] {
+        for lang in [
+            "python", "py", "rust", "bash", "sh", "toml", "json", "yaml", "diff",
+        ] {
             assert!(h.knows(lang), "{lang}");
         }
         assert!(!h.knows("no-such-language"));
@@ -210,14 +224,19 @@ mod tests {
     #[test]
     fn colourless_theme_skips_highlighting() {
         let h = Highlighter::load();
-        assert!(h.highlight("python", "x = 1\n", &Theme::for_mode(ColorMode::None)).is_none());
+        assert!(
+            h.highlight("python", "x = 1\n", &Theme::for_mode(ColorMode::None))
+                .is_none()
+        );
     }
 
     #[test]
     fn overlong_lines_stay_plain() {
         let h = Highlighter::load();
         let long = format!("x = '{}'\ny = 2\n", "a".repeat(MAX_HIGHLIGHT_LINE + 1));
-        let out = h.highlight("python", &long, &Theme::for_mode(ColorMode::Ansi256)).expect("known");
+        let out = h
+            .highlight("python", &long, &Theme::for_mode(ColorMode::Ansi256))
+            .expect("known");
         assert!(out[0].is_empty());
         assert!(!out[1].is_empty());
     }

@@ -92,8 +92,15 @@ impl Key {
     fn normalize(code: KeyCode, mods: KeyModifiers) -> Key {
         match code {
             KeyCode::Char(c) => {
-                let c = if mods.contains(KeyModifiers::SHIFT) { c.to_ascii_uppercase() } else { c };
-                Key { code: KeyCode::Char(c), mods: mods - KeyModifiers::SHIFT }
+                let c = if mods.contains(KeyModifiers::SHIFT) {
+                    c.to_ascii_uppercase()
+                } else {
+                    c
+                };
+                Key {
+                    code: KeyCode::Char(c),
+                    mods: mods - KeyModifiers::SHIFT,
+                }
             }
             _ => Key { code, mods },
         }
@@ -147,7 +154,10 @@ impl Default for Keymap {
     fn default() -> Keymap {
         let bindings = DEFAULT_BINDINGS
             .iter()
-            .flat_map(|(action, keys)| keys.iter().filter_map(move |k| Key::parse(k).ok().map(|k| (k, *action))))
+            .flat_map(|(action, keys)| {
+                keys.iter()
+                    .filter_map(move |k| Key::parse(k).ok().map(|k| (k, *action)))
+            })
             .collect();
         Keymap { bindings }
     }
@@ -160,11 +170,17 @@ impl Keymap {
             return None;
         }
         let key = Key::from_event(ev);
-        self.bindings.iter().find(|(k, _)| *k == key).map(|(_, a)| *a)
+        self.bindings
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, a)| *a)
     }
 
     pub fn keys_for(&self, action: Action) -> impl Iterator<Item = &Key> {
-        self.bindings.iter().filter(move |(_, a)| *a == action).map(|(k, _)| k)
+        self.bindings
+            .iter()
+            .filter(move |(_, a)| *a == action)
+            .map(|(k, _)| k)
     }
 
     /// The first key bound to `action`, for status-bar hints.
@@ -174,7 +190,10 @@ impl Keymap {
 
     /// All labels for `action`, joined for the help overlay.
     pub fn labels(&self, action: Action) -> String {
-        self.keys_for(action).map(Key::label).collect::<Vec<_>>().join(", ")
+        self.keys_for(action)
+            .map(Key::label)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -189,20 +208,47 @@ mod tests {
     #[test]
     fn default_keys_translate() {
         let km = Keymap::default();
-        assert_eq!(km.action(&press(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::ScrollDown));
-        assert_eq!(km.action(&press(KeyCode::Down, KeyModifiers::NONE)), Some(Action::ScrollDown));
-        assert_eq!(km.action(&press(KeyCode::Char('d'), KeyModifiers::CONTROL)), Some(Action::HalfPageDown));
-        assert_eq!(km.action(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
-        assert_eq!(km.action(&press(KeyCode::Char(' '), KeyModifiers::NONE)), Some(Action::PageDown));
-        assert_eq!(km.action(&press(KeyCode::Backspace, KeyModifiers::NONE)), Some(Action::Back));
-        assert_eq!(km.action(&press(KeyCode::Esc, KeyModifiers::NONE)), Some(Action::Cancel));
-        assert_eq!(km.action(&press(KeyCode::Char('x'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            km.action(&press(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::ScrollDown)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Down, KeyModifiers::NONE)),
+            Some(Action::ScrollDown)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+            Some(Action::HalfPageDown)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char(' '), KeyModifiers::NONE)),
+            Some(Action::PageDown)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Backspace, KeyModifiers::NONE)),
+            Some(Action::Back)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Esc, KeyModifiers::NONE)),
+            Some(Action::Cancel)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char('x'), KeyModifiers::NONE)),
+            None
+        );
     }
 
     #[test]
     fn escape_never_quits() {
         let km = Keymap::default();
-        assert_ne!(km.action(&press(KeyCode::Esc, KeyModifiers::NONE)), Some(Action::Quit));
+        assert_ne!(
+            km.action(&press(KeyCode::Esc, KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
     }
 
     #[test]
@@ -218,8 +264,14 @@ mod tests {
 
     #[test]
     fn labels_read_well() {
-        assert_eq!(Key::parse("ctrl-d").map(|k| k.label()), Ok("Ctrl-d".to_string()));
-        assert_eq!(Key::parse("space").map(|k| k.label()), Ok("Space".to_string()));
+        assert_eq!(
+            Key::parse("ctrl-d").map(|k| k.label()),
+            Ok("Ctrl-d".to_string())
+        );
+        assert_eq!(
+            Key::parse("space").map(|k| k.label()),
+            Ok("Space".to_string())
+        );
         assert_eq!(Keymap::default().labels(Action::Quit), "q, Ctrl-c");
     }
 }

@@ -28,18 +28,31 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             let set = commands::load_set(&cli.set)?;
             commands::list::run(&set, json, skipped, &mut stdout.lock())
         }
-        Some(Command::Show { ref doc, width, color, verbose }) => {
+        Some(Command::Show {
+            ref doc,
+            width,
+            color,
+            verbose,
+        }) => {
             let (set, target) = commands::open_target(&cli.set, Some(doc))?;
-            let target = target.unwrap_or(Target { guide: 0, anchor: None });
+            let target = target.unwrap_or(Target {
+                guide: 0,
+                anchor: None,
+            });
             let opts = show::Options::resolve(width, color, verbose);
             show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock())
         }
-        Some(Command::Checklist(_)) => anyhow::bail!("checklists are not available in this build yet"),
+        Some(Command::Checklist(_)) => {
+            anyhow::bail!("checklists are not available in this build yet")
+        }
         None => {
             let (set, target) = commands::open_target(&cli.set, cli.doc.as_deref())?;
             if !stdout.is_terminal() {
                 // Into a pipe: print the guide instead of drawing a screen.
-                let target = target.unwrap_or(Target { guide: 0, anchor: None });
+                let target = target.unwrap_or(Target {
+                    guide: 0,
+                    anchor: None,
+                });
                 let opts = show::Options::resolve(None, ColorChoice::Auto, false);
                 return show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock());
             }

@@ -4,21 +4,33 @@ use assert_cmd::Command;
 
 fn devguide() -> Command {
     let mut cmd = Command::cargo_bin("devguide").expect("binary built");
-    cmd.env_remove("NO_COLOR").env_remove("COLORTERM").env("DEVGUIDE_STATE", "/nonexistent-dir/state.json");
+    cmd.env_remove("NO_COLOR")
+        .env_remove("COLORTERM")
+        .env("DEVGUIDE_STATE", "/nonexistent-dir/state.json");
     cmd
 }
 
 fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.output().expect("runs");
-    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
 #[test]
 fn list_shows_bundled_guides_in_order() {
     let out = stdout_of(devguide().arg("list"));
-    let ids: Vec<&str> = out.lines().filter_map(|l| l.split_whitespace().next()).collect();
-    assert_eq!(ids, ["import-guide", "quick-reference", "migration-checklist"]);
+    let ids: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        ids,
+        ["import-guide", "quick-reference", "migration-checklist"]
+    );
     assert!(out.contains("[5 task items]"));
 }
 
@@ -31,7 +43,12 @@ fn list_json_carries_headings_and_tasks() {
     assert_eq!(guides.len(), 3);
     assert_eq!(guides[2]["id"], "migration-checklist");
     assert_eq!(guides[2]["task_items"], 5);
-    let anchors: Vec<&str> = guides[0]["headings"].as_array().expect("headings").iter().filter_map(|h| h["anchor"].as_str()).collect();
+    let anchors: Vec<&str> = guides[0]["headings"]
+        .as_array()
+        .expect("headings")
+        .iter()
+        .filter_map(|h| h["anchor"].as_str())
+        .collect();
     assert!(anchors.contains(&"migration-guide"), "{anchors:?}");
 }
 
@@ -39,7 +56,9 @@ fn list_json_carries_headings_and_tasks() {
 fn show_renders_plain_text_when_piped() {
     let out = stdout_of(devguide().args(["show", "quick-reference", "--width", "100"]));
     assert!(out.starts_with("WebSocket Import Quick Reference\n"));
-    assert!(out.contains("from netra_backend.app.websocket_core.protocols import WebSocketManagerProtocol"));
+    assert!(out.contains(
+        "from netra_backend.app.websocket_core.protocols import WebSocketManagerProtocol"
+    ));
     assert!(!out.contains('\x1b'), "no escapes when piped");
     assert!(out.lines().all(|l| unicode_width(l) <= 100));
 }
@@ -52,16 +71,23 @@ fn show_color_always_emits_ansi() {
 
 #[test]
 fn show_anchor_prints_only_that_section() {
-    let out = stdout_of(devguide().args(["show", "import-guide#deprecated-patterns", "--width", "120"]));
+    let out =
+        stdout_of(devguide().args(["show", "import-guide#deprecated-patterns", "--width", "120"]));
     assert!(out.starts_with("Deprecated patterns"), "{out}");
     assert!(out.contains("from netra_backend.app.websocket_core import WebSocketManager"));
-    assert!(!out.contains("Problematic patterns"), "stops at the next section");
+    assert!(
+        !out.contains("Problematic patterns"),
+        "stops at the next section"
+    );
 }
 
 #[test]
 fn show_checklist_has_task_boxes() {
     let out = stdout_of(devguide().args(["show", "migration-checklist", "--width", "80"]));
-    assert!(out.contains("• [ ] Replace deprecated import paths with canonical paths"), "{out}");
+    assert!(
+        out.contains("• [ ] Replace deprecated import paths with canonical paths"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -79,15 +105,25 @@ fn unknown_doc_exits_1_naming_the_guides() {
     let out = devguide().args(["show", "nope"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no guide 'nope'") && err.contains("import-guide, quick-reference, migration-checklist"), "{err}");
+    assert!(
+        err.contains("no guide 'nope'")
+            && err.contains("import-guide, quick-reference, migration-checklist"),
+        "{err}"
+    );
 }
 
 #[test]
 fn unknown_anchor_exits_1_naming_the_headings() {
-    let out = devguide().args(["show", "quick-reference#nope"]).output().expect("runs");
+    let out = devguide()
+        .args(["show", "quick-reference#nope"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no heading '#nope'") && err.contains("#type-checking"), "{err}");
+    assert!(
+        err.contains("no heading '#nope'") && err.contains("#type-checking"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -118,17 +154,28 @@ fn bare_devguide_into_a_pipe_prints_the_first_guide() {
 
 #[test]
 fn missing_dir_is_a_clear_error() {
-    let out = devguide().args(["list", "--dir", "/definitely/not/here"]).output().expect("runs");
+    let out = devguide()
+        .args(["list", "--dir", "/definitely/not/here"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("/definitely/not/here") && err.contains("no such folder"), "{err}");
+    assert!(
+        err.contains("/definitely/not/here") && err.contains("no such folder"),
+        "{err}"
+    );
 }
 
 #[test]
 fn dir_without_markdown_is_a_clear_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("a.txt"), "x").expect("write");
-    let out = devguide().arg("list").arg("--dir").arg(dir.path()).output().expect("runs");
+    let out = devguide()
+        .arg("list")
+        .arg("--dir")
+        .arg(dir.path())
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no markdown files"));
 }
@@ -137,13 +184,31 @@ fn dir_without_markdown_is_a_clear_error() {
 fn dir_with_bad_files_still_opens_the_good_ones() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
-    std::fs::write(dir.path().join("01-intro.md"), "# Intro\n\nSee [setup](sub/setup.md).\n").expect("write");
-    std::fs::write(dir.path().join("sub/setup.md"), b"# Setup\n\nbad \xff byte\n").expect("write");
+    std::fs::write(
+        dir.path().join("01-intro.md"),
+        "# Intro\n\nSee [setup](sub/setup.md).\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("sub/setup.md"),
+        b"# Setup\n\nbad \xff byte\n",
+    )
+    .expect("write");
     std::fs::write(dir.path().join("blob.md"), b"\x00\x01\x02").expect("write");
-    let out = stdout_of(devguide().args(["list", "--skipped"]).arg("--dir").arg(dir.path()));
+    let out = stdout_of(
+        devguide()
+            .args(["list", "--skipped"])
+            .arg("--dir")
+            .arg(dir.path()),
+    );
     assert!(out.contains("intro") && out.contains("setup"), "{out}");
     assert!(out.contains("blob.md") && out.contains("binary"), "{out}");
-    let out = devguide().args(["show", "setup", "--verbose"]).arg("--dir").arg(dir.path()).output().expect("runs");
+    let out = devguide()
+        .args(["show", "setup", "--verbose"])
+        .arg("--dir")
+        .arg(dir.path())
+        .output()
+        .expect("runs");
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("bad \u{fffd} byte"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not valid UTF-8"));
@@ -157,18 +222,42 @@ fn escape_sequences_never_reach_stdout() {
         "# T\u{1b}]0;pwned\u{7}\n\ntext \u{1b}[2J &#27;[31m &#x9b;1m\n\n```sh\necho \u{1b}[31mred\n```\n\n[x](http://a/\u{1b}[1m)\n",
     )
     .expect("write");
-    let out = devguide().args(["show", "evil", "--color", "never"]).arg("--dir").arg(dir.path()).output().expect("runs");
+    let out = devguide()
+        .args(["show", "evil", "--color", "never"])
+        .arg("--dir")
+        .arg(dir.path())
+        .output()
+        .expect("runs");
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
-    assert!(text.contains('\u{241b}'), "ESC shown as a visible placeholder");
-    let out = devguide().args(["show", "evil", "--color", "always"]).arg("--dir").arg(dir.path()).output().expect("runs");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains('\u{241b}'),
+        "ESC shown as a visible placeholder"
+    );
+    let out = devguide()
+        .args(["show", "evil", "--color", "always"])
+        .arg("--dir")
+        .arg(dir.path())
+        .output()
+        .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     // Only our own SGR sequences: ESC is always followed by `[` and digits/semicolons then `m`.
     for (i, _) in text.match_indices('\x1b') {
         let rest = &text[i + 1..];
-        let sgr = rest.strip_prefix('[').map(|r| r.chars().take_while(|c| c.is_ascii_digit() || *c == ';').count());
-        assert!(sgr.is_some_and(|n| rest[1 + n..].starts_with('m')), "foreign escape at {i}: {:?}", &text[i..text.len().min(i + 12)]);
+        let sgr = rest.strip_prefix('[').map(|r| {
+            r.chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ';')
+                .count()
+        });
+        assert!(
+            sgr.is_some_and(|n| rest[1 + n..].starts_with('m')),
+            "foreign escape at {i}: {:?}",
+            &text[i..text.len().min(i + 12)]
+        );
     }
 }
 

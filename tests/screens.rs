@@ -13,7 +13,11 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 
 fn app(mode: ColorMode) -> App {
-    App::new(GuideSet::bundled(), Theme::for_mode(mode), Keymap::default())
+    App::new(
+        GuideSet::bundled(),
+        Theme::for_mode(mode),
+        Keymap::default(),
+    )
 }
 
 fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
@@ -21,7 +25,9 @@ fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     app.resize(Rect::new(0, 0, width, height));
     // The run loop finishes layout in idle time; do the same so the screen is settled.
     while app.idle() {}
-    terminal.draw(|f| devguide::ui::draw(f, app)).expect("draws");
+    terminal
+        .draw(|f| devguide::ui::draw(f, app))
+        .expect("draws");
     terminal
 }
 
@@ -95,9 +101,21 @@ fn colourless_theme_marks_selection_with_reverse_video() {
     a.update(Action::NextLink);
     let t = draw(&mut a, 100, 30);
     let buf = t.backend().buffer();
-    let reversed = buf.content().iter().filter(|c| c.modifier.contains(Modifier::REVERSED)).count();
-    assert!(reversed >= "quick reference".len(), "selected link must be reverse video");
-    assert!(buf.content().iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset), "no colour at all");
+    let reversed = buf
+        .content()
+        .iter()
+        .filter(|c| c.modifier.contains(Modifier::REVERSED))
+        .count();
+    assert!(
+        reversed >= "quick reference".len(),
+        "selected link must be reverse video"
+    );
+    assert!(
+        buf.content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "no colour at all"
+    );
 }
 
 #[test]
@@ -106,24 +124,42 @@ fn code_is_drawn_plain_then_highlighted_when_ready() {
     a.resize(Rect::new(0, 0, 100, 40));
     a.update(Action::NextCode);
     let wanted = a.wanted_highlights();
-    assert!(wanted.contains(&0), "the visible block is asked for: {wanted:?}");
+    assert!(
+        wanted.contains(&0),
+        "the visible block is asked for: {wanted:?}"
+    );
     let row_of = |t: &Terminal<TestBackend>| {
         let buf = t.backend().buffer();
         (0..40u16).find(|&y| {
-            (0..100u16).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>().contains("from netra_backend")
+            (0..100u16)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .contains("from netra_backend")
         })
     };
     let before = draw(&mut a, 100, 40);
     let y = row_of(&before).expect("code on screen");
     let colours = |t: &Terminal<TestBackend>| {
         let buf = t.backend().buffer();
-        (0..100u16).map(|x| buf[(x, y)].fg).collect::<std::collections::HashSet<_>>().len()
+        (0..100u16)
+            .map(|x| buf[(x, y)].fg)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
     };
     let plain = colours(&before);
     let code = &a.reader.doc.code_blocks[0];
     let theme = a.theme.clone();
-    let hl = Highlighter::load().highlight("python", &code.display, &theme).map(Arc::new);
-    a.highlights.insert(Done { key: (0, 0), result: hl });
+    let hl = Highlighter::load()
+        .highlight("python", &code.display, &theme)
+        .map(Arc::new);
+    a.highlights.insert(Done {
+        key: (0, 0),
+        result: hl,
+    });
     let after = draw(&mut a, 100, 40);
-    assert!(colours(&after) > plain, "highlighting adds colours: {} vs {plain}", colours(&after));
+    assert!(
+        colours(&after) > plain,
+        "highlighting adds colours: {} vs {plain}",
+        colours(&after)
+    );
 }

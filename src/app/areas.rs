@@ -17,8 +17,15 @@ pub struct Areas {
 
 pub fn compute(size: Rect, sidebar_focused: bool, max_text_width: u16) -> Areas {
     let (body, status) = if size.height >= 2 {
-        let body = Rect { height: size.height - 1, ..size };
-        let status = Rect { y: size.y + size.height - 1, height: 1, ..size };
+        let body = Rect {
+            height: size.height - 1,
+            ..size
+        };
+        let status = Rect {
+            y: size.y + size.height - 1,
+            height: 1,
+            ..size
+        };
         (body, Some(status))
     } else {
         (size, None)
@@ -26,7 +33,11 @@ pub fn compute(size: Rect, sidebar_focused: bool, max_text_width: u16) -> Areas 
     let (sidebar, reader) = if size.width >= NARROW {
         let w = (size.width * 3 / 10).clamp(24, 40);
         let sidebar = Rect { width: w, ..body };
-        let reader = Rect { x: body.x + w, width: body.width - w, ..body };
+        let reader = Rect {
+            x: body.x + w,
+            width: body.width - w,
+            ..body
+        };
         (Some(sidebar), reader)
     } else if sidebar_focused {
         (Some(body), Rect { width: 0, ..body })
@@ -36,8 +47,17 @@ pub fn compute(size: Rect, sidebar_focused: bool, max_text_width: u16) -> Areas 
     // One column of breathing room on each side when there is room for it.
     let pad = if reader.width >= 24 { 2 } else { 0 };
     let text_width = reader.width.saturating_sub(pad).min(max_text_width.max(1));
-    let text = Rect { x: reader.x + pad.min(1), width: text_width, ..reader };
-    Areas { sidebar, reader, text, status }
+    let text = Rect {
+        x: reader.x + pad.min(1),
+        width: text_width,
+        ..reader
+    };
+    Areas {
+        sidebar,
+        reader,
+        text,
+        status,
+    }
 }
 
 #[cfg(test)]

@@ -103,13 +103,25 @@ impl App {
     pub fn new(set: GuideSet, theme: Theme, keymap: Keymap) -> App {
         let mut docs = vec![None; set.guides.len()];
         let doc = parse_guide(&set, &mut docs, 0);
-        let notices: Vec<String> = set.guides.iter().flat_map(|g| g.notices.iter().cloned()).collect();
+        let notices: Vec<String> = set
+            .guides
+            .iter()
+            .flat_map(|g| g.notices.iter().cloned())
+            .collect();
         let mut app = App {
             set,
             docs,
             theme,
             keymap,
-            reader: Reader { guide: 0, doc, layout: Layout::new(80), top: 0, pinned: None, link: None, code: None },
+            reader: Reader {
+                guide: 0,
+                doc,
+                layout: Layout::new(80),
+                top: 0,
+                pinned: None,
+                link: None,
+                code: None,
+            },
             focus: Focus::Reader,
             sidebar_selected: 0,
             overlay: None,
@@ -121,7 +133,11 @@ impl App {
             size: Rect::new(0, 0, 80, 24),
         };
         if let Some(first) = notices.first() {
-            let more = if notices.len() > 1 { format!(" (+{} more)", notices.len() - 1) } else { String::new() };
+            let more = if notices.len() > 1 {
+                format!(" (+{} more)", notices.len() - 1)
+            } else {
+                String::new()
+            };
             app.set_status(format!("{first}{more}"), true);
         }
         app
@@ -137,10 +153,16 @@ impl App {
         let width = self.areas.text.width.max(1);
         if width != self.reader.layout.width {
             let block = self.top_block();
+            let pinned = self.reader.pinned;
             self.reader.layout = Layout::new(width);
             self.scroll_to_block(block);
+            self.reader.pinned = pinned;
         }
-        self.reader.layout.extend_to_rows(&self.reader.doc, &self.theme, self.reader.top + self.height() * 2);
+        self.reader.layout.extend_to_rows(
+            &self.reader.doc,
+            &self.theme,
+            self.reader.top + self.height() * 2,
+        );
         self.clamp_top();
     }
 
@@ -150,7 +172,8 @@ impl App {
 
     /// Rows on screen now.
     pub fn visible_rows(&self) -> std::ops::Range<usize> {
-        let end = (self.reader.top + usize::from(self.areas.text.height)).min(self.reader.layout.rows.len());
+        let end = (self.reader.top + usize::from(self.areas.text.height))
+            .min(self.reader.layout.rows.len());
         self.reader.top.min(end)..end
     }
 
@@ -167,16 +190,26 @@ impl App {
     }
 
     fn top_block(&self) -> usize {
-        self.reader.layout.rows.get(self.reader.top).map_or(0, |r| r.block as usize)
+        self.reader
+            .layout
+            .rows
+            .get(self.reader.top)
+            .map_or(0, |r| r.block as usize)
     }
 
     fn scroll_to_block(&mut self, block: usize) {
-        let row = self.reader.layout.block_row(&self.reader.doc, &self.theme, block).unwrap_or(0);
+        let row = self
+            .reader
+            .layout
+            .block_row(&self.reader.doc, &self.theme, block)
+            .unwrap_or(0);
         self.set_top(row);
     }
 
     fn scroll_to_heading(&mut self, h: usize) {
-        let Some(block) = self.reader.doc.headings.get(h).map(|x| x.block) else { return };
+        let Some(block) = self.reader.doc.headings.get(h).map(|x| x.block) else {
+            return;
+        };
         self.scroll_to_block(block);
         self.reader.pinned = Some(h);
     }
@@ -195,7 +228,9 @@ impl App {
         self.reader.pinned = None;
         self.reader.top = row;
         let want = row + self.height() * 2;
-        self.reader.layout.extend_to_rows(&self.reader.doc, &self.theme, want);
+        self.reader
+            .layout
+            .extend_to_rows(&self.reader.doc, &self.theme, want);
         self.clamp_top();
     }
 
@@ -209,7 +244,9 @@ impl App {
         if self.reader.layout.is_complete(&self.reader.doc) {
             return false;
         }
-        self.reader.layout.extend_blocks(&self.reader.doc, &self.theme, IDLE_BLOCKS);
+        self.reader
+            .layout
+            .extend_blocks(&self.reader.doc, &self.theme, IDLE_BLOCKS);
         true
     }
 
@@ -241,7 +278,10 @@ impl App {
     }
 
     pub fn guide_title(&self) -> &str {
-        self.set.guides.get(self.reader.guide).map_or("", |g| g.title.as_str())
+        self.set
+            .guides
+            .get(self.reader.guide)
+            .map_or("", |g| g.title.as_str())
     }
 
     // ----- sidebar -----------------------------------------------------------------------
@@ -255,7 +295,11 @@ impl App {
             out.push(Entry::Guide(g));
             if g == self.reader.guide {
                 let outline = self.reader.doc.headings.iter().enumerate();
-                out.extend(outline.filter(|(_, h)| h.level >= top && h.level < top + 3).map(|(i, _)| Entry::Heading(i)));
+                out.extend(
+                    outline
+                        .filter(|(_, h)| h.level >= top && h.level < top + 3)
+                        .map(|(i, _)| Entry::Heading(i)),
+                );
             }
         }
         out
@@ -263,7 +307,13 @@ impl App {
 
     /// The shallowest heading level shown in the outline.
     pub fn outline_top_level(&self) -> u8 {
-        let h1s = self.reader.doc.headings.iter().filter(|h| h.level == 1).count();
+        let h1s = self
+            .reader
+            .doc
+            .headings
+            .iter()
+            .filter(|h| h.level == 1)
+            .count();
         let has_deeper = self.reader.doc.headings.iter().any(|h| h.level > 1);
         if h1s == 1 && has_deeper { 2 } else { 1 }
     }
@@ -271,7 +321,10 @@ impl App {
     fn move_sidebar(&mut self, delta: isize) {
         let n = self.sidebar_entries().len();
         if n > 0 {
-            self.sidebar_selected = self.sidebar_selected.saturating_add_signed(delta).min(n - 1);
+            self.sidebar_selected = self
+                .sidebar_selected
+                .saturating_add_signed(delta)
+                .min(n - 1);
         }
     }
 
@@ -284,7 +337,11 @@ impl App {
         self.sidebar_selected = entries
             .iter()
             .position(|e| *e == want)
-            .or_else(|| entries.iter().position(|e| *e == Entry::Guide(self.reader.guide)))
+            .or_else(|| {
+                entries
+                    .iter()
+                    .position(|e| *e == Entry::Guide(self.reader.guide))
+            })
             .unwrap_or(0);
     }
 
@@ -295,7 +352,10 @@ impl App {
     }
 
     fn location(&self) -> Location {
-        Location { guide: self.reader.guide, block: self.top_block() }
+        Location {
+            guide: self.reader.guide,
+            block: self.top_block(),
+        }
     }
 
     /// Opens a guide (at a heading, when given) and records where we were.
@@ -333,7 +393,15 @@ impl App {
         if guide != self.reader.guide {
             let doc = self.doc(guide);
             let width = self.reader.layout.width;
-            self.reader = Reader { guide, doc, layout: Layout::new(width), top: 0, pinned: None, link: None, code: None };
+            self.reader = Reader {
+                guide,
+                doc,
+                layout: Layout::new(width),
+                top: 0,
+                pinned: None,
+                link: None,
+                code: None,
+            };
         }
         self.set_top(0);
         self.reader.link = None;
@@ -388,15 +456,28 @@ impl App {
         let doc = Arc::clone(&self.reader.doc);
         let current = self.reader.link;
         let current_id = current.map(|s| s.link);
+        let reading = self.reading_row();
         let found = if forward {
-            let (from_row, from_col) = current.map_or((self.reader.top, 0), |s| (s.row, s.col + 1));
+            let (from_row, from_col) = current.map_or((reading, 0), |s| (s.row, s.col + 1));
             let mut row = from_row;
             loop {
-                self.reader.layout.extend_to_rows(&doc, &self.theme, row + 1);
-                let Some(r) = self.reader.layout.rows.get(row) else { break None };
+                self.reader
+                    .layout
+                    .extend_to_rows(&doc, &self.theme, row + 1);
+                let Some(r) = self.reader.layout.rows.get(row) else {
+                    break None;
+                };
                 let min_col = if row == from_row { from_col } else { 0 };
-                if let Some(l) = r.links.iter().find(|l| l.start >= min_col && Some(l.link) != current_id) {
-                    break Some(SelectedLink { link: l.link, row, col: l.start });
+                if let Some(l) = r
+                    .links
+                    .iter()
+                    .find(|l| l.start >= min_col && Some(l.link) != current_id)
+                {
+                    break Some(SelectedLink {
+                        link: l.link,
+                        row,
+                        col: l.start,
+                    });
                 }
                 row += 1;
             }
@@ -404,17 +485,29 @@ impl App {
             let rows = &self.reader.layout.rows;
             let (from_row, max_col) = match current {
                 Some(s) => (s.row, s.col),
-                None => ((self.reader.top + self.height()).saturating_sub(1), u16::MAX),
+                None => (
+                    (self.reader.top + self.height()).saturating_sub(1),
+                    u16::MAX,
+                ),
             };
             let mut found = None;
             for row in (0..=from_row.min(rows.len().saturating_sub(1))).rev() {
                 let limit = if row == from_row { max_col } else { u16::MAX };
-                let Some(l) = rows[row].links.iter().rev().find(|l| l.start < limit && Some(l.link) != current_id) else {
+                let Some(l) = rows[row]
+                    .links
+                    .iter()
+                    .rev()
+                    .find(|l| l.start < limit && Some(l.link) != current_id)
+                else {
                     continue;
                 };
                 let (mut first_row, mut first_col) = (row, l.start);
                 while first_col == 0 && first_row > 0 {
-                    match rows[first_row - 1].links.last().filter(|p| p.link == l.link) {
+                    match rows[first_row - 1]
+                        .links
+                        .last()
+                        .filter(|p| p.link == l.link)
+                    {
                         Some(p) => {
                             first_row -= 1;
                             first_col = p.start;
@@ -422,7 +515,11 @@ impl App {
                         None => break,
                     }
                 }
-                found = Some(SelectedLink { link: l.link, row: first_row, col: first_col });
+                found = Some(SelectedLink {
+                    link: l.link,
+                    row: first_row,
+                    col: first_col,
+                });
                 break;
             }
             found
@@ -431,11 +528,26 @@ impl App {
             Some(sel) => {
                 self.reader.link = Some(sel);
                 self.reveal(sel.row);
-                let url = doc.links.get(sel.link as usize).map(|l| l.url.clone()).unwrap_or_default();
-                let hint = self.keymap.label(Action::Open).unwrap_or_else(|| "Enter".into());
+                let url = doc
+                    .links
+                    .get(sel.link as usize)
+                    .map(|l| l.url.clone())
+                    .unwrap_or_default();
+                let hint = self
+                    .keymap
+                    .label(Action::Open)
+                    .unwrap_or_else(|| "Enter".into());
                 self.set_status(format!("{url}  ({hint} to open)"), false);
             }
-            None => self.set_status(if forward { "no more links below" } else { "no more links above" }.into(), false),
+            None => self.set_status(
+                if forward {
+                    "no more links below"
+                } else {
+                    "no more links above"
+                }
+                .into(),
+                false,
+            ),
         }
     }
 
@@ -450,11 +562,17 @@ impl App {
             (Some(c), false) => c.checked_sub(1),
             (None, true) => {
                 let top_block = self.top_block();
-                doc.code_blocks.iter().position(|c| c.block >= top_block).map(|i| i as u32)
+                doc.code_blocks
+                    .iter()
+                    .position(|c| c.block >= top_block)
+                    .map(|i| i as u32)
             }
             (None, false) => {
                 let top_block = self.top_block();
-                doc.code_blocks.iter().rposition(|c| c.block < top_block + 1).map(|i| i as u32)
+                doc.code_blocks
+                    .iter()
+                    .rposition(|c| c.block < top_block + 1)
+                    .map(|i| i as u32)
             }
         };
         match next {
@@ -464,10 +582,24 @@ impl App {
                 if let Some(row) = self.reader.layout.block_row(&doc, &self.theme, block) {
                     self.reveal(row);
                 }
-                let lang = doc.code_blocks[c as usize].lang.as_deref().unwrap_or("text");
-                self.set_status(format!("code block {} of {} ({lang})", c + 1, doc.code_blocks.len()), false);
+                let lang = doc.code_blocks[c as usize]
+                    .lang
+                    .as_deref()
+                    .unwrap_or("text");
+                self.set_status(
+                    format!("code block {} of {} ({lang})", c + 1, doc.code_blocks.len()),
+                    false,
+                );
             }
-            None => self.set_status(if forward { "no more code blocks below" } else { "no more code blocks above" }.into(), false),
+            None => self.set_status(
+                if forward {
+                    "no more code blocks below"
+                } else {
+                    "no more code blocks above"
+                }
+                .into(),
+                false,
+            ),
         }
     }
 
@@ -485,14 +617,24 @@ impl App {
         let mut target = None;
         if forward {
             for (i, h) in doc.headings.iter().enumerate() {
-                if self.reader.layout.block_row(&doc, &self.theme, h.block).is_some_and(|row| row > from) {
+                if self
+                    .reader
+                    .layout
+                    .block_row(&doc, &self.theme, h.block)
+                    .is_some_and(|row| row > from)
+                {
                     target = Some(i);
                     break;
                 }
             }
         } else {
             for (i, h) in doc.headings.iter().enumerate().rev() {
-                if self.reader.layout.block_row(&doc, &self.theme, h.block).is_some_and(|row| row < from) {
+                if self
+                    .reader
+                    .layout
+                    .block_row(&doc, &self.theme, h.block)
+                    .is_some_and(|row| row < from)
+                {
                     target = Some(i);
                     break;
                 }
@@ -507,7 +649,10 @@ impl App {
     // ----- status ------------------------------------------------------------------------
 
     pub fn set_status(&mut self, text: String, error: bool) {
-        self.status = Some(Status { text: crate::sanitize::sanitize_line(&text), error });
+        self.status = Some(Status {
+            text: crate::sanitize::sanitize_line(&text),
+            error,
+        });
     }
 
     // ----- update ------------------------------------------------------------------------
@@ -520,8 +665,16 @@ impl App {
         if let Some(Overlay::Help { scroll }) = self.overlay {
             match action {
                 Action::Help | Action::Cancel | Action::Quit => self.overlay = None,
-                Action::ScrollDown => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(1) }),
-                Action::ScrollUp => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(1) }),
+                Action::ScrollDown => {
+                    self.overlay = Some(Overlay::Help {
+                        scroll: scroll.saturating_add(1),
+                    })
+                }
+                Action::ScrollUp => {
+                    self.overlay = Some(Overlay::Help {
+                        scroll: scroll.saturating_sub(1),
+                    })
+                }
                 _ => {}
             }
             return Vec::new();
@@ -536,7 +689,11 @@ impl App {
                 self.reader.code = None;
             }
             Action::FocusNext => {
-                self.focus = if sidebar { Focus::Reader } else { Focus::Sidebar };
+                self.focus = if sidebar {
+                    Focus::Reader
+                } else {
+                    Focus::Sidebar
+                };
                 if self.focus == Focus::Sidebar {
                     self.sync_sidebar_to_reader();
                 }
@@ -544,8 +701,12 @@ impl App {
             }
             Action::ScrollDown if sidebar => self.move_sidebar(1),
             Action::ScrollUp if sidebar => self.move_sidebar(-1),
-            Action::HalfPageDown | Action::PageDown if sidebar => self.move_sidebar(page as isize / 2),
-            Action::HalfPageUp | Action::PageUp if sidebar => self.move_sidebar(-(page as isize) / 2),
+            Action::HalfPageDown | Action::PageDown if sidebar => {
+                self.move_sidebar(page as isize / 2)
+            }
+            Action::HalfPageUp | Action::PageUp if sidebar => {
+                self.move_sidebar(-(page as isize) / 2)
+            }
             Action::Top if sidebar => self.sidebar_selected = 0,
             Action::Bottom if sidebar => self.move_sidebar(isize::MAX / 2),
             Action::Open if sidebar => self.open_sidebar_entry(),
@@ -568,14 +729,25 @@ impl App {
             Action::PrevLink => self.step_link(false),
             Action::Open => match self.reader.link {
                 Some(sel) => {
-                    let url = self.reader.doc.links.get(sel.link as usize).map(|l| l.url.clone());
+                    let url = self
+                        .reader
+                        .doc
+                        .links
+                        .get(sel.link as usize)
+                        .map(|l| l.url.clone());
                     if let Some(url) = url {
                         self.follow(&url);
                     }
                 }
                 None => {
-                    let key = self.keymap.label(Action::NextLink).unwrap_or_else(|| "l".into());
-                    self.set_status(format!("no link selected: press {key} to select one"), false);
+                    let key = self
+                        .keymap
+                        .label(Action::NextLink)
+                        .unwrap_or_else(|| "l".into());
+                    self.set_status(
+                        format!("no link selected: press {key} to select one"),
+                        false,
+                    );
                 }
             },
             Action::NextGuide => self.step_guide(1),
@@ -595,7 +767,19 @@ impl App {
                 None => self.set_status("nothing to go forward to".into(), false),
             },
         }
-        if !sidebar && matches!(action, Action::ScrollDown | Action::ScrollUp | Action::HalfPageDown | Action::HalfPageUp | Action::PageDown | Action::PageUp | Action::Top | Action::Bottom) {
+        if !sidebar
+            && matches!(
+                action,
+                Action::ScrollDown
+                    | Action::ScrollUp
+                    | Action::HalfPageDown
+                    | Action::HalfPageUp
+                    | Action::PageDown
+                    | Action::PageUp
+                    | Action::Top
+                    | Action::Bottom
+            )
+        {
             self.sync_sidebar_to_reader();
         }
         Vec::new()
@@ -603,7 +787,11 @@ impl App {
 
     fn step_guide(&mut self, delta: isize) {
         let n = self.set.guides.len();
-        let next = self.reader.guide.checked_add_signed(delta).filter(|&g| g < n);
+        let next = self
+            .reader
+            .guide
+            .checked_add_signed(delta)
+            .filter(|&g| g < n);
         match next {
             Some(g) => self.open(g, None),
             None => {
@@ -661,10 +849,25 @@ impl App {
         }
         let r = self.reader.top + usize::from(row - t.y);
         let col = column - t.x;
-        let hit = self.reader.layout.rows.get(r).and_then(|rr| rr.links.iter().find(|l| l.start <= col && col < l.end));
+        let hit = self
+            .reader
+            .layout
+            .rows
+            .get(r)
+            .and_then(|rr| rr.links.iter().find(|l| l.start <= col && col < l.end));
         if let Some(&crate::layout::wrap::LinkCell { link, start, .. }) = hit {
-            self.reader.link = Some(SelectedLink { link, row: r, col: start });
-            if let Some(url) = self.reader.doc.links.get(link as usize).map(|l| l.url.clone()) {
+            self.reader.link = Some(SelectedLink {
+                link,
+                row: r,
+                col: start,
+            });
+            if let Some(url) = self
+                .reader
+                .doc
+                .links
+                .get(link as usize)
+                .map(|l| l.url.clone())
+            {
                 self.follow(&url);
             }
         }
@@ -705,7 +908,12 @@ fn parse_guide(set: &GuideSet, docs: &mut [Option<Arc<Doc>>], guide: usize) -> A
     if let Some(Some(d)) = docs.get(guide) {
         return Arc::clone(d);
     }
-    let doc = Arc::new(set.guides.get(guide).map(|g| doc::parse(&g.body)).unwrap_or_default());
+    let doc = Arc::new(
+        set.guides
+            .get(guide)
+            .map(|g| doc::parse(&g.body))
+            .unwrap_or_default(),
+    );
     if let Some(slot) = docs.get_mut(guide) {
         *slot = Some(Arc::clone(&doc));
     }

@@ -2,7 +2,11 @@ use super::*;
 use crate::theme::ColorMode;
 
 fn app_at(width: u16, height: u16) -> App {
-    let mut app = App::new(GuideSet::bundled(), Theme::for_mode(ColorMode::None), Keymap::default());
+    let mut app = App::new(
+        GuideSet::bundled(),
+        Theme::for_mode(ColorMode::None),
+        Keymap::default(),
+    );
     app.resize(Rect::new(0, 0, width, height));
     app
 }
@@ -42,7 +46,10 @@ fn heading_jumps_follow_the_outline() {
     let mut app = app_at(80, 24);
     press(&mut app, &[Action::NextHeading]);
     let h = app.current_heading().expect("in a section");
-    assert_eq!(app.reader.doc.headings[h].anchor, "preferred-pattern-canonical");
+    assert_eq!(
+        app.reader.doc.headings[h].anchor,
+        "preferred-pattern-canonical"
+    );
     press(&mut app, &[Action::NextHeading]);
     let h2 = app.current_heading().expect("in a section");
     assert_eq!(app.reader.doc.headings[h2].anchor, "deprecated-patterns");
@@ -65,7 +72,11 @@ fn guides_history_back_and_forward() {
     assert_eq!(app.reader.guide, 1);
     press(&mut app, &[Action::PrevGuide, Action::PrevGuide]);
     assert_eq!(app.reader.guide, 0);
-    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("first guide")));
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("first guide"))
+    );
 }
 
 #[test]
@@ -81,7 +92,10 @@ fn links_select_and_open_other_guides() {
     assert_eq!(app.reader.guide, 0);
     press(&mut app, &[Action::NextLink, Action::NextLink]);
     let second = app.reader.link.expect("second link");
-    assert_eq!(app.reader.doc.links[second.link as usize].url, "migration-checklist.md");
+    assert_eq!(
+        app.reader.doc.links[second.link as usize].url,
+        "migration-checklist.md"
+    );
     press(&mut app, &[Action::PrevLink]);
     assert_eq!(app.reader.link.map(|l| l.link), Some(sel.link));
 }
@@ -97,9 +111,16 @@ fn anchors_and_missing_targets() {
     assert_eq!(app.reader.guide, 1, "stays put");
     let status = app.status.clone().expect("a message");
     assert!(status.error);
-    assert_eq!(status.text, "not in this guide set: ../SSOT_IMPORT_REGISTRY.md");
+    assert_eq!(
+        status.text,
+        "not in this guide set: ../SSOT_IMPORT_REGISTRY.md"
+    );
     app.follow("https://example.com");
-    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("https://example.com")));
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("https://example.com"))
+    );
 }
 
 #[test]
@@ -119,7 +140,10 @@ fn sidebar_focus_selects_and_opens() {
     press(&mut app, &[Action::FocusNext]);
     assert_eq!(app.focus, Focus::Sidebar);
     let entries = app.sidebar_entries();
-    let quick = entries.iter().position(|e| *e == Entry::Guide(1)).expect("listed");
+    let quick = entries
+        .iter()
+        .position(|e| *e == Entry::Guide(1))
+        .expect("listed");
     while app.sidebar_selected < quick {
         press(&mut app, &[Action::ScrollDown]);
     }
@@ -159,4 +183,17 @@ fn start_at_anchor_leaves_no_history() {
     assert_eq!(app.reader.guide, 1);
     app.update(Action::Back);
     assert_eq!(app.reader.guide, 1);
+}
+
+#[test]
+fn a_jump_survives_the_first_resize() {
+    let mut app = App::new(
+        GuideSet::bundled(),
+        Theme::for_mode(ColorMode::None),
+        Keymap::default(),
+    );
+    app.start_at(0, Some("related-documentation"));
+    app.resize(Rect::new(0, 0, 100, 30));
+    let h = app.current_heading().expect("heading");
+    assert_eq!(app.reader.doc.headings[h].anchor, "related-documentation");
 }

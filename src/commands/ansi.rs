@@ -59,13 +59,21 @@ mod tests {
 
     #[test]
     fn plain_output_has_no_escapes() {
-        let spans = [Span::styled("hi", Style::new().fg(Color::Rgb(1, 2, 3))), Span::raw("   ")];
+        let spans = [
+            Span::styled("hi", Style::new().fg(Color::Rgb(1, 2, 3))),
+            Span::raw("   "),
+        ];
         assert_eq!(line(&spans, false), "hi");
     }
 
     #[test]
     fn colour_output_wraps_styled_text() {
-        let spans = [Span::styled("hi", Style::new().fg(Color::Indexed(33)).add_modifier(Modifier::BOLD))];
+        let spans = [Span::styled(
+            "hi",
+            Style::new()
+                .fg(Color::Indexed(33))
+                .add_modifier(Modifier::BOLD),
+        )];
         assert_eq!(line(&spans, true), "\x1b[1;38;5;33mhi\x1b[0m");
     }
 }

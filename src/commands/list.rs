@@ -46,7 +46,11 @@ pub fn run(set: &GuideSet, json: bool, skipped: bool, out: &mut dyn Write) -> an
                 headings: d
                     .headings
                     .iter()
-                    .map(|h| HeadingInfo { level: h.level, text: h.text.clone(), anchor: h.anchor.clone() })
+                    .map(|h| HeadingInfo {
+                        level: h.level,
+                        text: h.text.clone(),
+                        anchor: h.anchor.clone(),
+                    })
                     .collect(),
                 task_items: d.tasks.len(),
             }
@@ -55,7 +59,10 @@ pub fn run(set: &GuideSet, json: bool, skipped: bool, out: &mut dyn Write) -> an
     let skipped_list: Vec<SkippedInfo> = set
         .skipped
         .iter()
-        .map(|s| SkippedInfo { path: s.path.display().to_string(), reason: s.reason.clone() })
+        .map(|s| SkippedInfo {
+            path: s.path.display().to_string(),
+            reason: s.reason.clone(),
+        })
         .collect();
     if json {
         let mut value = serde_json::json!({ "format": 1, "guides": infos });
@@ -65,10 +72,23 @@ pub fn run(set: &GuideSet, json: bool, skipped: bool, out: &mut dyn Write) -> an
         super::write_context(writeln!(out, "{}", serde_json::to_string_pretty(&value)?))?;
         return Ok(0);
     }
-    let id_width = infos.iter().map(|g| g.id.chars().count()).max().unwrap_or(0);
+    let id_width = infos
+        .iter()
+        .map(|g| g.id.chars().count())
+        .max()
+        .unwrap_or(0);
     for g in &infos {
-        let tasks = if g.task_items > 0 { format!("  [{} task items]", g.task_items) } else { String::new() };
-        let line = format!("{:<id_width$}  {}  ({} headings){tasks}", g.id, g.title, g.headings.len());
+        let tasks = if g.task_items > 0 {
+            format!("  [{} task items]", g.task_items)
+        } else {
+            String::new()
+        };
+        let line = format!(
+            "{:<id_width$}  {}  ({} headings){tasks}",
+            g.id,
+            g.title,
+            g.headings.len()
+        );
         super::write_context(writeln!(out, "{}", crate::sanitize::sanitize_line(&line)))?;
     }
     if skipped {

@@ -30,8 +30,10 @@ pub fn load_set(args: &SetArgs) -> anyhow::Result<GuideSet> {
 fn explain(e: LoadError) -> String {
     match &e {
         LoadError::Empty { skipped, .. } if !skipped.is_empty() => {
-            let list: Vec<String> =
-                skipped.iter().map(|s| format!("  {}: {}", s.path.display(), s.reason)).collect();
+            let list: Vec<String> = skipped
+                .iter()
+                .map(|s| format!("  {}: {}", s.path.display(), s.reason))
+                .collect();
             format!("{e}\nskipped:\n{}", list.join("\n"))
         }
         _ => e.to_string(),
@@ -41,9 +43,14 @@ fn explain(e: LoadError) -> String {
 /// The set to browse and the guide to open for `devguide [DOC[#anchor]]`. DOC may be a
 /// guide of the set or a path to a markdown file; a guide of the set wins unless DOC is
 /// written as a path (`./x.md`, `notes/x.md`).
-pub fn open_target(args: &SetArgs, doc: Option<&str>) -> anyhow::Result<(GuideSet, Option<Target>)> {
+pub fn open_target(
+    args: &SetArgs,
+    doc: Option<&str>,
+) -> anyhow::Result<(GuideSet, Option<Target>)> {
     let set = load_set(args)?;
-    let Some(doc) = doc else { return Ok((set, None)) };
+    let Some(doc) = doc else {
+        return Ok((set, None));
+    };
     let (name, anchor) = split_anchor(doc);
     let looks_like_path = name.contains('/') || name.contains(std::path::MAIN_SEPARATOR);
     if !looks_like_path && let Some(guide) = set.find(name) {
@@ -88,7 +95,10 @@ pub fn unknown_doc(set: &GuideSet, name: &str) -> String {
 
 /// True when an error is only a closed pipe (`devguide show x | head`): not a failure.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 pub(crate) fn write_context<T>(r: std::io::Result<T>) -> anyhow::Result<T> {
@@ -108,11 +118,23 @@ mod tests {
 
     #[test]
     fn doc_resolves_in_bundled_set_and_unknown_names_list_ids() {
-        let (set, t) = open_target(&SetArgs::default(), Some("quick-reference#type-checking")).expect("found");
-        assert_eq!(t, Some(Target { guide: 1, anchor: Some("type-checking".into()) }));
+        let (set, t) =
+            open_target(&SetArgs::default(), Some("quick-reference#type-checking")).expect("found");
+        assert_eq!(
+            t,
+            Some(Target {
+                guide: 1,
+                anchor: Some("type-checking".into())
+            })
+        );
         assert_eq!(set.origin, Origin::Bundled);
-        let err = open_target(&SetArgs::default(), Some("nope")).expect_err("unknown").to_string();
-        assert!(err.contains("no guide 'nope'") && err.contains("quick-reference"), "{err}");
+        let err = open_target(&SetArgs::default(), Some("nope"))
+            .expect_err("unknown")
+            .to_string();
+        assert!(
+            err.contains("no guide 'nope'") && err.contains("quick-reference"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -23,7 +23,10 @@ impl Options {
         use std::io::IsTerminal;
         let tty = std::io::stdout().is_terminal();
         let width = width
-            .or_else(|| tty.then(|| crossterm::terminal::size().ok().map(|(w, _)| w)).flatten())
+            .or_else(|| {
+                tty.then(|| crossterm::terminal::size().ok().map(|(w, _)| w))
+                    .flatten()
+            })
             .unwrap_or(80)
             .max(1);
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -32,11 +35,21 @@ impl Options {
             ColorChoice::Never => false,
             ColorChoice::Auto => tty && !no_color,
         };
-        Options { width, color, verbose }
+        Options {
+            width,
+            color,
+            verbose,
+        }
     }
 }
 
-pub fn run(set: &GuideSet, target: &Target, opts: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run(
+    set: &GuideSet,
+    target: &Target,
+    opts: &Options,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<u8> {
     let Some(guide) = set.guides.get(target.guide) else {
         anyhow::bail!("no such guide");
     };
@@ -45,7 +58,11 @@ pub fn run(set: &GuideSet, target: &Target, opts: &Options, out: &mut dyn Write,
         Some(anchor) => match doc.heading_by_anchor(anchor) {
             Some(h) => doc.section_blocks(h),
             None => {
-                let anchors: Vec<String> = doc.headings.iter().map(|h| format!("#{}", h.anchor)).collect();
+                let anchors: Vec<String> = doc
+                    .headings
+                    .iter()
+                    .map(|h| format!("#{}", h.anchor))
+                    .collect();
                 anyhow::bail!(
                     "no heading '#{}' in {}.\nheadings: {}",
                     crate::sanitize::sanitize_line(anchor),
@@ -74,18 +91,30 @@ pub fn run(set: &GuideSet, target: &Target, opts: &Options, out: &mut dyn Write,
     layout.extend_to_block(&doc, &theme, blocks.end);
     let highlighter = opts.color.then(Highlighter::load);
     let mut highlights = std::collections::HashMap::new();
-    let first_row = layout.block_rows.get(blocks.start).map_or(0, |&r| r as usize);
-    let end_row = layout.block_rows.get(blocks.end).map_or(layout.rows.len(), |&r| r as usize);
+    let first_row = layout
+        .block_rows
+        .get(blocks.start)
+        .map_or(0, |&r| r as usize);
+    let end_row = layout
+        .block_rows
+        .get(blocks.end)
+        .map_or(layout.rows.len(), |&r| r as usize);
     for row in layout.rows.get(first_row..end_row).unwrap_or(&[]) {
         // Leading blank rows of a section are noise.
         if let (Some(h), Some(f)) = (&highlighter, row.frame)
             && !highlights.contains_key(&f)
         {
             let code = &doc.code_blocks[f as usize];
-            let hl = code.lang.as_deref().and_then(|l| h.highlight(l, &code.display, &theme));
+            let hl = code
+                .lang
+                .as_deref()
+                .and_then(|l| h.highlight(l, &code.display, &theme));
             highlights.insert(f, hl);
         }
-        let hl = row.frame.and_then(|f| highlights.get(&f)).and_then(Option::as_ref);
+        let hl = row
+            .frame
+            .and_then(|f| highlights.get(&f))
+            .and_then(Option::as_ref);
         let spans = styled_spans(row, hl);
         let mut text = super::ansi::line(&spans, opts.color);
         if let Some((task, col)) = row.task

@@ -40,7 +40,14 @@ pub struct Row {
 
 impl Row {
     fn blank(block: u32) -> Row {
-        Row { spans: Vec::new(), block, links: Vec::new(), frame: None, code_line: None, task: None }
+        Row {
+            spans: Vec::new(),
+            block,
+            links: Vec::new(),
+            frame: None,
+            code_line: None,
+            task: None,
+        }
     }
 
     /// The row's text without styles.
@@ -59,7 +66,11 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(width: u16) -> Layout {
-        Layout { width: width.max(1), rows: Vec::new(), block_rows: Vec::new() }
+        Layout {
+            width: width.max(1),
+            rows: Vec::new(),
+            block_rows: Vec::new(),
+        }
     }
 
     pub fn is_complete(&self, doc: &Doc) -> bool {
@@ -103,7 +114,9 @@ impl Layout {
 
     fn layout_next(&mut self, doc: &Doc, theme: &Theme) {
         let index = self.block_rows.len();
-        let Some(block) = doc.blocks.get(index) else { return };
+        let Some(block) = doc.blocks.get(index) else {
+            return;
+        };
         let width = usize::from(self.width);
         if block.gap_before && !self.rows.is_empty() {
             let gap = prefix(&block.frames, Part::Gap, width, theme);
@@ -151,7 +164,9 @@ fn prefix(frames: &[Frame], part: Part, width: usize, theme: &Theme) -> Prefix {
             }
             Container::Item { marker, task: t } => {
                 let m: std::borrow::Cow<'static, str> = match marker {
-                    ListMarker::Bullet { depth } => ["\u{2022} ", "\u{25e6} ", "\u{25aa} "][usize::from(*depth) % 3].into(),
+                    ListMarker::Bullet { depth } => {
+                        ["\u{2022} ", "\u{25e6} ", "\u{25aa} "][usize::from(*depth) % 3].into()
+                    }
                     ListMarker::Ordered(n) => format!("{n}. ").into(),
                 };
                 let mw = str_width(&m);
@@ -194,7 +209,11 @@ fn prefix(frames: &[Frame], part: Part, width: usize, theme: &Theme) -> Prefix {
         w = cut_w;
         task = task.filter(|(_, col)| usize::from(*col) + 3 <= w);
     }
-    Prefix { spans, width: w, task }
+    Prefix {
+        spans,
+        width: w,
+        task,
+    }
 }
 
 fn truncate_spans(spans: Vec<Span<'static>>, max: usize) -> (Vec<Span<'static>>, usize) {
@@ -217,8 +236,14 @@ pub(crate) fn inline_pieces<'a>(
     base: Style,
     theme: &Theme,
 ) -> impl Iterator<Item = (&'a str, Style, Option<u32>)> + 'a {
-    let styles: Vec<Style> = inlines.iter().map(|i| base.patch(theme.inline(i.style))).collect();
-    inlines.iter().zip(styles).map(|(i, s)| (i.text.as_str(), s, i.link))
+    let styles: Vec<Style> = inlines
+        .iter()
+        .map(|i| base.patch(theme.inline(i.style)))
+        .collect();
+    inlines
+        .iter()
+        .zip(styles)
+        .map(|(i, s)| (i.text.as_str(), s, i.link))
 }
 
 /// A laid-out piece of a block before its prefix is added.
@@ -230,11 +255,22 @@ struct Content {
 
 impl From<WrappedLine> for Content {
     fn from(line: WrappedLine) -> Content {
-        Content { line, frame: None, code_line: None }
+        Content {
+            line,
+            frame: None,
+            code_line: None,
+        }
     }
 }
 
-fn render_block(doc: &Doc, index: usize, block: &Block, width: usize, theme: &Theme, out: &mut Vec<Row>) {
+fn render_block(
+    doc: &Doc,
+    index: usize,
+    block: &Block,
+    width: usize,
+    theme: &Theme,
+    out: &mut Vec<Row>,
+) {
     let first = prefix(&block.frames, Part::First, width, theme);
     let rest = prefix(&block.frames, Part::Rest, width, theme);
     let content_width = width.saturating_sub(first.width.max(rest.width)).max(1);
@@ -244,7 +280,16 @@ fn render_block(doc: &Doc, index: usize, block: &Block, width: usize, theme: &Th
         let mut spans = p.spans.clone();
         let shift = p.width as u16;
         spans.extend(c.line.spans);
-        let links = c.line.links.iter().map(|l| LinkCell { start: l.start + shift, end: l.end + shift, link: l.link }).collect();
+        let links = c
+            .line
+            .links
+            .iter()
+            .map(|l| LinkCell {
+                start: l.start + shift,
+                end: l.end + shift,
+                link: l.link,
+            })
+            .collect();
         out.push(Row {
             spans,
             block: index as u32,
@@ -258,24 +303,42 @@ fn render_block(doc: &Doc, index: usize, block: &Block, width: usize, theme: &Th
 
 fn leaf_content(doc: &Doc, leaf: &Leaf, width: usize, theme: &Theme) -> Vec<Content> {
     match leaf {
-        Leaf::Paragraph(inlines) => wrap(inline_pieces(inlines, theme.text, theme), width).into_iter().map(Content::from).collect(),
+        Leaf::Paragraph(inlines) => wrap(inline_pieces(inlines, theme.text, theme), width)
+            .into_iter()
+            .map(Content::from)
+            .collect(),
         Leaf::Heading { level, inlines, .. } => heading(*level, inlines, width, theme),
         Leaf::Code(i) => code(doc, *i, width, theme),
-        Leaf::Html(text) => wrap([(text.as_str(), theme.muted, None)], width).into_iter().map(Content::from).collect(),
+        Leaf::Html(text) => wrap([(text.as_str(), theme.muted, None)], width)
+            .into_iter()
+            .map(Content::from)
+            .collect(),
         Leaf::Rule => vec![single("\u{2500}".repeat(width), width, theme.muted)],
-        Leaf::Table(t) => table::render(t, width, theme).into_iter().map(Content::from).collect(),
+        Leaf::Table(t) => table::render(t, width, theme)
+            .into_iter()
+            .map(Content::from)
+            .collect(),
     }
 }
 
 fn single(text: String, width: usize, style: Style) -> Content {
-    Content::from(WrappedLine { spans: vec![Span::styled(text, style)], links: Vec::new(), width })
+    Content::from(WrappedLine {
+        spans: vec![Span::styled(text, style)],
+        links: Vec::new(),
+        width,
+    })
 }
 
 fn heading(level: u8, inlines: &[Inline], width: usize, theme: &Theme) -> Vec<Content> {
     let style = theme.heading(level);
     if level <= 2 {
         let lines = wrap(inline_pieces(inlines, style, theme), width);
-        let text_width = lines.iter().map(|l| l.width).max().unwrap_or(0).clamp(1, width);
+        let text_width = lines
+            .iter()
+            .map(|l| l.width)
+            .max()
+            .unwrap_or(0)
+            .clamp(1, width);
         let rule = if level == 1 { "\u{2501}" } else { "\u{2500}" };
         let mut out: Vec<Content> = lines.into_iter().map(Content::from).collect();
         out.push(single(rule.repeat(text_width), text_width, style));
@@ -289,24 +352,33 @@ fn heading(level: u8, inlines: &[Inline], width: usize, theme: &Theme) -> Vec<Co
 }
 
 fn code(doc: &Doc, index: u32, width: usize, theme: &Theme) -> Vec<Content> {
-    let Some(block) = doc.code_blocks.get(index as usize) else { return Vec::new() };
+    let Some(block) = doc.code_blocks.get(index as usize) else {
+        return Vec::new();
+    };
     let framed = width >= 6;
     let inner = if framed { width - 2 } else { width };
     let mut out = Vec::new();
     let frame = Some(index);
     if framed {
         let mut top = WrappedLine::default();
-        top.spans.push(Span::styled("\u{250c}\u{2500}", theme.code_frame));
+        top.spans
+            .push(Span::styled("\u{250c}\u{2500}", theme.code_frame));
         top.width = 2;
         if let Some(lang) = &block.lang {
             let (label, lw) = fit_prefix(lang, width.saturating_sub(5));
-            top.spans.push(Span::styled(format!(" {label} "), theme.code_lang));
+            top.spans
+                .push(Span::styled(format!(" {label} "), theme.code_lang));
             top.width += lw + 2;
         }
         let fill = width.saturating_sub(top.width);
-        top.spans.push(Span::styled("\u{2500}".repeat(fill), theme.code_frame));
+        top.spans
+            .push(Span::styled("\u{2500}".repeat(fill), theme.code_frame));
         top.width += fill;
-        out.push(Content { line: top, frame, code_line: None });
+        out.push(Content {
+            line: top,
+            frame,
+            code_line: None,
+        });
     }
     let body = block.display.strip_suffix('\n').unwrap_or(&block.display);
     for (ln, line) in body.split('\n').enumerate() {
@@ -319,14 +391,31 @@ fn code(doc: &Doc, index: u32, width: usize, theme: &Theme) -> Vec<Content> {
             }
             let text = &line[r.clone()];
             l.width = str_width(text) + if framed { 2 } else { 0 };
-            l.spans.push(Span::styled(text.to_string(), theme.code_text));
-            let code_line = Some(CodeLine { line: ln as u32, start: r.start as u32, end: r.end as u32 });
-            out.push(Content { line: l, frame, code_line });
+            l.spans
+                .push(Span::styled(text.to_string(), theme.code_text));
+            let code_line = Some(CodeLine {
+                line: ln as u32,
+                start: r.start as u32,
+                end: r.end as u32,
+            });
+            out.push(Content {
+                line: l,
+                frame,
+                code_line,
+            });
         }
     }
     if framed {
         let bottom = format!("\u{2514}{}", "\u{2500}".repeat(width - 1));
-        out.push(Content { line: WrappedLine { spans: vec![Span::styled(bottom, theme.code_frame)], links: Vec::new(), width }, frame, code_line: None });
+        out.push(Content {
+            line: WrappedLine {
+                spans: vec![Span::styled(bottom, theme.code_frame)],
+                links: Vec::new(),
+                width,
+            },
+            frame,
+            code_line: None,
+        });
     }
     out
 }
@@ -338,7 +427,9 @@ pub fn styled_spans<'a>(row: &'a Row, highlight: Option<&Highlighted>) -> Vec<Sp
     let (Some(cl), Some(hl)) = (row.code_line, highlight) else {
         return row.spans.iter().map(borrowed).collect();
     };
-    let Some((last, head)) = row.spans.split_last() else { return Vec::new() };
+    let Some((last, head)) = row.spans.split_last() else {
+        return Vec::new();
+    };
     let mut out: Vec<Span<'a>> = head.iter().map(borrowed).collect();
     let text: &'a str = last.content.as_ref();
     let (start, end) = (cl.start as usize, cl.end as usize);
@@ -350,7 +441,10 @@ pub fn styled_spans<'a>(row: &'a Row, highlight: Option<&Highlighted>) -> Vec<Sp
                 continue;
             }
             if a > pos {
-                out.push(Span::styled(text.get(pos - start..a - start).unwrap_or(""), last.style));
+                out.push(Span::styled(
+                    text.get(pos - start..a - start).unwrap_or(""),
+                    last.style,
+                ));
             }
             if let Some(piece) = text.get(a - start..b - start) {
                 out.push(Span::styled(piece, last.style.patch(*style)));
@@ -359,7 +453,10 @@ pub fn styled_spans<'a>(row: &'a Row, highlight: Option<&Highlighted>) -> Vec<Sp
         }
     }
     if pos < end {
-        out.push(Span::styled(text.get(pos - start..).unwrap_or(""), last.style));
+        out.push(Span::styled(
+            text.get(pos - start..).unwrap_or(""),
+            last.style,
+        ));
     }
     out
 }

@@ -3,8 +3,8 @@
 
 mod terminal;
 
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 
 use crossterm::event::{Event as TermEvent, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::layout::Rect;
@@ -24,7 +24,9 @@ pub fn run(mut app: App, mouse: bool) -> anyhow::Result<u8> {
     spawn_signal_thread(tx.clone())?;
     let worker = {
         let tx = tx.clone();
-        Worker::spawn(app.theme.clone(), move |done| tx.send(Event::Highlighted(done)).is_ok())
+        Worker::spawn(app.theme.clone(), move |done| {
+            tx.send(Event::Highlighted(done)).is_ok()
+        })
     };
     let (mut terminal, _guard) = terminal::enter(mouse)?;
     spawn_input_thread(tx)?;
@@ -34,6 +36,10 @@ pub fn run(mut app: App, mouse: bool) -> anyhow::Result<u8> {
         let size = terminal.size()?;
         app.resize(Rect::new(0, 0, size.width, size.height));
         terminal.draw(|f| crate::ui::draw(f, &app))?;
+        // Lets the end-to-end tests prove that a panic restores the terminal.
+        if cfg!(debug_assertions) && std::env::var_os("DEVGUIDE_TEST_PANIC").is_some() {
+            panic!("panic requested by DEVGUIDE_TEST_PANIC");
+        }
 
         let wanted = app.wanted_highlights();
         if wanted != submitted || app.reader.guide != submitted_guide {
@@ -108,13 +114,15 @@ fn requests(app: &App, blocks: &[u32]) -> Vec<Request> {
 }
 
 fn spawn_input_thread(tx: Sender<Event>) -> std::io::Result<()> {
-    std::thread::Builder::new().name("input".into()).spawn(move || {
-        while let Ok(ev) = crossterm::event::read() {
-            if tx.send(Event::Terminal(ev)).is_err() {
-                break;
+    std::thread::Builder::new()
+        .name("input".into())
+        .spawn(move || {
+            while let Ok(ev) = crossterm::event::read() {
+                if tx.send(Event::Terminal(ev)).is_err() {
+                    break;
+                }
             }
-        }
-    })?;
+        })?;
     Ok(())
 }
 
@@ -122,10 +130,12 @@ fn spawn_input_thread(tx: Sender<Event>) -> std::io::Result<()> {
 fn spawn_signal_thread(tx: Sender<Event>) -> anyhow::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
-    std::thread::Builder::new().name("signals".into()).spawn(move || {
-        if let Some(sig) = signals.forever().next() {
-            let _ = tx.send(Event::Signal(sig));
-        }
-    })?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                let _ = tx.send(Event::Signal(sig));
+            }
+        })?;
     Ok(())
 }

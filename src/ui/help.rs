@@ -24,10 +24,16 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         if keys.is_empty() {
             continue;
         }
-        out.push(Line::from(vec![Span::styled(format!("  {keys:<16}"), theme.code_inline), Span::raw(*desc)]));
+        out.push(Line::from(vec![
+            Span::styled(format!("  {keys:<16}"), theme.code_inline),
+            Span::raw(*desc),
+        ]));
     }
     out.push(Line::default());
-    out.push(Line::from(Span::styled("Mouse: wheel scrolls, click opens a link or sidebar entry.", theme.muted)));
+    out.push(Line::from(Span::styled(
+        "Mouse: wheel scrolls, click opens a link or sidebar entry.",
+        theme.muted,
+    )));
     out
 }
 
@@ -45,8 +51,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: u16) {
         height,
     };
     let max_scroll = (lines.len() as u16 + 2).saturating_sub(height);
-    let footer = if max_scroll > 0 { " j/k scroll \u{b7} ? or Esc closes " } else { " ? or Esc closes " };
-    let block = Block::bordered().border_style(app.theme.overlay_border).title(" Keys ").title_bottom(footer);
+    let footer = if max_scroll > 0 {
+        " j/k scroll \u{b7} ? or Esc closes "
+    } else {
+        " ? or Esc closes "
+    };
+    let block = Block::bordered()
+        .border_style(app.theme.overlay_border)
+        .title(" Keys ")
+        .title_bottom(footer);
     frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll.min(max_scroll), 0)), rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll.min(max_scroll), 0)),
+        rect,
+    );
 }

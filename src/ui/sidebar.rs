@@ -18,7 +18,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
         for y in area.top()..area.bottom() {
             buf.set_string(x, y, "\u{2502}", theme.muted);
         }
-        Rect { width: area.width - 1, ..area }
+        Rect {
+            width: area.width - 1,
+            ..area
+        }
     } else {
         area
     };
@@ -27,21 +30,37 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
     let focused = app.focus == Focus::Sidebar;
     let offset = app.sidebar_offset(usize::from(inner.height));
     let top_level = app.outline_top_level();
-    for (i, entry) in entries.iter().enumerate().skip(offset).take(usize::from(inner.height)) {
+    for (i, entry) in entries
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(usize::from(inner.height))
+    {
         let y = inner.y + (i - offset) as u16;
         let line = match *entry {
             Entry::Guide(g) => {
                 let open = g == app.reader.guide;
                 let title = app.set.guides.get(g).map_or("", |x| x.title.as_str());
                 let marker = if open { "\u{25be} " } else { "\u{25b8} " };
-                let style = if open { theme.sidebar_current } else { theme.text };
-                Line::from(vec![Span::styled(marker, theme.muted), Span::styled(title.to_string(), style)])
+                let style = if open {
+                    theme.sidebar_current
+                } else {
+                    theme.text
+                };
+                Line::from(vec![
+                    Span::styled(marker, theme.muted),
+                    Span::styled(title.to_string(), style),
+                ])
             }
             Entry::Heading(h) => {
                 let head = &app.reader.doc.headings[h];
                 let indent = "  ".repeat(usize::from(head.level.saturating_sub(top_level)));
                 let here = current == Some(h);
-                let (mark, style) = if here { ("\u{203a} ", theme.sidebar_current) } else { ("  ", theme.text) };
+                let (mark, style) = if here {
+                    ("\u{203a} ", theme.sidebar_current)
+                } else {
+                    ("  ", theme.text)
+                };
                 Line::from(vec![
                     Span::raw(format!(" {indent}")),
                     Span::styled(mark, theme.sidebar_current),
@@ -50,11 +69,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
             }
         };
         let selected = focused && i == app.sidebar_selected;
-        let row = Rect { y, height: 1, ..inner };
+        let row = Rect {
+            y,
+            height: 1,
+            ..inner
+        };
         if selected {
             buf.set_style(row, theme.selection);
         }
-        let line = if selected { line.patch_style(theme.selection) } else { line };
+        let line = if selected {
+            line.patch_style(theme.selection)
+        } else {
+            line
+        };
         buf.set_line(inner.x, y, &line, inner.width);
     }
 }

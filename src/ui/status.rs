@@ -8,7 +8,11 @@ use ratatui::text::{Line, Span};
 use crate::app::{Action, App};
 use crate::layout::wrap::str_width;
 
-const HINTS: &[(Action, &str)] = &[(Action::Help, "help"), (Action::FocusNext, "focus"), (Action::Quit, "quit")];
+const HINTS: &[(Action, &str)] = &[
+    (Action::Help, "help"),
+    (Action::FocusNext, "focus"),
+    (Action::Quit, "quit"),
+];
 
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
     let theme = &app.theme;
@@ -26,9 +30,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
     }
     let right_width: usize = right.iter().map(|s| str_width(&s.content)).sum();
     let left: Vec<Span<'_>> = match &app.status {
-        Some(s) => vec![Span::styled(format!(" {} ", s.text), if s.error { theme.status_error } else { theme.status_info })],
+        Some(s) => vec![Span::styled(
+            format!(" {} ", s.text),
+            if s.error {
+                theme.status_error
+            } else {
+                theme.status_info
+            },
+        )],
         None => {
-            let mut v = vec![Span::styled(format!(" {}", app.guide_title()), theme.status_key)];
+            let mut v = vec![Span::styled(
+                format!(" {}", app.guide_title()),
+                theme.status_key,
+            )];
             if let Some(h) = app.current_heading() {
                 let text = &app.reader.doc.headings[h].text;
                 if *text != app.guide_title() {
@@ -41,7 +55,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
     // Hints give way to the location and messages when space is short.
     let width = usize::from(area.width);
     let show_right = right_width + 10 <= width;
-    let left_room = if show_right { width - right_width } else { width };
+    let left_room = if show_right {
+        width - right_width
+    } else {
+        width
+    };
     buf.set_line(area.x, area.y, &Line::from(left), left_room as u16);
     if show_right {
         let x = area.x + (width - right_width) as u16;

@@ -1,0 +1,244 @@
+//! The real binary in a pseudo-terminal, read back through a terminal emulator, as a
+//! person would see it. Every wait polls the screen with a deadline; nothing sleeps to
+//! synchronise.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Session {
+    fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_devguide"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pty.slave.spawn_command(cmd).expect("spawns");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("reader");
+        let writer = pty.master.take_writer().expect("writer");
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(30, 100, 0)));
+        let feed = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .process(&buf[..n]);
+            }
+        });
+        Session {
+            screen,
+            writer,
+            child,
+            _master: pty.master,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!(
+            "timed out waiting for {text:?}; screen:\n{}",
+            self.contents()
+        );
+    }
+
+    fn wait_until_gone(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if !self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("{text:?} still on screen:\n{}", self.contents());
+    }
+
+    fn status_line(&self) -> String {
+        self.contents()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn wait_for_status(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if self.status_line().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!(
+            "timed out waiting for status {text:?}; screen:\n{}",
+            self.contents()
+        );
+    }
+
+    fn keys(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write keys");
+        self.writer.flush().expect("flush");
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let pid = self.child.process_id().unwrap_or(0);
+        let threads = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .map(|d| {
+                d.flatten()
+                    .map(|t| {
+                        let p = t.path();
+                        let read = |f: &str| std::fs::read_to_string(p.join(f)).unwrap_or_default();
+                        format!(
+                            "{} {} {}",
+                            read("comm").trim(),
+                            read("wchan"),
+                            read("stat").split(' ').nth(2).unwrap_or("")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default();
+        let _ = self.child.kill();
+        panic!(
+            "did not exit; threads:\n{threads}\nscreen:\n{}",
+            self.contents()
+        );
+    }
+
+    /// The emulator is back on the main screen with a visible cursor and no mouse capture.
+    fn assert_restored(&self) {
+        let start = Instant::now();
+        loop {
+            let (alt, hidden, mouse) = self
+                .screen
+                .lock()
+                .map(|p| {
+                    let s = p.screen();
+                    (
+                        s.alternate_screen(),
+                        s.hide_cursor(),
+                        s.mouse_protocol_mode(),
+                    )
+                })
+                .expect("screen");
+            if !alt && !hidden && mouse == vt100::MouseProtocolMode::None {
+                return;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "terminal not restored: alt={alt} hidden={hidden} mouse={mouse:?}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+#[test]
+fn navigate_follow_a_link_go_back_and_quit() {
+    let mut s = Session::start(&[], &[]);
+    s.wait_for("WebSocket Manager Import Guide");
+    s.wait_for_status("help");
+    // Next guide: the quick reference.
+    s.keys("n");
+    s.wait_for_status("WebSocket Import Quick Reference");
+    s.wait_for("Common import statements");
+    // Select the first link and follow it into the import guide's migration section.
+    s.keys("l");
+    s.wait_for_status("import-guide.md#migration-guide");
+    s.keys("\r");
+    s.wait_for_status("Migration guide");
+    assert!(s.status_line().contains("WebSocket Manager Import Guide"));
+    // Back to where we were.
+    s.keys("b");
+    s.wait_for_status("WebSocket Import Quick Reference");
+    // Esc closes the help overlay and never quits; q does. (Each key waits for the
+    // screen: an Esc followed at once by another byte reads as Alt+key.)
+    s.keys("?");
+    s.wait_for("Keys");
+    s.keys("\x1b");
+    s.wait_until_gone("Keys");
+    s.wait_for_status("WebSocket Import Quick Reference");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+}
+
+#[test]
+fn a_link_outside_the_set_says_so() {
+    let mut s = Session::start(&["import-guide#related-documentation"], &[]);
+    s.wait_for_status("Related documentation");
+    s.keys("l");
+    s.wait_for_status("SSOT_IMPORT_REGISTRY.md");
+    s.keys("\r");
+    s.wait_for_status("not in this guide set: ../SSOT_IMPORT_REGISTRY.md");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut s = Session::start(&[], &[]);
+    s.wait_for_status("help");
+    let pid = s.child.process_id().expect("pid");
+    let ok = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(ok.success());
+    assert_eq!(s.wait_exit(), 128 + 15);
+    s.assert_restored();
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_shows_the_message() {
+    let mut s = Session::start(&[], &[("DEVGUIDE_TEST_PANIC", "1")]);
+    assert_eq!(s.wait_exit(), 101);
+    s.assert_restored();
+    s.wait_for("panic requested");
+}
