@@ -11,7 +11,9 @@ struct Env {
 
 impl Env {
     fn new() -> Env {
-        let env = Env { tmp: tempfile::tempdir().expect("tempdir") };
+        let env = Env {
+            tmp: tempfile::tempdir().expect("tempdir"),
+        };
         std::fs::create_dir_all(env.work()).expect("mkdir");
         env
     }
@@ -53,7 +55,11 @@ impl Env {
 
     fn run_dir(&self, dir: &Path, args: &[&str]) -> Output {
         let mut cmd = self.bare();
-        cmd.args(args).arg("--state").arg(self.state()).arg("--dir").arg(dir);
+        cmd.args(args)
+            .arg("--state")
+            .arg(self.state())
+            .arg("--dir")
+            .arg(dir);
         Output::of(cmd)
     }
 }
@@ -80,7 +86,11 @@ impl Output {
     }
 
     fn code(self, code: i32) -> Output {
-        assert_eq!(self.code, code, "stdout:\n{}\nstderr:\n{}", self.out, self.err);
+        assert_eq!(
+            self.code, code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.out, self.err
+        );
         self
     }
 
@@ -101,9 +111,17 @@ fn list_shows_migrations_with_progress_and_the_active_one() {
     let o = e.run(&["list"]).ok();
     let lines: Vec<&str> = o.out.lines().collect();
     assert_eq!(lines.len(), 2, "{}", o.out);
-    assert!(lines[0].starts_with("* auth-service") && lines[0].contains("2/5 done"), "{}", o.out);
+    assert!(
+        lines[0].starts_with("* auth-service") && lines[0].contains("2/5 done"),
+        "{}",
+        o.out
+    );
     assert!(lines[0].contains("last change 20"), "{}", o.out);
-    assert!(lines[1].starts_with("  tests/unit") && lines[1].contains("0/5 done"), "{}", o.out);
+    assert!(
+        lines[1].starts_with("  tests/unit") && lines[1].contains("0/5 done"),
+        "{}",
+        o.out
+    );
 
     let v = e.run(&["list", "--json"]).ok().json();
     assert_eq!(v["format"], 1);
@@ -113,11 +131,20 @@ fn list_shows_migrations_with_progress_and_the_active_one() {
     assert_eq!(v["migrations"][0]["total"], 5);
     assert_eq!(v["migrations"][0]["active"], true);
     assert_eq!(v["migrations"][1]["active"], false);
-    assert!(v["migrations"][1]["last_change"].as_str().is_some_and(|t| t.ends_with('Z')));
+    assert!(
+        v["migrations"][1]["last_change"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z'))
+    );
 
     let mut cmd = e.bare();
-    cmd.args(["list", "--json", "--migration", "tests/unit", "--state"]).arg(e.state());
-    assert_eq!(Output::of(cmd).ok().json()["active"], "tests/unit", "--migration picks the active one");
+    cmd.args(["list", "--json", "--migration", "tests/unit", "--state"])
+        .arg(e.state());
+    assert_eq!(
+        Output::of(cmd).ok().json()["active"],
+        "tests/unit",
+        "--migration picks the active one"
+    );
 }
 
 #[test]
@@ -140,10 +167,18 @@ fn rename_keeps_ticks_and_names_what_exists() {
     let o = e.run(&["status", "c"]).code(1);
     assert_eq!(o.out, "c: 1/5 done\n");
     let o = e.run(&["rename", "a", "d"]).code(1);
-    assert!(o.err.contains("no migration named \"a\"") && o.err.contains("existing: b, c"), "{}", o.err);
+    assert!(
+        o.err.contains("no migration named \"a\"") && o.err.contains("existing: b, c"),
+        "{}",
+        o.err
+    );
     let o = e.run(&["rename", "c", "b"]).code(1);
     assert!(o.err.contains("already exists"), "{}", o.err);
-    assert_eq!(e.run(&["list", "--json"]).ok().json()["active"], "c", "the active migration follows");
+    assert_eq!(
+        e.run(&["list", "--json"]).ok().json()["active"],
+        "c",
+        "the active migration follows"
+    );
 }
 
 #[test]
@@ -169,8 +204,18 @@ fn show_numbers_every_item_with_its_state() {
     let o = e.run(&["show", "m"]).ok();
     assert!(o.out.starts_with("m: 1/5 done\n"), "{}", o.out);
     assert!(o.out.contains("migration-checklist > Steps"), "{}", o.out);
-    assert!(o.out.contains("1. [ ] Replace deprecated import paths with canonical paths\n"), "{}", o.out);
-    assert!(o.out.contains("2. [x] Verify no deprecation warnings in logs  (ticked 20"), "{}", o.out);
+    assert!(
+        o.out
+            .contains("1. [ ] Replace deprecated import paths with canonical paths\n"),
+        "{}",
+        o.out
+    );
+    assert!(
+        o.out
+            .contains("2. [x] Verify no deprecation warnings in logs  (ticked 20"),
+        "{}",
+        o.out
+    );
 
     let v = e.run(&["show", "m", "--json"]).ok().json();
     assert_eq!(v["format"], 1);
@@ -185,7 +230,10 @@ fn show_numbers_every_item_with_its_state() {
     assert_eq!(items[1]["ticked"], true);
     let at = items[1]["ticked_at"].as_str().expect("time");
     assert!(humantime::parse_rfc3339(at).is_ok(), "{at}");
-    assert_eq!(items[1]["id"], "migration-checklist#steps#verify no deprecation warnings in logs");
+    assert_eq!(
+        items[1]["id"],
+        "migration-checklist#steps#verify no deprecation warnings in logs"
+    );
     assert_eq!(v["orphaned"], serde_json::json!([]));
 
     let o = e.run(&["show", "nope"]).code(1);
@@ -197,7 +245,11 @@ fn tick_and_untick_by_number_or_fragment() {
     let e = Env::new();
     e.run(&["new", "m"]).ok();
     let o = e.run(&["tick", "m", "1", "WEBSOCKET functionality"]).ok();
-    assert!(o.out.contains("ticked 1. Replace") && o.out.contains("ticked 3. Test that WebSocket"), "{}", o.out);
+    assert!(
+        o.out.contains("ticked 1. Replace") && o.out.contains("ticked 3. Test that WebSocket"),
+        "{}",
+        o.out
+    );
     assert!(o.out.ends_with("m: 2/5 done\n"), "{}", o.out);
     let o = e.run(&["tick", "m", "1"]).ok();
     assert!(o.out.contains("ticked (already) 1."), "{}", o.out);
@@ -206,20 +258,35 @@ fn tick_and_untick_by_number_or_fragment() {
 
     let o = e.run(&["tick", "m", "verify"]).code(2);
     assert!(o.err.contains("matches 2 items"), "{}", o.err);
-    assert!(o.err.contains("2. Verify no deprecation") && o.err.contains("5. Run relevant tests"), "{}", o.err);
+    assert!(
+        o.err.contains("2. Verify no deprecation") && o.err.contains("5. Run relevant tests"),
+        "{}",
+        o.err
+    );
     let o = e.run(&["tick", "m", "no such thing"]).code(1);
     assert!(o.err.contains("no item matches"), "{}", o.err);
     let o = e.run(&["tick", "m", "9"]).code(1);
     assert!(o.err.contains("numbered 1 to 5"), "{}", o.err);
     let o = e.run(&["tick", "m", "2", "0"]).code(1);
     assert!(o.err.contains("nothing was changed"), "{}", o.err);
-    assert_eq!(e.run(&["status", "m"]).code(1).out, "m: 1/5 done\n", "a bad ITEM changes nothing");
+    assert_eq!(
+        e.run(&["status", "m"]).code(1).out,
+        "m: 1/5 done\n",
+        "a bad ITEM changes nothing"
+    );
 
     let o = e.run(&["tick", "other", "1"]).code(1);
-    assert!(o.err.contains("no migration named \"other\"; existing: m"), "{}", o.err);
+    assert!(
+        o.err.contains("no migration named \"other\"; existing: m"),
+        "{}",
+        o.err
+    );
     let o = e.run(&["untick", "other", "1"]).code(1);
     assert!(o.err.contains("existing: m"), "{}", o.err);
-    assert!(!e.run(&["list"]).ok().out.contains("other"), "tick never creates a migration");
+    assert!(
+        !e.run(&["list"]).ok().out.contains("other"),
+        "tick never creates a migration"
+    );
 }
 
 #[test]
@@ -236,47 +303,101 @@ fn status_exits_zero_only_when_all_done() {
 #[test]
 fn ticks_survive_reordering_and_orphans_are_shown() {
     let e = Env::new();
-    let dir = e.guides(&[("a.md", "# Deploy\n\n- [ ] Build image\n- [ ] Push image\n- [x] Tag release\n")]);
+    let dir = e.guides(&[(
+        "a.md",
+        "# Deploy\n\n- [ ] Build image\n- [ ] Push image\n- [x] Tag release\n",
+    )]);
     e.run_dir(&dir, &["new", "m"]).ok();
     e.run_dir(&dir, &["tick", "m", "push"]).ok();
     e.run_dir(&dir, &["untick", "m", "tag"]).ok();
-    e.guides(&[("a.md", "# Deploy\n\n- [x] Tag release\n- [ ] Push **image**.\n- [ ] Build the image\n")]);
+    e.guides(&[(
+        "a.md",
+        "# Deploy\n\n- [x] Tag release\n- [ ] Push **image**.\n- [ ] Build the image\n",
+    )]);
     let v = e.run_dir(&dir, &["show", "m", "--json"]).ok().json();
     let items = v["items"].as_array().expect("items");
-    let state: Vec<(&str, bool)> =
-        items.iter().map(|i| (i["text"].as_str().unwrap_or(""), i["ticked"].as_bool().unwrap_or(false))).collect();
-    assert_eq!(state, [("Tag release", false), ("Push image.", true), ("Build the image", false)]);
+    let state: Vec<(&str, bool)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["text"].as_str().unwrap_or(""),
+                i["ticked"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    assert_eq!(
+        state,
+        [
+            ("Tag release", false),
+            ("Push image.", true),
+            ("Build the image", false)
+        ]
+    );
     assert_eq!(v["orphaned"], serde_json::json!([]));
 
     // Rewording a ticked item orphans its tick; it stays, with its old text.
-    e.guides(&[("a.md", "# Deploy\n\n- [x] Tag release\n- [ ] Publish image\n")]);
+    e.guides(&[(
+        "a.md",
+        "# Deploy\n\n- [x] Tag release\n- [ ] Publish image\n",
+    )]);
     let v = e.run_dir(&dir, &["show", "m", "--json"]).ok().json();
     let orphaned = v["orphaned"].as_array().expect("orphaned");
     assert_eq!(orphaned.len(), 1, "{v}");
-    assert_eq!(orphaned[0]["text"], "Push image", "the text when it was ticked");
+    assert_eq!(
+        orphaned[0]["text"], "Push image",
+        "the text when it was ticked"
+    );
     assert_eq!(orphaned[0]["ticked"], true);
     assert!(orphaned[0]["ticked_at"].as_str().is_some());
     let o = e.run_dir(&dir, &["show", "m"]).ok();
-    assert!(o.out.contains("Orphaned") && o.out.contains("[x] Push image  (ticked 20"), "{}", o.out);
+    assert!(
+        o.out.contains("Orphaned") && o.out.contains("[x] Push image  (ticked 20"),
+        "{}",
+        o.out
+    );
 }
 
 #[test]
 fn duplicate_items_are_told_apart_by_number() {
     let e = Env::new();
     let dir = e.guides(&[
-        ("a.md", "# One\n\n- [ ] Run tests\n\n# Two\n\n- [ ] Run tests\n- [ ] Run tests\n"),
+        (
+            "a.md",
+            "# One\n\n- [ ] Run tests\n\n# Two\n\n- [ ] Run tests\n- [ ] Run tests\n",
+        ),
         ("b.md", "- [ ] Run tests again\n"),
     ]);
     e.run_dir(&dir, &["new", "m"]).ok();
     let o = e.run_dir(&dir, &["tick", "m", "run tests"]).code(2);
     assert!(o.err.contains("matches 4 items"), "{}", o.err);
-    assert!(o.err.contains("  2. Run tests (a)\n  3. Run tests (a)\n"), "{}", o.err);
+    assert!(
+        o.err.contains("  2. Run tests (a)\n  3. Run tests (a)\n"),
+        "{}",
+        o.err
+    );
     e.run_dir(&dir, &["tick", "m", "3", "run tests again"]).ok();
     let v = e.run_dir(&dir, &["show", "m", "--json"]).ok().json();
-    let ids: Vec<&str> = v["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().unwrap_or("")).collect();
-    assert_eq!(ids, ["a#one#run tests", "a#two#run tests", "a#two#run tests#2", "b##run tests again"]);
-    let ticked: Vec<bool> =
-        v["items"].as_array().expect("items").iter().map(|i| i["ticked"].as_bool().unwrap_or(false)).collect();
+    let ids: Vec<&str> = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "a#one#run tests",
+            "a#two#run tests",
+            "a#two#run tests#2",
+            "b##run tests again"
+        ]
+    );
+    let ticked: Vec<bool> = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["ticked"].as_bool().unwrap_or(false))
+        .collect();
     assert_eq!(ticked, [false, false, true, true]);
 }
 
@@ -290,7 +411,8 @@ fn guide_sets_never_mix() {
     e.run_dir(&dir, &["new", "m"]).ok();
     e.run_dir(&dir, &["tick", "m", "1"]).ok();
     assert_eq!(e.run(&["status", "m"]).code(1).out, "m: 0/5 done\n");
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(e.state()).expect("read")).expect("json");
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(e.state()).expect("read")).expect("json");
     assert_eq!(v["sets"].as_object().map(|s| s.len()), Some(2));
 }
 
@@ -316,7 +438,11 @@ fn init_here_creates_the_team_file_which_is_then_used() {
     assert!(created.contains("\"version\": 1"), "{created}");
     let o = init().code(1);
     assert!(o.err.contains("already exists"), "{}", o.err);
-    assert_eq!(std::fs::read_to_string(&team).expect("read"), created, "left untouched");
+    assert_eq!(
+        std::fs::read_to_string(&team).expect("read"),
+        created,
+        "left untouched"
+    );
 
     // From a subfolder, with no flag or env, the team file is used.
     let sub = e.work().join("src/deep");
@@ -324,20 +450,41 @@ fn init_here_creates_the_team_file_which_is_then_used() {
     let mut c = e.bare();
     c.current_dir(&sub).args(["new", "team-work"]);
     Output::of(c).ok();
-    assert!(std::fs::read_to_string(&team).expect("read").contains("team-work"));
+    assert!(
+        std::fs::read_to_string(&team)
+            .expect("read")
+            .contains("team-work")
+    );
     assert!(!e.tmp.path().join("xdg/devguide/state.json").exists());
 
     // DEVGUIDE_STATE beats the team file; --state beats DEVGUIDE_STATE.
     let env_file = e.tmp.path().join("env.json");
     let mut c = e.bare();
-    c.current_dir(&sub).env("DEVGUIDE_STATE", &env_file).args(["new", "from-env"]);
+    c.current_dir(&sub)
+        .env("DEVGUIDE_STATE", &env_file)
+        .args(["new", "from-env"]);
     Output::of(c).ok();
-    assert!(std::fs::read_to_string(&env_file).expect("env file").contains("from-env"));
+    assert!(
+        std::fs::read_to_string(&env_file)
+            .expect("env file")
+            .contains("from-env")
+    );
     let mut c = e.bare();
-    c.current_dir(&sub).env("DEVGUIDE_STATE", &env_file).args(["new", "from-flag", "--state"]).arg(e.state());
+    c.current_dir(&sub)
+        .env("DEVGUIDE_STATE", &env_file)
+        .args(["new", "from-flag", "--state"])
+        .arg(e.state());
     Output::of(c).ok();
-    assert!(std::fs::read_to_string(e.state()).expect("flag file").contains("from-flag"));
-    assert!(!std::fs::read_to_string(&env_file).expect("env file").contains("from-flag"));
+    assert!(
+        std::fs::read_to_string(e.state())
+            .expect("flag file")
+            .contains("from-flag")
+    );
+    assert!(
+        !std::fs::read_to_string(&env_file)
+            .expect("env file")
+            .contains("from-flag")
+    );
 }
 
 #[test]
@@ -347,7 +494,11 @@ fn the_user_default_is_under_xdg_state_home() {
     c.args(["new", "mine"]);
     Output::of(c).ok();
     let path = e.tmp.path().join("xdg/devguide/state.json");
-    assert!(std::fs::read_to_string(path).expect("user state").contains("mine"));
+    assert!(
+        std::fs::read_to_string(path)
+            .expect("user state")
+            .contains("mine")
+    );
 }
 
 #[test]
@@ -362,7 +513,10 @@ fn a_corrupt_state_file_is_set_aside_and_named() {
         .filter(|p| p.to_string_lossy().contains(".corrupt-"))
         .collect();
     assert_eq!(aside.len(), 1);
-    assert_eq!(std::fs::read_to_string(&aside[0]).expect("read"), "{ broken");
+    assert_eq!(
+        std::fs::read_to_string(&aside[0]).expect("read"),
+        "{ broken"
+    );
     assert!(o.err.contains(&aside[0].display().to_string()), "{}", o.err);
     e.run(&["status", "m"]).code(1);
 }

@@ -29,9 +29,21 @@ fn devguide(dir: &Path, state: &Path, args: &[String]) {
 /// between: 3 × 60 = 180 writes per process, 360 in all.
 fn worker(dir: PathBuf, state: PathBuf, first: usize, scratch: usize) {
     for k in 0..PER_PROCESS {
-        devguide(&dir, &state, &["tick".into(), "m".into(), (first + k).to_string()]);
-        devguide(&dir, &state, &["tick".into(), "m".into(), scratch.to_string()]);
-        devguide(&dir, &state, &["untick".into(), "m".into(), scratch.to_string()]);
+        devguide(
+            &dir,
+            &state,
+            &["tick".into(), "m".into(), (first + k).to_string()],
+        );
+        devguide(
+            &dir,
+            &state,
+            &["tick".into(), "m".into(), scratch.to_string()],
+        );
+        devguide(
+            &dir,
+            &state,
+            &["untick".into(), "m".into(), scratch.to_string()],
+        );
     }
 }
 

@@ -32,24 +32,43 @@ pub fn resolve(
     user_default: Option<PathBuf>,
 ) -> Option<Location> {
     if let Some(p) = flag {
-        return Some(Location { path: p.to_path_buf(), source: Source::Flag });
+        return Some(Location {
+            path: p.to_path_buf(),
+            source: Source::Flag,
+        });
     }
     if let Some(p) = env.filter(|v| !v.is_empty()) {
-        return Some(Location { path: PathBuf::from(p), source: Source::Env });
+        return Some(Location {
+            path: PathBuf::from(p),
+            source: Source::Env,
+        });
     }
     if let Some(p) = find_team_state(cwd) {
-        return Some(Location { path: p, source: Source::Team });
+        return Some(Location {
+            path: p,
+            source: Source::Team,
+        });
     }
-    user_default.map(|path| Location { path, source: Source::User })
+    user_default.map(|path| Location {
+        path,
+        source: Source::User,
+    })
 }
 
 /// [`resolve`] with the real environment and current folder.
 pub fn resolve_current(flag: Option<&Path>) -> anyhow::Result<Location> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    resolve(flag, std::env::var_os(STATE_ENV), &cwd, user_default(std::env::var_os("XDG_STATE_HOME")))
-        .ok_or_else(|| {
-            anyhow::anyhow!("no folder for user state is known here; pass --state FILE or set {STATE_ENV}")
-        })
+    resolve(
+        flag,
+        std::env::var_os(STATE_ENV),
+        &cwd,
+        user_default(std::env::var_os("XDG_STATE_HOME")),
+    )
+    .ok_or_else(|| {
+        anyhow::anyhow!(
+            "no folder for user state is known here; pass --state FILE or set {STATE_ENV}"
+        )
+    })
 }
 
 /// `$XDG_STATE_HOME/devguide/state.json` when that is an absolute path, else the
@@ -65,7 +84,10 @@ pub fn user_default(xdg_state_home: Option<OsString>) -> Option<PathBuf> {
 
 /// The nearest `.devguide/state.json` from `start` upward.
 pub fn find_team_state(start: &Path) -> Option<PathBuf> {
-    start.ancestors().map(|d| d.join(TEAM_STATE)).find(|p| p.is_file())
+    start
+        .ancestors()
+        .map(|d| d.join(TEAM_STATE))
+        .find(|p| p.is_file())
 }
 
 /// The name offered for a new migration: the current git branch when there is one
@@ -88,7 +110,11 @@ fn git_branch(start: &Path) -> Option<String> {
             continue;
         };
         let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
-        let branch = head.trim().strip_prefix("ref:")?.trim().strip_prefix("refs/heads/")?;
+        let branch = head
+            .trim()
+            .strip_prefix("ref:")?
+            .trim()
+            .strip_prefix("refs/heads/")?;
         return (!branch.is_empty()).then(|| branch.to_string());
     }
     None
@@ -111,7 +137,10 @@ mod tests {
         let r = resolve(Some(flag), env(), &deep, user.clone()).expect("flag");
         assert_eq!((r.path.as_path(), r.source), (flag, Source::Flag));
         let r = resolve(None, env(), &deep, user.clone()).expect("env");
-        assert_eq!((r.path.as_path(), r.source), (Path::new("env.json"), Source::Env));
+        assert_eq!(
+            (r.path.as_path(), r.source),
+            (Path::new("env.json"), Source::Env)
+        );
         let r = resolve(None, Some(OsString::new()), &deep, user.clone()).expect("user");
         assert_eq!(r.source, Source::User, "an empty DEVGUIDE_STATE is ignored");
 
@@ -143,9 +172,17 @@ mod tests {
         std::fs::create_dir_all(&sub).expect("mkdir");
         assert_eq!(default_migration_name(&sub), "default");
         std::fs::create_dir_all(tmp.path().join(".git")).expect("mkdir");
-        std::fs::write(tmp.path().join(".git/HEAD"), "ref: refs/heads/feature/auth\n").expect("write");
+        std::fs::write(
+            tmp.path().join(".git/HEAD"),
+            "ref: refs/heads/feature/auth\n",
+        )
+        .expect("write");
         assert_eq!(default_migration_name(&sub), "feature/auth");
-        std::fs::write(tmp.path().join(".git/HEAD"), "0123456789abcdef0123456789abcdef01234567\n").expect("write");
+        std::fs::write(
+            tmp.path().join(".git/HEAD"),
+            "0123456789abcdef0123456789abcdef01234567\n",
+        )
+        .expect("write");
         assert_eq!(default_migration_name(&sub), "default", "detached HEAD");
 
         // A worktree: `.git` is a file pointing at the real git dir.

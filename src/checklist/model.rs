@@ -128,7 +128,10 @@ impl Catalog {
         for (guide, doc) in docs {
             let mut seen: HashMap<String, usize> = HashMap::new();
             for (task_index, task) in doc.tasks.iter().enumerate() {
-                let heading = task.heading.and_then(|h| doc.headings.get(h)).map(|h| h.text.as_str());
+                let heading = task
+                    .heading
+                    .and_then(|h| doc.headings.get(h))
+                    .map(|h| h.text.as_str());
                 let base = item_id(guide, heading, &task.text, 1);
                 let n = seen.entry(base).or_insert(0);
                 *n += 1;
@@ -147,7 +150,11 @@ impl Catalog {
             }
             cat.guides.push(GuideHeadings {
                 guide: guide.to_string(),
-                headings: doc.headings.iter().map(|h| (sanitize_line(&h.text), h.level)).collect(),
+                headings: doc
+                    .headings
+                    .iter()
+                    .map(|h| (sanitize_line(&h.text), h.level))
+                    .collect(),
             });
         }
         cat
@@ -156,9 +163,17 @@ impl Catalog {
     /// Parses every guide of the set and builds the catalog. Parsing is fast (hundreds of
     /// MB/s), which is why the CLI can afford it on each run.
     pub fn from_set(set: &GuideSet) -> Catalog {
-        let docs: Vec<Doc> = set.guides.iter().map(|g| crate::doc::parse(&g.body)).collect();
-        let pairs: Vec<(&str, &Doc)> =
-            set.guides.iter().zip(&docs).map(|(g, d)| (g.id.as_str(), d)).collect();
+        let docs: Vec<Doc> = set
+            .guides
+            .iter()
+            .map(|g| crate::doc::parse(&g.body))
+            .collect();
+        let pairs: Vec<(&str, &Doc)> = set
+            .guides
+            .iter()
+            .zip(&docs)
+            .map(|(g, d)| (g.id.as_str(), d))
+            .collect();
         Catalog::build(&pairs)
     }
 
@@ -185,12 +200,17 @@ impl Catalog {
 
     /// The item of a guide's task, for the reader, which knows the task index it drew.
     pub fn by_task(&self, guide: &str, task_index: usize) -> Option<&Item> {
-        self.items.iter().find(|i| i.guide == guide && i.task_index == task_index)
+        self.items
+            .iter()
+            .find(|i| i.guide == guide && i.task_index == task_index)
     }
 
     /// Ids among `stored` that name no item of this set: ticks to show as orphaned.
     pub fn orphans<'a>(&self, stored: impl IntoIterator<Item = &'a String>) -> Vec<&'a String> {
-        stored.into_iter().filter(|id| !self.by_id.contains_key(id.as_str())).collect()
+        stored
+            .into_iter()
+            .filter(|id| !self.by_id.contains_key(id.as_str()))
+            .collect()
     }
 
     /// Progress with `done` telling whether an item is ticked.
@@ -223,17 +243,29 @@ impl Catalog {
                     .into_iter()
                     .filter_map(|(i, progress)| {
                         let (heading, level) = g.headings.get(i)?.clone();
-                        Some(SectionProgress { heading_index: i, heading, level, progress })
+                        Some(SectionProgress {
+                            heading_index: i,
+                            heading,
+                            level,
+                            progress,
+                        })
                     })
                     .collect();
-                Some(GuideProgress { guide: g.guide.clone(), progress, sections })
+                Some(GuideProgress {
+                    guide: g.guide.clone(),
+                    progress,
+                    sections,
+                })
             })
             .collect();
         Rollup { overall, guides }
     }
 
     fn headings_of(&self, guide: &str) -> Option<&[(String, u8)]> {
-        self.guides.iter().find(|g| g.guide == guide).map(|g| g.headings.as_slice())
+        self.guides
+            .iter()
+            .find(|g| g.guide == guide)
+            .map(|g| g.headings.as_slice())
     }
 }
 
@@ -244,7 +276,11 @@ mod tests {
 
     fn catalog(guides: &[(&str, &str)]) -> Catalog {
         let docs: Vec<Doc> = guides.iter().map(|(_, md)| parse(md)).collect();
-        let pairs: Vec<(&str, &Doc)> = guides.iter().zip(&docs).map(|((g, _), d)| (*g, d)).collect();
+        let pairs: Vec<(&str, &Doc)> = guides
+            .iter()
+            .zip(&docs)
+            .map(|((g, _), d)| (*g, d))
+            .collect();
         Catalog::build(&pairs)
     }
 
@@ -285,10 +321,18 @@ mod tests {
 
     #[test]
     fn duplicate_texts_get_occurrence_numbers() {
-        let c = catalog(&[("g", "## Build\n\n- [ ] Run tests\n- [ ] Lint\n- [ ] run TESTS\n- [ ] Run tests\n")]);
+        let c = catalog(&[(
+            "g",
+            "## Build\n\n- [ ] Run tests\n- [ ] Lint\n- [ ] run TESTS\n- [ ] Run tests\n",
+        )]);
         assert_eq!(
             ids(&c),
-            ["g#build#run tests", "g#build#lint", "g#build#run tests#2", "g#build#run tests#3"]
+            [
+                "g#build#run tests",
+                "g#build#lint",
+                "g#build#run tests#2",
+                "g#build#run tests#3"
+            ]
         );
         assert_eq!(c.len(), 4);
     }
@@ -296,7 +340,11 @@ mod tests {
     #[test]
     fn orphans_are_stored_ids_without_an_item() {
         let c = catalog(&[("g", "# S\n\n- [ ] Kept\n")]);
-        let stored = vec!["g#s#kept".to_string(), "g#s#removed".to_string(), "other##x".to_string()];
+        let stored = vec![
+            "g#s#kept".to_string(),
+            "g#s#removed".to_string(),
+            "other##x".to_string(),
+        ];
         let orphans: Vec<&str> = c.orphans(&stored).into_iter().map(String::as_str).collect();
         assert_eq!(orphans, ["g#s#removed", "other##x"]);
     }
@@ -316,8 +364,11 @@ mod tests {
         assert_eq!(r.guides.len(), 2, "guides without items are left out");
         let a = &r.guides[0];
         assert_eq!(a.progress, Progress { done: 2, total: 4 });
-        let secs: Vec<(&str, Progress)> =
-            a.sections.iter().map(|s| (s.heading.as_str(), s.progress)).collect();
+        let secs: Vec<(&str, Progress)> = a
+            .sections
+            .iter()
+            .map(|s| (s.heading.as_str(), s.progress))
+            .collect();
         assert_eq!(
             secs,
             [
@@ -334,7 +385,11 @@ mod tests {
     #[test]
     fn items_are_numbered_in_set_order_and_found_by_task() {
         let c = catalog(&[("a", "- [ ] x\n- [ ] y\n"), ("b", "- [ ] z\n")]);
-        let numbers: Vec<(usize, &str)> = c.items().iter().map(|i| (i.number, i.text.as_str())).collect();
+        let numbers: Vec<(usize, &str)> = c
+            .items()
+            .iter()
+            .map(|i| (i.number, i.text.as_str()))
+            .collect();
         assert_eq!(numbers, [(1, "x"), (2, "y"), (3, "z")]);
         assert_eq!(c.by_number(3).map(|i| i.id.as_str()), Some("b##z"));
         assert_eq!(c.by_number(0), None);

@@ -26,7 +26,11 @@ pub struct State {
 
 impl Default for State {
     fn default() -> Self {
-        State { version: VERSION, sets: BTreeMap::new(), extra: BTreeMap::new() }
+        State {
+            version: VERSION,
+            sets: BTreeMap::new(),
+            extra: BTreeMap::new(),
+        }
     }
 }
 
@@ -150,7 +154,10 @@ impl State {
 
     /// Migration names of a set, sorted.
     pub fn migration_names(&self, set: &str) -> Vec<String> {
-        self.sets.get(set).map(|s| s.migrations.keys().cloned().collect()).unwrap_or_default()
+        self.sets
+            .get(set)
+            .map(|s| s.migrations.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     fn migration_mut(&mut self, set: &str, name: &str) -> Result<&mut Migration, StateError> {
@@ -158,12 +165,17 @@ impl State {
         self.sets
             .get_mut(set)
             .and_then(|s| s.migrations.get_mut(name))
-            .ok_or(StateError::UnknownMigration { name: name.to_string(), existing })
+            .ok_or(StateError::UnknownMigration {
+                name: name.to_string(),
+                existing,
+            })
     }
 
     /// Migrations of a set with their last change, sorted by name.
     pub fn migrations(&self, set: &str) -> Vec<MigrationSummary> {
-        let Some(s) = self.sets.get(set) else { return Vec::new() };
+        let Some(s) = self.sets.get(set) else {
+            return Vec::new();
+        };
         s.migrations
             .iter()
             .map(|(name, m)| MigrationSummary {
@@ -182,7 +194,8 @@ impl State {
 
     /// Whether an item is done in a migration: the user's tick, else the markdown default.
     pub fn is_ticked(&self, set: &str, migration: &str, item_id: &str, default: bool) -> bool {
-        self.tick(set, migration, item_id).map_or(default, |t| t.done)
+        self.tick(set, migration, item_id)
+            .map_or(default, |t| t.done)
     }
 
     /// Ticks (`done`) or unticks an item. Returns whether anything changed; re-ticking
@@ -203,17 +216,31 @@ impl State {
         if !done && !item.default_checked {
             m.ticks.remove(&item.id);
         } else {
-            let extra = m.ticks.remove(&item.id).map(|t| t.extra).unwrap_or_default();
+            let extra = m
+                .ticks
+                .remove(&item.id)
+                .map(|t| t.extra)
+                .unwrap_or_default();
             m.ticks.insert(
                 item.id.clone(),
-                Tick { done, at: timestamp(now), text: item.text.clone(), extra },
+                Tick {
+                    done,
+                    at: timestamp(now),
+                    text: item.text.clone(),
+                    extra,
+                },
             );
         }
         m.updated = timestamp(now);
         Ok(true)
     }
 
-    pub fn create_migration(&mut self, set: &str, name: &str, now: SystemTime) -> Result<(), StateError> {
+    pub fn create_migration(
+        &mut self,
+        set: &str,
+        name: &str,
+        now: SystemTime,
+    ) -> Result<(), StateError> {
         check_name(name)?;
         let s = self.sets.entry(set.to_string()).or_default();
         if s.migrations.contains_key(name) {
@@ -222,17 +249,30 @@ impl State {
         let at = timestamp(now);
         s.migrations.insert(
             name.to_string(),
-            Migration { created: at.clone(), updated: at, ..Migration::default() },
+            Migration {
+                created: at.clone(),
+                updated: at,
+                ..Migration::default()
+            },
         );
         Ok(())
     }
 
     /// Renames a migration, keeping its ticks; the active migration follows.
-    pub fn rename_migration(&mut self, set: &str, old: &str, new: &str, now: SystemTime) -> Result<(), StateError> {
+    pub fn rename_migration(
+        &mut self,
+        set: &str,
+        old: &str,
+        new: &str,
+        now: SystemTime,
+    ) -> Result<(), StateError> {
         check_name(new)?;
         self.migration_mut(set, old)?;
         let Some(s) = self.sets.get_mut(set) else {
-            return Err(StateError::UnknownMigration { name: old.to_string(), existing: Vec::new() });
+            return Err(StateError::UnknownMigration {
+                name: old.to_string(),
+                existing: Vec::new(),
+            });
         };
         if old == new {
             return Ok(());
@@ -254,20 +294,28 @@ impl State {
     pub fn delete_migration(&mut self, set: &str, name: &str) -> Result<Migration, StateError> {
         self.migration_mut(set, name)?;
         let Some(s) = self.sets.get_mut(set) else {
-            return Err(StateError::UnknownMigration { name: name.to_string(), existing: Vec::new() });
+            return Err(StateError::UnknownMigration {
+                name: name.to_string(),
+                existing: Vec::new(),
+            });
         };
         if s.active.as_deref() == Some(name) {
             s.active = None;
         }
         s.migrations
             .remove(name)
-            .ok_or(StateError::UnknownMigration { name: name.to_string(), existing: Vec::new() })
+            .ok_or(StateError::UnknownMigration {
+                name: name.to_string(),
+                existing: Vec::new(),
+            })
     }
 
     /// The active migration of a set, when it still exists.
     pub fn active_migration(&self, set: &str) -> Option<&str> {
         let s = self.sets.get(set)?;
-        s.active.as_deref().filter(|a| s.migrations.contains_key(*a))
+        s.active
+            .as_deref()
+            .filter(|a| s.migrations.contains_key(*a))
     }
 
     pub fn set_active(&mut self, set: &str, name: &str) -> Result<(), StateError> {
@@ -296,7 +344,9 @@ impl State {
             return Ok(());
         }
         if m.ticks.get(&target.id).is_some_and(|t| t.done) {
-            return Err(StateError::TargetTicked { target: target.text.clone() });
+            return Err(StateError::TargetTicked {
+                target: target.text.clone(),
+            });
         }
         if let Some(mut tick) = m.ticks.remove(orphan_id) {
             tick.text = target.text.clone();
@@ -307,9 +357,18 @@ impl State {
     }
 
     /// Drops a stored tick on the user's word (for orphans the user no longer wants).
-    pub fn discard(&mut self, set: &str, migration: &str, tick_id: &str, now: SystemTime) -> Result<Tick, StateError> {
+    pub fn discard(
+        &mut self,
+        set: &str,
+        migration: &str,
+        tick_id: &str,
+        now: SystemTime,
+    ) -> Result<Tick, StateError> {
         let m = self.migration_mut(set, migration)?;
-        let tick = m.ticks.remove(tick_id).ok_or_else(|| StateError::NoSuchTick(tick_id.to_string()))?;
+        let tick = m
+            .ticks
+            .remove(tick_id)
+            .ok_or_else(|| StateError::NoSuchTick(tick_id.to_string()))?;
         m.updated = timestamp(now);
         Ok(tick)
     }
@@ -346,26 +405,52 @@ mod tests {
         assert!(!s.is_ticked("set", "m", "a", false));
         assert!(s.is_ticked("set", "m", "b", true));
         assert!(s.set_tick("set", "m", &open, true, t(5)).expect("tick"));
-        assert!(!s.set_tick("set", "m", &open, true, t(9)).expect("again"), "re-tick is a no-op");
-        assert_eq!(s.tick("set", "m", "a").map(|t| t.at.as_str()), Some("2023-11-14T22:13:25Z"));
-        assert!(s.set_tick("set", "m", &done, false, t(6)).expect("untick default"));
+        assert!(
+            !s.set_tick("set", "m", &open, true, t(9)).expect("again"),
+            "re-tick is a no-op"
+        );
+        assert_eq!(
+            s.tick("set", "m", "a").map(|t| t.at.as_str()),
+            Some("2023-11-14T22:13:25Z")
+        );
+        assert!(
+            s.set_tick("set", "m", &done, false, t(6))
+                .expect("untick default")
+        );
         assert!(!s.is_ticked("set", "m", "b", true));
         assert!(s.set_tick("set", "m", &open, false, t(7)).expect("untick"));
-        assert!(s.tick("set", "m", "a").is_none(), "an untick back to the default leaves no record");
-        assert_eq!(s.migration("set", "m").map(|m| m.updated.as_str()), Some("2023-11-14T22:13:27Z"));
-        assert_eq!(s.migration("set", "m").and_then(Migration::last_change), Some(t(7)));
-        assert!(s.set_tick("other", "m", &open, true, t(1)).is_err(), "sets never mix");
+        assert!(
+            s.tick("set", "m", "a").is_none(),
+            "an untick back to the default leaves no record"
+        );
+        assert_eq!(
+            s.migration("set", "m").map(|m| m.updated.as_str()),
+            Some("2023-11-14T22:13:27Z")
+        );
+        assert_eq!(
+            s.migration("set", "m").and_then(Migration::last_change),
+            Some(t(7))
+        );
+        assert!(
+            s.set_tick("other", "m", &open, true, t(1)).is_err(),
+            "sets never mix"
+        );
     }
 
     #[test]
     fn migrations_are_created_renamed_and_deleted() {
         let mut s = State::default();
         s.create_migration("set", "auth", t(0)).expect("create");
-        assert_eq!(s.create_migration("set", "auth", t(0)), Err(StateError::MigrationExists("auth".into())));
+        assert_eq!(
+            s.create_migration("set", "auth", t(0)),
+            Err(StateError::MigrationExists("auth".into()))
+        );
         assert!(s.create_migration("set", " ", t(0)).is_err());
         s.set_active("set", "auth").expect("activate");
-        s.set_tick("set", "auth", &item("a", false), true, t(1)).expect("tick");
-        s.rename_migration("set", "auth", "tests/unit", t(2)).expect("rename");
+        s.set_tick("set", "auth", &item("a", false), true, t(1))
+            .expect("tick");
+        s.rename_migration("set", "auth", "tests/unit", t(2))
+            .expect("rename");
         assert_eq!(s.active_migration("set"), Some("tests/unit"));
         assert!(s.is_ticked("set", "tests/unit", "a", false));
         let err = s.set_active("set", "auth").expect_err("gone");
@@ -379,18 +464,29 @@ mod tests {
     fn orphans_can_be_reattached_or_discarded() {
         let mut s = State::default();
         s.create_migration("set", "m", t(0)).expect("create");
-        s.set_tick("set", "m", &item("old", false), true, t(1)).expect("tick");
-        s.set_tick("set", "m", &item("other", false), true, t(2)).expect("tick");
+        s.set_tick("set", "m", &item("old", false), true, t(1))
+            .expect("tick");
+        s.set_tick("set", "m", &item("other", false), true, t(2))
+            .expect("tick");
         let new = item("new", false);
         s.reattach("set", "m", "old", &new, t(3)).expect("reattach");
         let tick = s.tick("set", "m", "new").expect("moved");
         assert_eq!(tick.at_time(), Some(t(1)), "keeps when it was ticked");
         assert_eq!(tick.text, "text of new");
         assert!(s.tick("set", "m", "old").is_none());
-        assert!(matches!(s.reattach("set", "m", "other", &new, t(4)), Err(StateError::TargetTicked { .. })));
-        assert!(s.tick("set", "m", "other").is_some(), "a refused reattach loses nothing");
+        assert!(matches!(
+            s.reattach("set", "m", "other", &new, t(4)),
+            Err(StateError::TargetTicked { .. })
+        ));
+        assert!(
+            s.tick("set", "m", "other").is_some(),
+            "a refused reattach loses nothing"
+        );
         s.discard("set", "m", "other", t(5)).expect("discard");
         assert!(s.tick("set", "m", "other").is_none());
-        assert_eq!(s.discard("set", "m", "other", t(5)), Err(StateError::NoSuchTick("other".into())));
+        assert_eq!(
+            s.discard("set", "m", "other", t(5)),
+            Err(StateError::NoSuchTick("other".into()))
+        );
     }
 }

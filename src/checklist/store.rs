@@ -22,7 +22,10 @@ pub enum StoreError {
     #[error("{0}")]
     ReadOnly(String),
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     State(#[from] StateError),
 }
@@ -77,7 +80,10 @@ impl Store {
     /// Opens the state file at `path`. Never fails: problems become notices, and the
     /// session runs read-only when writing would be unsafe or impossible.
     pub fn open(path: impl Into<PathBuf>) -> Opened {
-        let mut store = Store { path: path.into(), read_only: None };
+        let mut store = Store {
+            path: path.into(),
+            read_only: None,
+        };
         let mut notices = Vec::new();
         let state = match load(&store.path) {
             Loaded::Missing => State::default(),
@@ -112,7 +118,11 @@ impl Store {
             store.read_only = Some(why);
         }
         notices.extend(store.read_only.clone());
-        Opened { store, state, notices }
+        Opened {
+            store,
+            state,
+            notices,
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -180,18 +190,31 @@ impl Store {
         if before.as_deref() != Some(text.as_bytes()) {
             write_atomic(&self.path, text.as_bytes()).map_err(|e| self.write_failed(e))?;
         }
-        Ok(Updated { state, value, notices })
+        Ok(Updated {
+            state,
+            value,
+            notices,
+        })
     }
 
     /// Creates a new state file holding an empty state; fails if one exists.
     pub fn create_new(path: &Path) -> Result<(), StoreError> {
         if let Some(dir) = parent(path) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.into(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.into(),
+                source,
+            })?;
         }
-        let mut store = Store { path: path.to_path_buf(), read_only: None };
+        let mut store = Store {
+            path: path.to_path_buf(),
+            read_only: None,
+        };
         let _lock = store.lock().map_err(|e| store.write_failed(e))?;
         if path.exists() {
-            return Err(StoreError::Io { path: path.into(), source: ErrorKind::AlreadyExists.into() });
+            return Err(StoreError::Io {
+                path: path.into(),
+                source: ErrorKind::AlreadyExists.into(),
+            });
         }
         let text = render(&serde_json::to_value(State::default()).unwrap_or_default());
         write_atomic(path, text.as_bytes()).map_err(|e| store.write_failed(e))
@@ -201,7 +224,11 @@ impl Store {
         if let Some(dir) = parent(&self.path) {
             std::fs::create_dir_all(dir)?;
         }
-        let file = OpenOptions::new().create(true).truncate(false).write(true).open(self.lock_path())?;
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.lock_path())?;
         file.lock()?;
         Ok(file)
     }
@@ -216,7 +243,10 @@ impl Store {
             )
         };
         if self.path.exists() {
-            OpenOptions::new().write(true).open(&self.path).map_err(|e| denied(&self.path, e))?;
+            OpenOptions::new()
+                .write(true)
+                .open(&self.path)
+                .map_err(|e| denied(&self.path, e))?;
         }
         let dir_exists = parent(&self.path).is_none_or(Path::exists);
         if dir_exists {
@@ -233,7 +263,10 @@ impl Store {
 
     /// Permission problems turn the session read-only; other errors are reported as is.
     fn write_failed(&mut self, e: std::io::Error) -> StoreError {
-        if matches!(e.kind(), ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem) {
+        if matches!(
+            e.kind(),
+            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+        ) {
             let why = format!(
                 "{}: cannot be written ({e}); checklist ticks are read-only this session",
                 self.path.display()
@@ -241,7 +274,10 @@ impl Store {
             self.read_only = Some(why.clone());
             StoreError::ReadOnly(why)
         } else {
-            StoreError::Io { path: self.path.clone(), source: e }
+            StoreError::Io {
+                path: self.path.clone(),
+                source: e,
+            }
         }
     }
 
@@ -266,7 +302,10 @@ fn parent(path: &Path) -> Option<&Path> {
 }
 
 fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "state.json".into());
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "state.json".into());
     name.push(suffix);
     path.with_file_name(name)
 }

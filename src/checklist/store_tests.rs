@@ -21,12 +21,18 @@ fn at(secs: u64) -> SystemTime {
 }
 
 fn tick(store: &mut Store, migration: &str, id: &str) -> Result<Updated<bool>, StoreError> {
-    store.update(|s| s.set_tick("set", migration, &item(id, false), true, at(10)).map_err(StoreError::from))
+    store.update(|s| {
+        s.set_tick("set", migration, &item(id, false), true, at(10))
+            .map_err(StoreError::from)
+    })
 }
 
 fn new_migration(store: &mut Store, name: &str) {
     store
-        .update(|s| s.create_migration("set", name, at(0)).map_err(StoreError::from))
+        .update(|s| {
+            s.create_migration("set", name, at(0))
+                .map_err(StoreError::from)
+        })
         .expect("create migration");
 }
 
@@ -65,8 +71,16 @@ fn a_missing_file_opens_empty_and_round_trips() {
     assert!(updated.value);
     let reopened = Store::open(&path);
     assert_eq!(reopened.state, updated.state);
-    assert!(reopened.state.is_ticked("set", "auth-service", "g#s#a", false));
-    assert_eq!(files_in(&dir.path().join("sub")), ["state.json", "state.json.lock"], "no temp files left");
+    assert!(
+        reopened
+            .state
+            .is_ticked("set", "auth-service", "g#s#a", false)
+    );
+    assert_eq!(
+        files_in(&dir.path().join("sub")),
+        ["state.json", "state.json.lock"],
+        "no temp files left"
+    );
 }
 
 #[test]
@@ -78,7 +92,10 @@ fn two_stores_keep_each_others_ticks() {
     let mut b = Store::open(&path).store;
     tick(&mut a, "m", "x").expect("a ticks");
     let after_b = tick(&mut b, "m", "y").expect("b ticks");
-    assert!(after_b.state.is_ticked("set", "m", "x", false), "b re-read the file before writing");
+    assert!(
+        after_b.state.is_ticked("set", "m", "x", false),
+        "b re-read the file before writing"
+    );
     let state = Store::open(&path).state;
     assert!(state.is_ticked("set", "m", "x", false));
     assert!(state.is_ticked("set", "m", "y", false));
@@ -90,7 +107,10 @@ fn a_failed_change_writes_nothing() {
     let path = dir.path().join("state.json");
     let mut store = Store::open(&path).store;
     let err = tick(&mut store, "nope", "x").expect_err("unknown migration");
-    assert!(matches!(err, StoreError::State(StateError::UnknownMigration { .. })));
+    assert!(matches!(
+        err,
+        StoreError::State(StateError::UnknownMigration { .. })
+    ));
     assert!(!path.exists());
 }
 
@@ -119,17 +139,25 @@ fn ticks_are_written_one_per_line_with_sorted_keys() {
 fn unversioned_files_are_upgraded_on_the_next_write() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("state.json");
-    let v0 = r#"{"sets": {"set": {"migrations": {"m": {"ticks": {"old": "2024-03-01T10:00:00Z"}}}}}}"#;
+    let v0 =
+        r#"{"sets": {"set": {"migrations": {"m": {"ticks": {"old": "2024-03-01T10:00:00Z"}}}}}}"#;
     std::fs::write(&path, v0).expect("write");
     let opened = Store::open(&path);
     assert!(opened.notices.is_empty(), "{:?}", opened.notices);
     assert!(opened.state.is_ticked("set", "m", "old", false));
-    assert_eq!(std::fs::read_to_string(&path).expect("read"), v0, "reading does not rewrite");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        v0,
+        "reading does not rewrite"
+    );
     let mut store = opened.store;
     tick(&mut store, "m", "new").expect("tick");
     let text = std::fs::read_to_string(&path).expect("read");
     assert!(text.contains("\"version\": 1"), "{text}");
-    assert!(text.contains(r#""old": {"at": "2024-03-01T10:00:00Z", "done": true, "text": ""}"#), "{text}");
+    assert!(
+        text.contains(r#""old": {"at": "2024-03-01T10:00:00Z", "done": true, "text": ""}"#),
+        "{text}"
+    );
 }
 
 fn assert_set_aside(original: &[u8], expect_reason: &str) {
@@ -139,17 +167,27 @@ fn assert_set_aside(original: &[u8], expect_reason: &str) {
     let opened = Store::open(&path);
     assert!(opened.store.read_only().is_none());
     assert_eq!(opened.state, State::default(), "starts fresh");
-    let asides: Vec<String> =
-        files_in(dir.path()).into_iter().filter(|n| n.starts_with("state.json.corrupt-")).collect();
+    let asides: Vec<String> = files_in(dir.path())
+        .into_iter()
+        .filter(|n| n.starts_with("state.json.corrupt-"))
+        .collect();
     assert_eq!(asides.len(), 1, "{:?}", files_in(dir.path()));
     let aside = dir.path().join(&asides[0]);
-    assert_eq!(std::fs::read(&aside).expect("read aside"), original, "original bytes kept");
+    assert_eq!(
+        std::fs::read(&aside).expect("read aside"),
+        original,
+        "original bytes kept"
+    );
     assert_eq!(opened.notices.len(), 1, "{:?}", opened.notices);
     let notice = &opened.notices[0];
     assert!(notice.contains(&aside.display().to_string()), "{notice}");
     assert!(notice.contains(expect_reason), "{notice}");
     let fresh = Store::open(&path);
-    assert!(fresh.notices.is_empty(), "the fresh file is valid: {:?}", fresh.notices);
+    assert!(
+        fresh.notices.is_empty(),
+        "the fresh file is valid: {:?}",
+        fresh.notices
+    );
 }
 
 #[test]
@@ -187,11 +225,20 @@ fn a_newer_version_opens_read_only_and_stays_untouched() {
     std::fs::write(&path, newer).expect("write");
     let opened = Store::open(&path);
     let why = opened.store.read_only().expect("read-only").to_string();
-    assert!(why.contains("newer devguide") && why.contains("version 2"), "{why}");
+    assert!(
+        why.contains("newer devguide") && why.contains("version 2"),
+        "{why}"
+    );
     assert_eq!(opened.notices, [why]);
-    assert!(opened.state.is_ticked("set", "m", "a", false), "still shown");
+    assert!(
+        opened.state.is_ticked("set", "m", "a", false),
+        "still shown"
+    );
     let mut store = opened.store;
-    assert!(matches!(tick(&mut store, "m", "b"), Err(StoreError::ReadOnly(_))));
+    assert!(matches!(
+        tick(&mut store, "m", "b"),
+        Err(StoreError::ReadOnly(_))
+    ));
     assert_eq!(std::fs::read_to_string(&path).expect("read"), newer);
     assert_eq!(files_in(dir.path()), ["state.json"], "not even a lock file");
 }
@@ -225,11 +272,17 @@ fn unknown_fields_survive_a_rewrite() {
     assert_eq!(m["ticks"]["y"]["done"], true);
     // Unticking and re-ticking an item keeps its record's extra fields too.
     store
-        .update(|s| s.set_tick("set", "m", &item("x", true), false, at(20)).map_err(StoreError::from))
+        .update(|s| {
+            s.set_tick("set", "m", &item("x", true), false, at(20))
+                .map_err(StoreError::from)
+        })
         .expect("untick x");
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
-    assert_eq!(v["sets"]["set"]["migrations"]["m"]["ticks"]["x"]["note"], "by hand");
+    assert_eq!(
+        v["sets"]["set"]["migrations"]["m"]["ticks"]["x"]["note"],
+        "by hand"
+    );
 }
 
 #[test]
@@ -247,9 +300,18 @@ fn an_unreadable_file_means_read_only_and_nothing_written() {
     let why = opened.store.read_only().expect("read-only").to_string();
     assert!(why.contains("cannot be read"), "{why}");
     let mut store = opened.store;
-    assert!(store.update(|s| s.create_migration("set", "m", at(0)).map_err(StoreError::from)).is_err());
+    assert!(
+        store
+            .update(|s| s
+                .create_migration("set", "m", at(0))
+                .map_err(StoreError::from))
+            .is_err()
+    );
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-    assert_eq!(std::fs::read_to_string(&path).expect("read"), r#"{"version": 1}"#);
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        r#"{"version": 1}"#
+    );
     assert_eq!(files_in(dir.path()), ["state.json"]);
 }
 
@@ -269,11 +331,17 @@ fn an_unwritable_folder_means_read_only_and_nothing_written() {
     let opened = Store::open(&path);
     let ro = opened.store.read_only().map(str::to_string);
     let mut store = opened.store;
-    let result = store.update(|s| s.create_migration("set", "m", at(0)).map_err(StoreError::from));
+    let result = store.update(|s| {
+        s.create_migration("set", "m", at(0))
+            .map_err(StoreError::from)
+    });
     std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     assert!(ro.is_some_and(|w| w.contains("cannot be written")));
     assert!(matches!(result, Err(StoreError::ReadOnly(_))));
-    assert_eq!(std::fs::read_to_string(&path).expect("read"), r#"{"version": 1}"#);
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        r#"{"version": 1}"#
+    );
     assert_eq!(files_in(&sub), ["state.json"]);
 }
 
@@ -303,7 +371,12 @@ mod props {
     }
 
     const NAMES: [&str; 4] = ["auth-service", "tests/unit", "PR-1234", "default"];
-    const ITEMS: [(&str, bool); 4] = [("g#a#one", false), ("g#a#two", true), ("g#b#one", false), ("h##x", false)];
+    const ITEMS: [(&str, bool); 4] = [
+        ("g#a#one", false),
+        ("g#a#two", true),
+        ("g#b#one", false),
+        ("h##x", false),
+    ];
 
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![

@@ -62,9 +62,13 @@ pub fn decode(bytes: &[u8]) -> Decoded {
 /// Version 1 stores a record with `done`, `at` and the item's `text`.
 fn v0_to_v1(mut doc: Value) -> Result<Value, String> {
     let bad = |what: &str| format!("unversioned state file with an unexpected shape ({what})");
-    let Some(root) = doc.as_object_mut() else { return Err(bad("not an object")) };
+    let Some(root) = doc.as_object_mut() else {
+        return Err(bad("not an object"));
+    };
     if let Some(sets) = root.get_mut("sets") {
-        let sets = sets.as_object_mut().ok_or_else(|| bad("\"sets\" is not an object"))?;
+        let sets = sets
+            .as_object_mut()
+            .ok_or_else(|| bad("\"sets\" is not an object"))?;
         for set in sets.values_mut() {
             let Some(migrations) = set.get_mut("migrations").and_then(Value::as_object_mut) else {
                 continue;
@@ -92,7 +96,9 @@ mod tests {
     #[test]
     fn unversioned_files_are_upgraded() {
         let v0 = br#"{"sets": {"bundled": {"active": "m", "migrations": {"m": {"ticks": {"g#s#a": "2024-03-01T10:00:00Z"}}}}}}"#;
-        let Decoded::Ok { state } = decode(v0) else { panic!("should decode") };
+        let Decoded::Ok { state } = decode(v0) else {
+            panic!("should decode")
+        };
         assert_eq!(state.version, VERSION);
         let tick = state.tick("bundled", "m", "g#s#a").expect("tick kept");
         assert!(tick.done);
@@ -102,10 +108,33 @@ mod tests {
 
     #[test]
     fn bad_documents_are_corrupt_and_newer_ones_are_flagged() {
-        for bad in [&b""[..], b"  \n", b"{", b"[1]", b"{\"version\": \"one\"}", b"{\"version\": 1, \"sets\": 3}"] {
-            assert!(matches!(decode(bad), Decoded::Corrupt(_)), "{:?}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b""[..],
+            b"  \n",
+            b"{",
+            b"[1]",
+            b"{\"version\": \"one\"}",
+            b"{\"version\": 1, \"sets\": 3}",
+        ] {
+            assert!(
+                matches!(decode(bad), Decoded::Corrupt(_)),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
-        assert!(matches!(decode(br#"{"version": 7, "sets": {}}"#), Decoded::Newer { version: 7, state: Some(_) }));
-        assert!(matches!(decode(br#"{"version": 7, "sets": []}"#), Decoded::Newer { version: 7, state: None }));
+        assert!(matches!(
+            decode(br#"{"version": 7, "sets": {}}"#),
+            Decoded::Newer {
+                version: 7,
+                state: Some(_)
+            }
+        ));
+        assert!(matches!(
+            decode(br#"{"version": 7, "sets": []}"#),
+            Decoded::Newer {
+                version: 7,
+                state: None
+            }
+        ));
     }
 }

@@ -59,15 +59,27 @@ pub fn run(
 }
 
 /// `init --here`: the team file, created empty; an existing one is never replaced.
-fn init(here: bool, state_flag: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+fn init(
+    here: bool,
+    state_flag: Option<&Path>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<u8> {
     if !here {
-        writeln!(err, "devguide: pass --here to create {TEAM_STATE} in the current folder")?;
+        writeln!(
+            err,
+            "devguide: pass --here to create {TEAM_STATE} in the current folder"
+        )?;
         return Ok(USAGE);
     }
     let cwd = std::env::current_dir()?;
     let path = cwd.join(TEAM_STATE);
     if path.exists() {
-        writeln!(err, "devguide: {} already exists; it is left as it is", path.display())?;
+        writeln!(
+            err,
+            "devguide: {} already exists; it is left as it is",
+            path.display()
+        )?;
         return Ok(FAIL);
     }
     if let Err(e) = Store::create_new(&path) {
@@ -79,9 +91,15 @@ fn init(here: bool, state_flag: Option<&Path>, out: &mut dyn Write, err: &mut dy
     if !ignore.exists() {
         std::fs::write(&ignore, "*.lock\n*.tmp-*\n")?;
     }
-    writeln!(out, "created {TEAM_STATE}: commit it to share checklist ticks through git")?;
+    writeln!(
+        out,
+        "created {TEAM_STATE}: commit it to share checklist ticks through git"
+    )?;
     if state_flag.is_some() || std::env::var_os(STATE_ENV).is_some_and(|v| !v.is_empty()) {
-        writeln!(err, "devguide: note: --state or {STATE_ENV} is set and takes precedence over it")?;
+        writeln!(
+            err,
+            "devguide: note: --state or {STATE_ENV} is set and takes precedence over it"
+        )?;
     }
     Ok(OK)
 }
@@ -124,18 +142,27 @@ impl Cx<'_> {
         }
         let e = StateError::UnknownMigration {
             name: name.to_string(),
-            existing: self.state.migration_names(&self.set).iter().map(|n| shown(n)).collect(),
+            existing: self
+                .state
+                .migration_names(&self.set)
+                .iter()
+                .map(|n| shown(n))
+                .collect(),
         };
         writeln!(self.err, "devguide: {e}")?;
         Ok(false)
     }
 
     fn done(&self, migration: &str, item: &Item) -> bool {
-        self.state.is_ticked(&self.set, migration, &item.id, item.default_checked)
+        self.state
+            .is_ticked(&self.set, migration, &item.id, item.default_checked)
     }
 
     fn ticked_at(&self, migration: &str, item: &Item) -> Option<String> {
-        self.state.tick(&self.set, migration, &item.id).filter(|t| t.done).map(|t| t.at.clone())
+        self.state
+            .tick(&self.set, migration, &item.id)
+            .filter(|t| t.done)
+            .map(|t| t.at.clone())
     }
 
     fn progress(&self, migration: &str) -> crate::checklist::Progress {
@@ -180,10 +207,18 @@ impl Cx<'_> {
             )?;
             return Ok(OK);
         }
-        let width = summaries.iter().map(|s| shown(&s.name).chars().count()).max().unwrap_or(0);
+        let width = summaries
+            .iter()
+            .map(|s| shown(&s.name).chars().count())
+            .max()
+            .unwrap_or(0);
         for s in &summaries {
             let p = self.progress(&s.name);
-            let mark = if active.as_deref() == Some(&s.name) { '*' } else { ' ' };
+            let mark = if active.as_deref() == Some(&s.name) {
+                '*'
+            } else {
+                ' '
+            };
             let when = s.last_change.map_or_else(|| "never".to_string(), timestamp);
             writeln!(
                 self.out,
@@ -209,7 +244,11 @@ impl Cx<'_> {
         match result {
             Ok(u) => {
                 self.notices(&u.notices)?;
-                let active = if u.value { " (now the active migration)" } else { "" };
+                let active = if u.value {
+                    " (now the active migration)"
+                } else {
+                    ""
+                };
                 writeln!(self.out, "created migration {}{active}", shown(name))?;
                 Ok(OK)
             }
@@ -222,10 +261,18 @@ impl Cx<'_> {
             return Ok(FAIL);
         }
         let (set, now) = (self.set.clone(), self.now);
-        match self.store.update(|s| s.rename_migration(&set, old, new, now).map_err(StoreError::from)) {
+        match self.store.update(|s| {
+            s.rename_migration(&set, old, new, now)
+                .map_err(StoreError::from)
+        }) {
             Ok(u) => {
                 self.notices(&u.notices)?;
-                writeln!(self.out, "renamed migration {} to {}", shown(old), shown(new))?;
+                writeln!(
+                    self.out,
+                    "renamed migration {} to {}",
+                    shown(old),
+                    shown(new)
+                )?;
                 Ok(OK)
             }
             Err(e) => self.store_failed(e),
@@ -244,8 +291,15 @@ impl Cx<'_> {
                     shown(name)
                 ));
             }
-            let ticks = self.state.migration(&self.set, name).map_or(0, |m| m.ticks.len());
-            write!(self.err, "Delete migration {} and its {ticks} stored ticks? [y/N] ", shown(name))?;
+            let ticks = self
+                .state
+                .migration(&self.set, name)
+                .map_or(0, |m| m.ticks.len());
+            write!(
+                self.err,
+                "Delete migration {} and its {ticks} stored ticks? [y/N] ",
+                shown(name)
+            )?;
             self.err.flush()?;
             let mut answer = String::new();
             stdin.lock().read_line(&mut answer)?;
@@ -255,7 +309,10 @@ impl Cx<'_> {
             }
         }
         let set = self.set.clone();
-        match self.store.update(|s| s.delete_migration(&set, name).map_err(StoreError::from)) {
+        match self
+            .store
+            .update(|s| s.delete_migration(&set, name).map_err(StoreError::from))
+        {
             Ok(u) => {
                 self.notices(&u.notices)?;
                 writeln!(self.out, "deleted migration {}", shown(name))?;
@@ -269,9 +326,17 @@ impl Cx<'_> {
         if !self.require_migration(name)? {
             return Ok(FAIL);
         }
-        let ticks = self.state.migration(&self.set, name).map(|m| m.ticks.clone()).unwrap_or_default();
-        let orphans: Vec<(&String, &crate::checklist::Tick)> =
-            self.catalog.orphans(ticks.keys()).into_iter().filter_map(|id| Some((id, ticks.get(id)?))).collect();
+        let ticks = self
+            .state
+            .migration(&self.set, name)
+            .map(|m| m.ticks.clone())
+            .unwrap_or_default();
+        let orphans: Vec<(&String, &crate::checklist::Tick)> = self
+            .catalog
+            .orphans(ticks.keys())
+            .into_iter()
+            .filter_map(|id| Some((id, ticks.get(id)?)))
+            .collect();
         if json {
             let items: Vec<_> = self
                 .catalog
@@ -300,27 +365,53 @@ impl Cx<'_> {
         let p = self.progress(name);
         writeln!(self.out, "{}: {}/{} done", shown(name), p.done, p.total)?;
         if self.catalog.is_empty() {
-            writeln!(self.out, "\nThis guide set has no checklist items (`- [ ]` lines).")?;
+            writeln!(
+                self.out,
+                "\nThis guide set has no checklist items (`- [ ]` lines)."
+            )?;
         }
         let mut section: Option<(String, Option<String>)> = None;
         let width = self.catalog.len().to_string().len();
         for item in self.catalog.items() {
             let here = (item.guide.clone(), item.heading.clone());
             if section.as_ref() != Some(&here) {
-                let heading = item.heading.as_deref().map(|h| format!(" > {h}")).unwrap_or_default();
+                let heading = item
+                    .heading
+                    .as_deref()
+                    .map(|h| format!(" > {h}"))
+                    .unwrap_or_default();
                 writeln!(self.out, "\n{}{heading}", item.guide)?;
                 section = Some(here);
             }
             let mark = if self.done(name, item) { 'x' } else { ' ' };
-            let when = self.ticked_at(name, item).map(|t| format!("  (ticked {t})")).unwrap_or_default();
-            writeln!(self.out, "  {:>width$}. [{mark}] {}{when}", item.number, item.text)?;
+            let when = self
+                .ticked_at(name, item)
+                .map(|t| format!("  (ticked {t})"))
+                .unwrap_or_default();
+            writeln!(
+                self.out,
+                "  {:>width$}. [{mark}] {}{when}",
+                item.number, item.text
+            )?;
         }
         if !orphans.is_empty() {
-            writeln!(self.out, "\nOrphaned (their items are no longer in the guides; kept until re-attached or discarded):")?;
+            writeln!(
+                self.out,
+                "\nOrphaned (their items are no longer in the guides; kept until re-attached or discarded):"
+            )?;
             for (id, t) in &orphans {
                 let mark = if t.done { 'x' } else { ' ' };
-                let text = if t.text.is_empty() { sanitize_line(id) } else { sanitize_line(&t.text) };
-                writeln!(self.out, "  - [{mark}] {text}  (ticked {}; id {})", sanitize_line(&t.at), sanitize_line(id))?;
+                let text = if t.text.is_empty() {
+                    sanitize_line(id)
+                } else {
+                    sanitize_line(&t.text)
+                };
+                writeln!(
+                    self.out,
+                    "  - [{mark}] {text}  (ticked {}; id {})",
+                    sanitize_line(&t.at),
+                    sanitize_line(id)
+                )?;
             }
         }
         Ok(OK)
@@ -338,11 +429,19 @@ impl Cx<'_> {
         }
         let needle = arg.to_lowercase();
         let norm = crate::checklist::model::normalize_text(arg);
-        let exact: Vec<&Item> = catalog.items().iter().filter(|i| i.text.to_lowercase() == needle).collect();
+        let exact: Vec<&Item> = catalog
+            .items()
+            .iter()
+            .filter(|i| i.text.to_lowercase() == needle)
+            .collect();
         if exact.len() == 1 {
             return Pick::One(exact[0]);
         }
-        let mut hits: Vec<&Item> = catalog.items().iter().filter(|i| i.text.to_lowercase().contains(&needle)).collect();
+        let mut hits: Vec<&Item> = catalog
+            .items()
+            .iter()
+            .filter(|i| i.text.to_lowercase().contains(&needle))
+            .collect();
         if hits.is_empty() && !norm.is_empty() {
             hits = catalog
                 .items()
@@ -353,7 +452,14 @@ impl Cx<'_> {
         match hits.len() {
             0 => Pick::None(format!("no item matches {:?}", sanitize_line(arg))),
             1 => Pick::One(hits[0]),
-            _ => Pick::Many(format!("{:?} matches {} items; give its number or more of its text:", sanitize_line(arg), hits.len()), hits),
+            _ => Pick::Many(
+                format!(
+                    "{:?} matches {} items; give its number or more of its text:",
+                    sanitize_line(arg),
+                    hits.len()
+                ),
+                hits,
+            ),
         }
     }
 
