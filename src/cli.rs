@@ -149,12 +149,24 @@ mod tests {
 
     #[test]
     fn doc_and_global_flags_parse() {
-        let cli = Cli::parse_from(["devguide", "quick-reference#type-checking", "--dir", "d", "--no-mouse"]);
+        let cli = Cli::parse_from([
+            "devguide",
+            "quick-reference#type-checking",
+            "--dir",
+            "d",
+            "--no-mouse",
+        ]);
         assert_eq!(cli.doc.as_deref(), Some("quick-reference#type-checking"));
         assert_eq!(cli.set.dir, Some(PathBuf::from("d")));
         assert!(cli.no_mouse);
         let cli = Cli::parse_from(["devguide", "show", "x", "--dir", "d", "--width", "40"]);
-        assert!(matches!(cli.command, Some(Command::Show { width: Some(40), .. })));
+        assert!(matches!(
+            cli.command,
+            Some(Command::Show {
+                width: Some(40),
+                ..
+            })
+        ));
         assert_eq!(cli.set.dir, Some(PathBuf::from("d")));
     }
 }

@@ -12,17 +12,18 @@ fn placeholder(c: char) -> Option<Cow<'static, str>> {
     match c {
         '\n' | '\t' => None,
         // C0 controls map onto the Unicode "control pictures" block: ESC becomes ␛.
-        '\u{0}'..='\u{1f}' => {
-            char::from_u32(0x2400 + c as u32).map(|p| Cow::Owned(p.to_string()))
-        }
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).map(|p| Cow::Owned(p.to_string())),
         '\u{7f}' => Some(Cow::Borrowed("\u{2421}")),
         // C1 controls (0x9b is a one-byte CSI) have no pictures of their own.
         '\u{80}'..='\u{9f}' => Some(Cow::Borrowed("\u{fffd}")),
         // Bidirectional overrides and invisible characters can disguise code; name them.
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{200e}'
-        | '\u{200f}' | '\u{2060}' | '\u{feff}' => {
-            Some(Cow::Owned(format!("<U+{:04X}>", c as u32)))
-        }
+        '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200b}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{2060}'
+        | '\u{feff}' => Some(Cow::Owned(format!("<U+{:04X}>", c as u32))),
         _ => None,
     }
 }

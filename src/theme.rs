@@ -249,9 +249,18 @@ mod tests {
 
     #[test]
     fn mode_follows_environment() {
-        assert_eq!(ColorMode::from_env(true, Some("truecolor")), ColorMode::None);
-        assert_eq!(ColorMode::from_env(false, Some("truecolor")), ColorMode::TrueColor);
-        assert_eq!(ColorMode::from_env(false, Some("24bit")), ColorMode::TrueColor);
+        assert_eq!(
+            ColorMode::from_env(true, Some("truecolor")),
+            ColorMode::None
+        );
+        assert_eq!(
+            ColorMode::from_env(false, Some("truecolor")),
+            ColorMode::TrueColor
+        );
+        assert_eq!(
+            ColorMode::from_env(false, Some("24bit")),
+            ColorMode::TrueColor
+        );
         assert_eq!(ColorMode::from_env(false, None), ColorMode::Ansi256);
     }
 
@@ -266,7 +275,14 @@ mod tests {
     #[test]
     fn colourless_theme_uses_no_colour_anywhere() {
         let t = Theme::for_mode(ColorMode::None);
-        let all = [t.h1, t.link, t.selection, t.status, t.code_frame_selected, t.inline(0xff)];
+        let all = [
+            t.h1,
+            t.link,
+            t.selection,
+            t.status,
+            t.code_frame_selected,
+            t.inline(0xff),
+        ];
         for s in all {
             assert_eq!(s.fg, None);
             assert_eq!(s.bg, None);
@@ -277,7 +293,13 @@ mod tests {
 
     #[test]
     fn colour_modes_use_matching_colour_kinds() {
-        assert!(matches!(Theme::for_mode(ColorMode::TrueColor).h1.fg, Some(Color::Rgb(..))));
-        assert!(matches!(Theme::for_mode(ColorMode::Ansi256).h1.fg, Some(Color::Indexed(_))));
+        assert!(matches!(
+            Theme::for_mode(ColorMode::TrueColor).h1.fg,
+            Some(Color::Rgb(..))
+        ));
+        assert!(matches!(
+            Theme::for_mode(ColorMode::Ansi256).h1.fg,
+            Some(Color::Indexed(_))
+        ));
     }
 }

@@ -22,8 +22,17 @@ pub struct Split<'a> {
 }
 
 pub fn split(text: &str) -> Split<'_> {
-    let plain = Split { front: FrontMatter::default(), body: text, body_line: 1, error: None };
-    let rest = match text.strip_prefix("\u{feff}").unwrap_or(text).strip_prefix("+++") {
+    let plain = Split {
+        front: FrontMatter::default(),
+        body: text,
+        body_line: 1,
+        error: None,
+    };
+    let rest = match text
+        .strip_prefix("\u{feff}")
+        .unwrap_or(text)
+        .strip_prefix("+++")
+    {
         Some(r) if r.starts_with('\n') || r.starts_with("\r\n") => r,
         _ => return plain,
     };
@@ -48,15 +57,35 @@ pub fn split(text: &str) -> Split<'_> {
     let body = &rest[body_start..];
     let body_line = text[..text.len() - body.len()].matches('\n').count() + 1;
     match toml::from_str::<FrontMatter>(toml_text) {
-        Ok(front) => Split { front, body, body_line, error: None },
+        Ok(front) => Split {
+            front,
+            body,
+            body_line,
+            error: None,
+        },
         Err(e) => {
             // Line numbers in the file: the TOML starts on line 2.
             let line = e
                 .span()
-                .map(|s| toml_text[..s.start.min(toml_text.len())].matches('\n').count() + 2)
+                .map(|s| {
+                    toml_text[..s.start.min(toml_text.len())]
+                        .matches('\n')
+                        .count()
+                        + 2
+                })
                 .unwrap_or(2);
-            let msg = e.message().lines().next().unwrap_or("invalid TOML").to_string();
-            Split { body, body_line, error: Some(format!("line {line}: front matter: {msg}")), ..plain }
+            let msg = e
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("invalid TOML")
+                .to_string();
+            Split {
+                body,
+                body_line,
+                error: Some(format!("line {line}: front matter: {msg}")),
+                ..plain
+            }
         }
     }
 }

@@ -58,9 +58,15 @@ pub enum LoadError {
     #[error("{path}: no such folder. Check the path given to --dir.")]
     MissingDir { path: PathBuf },
     #[error("{path}: cannot read: {source}")]
-    Unreadable { path: PathBuf, source: std::io::Error },
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: no markdown files (*.md, *.markdown) in this folder or below it")]
-    Empty { path: PathBuf, skipped: Vec<Skipped> },
+    Empty {
+        path: PathBuf,
+        skipped: Vec<Skipped>,
+    },
     #[error("{path}: not a markdown file: {reason}")]
     NotGuide { path: PathBuf, reason: String },
 }
@@ -82,11 +88,18 @@ impl GuideSet {
     /// skipped and listed; the readable ones still open.
     pub fn from_dir(dir: &Path) -> Result<GuideSet, LoadError> {
         let meta = std::fs::metadata(dir).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => LoadError::MissingDir { path: dir.to_path_buf() },
-            _ => LoadError::Unreadable { path: dir.to_path_buf(), source: e },
+            std::io::ErrorKind::NotFound => LoadError::MissingDir {
+                path: dir.to_path_buf(),
+            },
+            _ => LoadError::Unreadable {
+                path: dir.to_path_buf(),
+                source: e,
+            },
         })?;
         if !meta.is_dir() {
-            return Err(LoadError::MissingDir { path: dir.to_path_buf() });
+            return Err(LoadError::MissingDir {
+                path: dir.to_path_buf(),
+            });
         }
         let mut files = Vec::new();
         let mut skipped = Vec::new();
@@ -100,42 +113,66 @@ impl GuideSet {
             }
         }
         if guides.is_empty() {
-            return Err(LoadError::Empty { path: dir.to_path_buf(), skipped });
+            return Err(LoadError::Empty {
+                path: dir.to_path_buf(),
+                skipped,
+            });
         }
-        Ok(GuideSet::from_guides(Origin::Dir(dir.to_path_buf()), guides, skipped))
+        Ok(GuideSet::from_guides(
+            Origin::Dir(dir.to_path_buf()),
+            guides,
+            skipped,
+        ))
     }
 
     /// A set of one markdown file, for `devguide notes/setup.md`.
     pub fn from_file(path: &Path) -> Result<GuideSet, LoadError> {
-        let bytes = read_guide_file(path)
-            .map_err(|reason| LoadError::NotGuide { path: path.to_path_buf(), reason })?;
-        let name = path.file_name().map_or_else(|| "guide.md".into(), |n| n.to_string_lossy().into_owned());
+        let bytes = read_guide_file(path).map_err(|reason| LoadError::NotGuide {
+            path: path.to_path_buf(),
+            reason,
+        })?;
+        let name = path
+            .file_name()
+            .map_or_else(|| "guide.md".into(), |n| n.to_string_lossy().into_owned());
         let guide = guide_from_bytes(&name, &bytes);
-        Ok(GuideSet::from_guides(Origin::File(path.to_path_buf()), vec![guide], Vec::new()))
+        Ok(GuideSet::from_guides(
+            Origin::File(path.to_path_buf()),
+            vec![guide],
+            Vec::new(),
+        ))
     }
 
     fn from_guides(origin: Origin, mut guides: Vec<Guide>, skipped: Vec<Skipped>) -> GuideSet {
         // Reading order: front-matter `order` first, then file name.
         guides.sort_by(|a, b| {
-            (a.order.unwrap_or(i64::MAX), &a.rel_path).cmp(&(b.order.unwrap_or(i64::MAX), &b.rel_path))
+            (a.order.unwrap_or(i64::MAX), &a.rel_path)
+                .cmp(&(b.order.unwrap_or(i64::MAX), &b.rel_path))
         });
         make_ids_unique(&mut guides);
-        GuideSet { origin, guides, skipped }
+        GuideSet {
+            origin,
+            guides,
+            skipped,
+        }
     }
 
     /// Finds a guide by id, file name or relative path (`quick-reference`,
     /// `quick-reference.md`, `02-quick-reference.md`, `sub/x.md`).
     pub fn find(&self, name: &str) -> Option<usize> {
         let name = name.trim_start_matches("./");
-        let stem = name.strip_suffix(".md").or_else(|| name.strip_suffix(".markdown")).unwrap_or(name);
+        let stem = name
+            .strip_suffix(".md")
+            .or_else(|| name.strip_suffix(".markdown"))
+            .unwrap_or(name);
         let stem_id = doc_id(stem.rsplit('/').next().unwrap_or(stem));
         self.guides
             .iter()
             .position(|g| g.id == name || g.rel_path == name || g.id == stem)
             .or_else(|| {
-                let mut hits = self.guides.iter().enumerate().filter(|(_, g)| {
-                    g.id == stem_id || doc_id(file_stem(&g.rel_path)) == stem_id
-                });
+                let mut hits =
+                    self.guides.iter().enumerate().filter(|(_, g)| {
+                        g.id == stem_id || doc_id(file_stem(&g.rel_path)) == stem_id
+                    });
                 match (hits.next(), hits.next()) {
                     (Some((i, _)), None) => Some(i),
                     _ => None,
@@ -143,16 +180,26 @@ impl GuideSet {
             })
             .or_else(|| {
                 let lower = stem_id.to_lowercase();
-                self.guides.iter().position(|g| g.id.to_lowercase() == lower)
+                self.guides
+                    .iter()
+                    .position(|g| g.id.to_lowercase() == lower)
             })
     }
 
     /// Resolves a relative link written in guide `from` (`../x.md`, `quick-reference.md`)
     /// to a guide of this set.
     pub fn resolve_link(&self, from: usize, target: &str) -> Option<usize> {
-        let base = self.guides.get(from).map(|g| g.rel_path.as_str()).unwrap_or("");
+        let base = self
+            .guides
+            .get(from)
+            .map(|g| g.rel_path.as_str())
+            .unwrap_or("");
         let dir = base.rsplit_once('/').map_or("", |(d, _)| d);
-        let joined = if dir.is_empty() { target.to_string() } else { format!("{dir}/{target}") };
+        let joined = if dir.is_empty() {
+            target.to_string()
+        } else {
+            format!("{dir}/{target}")
+        };
         let normal = normalize(&joined);
         self.guides
             .iter()
@@ -184,7 +231,10 @@ impl GuideSet {
 
 fn collect_bundled(dir: &Dir<'static>, out: &mut Vec<(String, Vec<u8>)>) {
     for file in dir.files() {
-        out.push((file.path().to_string_lossy().replace('\\', "/"), file.contents().to_vec()));
+        out.push((
+            file.path().to_string_lossy().replace('\\', "/"),
+            file.contents().to_vec(),
+        ));
     }
     for sub in dir.dirs() {
         collect_bundled(sub, out);
@@ -193,14 +243,21 @@ fn collect_bundled(dir: &Dir<'static>, out: &mut Vec<(String, Vec<u8>)>) {
 
 fn is_markdown(path: &Path) -> bool {
     matches!(
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("md" | "markdown" | "mdown" | "mkd")
     )
 }
 
 /// Walks `root` without recursion; hidden folders are passed over and each real folder is
 /// visited once, so symlink loops end.
-fn walk(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) -> Result<(), LoadError> {
+fn walk(
+    root: &Path,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<(), LoadError> {
     let mut seen = std::collections::HashSet::new();
     let mut stack = vec![root.to_path_buf()];
     let mut first = true;
@@ -214,7 +271,10 @@ fn walk(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) -> Re
             Ok(e) => e,
             Err(source) if first => return Err(LoadError::Unreadable { path: dir, source }),
             Err(e) => {
-                skipped.push(Skipped { path: dir, reason: format!("folder cannot be read: {e}") });
+                skipped.push(Skipped {
+                    path: dir,
+                    reason: format!("folder cannot be read: {e}"),
+                });
                 continue;
             }
         };
@@ -230,9 +290,10 @@ fn walk(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) -> Re
                 }
                 Ok(_) if is_markdown(&path) => files.push(path),
                 Ok(_) => {}
-                Err(e) if is_markdown(&path) => {
-                    skipped.push(Skipped { path, reason: format!("cannot be read: {e}") })
-                }
+                Err(e) if is_markdown(&path) => skipped.push(Skipped {
+                    path,
+                    reason: format!("cannot be read: {e}"),
+                }),
                 Err(_) => {}
             }
         }
@@ -274,7 +335,9 @@ fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
     let text = match String::from_utf8_lossy(bytes) {
         std::borrow::Cow::Borrowed(s) => s.to_string(),
         std::borrow::Cow::Owned(s) => {
-            notices.push(format!("{rel_path}: not valid UTF-8; bad bytes are shown as \u{fffd}"));
+            notices.push(format!(
+                "{rel_path}: not valid UTF-8; bad bytes are shown as \u{fffd}"
+            ));
             s
         }
     };
@@ -296,7 +359,10 @@ fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
         rel_path: rel_path.to_string(),
         title,
         order: split.front.order,
-        summary: split.front.summary.map(|s| crate::sanitize::sanitize_line(&s)),
+        summary: split
+            .front
+            .summary
+            .map(|s| crate::sanitize::sanitize_line(&s)),
         tags: split.front.tags,
         body_line: split.body_line,
         body,
@@ -348,7 +414,10 @@ fn make_ids_unique(guides: &mut [Guide]) {
     for g in guides.iter_mut() {
         if !seen.insert(g.id.clone()) {
             // Two files with one id in different folders: fall back to the path.
-            g.id = g.rel_path.rsplit_once('.').map_or(g.rel_path.clone(), |(s, _)| s.to_string());
+            g.id = g
+                .rel_path
+                .rsplit_once('.')
+                .map_or(g.rel_path.clone(), |(s, _)| s.to_string());
             seen.insert(g.id.clone());
         }
     }
@@ -394,7 +463,10 @@ mod tests {
     fn bundled_set_is_ordered_and_titled() {
         let set = GuideSet::bundled();
         let ids: Vec<_> = set.guides.iter().map(|g| g.id.as_str()).collect();
-        assert_eq!(ids, ["import-guide", "quick-reference", "migration-checklist"]);
+        assert_eq!(
+            ids,
+            ["import-guide", "quick-reference", "migration-checklist"]
+        );
         for g in &set.guides {
             assert!(g.notices.is_empty(), "{}: {:?}", g.id, g.notices);
             assert!(!g.body.starts_with("+++"));
@@ -430,7 +502,10 @@ mod tests {
 
     #[test]
     fn first_h1_skips_code_fences() {
-        assert_eq!(first_h1("```\n# not\n```\n# Real\n").as_deref(), Some("Real"));
+        assert_eq!(
+            first_h1("```\n# not\n```\n# Real\n").as_deref(),
+            Some("Real")
+        );
         assert_eq!(first_h1("## only h2\n"), None);
     }
 
@@ -452,7 +527,13 @@ mod tests {
     #[test]
     fn missing_and_empty_dirs_are_errors() {
         let dir = tempfile::tempdir().expect("tempdir");
-        assert!(matches!(GuideSet::from_dir(&dir.path().join("no")), Err(LoadError::MissingDir { .. })));
-        assert!(matches!(GuideSet::from_dir(dir.path()), Err(LoadError::Empty { .. })));
+        assert!(matches!(
+            GuideSet::from_dir(&dir.path().join("no")),
+            Err(LoadError::MissingDir { .. })
+        ));
+        assert!(matches!(
+            GuideSet::from_dir(dir.path()),
+            Err(LoadError::Empty { .. })
+        ));
     }
 }

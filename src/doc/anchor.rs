@@ -49,7 +49,10 @@ mod tests {
     #[test]
     fn slug_matches_github() {
         assert_eq!(slug("Migration Guide"), "migration-guide");
-        assert_eq!(slug("Preferred pattern (canonical)"), "preferred-pattern-canonical");
+        assert_eq!(
+            slug("Preferred pattern (canonical)"),
+            "preferred-pattern-canonical"
+        );
         assert_eq!(slug("🎯 Goal"), "-goal");
         assert_eq!(slug("C++ & Rust_2"), "c--rust_2");
         assert_eq!(slug("Über Straße"), "über-straße");

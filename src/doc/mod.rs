@@ -79,7 +79,11 @@ pub struct Table {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Leaf {
-    Heading { level: u8, index: u32, inlines: Vec<Inline> },
+    Heading {
+        level: u8,
+        index: u32,
+        inlines: Vec<Inline>,
+    },
     Paragraph(Vec<Inline>),
     /// Index into [`Doc::code_blocks`].
     Code(u32),

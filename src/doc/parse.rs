@@ -4,8 +4,8 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 
 use super::anchor::{AnchorSet, slug};
 use super::{
-    Align, Block, CodeBlock, Container, Doc, Frame, Heading, Inline, Leaf, Link, ListMarker,
-    Table, TaskItem, expand_tabs, style,
+    Align, Block, CodeBlock, Container, Doc, Frame, Heading, Inline, Leaf, Link, ListMarker, Table,
+    TaskItem, expand_tabs, style,
 };
 use crate::sanitize::{sanitize, sanitize_line};
 
@@ -126,7 +126,10 @@ impl Builder {
                         .map(sanitize_line),
                     CodeBlockKind::Indented => None,
                 };
-                self.target = Some(Target::Code { lang, text: String::new() });
+                self.target = Some(Target::Code {
+                    lang,
+                    text: String::new(),
+                });
             }
             Tag::HtmlBlock => {
                 self.flush_paragraph();
@@ -163,7 +166,9 @@ impl Builder {
             Tag::FootnoteDefinition(label) => {
                 self.flush_paragraph();
                 self.open.push(Open::Footnote);
-                self.push_frame(Container::Footnote { label: sanitize_line(&label) });
+                self.push_frame(Container::Footnote {
+                    label: sanitize_line(&label),
+                });
             }
             Tag::Table(aligns) => {
                 self.flush_paragraph();
@@ -175,18 +180,25 @@ impl Builder {
                         _ => Align::Left,
                     })
                     .collect();
-                self.target = Some(Target::Table(Table { aligns, rows: Vec::new() }));
+                self.target = Some(Target::Table(Table {
+                    aligns,
+                    rows: Vec::new(),
+                }));
             }
             Tag::TableHead | Tag::TableRow => self.row.clear(),
             Tag::TableCell => self.cell.clear(),
             Tag::Emphasis => self.style |= style::EMPH,
             Tag::Strong => self.style |= style::STRONG,
             Tag::Strikethrough => self.style |= style::STRIKE,
-            Tag::Link { dest_url, title, .. } => {
+            Tag::Link {
+                dest_url, title, ..
+            } => {
                 self.link = Some(self.add_link(&dest_url, &title));
                 self.style |= style::LINK;
             }
-            Tag::Image { dest_url, title, .. } => {
+            Tag::Image {
+                dest_url, title, ..
+            } => {
                 self.link = Some(self.add_link(&dest_url, &title));
                 self.push_inline("[image: ", style::MUTED);
                 self.style |= style::MUTED;
@@ -210,8 +222,20 @@ impl Builder {
                     let anchor = self.anchors.unique(base);
                     let index = self.doc.headings.len() as u32;
                     let block = self.doc.blocks.len();
-                    self.doc.headings.push(Heading { level, text, anchor, block });
-                    self.push_block(Leaf::Heading { level, index, inlines }, true);
+                    self.doc.headings.push(Heading {
+                        level,
+                        text,
+                        anchor,
+                        block,
+                    });
+                    self.push_block(
+                        Leaf::Heading {
+                            level,
+                            index,
+                            inlines,
+                        },
+                        true,
+                    );
                 }
             }
             TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition => {
@@ -225,7 +249,12 @@ impl Builder {
                     let display = expand_tabs(&sanitize(&raw), TAB_STOP);
                     let index = self.doc.code_blocks.len() as u32;
                     let block = self.doc.blocks.len();
-                    self.doc.code_blocks.push(CodeBlock { block, lang, raw, display });
+                    self.doc.code_blocks.push(CodeBlock {
+                        block,
+                        lang,
+                        raw,
+                        display,
+                    });
                     self.push_block(Leaf::Code(index), true);
                 }
             }
@@ -287,7 +316,9 @@ impl Builder {
     /// URL), so they can be read and selected in any terminal.
     fn show_external_target(&mut self) {
         let Some(id) = self.link else { return };
-        let Some(link) = self.doc.links.get(id as usize) else { return };
+        let Some(link) = self.doc.links.get(id as usize) else {
+            return;
+        };
         if !link.is_external() {
             return;
         }
@@ -308,7 +339,10 @@ impl Builder {
     }
 
     fn add_link(&mut self, url: &str, title: &str) -> u32 {
-        self.doc.links.push(Link { url: sanitize_line(url), title: sanitize_line(title) });
+        self.doc.links.push(Link {
+            url: sanitize_line(url),
+            title: sanitize_line(title),
+        });
         (self.doc.links.len() - 1) as u32
     }
 
@@ -327,8 +361,10 @@ impl Builder {
             heading,
             block: self.doc.blocks.len(),
         });
-        if let Some(Frame { container: Container::Item { task, .. }, .. }) =
-            self.frames.get_mut(frame_index)
+        if let Some(Frame {
+            container: Container::Item { task, .. },
+            ..
+        }) = self.frames.get_mut(frame_index)
         {
             *task = Some(index);
         }
@@ -369,7 +405,11 @@ impl Builder {
             last.text.push_str(&clean);
             return;
         }
-        self.inlines.push(Inline { text: clean, style, link: self.link });
+        self.inlines.push(Inline {
+            text: clean,
+            style,
+            link: self.link,
+        });
     }
 
     /// Closes the paragraph being read, if any, into a block.
@@ -386,13 +426,22 @@ impl Builder {
     fn push_block(&mut self, leaf: Leaf, explicit: bool) {
         let implicit = !explicit;
         // Items of a tight list follow each other without blank lines.
-        let gap_before = !self.doc.blocks.is_empty() && !(implicit && self.last_was_implicit);
+        let gap_before = !(self.doc.blocks.is_empty() || (implicit && self.last_was_implicit));
         self.last_was_implicit = implicit;
         let mut frames = self.frames.clone();
         if self.folded > 0 {
-            frames.push(Frame { container: Container::Folded { levels: self.folded }, first: true });
+            frames.push(Frame {
+                container: Container::Folded {
+                    levels: self.folded,
+                },
+                first: true,
+            });
         }
-        self.doc.blocks.push(Block { frames, leaf, gap_before });
+        self.doc.blocks.push(Block {
+            frames,
+            leaf,
+            gap_before,
+        });
         for f in &mut self.frames {
             f.first = false;
         }
@@ -400,7 +449,10 @@ impl Builder {
 
     fn push_frame(&mut self, container: Container) {
         if self.frames.len() < MAX_NESTING {
-            self.frames.push(Frame { container, first: true });
+            self.frames.push(Frame {
+                container,
+                first: true,
+            });
         } else {
             self.folded += 1;
         }
@@ -501,13 +553,18 @@ mod tests {
         let doc = parse(&md);
         let block = doc.blocks.last().expect("a block");
         assert!(block.frames.len() <= MAX_NESTING + 1);
-        assert!(matches!(block.frames.last().map(|f| &f.container), Some(Container::Folded { .. })));
+        assert!(matches!(
+            block.frames.last().map(|f| &f.container),
+            Some(Container::Folded { .. })
+        ));
     }
 
     #[test]
     fn tables_collect_rows_and_alignment() {
         let doc = parse("| a | b |\n|:-|-:|\n| 1 | 2 |\n");
-        let Leaf::Table(t) = &doc.blocks[0].leaf else { panic!("not a table") };
+        let Leaf::Table(t) = &doc.blocks[0].leaf else {
+            panic!("not a table")
+        };
         assert_eq!(t.aligns, [Align::Left, Align::Right]);
         assert_eq!(t.rows.len(), 2);
         assert_eq!(texts(&t.rows[1][1]), "2");
@@ -516,7 +573,9 @@ mod tests {
     #[test]
     fn external_link_target_is_shown_after_text() {
         let doc = parse("[Issue](https://example.com/1) and <https://example.com/2>\n");
-        let Leaf::Paragraph(inl) = &doc.blocks[0].leaf else { panic!() };
+        let Leaf::Paragraph(inl) = &doc.blocks[0].leaf else {
+            panic!()
+        };
         let text = texts(inl);
         assert!(text.contains("Issue <https://example.com/1>"), "{text}");
         assert_eq!(text.matches("example.com/2").count(), 1, "{text}");
@@ -531,8 +590,13 @@ mod tests {
     #[test]
     fn footnotes_are_frames_and_refs() {
         let doc = parse("text[^1]\n\n[^1]: note\n");
-        let Leaf::Paragraph(inl) = &doc.blocks[0].leaf else { panic!() };
+        let Leaf::Paragraph(inl) = &doc.blocks[0].leaf else {
+            panic!()
+        };
         assert!(texts(inl).contains("[^1]"));
-        assert!(matches!(doc.blocks[1].frames[0].container, Container::Footnote { .. }));
+        assert!(matches!(
+            doc.blocks[1].frames[0].container,
+            Container::Footnote { .. }
+        ));
     }
 }

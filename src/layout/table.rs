@@ -23,12 +23,25 @@ pub fn render(table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
         return stacked(table, width, theme);
     }
     let natural: Vec<usize> = (0..ncols)
-        .map(|c| table.rows.iter().filter_map(|r| r.get(c)).map(|cell| cell_width(cell)).max().unwrap_or(0).max(1))
+        .map(|c| {
+            table
+                .rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell_width(cell))
+                .max()
+                .unwrap_or(0)
+                .max(1)
+        })
         .collect();
     let widths = fit_columns(&natural, width - overhead);
     let mut out = Vec::new();
     for (ri, row) in table.rows.iter().enumerate() {
-        let base = if ri == 0 { theme.table_header } else { theme.text };
+        let base = if ri == 0 {
+            theme.table_header
+        } else {
+            theme.text
+        };
         let cells: Vec<Vec<WrappedLine>> = (0..ncols)
             .map(|c| match row.get(c) {
                 Some(cell) => wrap(inline_pieces(cell, base, theme), widths[c]),
@@ -52,7 +65,11 @@ pub fn render(table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
                 };
                 push(&mut line, " ".repeat(left), left, theme.text);
                 let offset = line.width as u16;
-                line.links.extend(part.links.iter().map(|l| LinkCell { start: l.start + offset, end: l.end + offset, link: l.link }));
+                line.links.extend(part.links.iter().map(|l| LinkCell {
+                    start: l.start + offset,
+                    end: l.end + offset,
+                    link: l.link,
+                }));
                 line.width += part.width;
                 line.spans.extend(part.spans);
                 if c + 1 < ncols {
@@ -65,7 +82,12 @@ pub fn render(table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
             let mut rule = WrappedLine::default();
             for (c, w) in widths.iter().enumerate() {
                 if c > 0 {
-                    push(&mut rule, "\u{2500}\u{253c}\u{2500}".to_string(), SEP_WIDTH, theme.table_border);
+                    push(
+                        &mut rule,
+                        "\u{2500}\u{253c}\u{2500}".to_string(),
+                        SEP_WIDTH,
+                        theme.table_border,
+                    );
                 }
                 push(&mut rule, "\u{2500}".repeat(*w), *w, theme.table_border);
             }
@@ -98,7 +120,8 @@ pub fn fit_columns(natural: &[usize], avail: usize) -> Vec<usize> {
     let mut left = avail;
     loop {
         let share = left / open.len().max(1);
-        let (fits, rest): (Vec<usize>, Vec<usize>) = open.iter().partition(|&&c| natural[c] <= share);
+        let (fits, rest): (Vec<usize>, Vec<usize>) =
+            open.iter().partition(|&&c| natural[c] <= share);
         if fits.is_empty() {
             let extra = left - share * rest.len();
             for (i, c) in rest.iter().enumerate() {
@@ -121,7 +144,11 @@ fn stacked(table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
     let header: Vec<String> = table
         .rows
         .first()
-        .map(|r| r.iter().map(|c| c.iter().map(|i| i.text.as_str()).collect()).collect())
+        .map(|r| {
+            r.iter()
+                .map(|c| c.iter().map(|i| i.text.as_str()).collect())
+                .collect()
+        })
         .unwrap_or_default();
     let mut out = Vec::new();
     for (ri, row) in table.rows.iter().enumerate().skip(1) {

@@ -72,7 +72,14 @@ fn code_blocks_are_framed_with_language_and_tabs_expanded() {
     assert_eq!(t[2], "│     z");
     assert!(t[3].starts_with("└──"));
     assert!(l.rows.iter().all(|r| r.frame == Some(0)));
-    assert_eq!(l.rows[2].code_line, Some(CodeLine { line: 1, start: 0, end: 5 }));
+    assert_eq!(
+        l.rows[2].code_line,
+        Some(CodeLine {
+            line: 1,
+            start: 0,
+            end: 5
+        })
+    );
 }
 
 #[test]
@@ -86,7 +93,10 @@ fn long_code_lines_wrap_and_keep_byte_ranges() {
 
 #[test]
 fn tables_wrap_cells_instead_of_truncating() {
-    let t = texts(&layout("| a | b |\n|---|---|\n| one two three four | x |\n", 14));
+    let t = texts(&layout(
+        "| a | b |\n|---|---|\n| one two three four | x |\n",
+        14,
+    ));
     let joined = t.join("\n");
     for word in ["one", "two", "three", "four"] {
         assert!(joined.contains(word), "{word} missing: {t:?}");
@@ -103,7 +113,14 @@ fn narrow_tables_stack_as_header_value() {
 #[test]
 fn links_are_located_on_their_rows() {
     let l = layout("see [the guide](quick-reference.md) now\n", 40);
-    assert_eq!(l.rows[0].links, [LinkCell { start: 4, end: 13, link: 0 }]);
+    assert_eq!(
+        l.rows[0].links,
+        [LinkCell {
+            start: 4,
+            end: 13,
+            link: 0
+        }]
+    );
 }
 
 #[test]

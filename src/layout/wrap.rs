@@ -53,7 +53,10 @@ pub fn fit_prefix(s: &str, max: usize) -> (&str, usize) {
 
 /// Wraps styled pieces to `width` cells (at least 1). Breaks at spaces; a word longer than
 /// the width is split by grapheme; `\n` forces a break.
-pub fn wrap<'a>(pieces: impl IntoIterator<Item = (&'a str, Style, Option<u32>)>, width: usize) -> Vec<WrappedLine> {
+pub fn wrap<'a>(
+    pieces: impl IntoIterator<Item = (&'a str, Style, Option<u32>)>,
+    width: usize,
+) -> Vec<WrappedLine> {
     let mut w = Wrapper::new(width.max(1));
     for (text, style, link) in pieces {
         w.push(text, style, link);
@@ -73,7 +76,15 @@ struct Wrapper {
 
 impl Wrapper {
     fn new(width: usize) -> Wrapper {
-        Wrapper { width, lines: Vec::new(), cur: WrappedLine::default(), word: Vec::new(), word_width: 0, space: None, last_link: None }
+        Wrapper {
+            width,
+            lines: Vec::new(),
+            cur: WrappedLine::default(),
+            word: Vec::new(),
+            word_width: 0,
+            space: None,
+            last_link: None,
+        }
     }
 
     fn push(&mut self, text: &str, style: Style, link: Option<u32>) {
@@ -194,7 +205,11 @@ impl Wrapper {
             let (s, e) = (clamp16(start), clamp16(self.cur.width));
             match self.cur.links.last_mut() {
                 Some(l) if l.link == link && l.end == s => l.end = e,
-                _ => self.cur.links.push(LinkCell { start: s, end: e, link }),
+                _ => self.cur.links.push(LinkCell {
+                    start: s,
+                    end: e,
+                    link,
+                }),
             }
         }
     }
@@ -280,16 +295,38 @@ mod tests {
     #[test]
     fn styles_across_a_word_do_not_break_it() {
         let bold = Style::new().add_modifier(ratatui::style::Modifier::BOLD);
-        let lines = wrap([("xx ", Style::new(), None), ("SSOT", bold, None), (":", Style::new(), None)], 6);
-        let texts: Vec<String> =
-            lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect()).collect();
+        let lines = wrap(
+            [
+                ("xx ", Style::new(), None),
+                ("SSOT", bold, None),
+                (":", Style::new(), None),
+            ],
+            6,
+        );
+        let texts: Vec<String> = lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
         assert_eq!(texts, ["xx", "SSOT:"]);
     }
 
     #[test]
     fn link_cells_cover_the_link_text() {
-        let lines = wrap([("see ", Style::new(), None), ("the guide", Style::new(), Some(3))], 40);
-        assert_eq!(lines[0].links, [LinkCell { start: 4, end: 13, link: 3 }]);
+        let lines = wrap(
+            [
+                ("see ", Style::new(), None),
+                ("the guide", Style::new(), Some(3)),
+            ],
+            40,
+        );
+        assert_eq!(
+            lines[0].links,
+            [LinkCell {
+                start: 4,
+                end: 13,
+                link: 3
+            }]
+        );
     }
 
     #[test]
@@ -332,6 +369,7 @@ mod split_tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)] // a list holding one range is what is meant
     fn code_lines_split_by_cells() {
         assert_eq!(split_by_width("abcdefg", 3), [0..3, 3..6, 6..7]);
         assert_eq!(split_by_width("", 3), [0..0]);
