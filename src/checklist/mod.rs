@@ -1,1 +1,25 @@
 //! Checklists: which task items a migration has ticked, and where that is kept.
+//!
+//! - [`model`]: pure; item ids, the catalog of a guide set's items, progress roll-ups,
+//!   orphan detection.
+//! - [`state`]: the in-memory state and every operation on it (tick, migrations, active).
+//! - [`store`]: the file: open, and `update` = lock + re-read + change + atomic write.
+//! - [`location`]: which file (flag, env, team file, user default) and the default
+//!   migration name.
+//!
+//! A reader session: `Store::open(location.path)`, `Catalog::from_set(&set)`, draw with
+//! `state.is_ticked(..)` and `catalog.rollup(..)`, and on a toggle
+//! `store.update(|s| s.set_tick(..))`, keeping the returned state (it includes other
+//! processes' ticks).
+
+mod format;
+pub mod location;
+pub mod model;
+pub mod state;
+pub mod store;
+mod upgrade;
+
+pub use location::{Location, Source, default_migration_name};
+pub use model::{Catalog, Item, Progress, Rollup};
+pub use state::{Migration, MigrationSummary, SetState, State, StateError, Tick};
+pub use store::{Opened, Store, StoreError, Updated};

@@ -2,6 +2,7 @@
 //! none of them draws a TUI.
 
 pub mod ansi;
+pub mod checklist;
 pub mod list;
 pub mod show;
 

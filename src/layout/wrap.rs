@@ -369,6 +369,7 @@ mod split_tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)] // a list holding one range is what is meant
     fn code_lines_split_by_cells() {
         assert_eq!(split_by_width("abcdefg", 3), [0..3, 3..6, 6..7]);
         assert_eq!(split_by_width("", 3), vec![0..0]);
