@@ -42,8 +42,16 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             let opts = show::Options::resolve(width, color, verbose);
             show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock())
         }
-        Some(Command::Checklist(_)) => {
-            anyhow::bail!("checklists are not available in this build yet")
+        Some(Command::Checklist(ref cmd)) => {
+            let set = commands::load_set(&cli.set)?;
+            commands::checklist::run(
+                cmd,
+                &set,
+                cli.set.state.as_deref(),
+                cli.migration.as_deref(),
+                &mut stdout.lock(),
+                &mut stderr.lock(),
+            )
         }
         None => {
             let (set, target) = commands::open_target(&cli.set, cli.doc.as_deref())?;
