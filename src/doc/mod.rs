@@ -96,6 +96,9 @@ pub enum Leaf {
 pub struct Block {
     pub frames: Vec<Frame>,
     pub leaf: Leaf,
+    /// 1-based line of the markdown (after front matter) where the block starts. For a
+    /// fenced code block this is the fence line, so code line `i` is at `line + 1 + i`.
+    pub line: u32,
     /// A blank line goes before this block (false inside tight lists).
     pub gap_before: bool,
 }

@@ -27,8 +27,12 @@ pub fn options() -> Options {
 
 /// Parses markdown (front matter already removed) into a document.
 pub fn parse(markdown: &str) -> Doc {
-    let mut b = Builder::default();
-    for event in Parser::new_ext(markdown, options()) {
+    let mut b = Builder {
+        line_starts: line_starts(markdown),
+        ..Builder::default()
+    };
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        b.offset = range.start;
         b.event(event);
     }
     b.flush_paragraph();
@@ -70,6 +74,16 @@ struct Builder {
     cell: Vec<Inline>,
     row: Vec<Vec<Inline>>,
     last_was_implicit: bool,
+    /// Byte offset of the event being handled, and where the open block began.
+    offset: usize,
+    block_start: Option<usize>,
+    line_starts: Vec<usize>,
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 impl Builder {
@@ -92,6 +106,7 @@ impl Builder {
             Event::HardBreak => self.push_inline("\n", 0),
             Event::Rule => {
                 self.flush_paragraph();
+                self.block_start = Some(self.offset);
                 self.push_block(Leaf::Rule, true);
             }
             Event::TaskListMarker(checked) => self.task_marker(checked),
@@ -102,10 +117,12 @@ impl Builder {
         match tag {
             Tag::Paragraph => {
                 self.flush_paragraph();
+                self.block_start = Some(self.offset);
                 self.target = Some(Target::Paragraph { implicit: false });
             }
             Tag::Heading { level, id, .. } => {
                 self.flush_paragraph();
+                self.block_start = Some(self.offset);
                 self.target = Some(Target::Heading {
                     level: heading_level(level),
                     id: id.map(|s| sanitize_line(&s)),
@@ -118,6 +135,7 @@ impl Builder {
             }
             Tag::CodeBlock(kind) => {
                 self.flush_paragraph();
+                self.block_start = Some(self.offset);
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info
                         .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
@@ -133,6 +151,7 @@ impl Builder {
             }
             Tag::HtmlBlock => {
                 self.flush_paragraph();
+                self.block_start = Some(self.offset);
                 self.target = Some(Target::Html(String::new()));
             }
             Tag::List(start) => {
@@ -172,6 +191,7 @@ impl Builder {
             }
             Tag::Table(aligns) => {
                 self.flush_paragraph();
+                self.block_start = Some(self.offset);
                 let aligns = aligns
                     .into_iter()
                     .map(|a| match a {
@@ -382,7 +402,10 @@ impl Builder {
 
     fn push_inline(&mut self, t: &str, extra: u8) {
         match self.target {
-            None => self.target = Some(Target::Paragraph { implicit: true }),
+            None => {
+                self.block_start = Some(self.offset);
+                self.target = Some(Target::Paragraph { implicit: true });
+            }
             Some(Target::Metadata) => return,
             _ => {}
         }
@@ -438,10 +461,13 @@ impl Builder {
                 first: true,
             });
         }
+        let start = self.block_start.take().unwrap_or(self.offset);
+        let line = self.line_starts.partition_point(|&s| s <= start) as u32;
         self.doc.blocks.push(Block {
             frames,
             leaf,
             gap_before,
+            line,
         });
         for f in &mut self.frames {
             f.first = false;
@@ -580,6 +606,13 @@ mod tests {
         let text = texts(inl);
         assert!(text.contains("Issue <https://example.com/1>"), "{text}");
         assert_eq!(text.matches("example.com/2").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn blocks_know_their_source_lines() {
+        let doc = parse("# T\n\npara\ngraph\n\n```py\nx\n```\n\n- a\n- b\n");
+        let lines: Vec<u32> = doc.blocks.iter().map(|b| b.line).collect();
+        assert_eq!(lines, [1, 3, 6, 10, 11]);
     }
 
     #[test]
