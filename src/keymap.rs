@@ -11,6 +11,9 @@ pub const DEFAULT_BINDINGS: &[(Action, &[&str])] = &[
     (Action::ScrollUp, &["k", "up"]),
     (Action::HalfPageDown, &["ctrl-d"]),
     (Action::HalfPageUp, &["ctrl-u"]),
+    // Space ticks the selected checklist item when there is one, else pages down: the
+    // first action that applies in the current context wins (see `Keymap::actions`).
+    (Action::ToggleTask, &["x", "space"]),
     (Action::PageDown, &["pagedown", "space"]),
     (Action::PageUp, &["pageup"]),
     (Action::Top, &["g", "home"]),
@@ -26,6 +29,9 @@ pub const DEFAULT_BINDINGS: &[(Action, &[&str])] = &[
     (Action::PrevGuide, &["p"]),
     (Action::Back, &["b", "backspace"]),
     (Action::Forward, &["f"]),
+    (Action::NextTask, &["t"]),
+    (Action::PrevTask, &["T"]),
+    (Action::Migrations, &["m"]),
     (Action::FocusNext, &["tab"]),
     (Action::Help, &["?"]),
     (Action::Cancel, &["esc"]),
@@ -166,14 +172,21 @@ impl Default for Keymap {
 impl Keymap {
     /// The action for a key press; releases and repeats of other kinds are ignored.
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
+        self.actions(ev).first().copied()
+    }
+
+    /// Every action bound to a key press, in table order; releases are ignored. The app
+    /// runs the first one that applies where the user is.
+    pub fn actions(&self, ev: &KeyEvent) -> Vec<Action> {
         if ev.kind == KeyEventKind::Release {
-            return None;
+            return Vec::new();
         }
         let key = Key::from_event(ev);
         self.bindings
             .iter()
-            .find(|(k, _)| *k == key)
+            .filter(|(k, _)| *k == key)
             .map(|(_, a)| *a)
+            .collect()
     }
 
     pub fn keys_for(&self, action: Action) -> impl Iterator<Item = &Key> {
@@ -225,8 +238,8 @@ mod tests {
             Some(Action::Bottom)
         );
         assert_eq!(
-            km.action(&press(KeyCode::Char(' '), KeyModifiers::NONE)),
-            Some(Action::PageDown)
+            km.actions(&press(KeyCode::Char(' '), KeyModifiers::NONE)),
+            [Action::ToggleTask, Action::PageDown]
         );
         assert_eq!(
             km.action(&press(KeyCode::Backspace, KeyModifiers::NONE)),
@@ -238,6 +251,10 @@ mod tests {
         );
         assert_eq!(
             km.action(&press(KeyCode::Char('x'), KeyModifiers::NONE)),
+            Some(Action::ToggleTask)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char('z'), KeyModifiers::NONE)),
             None
         );
     }

@@ -3,6 +3,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use devguide::app::App;
+use devguide::app::checklist::Checklists;
+use devguide::checklist::{self, Store};
 use devguide::cli::{Cli, ColorChoice, Command};
 use devguide::commands::{self, Target, show};
 use devguide::keymap::Keymap;
@@ -65,10 +67,41 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 return show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock());
             }
             let mut app = App::new(set, Theme::for_mode(ColorMode::detect()), Keymap::default());
+            let store =
+                reader_checklists(&mut app, cli.set.state.as_deref(), cli.migration.clone());
             if let Some(t) = target {
                 app.start_at(t.guide, t.anchor.as_deref());
             }
-            devguide::tui::run(app, !cli.no_mouse)
+            devguide::tui::run(app, !cli.no_mouse, store)
         }
     }
+}
+
+/// Opens the checklist state file for the reader. Problems never stop the reader: they
+/// become a message and a read-only (or unsaved) checklist.
+fn reader_checklists(
+    app: &mut App,
+    state_flag: Option<&std::path::Path>,
+    migration: Option<String>,
+) -> Option<Store> {
+    let set_key = app.set.identity();
+    let location = match checklist::location::resolve_current(state_flag) {
+        Ok(l) => l,
+        Err(e) => {
+            app.attach_checklists(Checklists::detached(set_key, format!("{e:#}")), Vec::new());
+            return None;
+        }
+    };
+    let opened = Store::open(&location.path);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let read_only = opened.store.read_only().map(str::to_string);
+    let view = Checklists::new(
+        set_key,
+        opened.state,
+        migration,
+        read_only,
+        checklist::default_migration_name(&cwd),
+    );
+    app.attach_checklists(view, opened.notices);
+    Some(opened.store)
 }

@@ -242,3 +242,30 @@ fn a_panic_restores_the_terminal_and_shows_the_message() {
     s.assert_restored();
     s.wait_for("panic requested");
 }
+
+#[test]
+fn a_tick_made_in_the_reader_is_there_after_a_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state.json");
+    let state = state.to_str().expect("utf-8 path");
+    let env = [("DEVGUIDE_STATE", state)];
+    let args = ["migration-checklist", "--migration", "auth-service"];
+    let mut s = Session::start(&args, &env);
+    s.wait_for("0/5");
+    s.keys("t");
+    s.wait_for_status("help");
+    s.keys("x");
+    s.wait_for_status("auth-service 1/5");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+
+    let mut again = Session::start(&["migration-checklist"], &env);
+    again.wait_for("auth-service");
+    again.wait_for("[x] Replace deprecated import paths with canonical paths");
+    again.wait_for("[ ] Verify no deprecation warnings in logs");
+    assert!(again.contents().contains("1/5"));
+    again.keys("q");
+    assert_eq!(again.wait_exit(), 0);
+    let saved = std::fs::read_to_string(dir.path().join("state.json")).expect("state file written");
+    assert!(saved.contains("replace deprecated import paths with canonical paths"));
+}

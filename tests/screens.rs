@@ -163,3 +163,21 @@ fn code_is_drawn_plain_then_highlighted_when_ready() {
         colours(&after)
     );
 }
+
+#[test]
+fn checklist_guide_with_gauge_and_selection_100x30() {
+    let mut a = app(ColorMode::None);
+    a.resize(Rect::new(0, 0, 100, 30));
+    a.update(Action::NextGuide);
+    a.update(Action::NextGuide);
+    a.update(Action::NextTask);
+    insta::assert_snapshot!(draw(&mut a, 100, 30).backend());
+}
+
+#[test]
+fn migrations_panel_80x24() {
+    let mut a = app(ColorMode::None);
+    a.resize(Rect::new(0, 0, 80, 24));
+    a.update(Action::Migrations);
+    insta::assert_snapshot!(draw(&mut a, 80, 24).backend());
+}

@@ -23,6 +23,10 @@ pub enum Action {
     PrevGuide,
     Back,
     Forward,
+    ToggleTask,
+    NextTask,
+    PrevTask,
+    Migrations,
     FocusNext,
     Help,
     Cancel,
@@ -147,6 +151,7 @@ pub enum Group {
     Move,
     Jump,
     Guides,
+    Checklist,
     General,
 }
 
@@ -156,6 +161,7 @@ impl Group {
             Group::Move => "Moving",
             Group::Jump => "Jumping",
             Group::Guides => "Guides and history",
+            Group::Checklist => "Checklists",
             Group::General => "General",
         }
     }

@@ -12,6 +12,8 @@ pub struct Areas {
     pub reader: Rect,
     /// The text column inside the reader (padding and width cap applied).
     pub text: Rect,
+    /// The checklist progress gauge above the text, for guides with items.
+    pub gauge: Option<Rect>,
     pub status: Option<Rect>,
 }
 
@@ -56,6 +58,7 @@ pub fn compute(size: Rect, sidebar_focused: bool, max_text_width: u16) -> Areas 
         sidebar,
         reader,
         text,
+        gauge: None,
         status,
     }
 }

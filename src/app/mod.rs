@@ -5,6 +5,10 @@
 
 pub mod action;
 pub mod areas;
+pub mod checklist;
+pub mod migrations;
+mod tasks;
+pub mod text_input;
 
 use std::sync::Arc;
 
@@ -29,11 +33,14 @@ const IDLE_BLOCKS: usize = 400;
 pub enum Focus {
     Sidebar,
     Reader,
+    /// `j`/`k` move between the open guide's checklist items; `Space`/`x` tick.
+    Checklist,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     Help { scroll: u16 },
+    Migrations(migrations::Panel),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,11 +82,15 @@ pub struct Reader {
     pub pinned: Option<usize>,
     pub link: Option<SelectedLink>,
     pub code: Option<u32>,
+    /// Selected checklist item (index into the doc's tasks).
+    pub task: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Quit,
+    /// Write these checklist changes, then report back with [`App::saved`].
+    Save(Vec<crate::checklist::ops::Op>),
 }
 
 pub struct App {
@@ -97,6 +108,9 @@ pub struct App {
     pub highlights: highlight::Cache,
     pub areas: Areas,
     size: Rect,
+    pub checklists: checklist::Checklists,
+    /// The migration the reader switches to once the pending save succeeds.
+    pending_switch: Option<Option<String>>,
 }
 
 impl App {
@@ -121,6 +135,7 @@ impl App {
                 pinned: None,
                 link: None,
                 code: None,
+                task: None,
             },
             focus: Focus::Reader,
             sidebar_selected: 0,
@@ -131,7 +146,13 @@ impl App {
             highlights: highlight::Cache::default(),
             areas: Areas::default(),
             size: Rect::new(0, 0, 80, 24),
+            checklists: checklist::Checklists::detached(
+                String::new(),
+                "checklist ticks are not saved in this session".into(),
+            ),
+            pending_switch: None,
         };
+        app.checklists.set_key = app.set.identity();
         if let Some(first) = notices.first() {
             let more = if notices.len() > 1 {
                 format!(" (+{} more)", notices.len() - 1)
@@ -150,6 +171,16 @@ impl App {
     pub fn resize(&mut self, size: Rect) {
         self.size = size;
         self.areas = areas::compute(size, self.focus == Focus::Sidebar, MAX_TEXT_WIDTH);
+        // A guide with checklist items is headed by a progress gauge.
+        if !self.reader.doc.tasks.is_empty() && self.areas.text.height >= 4 {
+            let t = self.areas.text;
+            self.areas.gauge = Some(Rect { height: 1, ..t });
+            self.areas.text = Rect {
+                y: t.y + 1,
+                height: t.height - 1,
+                ..t
+            };
+        }
         let width = self.areas.text.width.max(1);
         if width != self.reader.layout.width {
             let block = self.top_block();
@@ -242,7 +273,7 @@ impl App {
     /// Lays out a little more of the open guide; true while there is more to do.
     pub fn idle(&mut self) -> bool {
         if self.reader.layout.is_complete(&self.reader.doc) {
-            return false;
+            return self.build_catalog();
         }
         self.reader
             .layout
@@ -401,11 +432,17 @@ impl App {
                 pinned: None,
                 link: None,
                 code: None,
+                task: None,
             };
         }
+        self.resize(self.size);
         self.set_top(0);
         self.reader.link = None;
         self.reader.code = None;
+        self.reader.task = None;
+        if self.focus == Focus::Checklist && self.reader.doc.tasks.is_empty() {
+            self.focus = Focus::Reader;
+        }
     }
 
     fn go_to(&mut self, loc: Location) {
@@ -662,7 +699,7 @@ impl App {
         if action != Action::NextLink && action != Action::PrevLink {
             self.status = None;
         }
-        if let Some(Overlay::Help { scroll }) = self.overlay {
+        if let Some(Overlay::Help { scroll }) = self.overlay.clone() {
             match action {
                 Action::Help | Action::Cancel | Action::Quit => self.overlay = None,
                 Action::ScrollDown => {
@@ -687,18 +724,21 @@ impl App {
             Action::Cancel => {
                 self.reader.link = None;
                 self.reader.code = None;
-            }
-            Action::FocusNext => {
-                self.focus = if sidebar {
-                    Focus::Reader
-                } else {
-                    Focus::Sidebar
-                };
-                if self.focus == Focus::Sidebar {
-                    self.sync_sidebar_to_reader();
+                self.reader.task = None;
+                if self.focus == Focus::Checklist {
+                    self.focus = Focus::Reader;
                 }
-                self.resize(self.size);
             }
+            Action::FocusNext => self.cycle_focus(),
+            Action::ToggleTask => return self.toggle_selected_task(),
+            Action::NextTask => self.step_task(true, true),
+            Action::PrevTask => self.step_task(false, true),
+            Action::Migrations => {
+                self.overlay = Some(Overlay::Migrations(migrations::Panel::browse()))
+            }
+            Action::ScrollDown if self.focus == Focus::Checklist => self.step_task(true, false),
+            Action::ScrollUp if self.focus == Focus::Checklist => self.step_task(false, false),
+            Action::Open if self.focus == Focus::Checklist => return self.toggle_selected_task(),
             Action::ScrollDown if sidebar => self.move_sidebar(1),
             Action::ScrollUp if sidebar => self.move_sidebar(-1),
             Action::HalfPageDown | Action::PageDown if sidebar => {
@@ -834,21 +874,29 @@ impl App {
         }
     }
 
-    pub fn click(&mut self, column: u16, row: u16) {
+    pub fn click(&mut self, column: u16, row: u16) -> Vec<Effect> {
+        if self.overlay.is_some() {
+            return Vec::new();
+        }
         if let Some(s) = self.areas.sidebar.filter(|s| contains(*s, column, row)) {
             let index = self.sidebar_offset(usize::from(s.height)) + usize::from(row - s.y);
             if index < self.sidebar_entries().len() {
                 self.sidebar_selected = index;
                 self.open_sidebar_entry();
             }
-            return;
+            return Vec::new();
         }
         let t = self.areas.text;
         if !contains(t, column, row) {
-            return;
+            return Vec::new();
         }
         let r = self.reader.top + usize::from(row - t.y);
         let col = column - t.x;
+        // A click on a checklist item's first row ticks it.
+        if let Some((task, _)) = self.reader.layout.rows.get(r).and_then(|x| x.task) {
+            self.reader.task = Some(task);
+            return self.toggle_selected_task();
+        }
         let hit = self
             .reader
             .layout
@@ -871,6 +919,7 @@ impl App {
                 self.follow(&url);
             }
         }
+        Vec::new()
     }
 
     /// First sidebar entry shown, so the selection stays on screen.

@@ -197,3 +197,208 @@ fn a_jump_survives_the_first_resize() {
     let h = app.current_heading().expect("heading");
     assert_eq!(app.reader.doc.headings[h].anchor, "related-documentation");
 }
+
+mod checklists {
+    use super::*;
+    use crate::app::checklist::Checklists;
+    use crate::checklist::ops;
+    use crate::checklist::store::Store;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    fn code(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    /// Runs effects the way the run loop does, against a real store.
+    fn run(app: &mut App, store: &mut Store, effects: Vec<Effect>) {
+        for e in effects {
+            if let Effect::Save(batch) = e {
+                let r = ops::apply(
+                    store,
+                    &app.checklists.set_key,
+                    &batch,
+                    std::time::SystemTime::now(),
+                );
+                app.saved(r.map_err(|e| e.to_string()));
+            }
+        }
+    }
+
+    fn checklist_app(dir: &std::path::Path, migration: Option<&str>) -> (App, Store) {
+        let mut app = app_at(100, 30);
+        let opened = Store::open(dir.join("state.json"));
+        let view = Checklists::new(
+            app.set.identity(),
+            opened.state,
+            migration.map(str::to_string),
+            None,
+            "main".into(),
+        );
+        app.attach_checklists(view, opened.notices);
+        app.open(2, None);
+        (app, opened.store)
+    }
+
+    #[test]
+    fn t_selects_the_next_open_item_and_x_ticks_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut app, mut store) = checklist_app(dir.path(), Some("auth-service"));
+        let fx = app.handle_key(&key('t'));
+        assert!(fx.is_empty());
+        assert_eq!(app.reader.task, Some(0));
+        let fx = app.handle_key(&key('x'));
+        run(&mut app, &mut store, fx);
+        assert!(app.task_done(0), "ticked: {:?}", app.status);
+        assert_eq!(app.migration_summary().as_deref(), Some("auth-service 1/5"));
+        // `t` skips ticked items.
+        app.handle_key(&key('t'));
+        assert_eq!(app.reader.task, Some(1));
+        // Space ticks the selected item instead of paging.
+        let top = app.reader.top;
+        let fx = app.handle_key(&key(' '));
+        run(&mut app, &mut store, fx);
+        assert!(app.task_done(1));
+        assert_eq!(app.reader.top, top);
+        // A fresh reader on the same file sees both ticks.
+        let (again, _) = checklist_app(dir.path(), None);
+        assert_eq!(again.checklists.migration.as_deref(), Some("auth-service"));
+        assert!(again.task_done(0) && again.task_done(1) && !again.task_done(2));
+    }
+
+    #[test]
+    fn space_pages_down_when_no_item_is_selected() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut app, _) = checklist_app(dir.path(), None);
+        app.open(0, None);
+        let fx = app.handle_key(&key(' '));
+        assert!(fx.is_empty());
+        assert!(app.reader.top > 0, "paged down");
+    }
+
+    #[test]
+    fn ticking_without_a_migration_asks_for_one_named_after_the_branch() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut app, mut store) = checklist_app(dir.path(), None);
+        app.handle_key(&key('t'));
+        let fx = app.handle_key(&key('x'));
+        assert!(fx.is_empty());
+        assert!(matches!(app.overlay, Some(Overlay::Migrations(_))));
+        let fx = app.handle_key(&code(KeyCode::Enter));
+        run(&mut app, &mut store, fx);
+        assert!(app.overlay.is_none());
+        assert_eq!(app.checklists.migration.as_deref(), Some("main"));
+        assert!(app.task_done(0));
+    }
+
+    #[test]
+    fn checklist_focus_moves_between_items() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut app, mut store) = checklist_app(dir.path(), Some("m"));
+        app.update(Action::FocusNext);
+        assert_eq!(app.focus, Focus::Checklist);
+        assert_eq!(app.reader.task, Some(0));
+        app.update(Action::ScrollDown);
+        app.update(Action::ScrollDown);
+        assert_eq!(app.reader.task, Some(2));
+        let fx = app.handle_key(&code(KeyCode::Enter));
+        run(&mut app, &mut store, fx);
+        assert!(app.task_done(2));
+        app.update(Action::Cancel);
+        assert_eq!(app.focus, Focus::Reader);
+    }
+
+    #[test]
+    fn migrations_panel_creates_renames_switches_and_deletes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut app, mut store) = checklist_app(dir.path(), None);
+        let typed = |app: &mut App, store: &mut Store, keys: &[KeyEvent]| {
+            for k in keys {
+                let fx = app.handle_key(k);
+                run(app, store, fx);
+            }
+        };
+        let word = |w: &str| w.chars().map(key).collect::<Vec<_>>();
+        typed(&mut app, &mut store, &[key('m'), key('n')]);
+        typed(&mut app, &mut store, &word("alpha"));
+        typed(&mut app, &mut store, &[code(KeyCode::Enter)]);
+        assert_eq!(app.checklists.migration.as_deref(), Some("alpha"));
+        assert!(app.overlay.is_none(), "creating from the panel closes it");
+        typed(&mut app, &mut store, &[key('m'), key('n')]);
+        typed(&mut app, &mut store, &word("beta"));
+        typed(&mut app, &mut store, &[code(KeyCode::Enter)]);
+        assert_eq!(app.checklists.migration.as_deref(), Some("beta"));
+        // Rename the selected (first: alpha) migration.
+        typed(
+            &mut app,
+            &mut store,
+            &[
+                key('m'),
+                key('r'),
+                KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+            ],
+        );
+        typed(&mut app, &mut store, &word("gamma"));
+        typed(&mut app, &mut store, &[code(KeyCode::Enter)]);
+        let names = app
+            .checklists
+            .state
+            .migration_names(&app.checklists.set_key);
+        assert_eq!(names, ["beta", "gamma"]);
+        // Switch to gamma (second row) with Enter.
+        typed(&mut app, &mut store, &[key('j'), code(KeyCode::Enter)]);
+        assert_eq!(app.checklists.migration.as_deref(), Some("gamma"));
+        // Delete beta: `d` asks, `n` keeps it, `d` `y` deletes.
+        typed(&mut app, &mut store, &[key('m'), key('d'), key('n')]);
+        assert_eq!(
+            app.checklists
+                .state
+                .migration_names(&app.checklists.set_key)
+                .len(),
+            2
+        );
+        typed(&mut app, &mut store, &[key('d'), key('y')]);
+        assert_eq!(
+            app.checklists
+                .state
+                .migration_names(&app.checklists.set_key),
+            ["gamma"]
+        );
+        typed(&mut app, &mut store, &[code(KeyCode::Esc)]);
+        assert!(app.overlay.is_none());
+    }
+
+    #[test]
+    fn a_failed_save_says_so_and_shows_no_tick() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut app, _) = checklist_app(dir.path(), Some("m"));
+        app.handle_key(&key('t'));
+        let fx = app.handle_key(&key('x'));
+        assert!(!fx.is_empty());
+        app.saved(Err("disk full".into()));
+        assert!(!app.task_done(0));
+        let status = app.status.clone().expect("message");
+        assert!(status.error && status.text.contains("not saved: disk full"));
+    }
+
+    #[test]
+    fn a_click_on_an_item_ticks_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut app, mut store) = checklist_app(dir.path(), Some("m"));
+        let rows = &app.reader.layout.rows;
+        let r = rows
+            .iter()
+            .position(|r| r.task.is_some())
+            .expect("a task row");
+        if r < app.reader.top || r >= app.reader.top + app.height() {
+            app.reader.top = r;
+        }
+        let y = app.areas.text.y + (r - app.reader.top) as u16;
+        let fx = app.click(app.areas.text.x + 3, y);
+        run(&mut app, &mut store, fx);
+        assert!(app.task_done(0));
+    }
+}

@@ -15,6 +15,7 @@
 mod format;
 pub mod location;
 pub mod model;
+pub mod ops;
 pub mod state;
 pub mod store;
 mod upgrade;

@@ -4,12 +4,16 @@
 mod terminal;
 
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::sync::mpsc::{self, Sender, TryRecvError};
 
 use crossterm::event::{Event as TermEvent, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::layout::Rect;
 
+use std::time::SystemTime;
+
 use crate::app::{App, Effect};
+use crate::checklist::Store;
+use crate::checklist::ops;
 use crate::highlight::{Done, Request, Worker};
 
 enum Event {
@@ -18,8 +22,9 @@ enum Event {
     Signal(i32),
 }
 
-/// Runs the reader until the user quits (exit code 0) or a signal ends it (128 + signal).
-pub fn run(mut app: App, mouse: bool) -> anyhow::Result<u8> {
+/// The exit code is 0 when the user quits, 128 + signal when a signal ends it.
+/// Runs the reader until the user quits. `store` is where checklist changes are saved.
+pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Result<u8> {
     let (tx, rx) = mpsc::channel();
     spawn_signal_thread(tx.clone())?;
     let worker = {
@@ -48,11 +53,21 @@ pub fn run(mut app: App, mouse: bool) -> anyhow::Result<u8> {
             submitted_guide = app.reader.guide;
         }
 
-        let first = next_event(&rx, &mut app)?;
+        // Idle work (layout of long guides, the checklist catalog) runs a step at a time
+        // between frames; only when there is none does the loop block for input.
+        let first = if app.idle() {
+            match rx.try_recv() {
+                Ok(e) => e,
+                Err(TryRecvError::Empty) => continue,
+                Err(TryRecvError::Disconnected) => anyhow::bail!("input closed"),
+            }
+        } else {
+            rx.recv()?
+        };
         let mut event = Some(first);
         // Handle everything already queued before drawing again.
         while let Some(e) = event {
-            if let Some(code) = handle(&mut app, e) {
+            if let Some(code) = handle(&mut app, e, &mut store) {
                 return Ok(code);
             }
             event = rx.try_recv().ok();
@@ -60,40 +75,45 @@ pub fn run(mut app: App, mouse: bool) -> anyhow::Result<u8> {
     }
 }
 
-/// Waits for the next event, doing layout work while nothing is waiting.
-fn next_event(rx: &Receiver<Event>, app: &mut App) -> anyhow::Result<Event> {
-    loop {
-        match rx.try_recv() {
-            Ok(e) => return Ok(e),
-            Err(TryRecvError::Disconnected) => anyhow::bail!("input closed"),
-            Err(TryRecvError::Empty) => {
-                if !app.idle() {
-                    return Ok(rx.recv()?);
-                }
-            }
-        }
-    }
-}
-
-fn handle(app: &mut App, event: Event) -> Option<u8> {
+fn handle(app: &mut App, event: Event, store: &mut Option<Store>) -> Option<u8> {
     match event {
         Event::Signal(sig) => return Some(128u8.saturating_add(sig as u8)),
         Event::Highlighted(done) => app.highlights.insert(done),
         Event::Terminal(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => {
-            if let Some(action) = app.keymap.action(&key)
-                && app.update(action).contains(&Effect::Quit)
-            {
-                return Some(0);
-            }
+            let effects = app.handle_key(&key);
+            return run_effects(app, effects, store);
         }
         Event::Terminal(TermEvent::Mouse(m)) => match m.kind {
             MouseEventKind::ScrollDown => app.scroll_at(m.column, m.row, true),
             MouseEventKind::ScrollUp => app.scroll_at(m.column, m.row, false),
-            MouseEventKind::Down(MouseButton::Left) => app.click(m.column, m.row),
+            MouseEventKind::Down(MouseButton::Left) => {
+                let effects = app.click(m.column, m.row);
+                return run_effects(app, effects, store);
+            }
             _ => {}
         },
         // Resize and everything else: the next frame picks up the new size.
         Event::Terminal(_) => {}
+    }
+    None
+}
+
+/// Carries out what the app asked for; `Some(code)` ends the loop.
+fn run_effects(app: &mut App, effects: Vec<Effect>, store: &mut Option<Store>) -> Option<u8> {
+    for effect in effects {
+        match effect {
+            Effect::Quit => return Some(0),
+            Effect::Save(ops) => {
+                let result = match store.as_mut() {
+                    Some(store) => {
+                        ops::apply(store, &app.checklists.set_key, &ops, SystemTime::now())
+                            .map_err(|e| e.to_string())
+                    }
+                    None => Err("no checklist state file in this session".to_string()),
+                };
+                app.saved(result);
+            }
+        }
     }
     None
 }

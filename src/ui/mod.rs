@@ -1,6 +1,7 @@
 //! Drawing. Every function here reads the app state and writes cells; none changes state.
 
 mod help;
+mod migrations;
 mod reader;
 mod sidebar;
 mod status;
@@ -19,7 +20,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     if let Some(s) = app.areas.status {
         status::draw(buf, s, app);
     }
-    if let Some(Overlay::Help { scroll }) = app.overlay {
-        help::draw(frame, area, app, scroll);
+    match &app.overlay {
+        Some(Overlay::Help { scroll }) => help::draw(frame, area, app, *scroll),
+        Some(Overlay::Migrations(panel)) => migrations::draw(frame, area, app, panel),
+        None => {}
     }
 }

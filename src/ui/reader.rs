@@ -2,9 +2,9 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Position;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 
-use crate::app::App;
+use crate::app::{Action, App};
 use crate::layout::styled_spans;
 
 pub fn draw(buf: &mut Buffer, app: &App) {
@@ -45,24 +45,84 @@ pub fn draw(buf: &mut Buffer, app: &App) {
                 );
             }
         }
-        if let Some((task, col)) = row.task {
-            let done = reader
-                .doc
-                .tasks
-                .get(task as usize)
-                .is_some_and(|t| t.checked);
-            if done {
-                let x = text.x + col + 1;
-                if let Some(c) = buf
-                    .cell_mut(Position::new(x, y))
-                    .filter(|_| x < text.right())
-                {
-                    c.set_symbol("x");
-                }
-                paint(buf, text.x, y, col..col + 3, theme.task_done, text.right());
+        if let Some((task, col)) = row.task
+            && app.task_done(task as usize)
+        {
+            let x = text.x + col + 1;
+            if let Some(c) = buf
+                .cell_mut(Position::new(x, y))
+                .filter(|_| x < text.right())
+            {
+                c.set_symbol("x");
             }
+            paint(buf, text.x, y, col..col + 3, theme.task_done, text.right());
+        }
+        // The selected checklist item: every row of it, full width.
+        if reader.task.is_some() && task_of_row(app, index) == reader.task {
+            paint(buf, text.x, y, 0..text.width, theme.selection, text.right());
         }
     }
+    if let Some(g) = app.areas.gauge {
+        draw_gauge(buf, g, app);
+    }
+}
+
+/// The task item a row belongs to: the row itself, or the nearest task row above it
+/// within the same list item (continuation lines of a wrapped item).
+fn task_of_row(app: &App, index: usize) -> Option<u32> {
+    let rows = &app.reader.layout.rows;
+    let row = rows.get(index)?;
+    if let Some((t, _)) = row.task {
+        return Some(t);
+    }
+    let block = row.block;
+    rows[..index]
+        .iter()
+        .rev()
+        .take_while(|r| r.block == block)
+        .find_map(|r| r.task.map(|(t, _)| t))
+}
+
+/// `auth-service  ██████░░░░  3/5` above a guide with checklist items.
+fn draw_gauge(buf: &mut Buffer, area: ratatui::layout::Rect, app: &App) {
+    let theme = &app.theme;
+    let c = &app.checklists;
+    let guide = app
+        .set
+        .guides
+        .get(app.reader.guide)
+        .map(|g| g.id.as_str())
+        .unwrap_or("");
+    let progress = c
+        .rollup()
+        .and_then(|r| r.guides.into_iter().find(|g| g.guide == guide))
+        .map(|g| g.progress);
+    let (label, done, total) = match (&c.migration, progress) {
+        (Some(m), Some(p)) => (m.clone(), p.done, p.total),
+        (None, Some(p)) => {
+            let select = app.keymap.label(Action::NextTask).unwrap_or_default();
+            let tick = app.keymap.label(Action::ToggleTask).unwrap_or_default();
+            (
+                format!("no migration yet: select an item ({select}) and tick it ({tick})"),
+                p.done,
+                p.total,
+            )
+        }
+        (_, None) => ("checklist".to_string(), 0, 0),
+    };
+    let count = format!(" {done}/{total}");
+    let label_w = crate::layout::wrap::str_width(&label) + 2;
+    let bar_w = usize::from(area.width)
+        .saturating_sub(label_w + count.len())
+        .min(30);
+    let filled = (bar_w * done).checked_div(total).unwrap_or(0);
+    let line = Line::from(vec![
+        Span::styled(format!("{label}  "), theme.h3),
+        Span::styled("\u{2588}".repeat(filled), theme.task_done),
+        Span::styled("\u{2591}".repeat(bar_w - filled), theme.muted),
+        Span::styled(count, theme.task_done),
+    ]);
+    buf.set_line(area.x, area.y, &line, area.width);
 }
 
 fn paint(

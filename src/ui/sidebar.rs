@@ -29,6 +29,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
     let current = app.current_heading();
     let focused = app.focus == Focus::Sidebar;
     let offset = app.sidebar_offset(usize::from(inner.height));
+    let rollup = app.checklists.rollup();
+    let open_id = app.set.guides.get(app.reader.guide).map(|g| g.id.as_str());
+    let open_guide_progress = rollup
+        .as_ref()
+        .and_then(|r| r.guides.iter().find(|g| Some(g.guide.as_str()) == open_id));
     let top_level = app.outline_top_level();
     for (i, entry) in entries
         .iter()
@@ -68,6 +73,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
                 ])
             }
         };
+        let progress = match *entry {
+            Entry::Guide(g) => app.set.guides.get(g).and_then(|x| {
+                rollup
+                    .as_ref()?
+                    .guides
+                    .iter()
+                    .find(|p| p.guide == x.id)
+                    .map(|p| p.progress)
+            }),
+            Entry::Heading(h) => open_guide_progress
+                .and_then(|p| p.sections.iter().find(|s| s.heading_index == h))
+                .map(|s| s.progress),
+        };
         let selected = focused && i == app.sidebar_selected;
         let row = Rect {
             y,
@@ -83,5 +101,23 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
             line
         };
         buf.set_line(inner.x, y, &line, inner.width);
+        // Checklist progress, right-aligned: `3/5`.
+        if let Some(p) = progress {
+            let text = format!(" {}/{}", p.done, p.total);
+            let w = text.len() as u16;
+            if inner.width > w + 8 {
+                let style = if p.is_complete() {
+                    theme.task_done
+                } else {
+                    theme.muted
+                };
+                let style = if selected {
+                    style.patch(theme.selection)
+                } else {
+                    style
+                };
+                buf.set_string(inner.right() - w, y, &text, style);
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::app::{Action, App};
+use crate::app::{Action, App, Focus};
 use crate::layout::wrap::str_width;
 
 const HINTS: &[(Action, &str)] = &[
@@ -21,7 +21,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
         Some(p) => format!("{p:>3}%"),
         None => " ..%".to_string(),
     };
-    let mut right: Vec<Span<'_>> = vec![Span::styled(format!(" {percent} "), theme.status)];
+    let mut right: Vec<Span<'_>> = Vec::new();
+    if let Some(m) = app.migration_summary() {
+        right.push(Span::styled(format!(" \u{2713} {m} "), theme.status_info));
+    }
+    if app.focus == Focus::Checklist {
+        right.push(Span::styled(" CHECKLIST ", theme.status_key));
+    }
+    right.push(Span::styled(format!(" {percent} "), theme.status));
     for (action, word) in HINTS {
         if let Some(key) = app.keymap.label(*action) {
             right.push(Span::styled(format!(" {key}"), theme.status_key));

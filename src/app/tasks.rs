@@ -1,0 +1,260 @@
+//! Checklist items in the reader: key dispatch in context, selecting items, ticking them,
+//! the migrations panel, and applying what the store reports back.
+
+use std::sync::Arc;
+
+use crossterm::event::KeyEvent;
+
+use super::checklist::Checklists;
+use super::migrations::{Outcome, Panel};
+use super::{Action, App, Effect, Focus, Overlay};
+use crate::checklist::Catalog;
+use crate::checklist::ops::Applied;
+use crate::doc::Doc;
+
+impl App {
+    /// Replaces the (detached) checklist view with one backed by a state file.
+    pub fn attach_checklists(&mut self, checklists: Checklists, notices: Vec<String>) {
+        self.checklists = checklists;
+        // A small set's items are known before the first frame, so ticks show at once;
+        // a large one's are gathered in idle time.
+        let bytes: usize = self.set.guides.iter().map(|g| g.body.len()).sum();
+        if bytes < 1 << 20 {
+            self.build_catalog();
+        }
+        if let Some(first) = notices.first() {
+            self.set_status(first.clone(), true);
+        } else if let Some(why) = &self.checklists.read_only {
+            let msg = format!("checklists are read-only: {why}");
+            self.set_status(msg, true);
+        }
+    }
+
+    /// Builds the catalog of every guide's items once; true when it did work.
+    pub(super) fn build_catalog(&mut self) -> bool {
+        if self.checklists.catalog.is_some() {
+            return false;
+        }
+        let docs: Vec<Arc<Doc>> = (0..self.set.guides.len()).map(|g| self.doc(g)).collect();
+        let pairs: Vec<(&str, &Doc)> = self
+            .set
+            .guides
+            .iter()
+            .zip(&docs)
+            .map(|(g, d)| (g.id.as_str(), d.as_ref()))
+            .collect();
+        self.checklists.catalog = Some(Catalog::build(&pairs));
+        true
+    }
+
+    /// A key press: to the open panel, or through the key map to the first action that
+    /// applies here (Space ticks a selected item, else pages down).
+    pub fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        if let Some(Overlay::Migrations(mut panel)) = self.overlay.take() {
+            self.build_catalog();
+            let outcome = panel.key(key, &self.keymap, &self.checklists);
+            self.overlay = Some(Overlay::Migrations(panel));
+            return match outcome {
+                Outcome::Stay => Vec::new(),
+                Outcome::Close => {
+                    self.overlay = None;
+                    Vec::new()
+                }
+                Outcome::Save {
+                    ops,
+                    switch_to,
+                    close,
+                } => {
+                    if close {
+                        self.overlay = None;
+                    }
+                    self.pending_switch = switch_to;
+                    vec![Effect::Save(ops)]
+                }
+            };
+        }
+        let actions = self.keymap.actions(key);
+        let chosen = actions
+            .iter()
+            .copied()
+            .find(|a| self.applies(*a))
+            .or_else(|| actions.first().copied());
+        chosen.map_or_else(Vec::new, |a| self.update(a))
+    }
+
+    fn applies(&self, action: Action) -> bool {
+        match action {
+            Action::ToggleTask => {
+                self.overlay.is_none()
+                    && (self.reader.task.is_some() || self.focus == Focus::Checklist)
+            }
+            _ => true,
+        }
+    }
+
+    /// Tab: sidebar → reader → checklist (when the guide has items) → sidebar.
+    pub(super) fn cycle_focus(&mut self) {
+        let has_tasks = !self.reader.doc.tasks.is_empty();
+        self.focus = match self.focus {
+            Focus::Sidebar => Focus::Reader,
+            Focus::Reader if has_tasks => Focus::Checklist,
+            Focus::Reader | Focus::Checklist => Focus::Sidebar,
+        };
+        match self.focus {
+            Focus::Sidebar => self.sync_sidebar_to_reader(),
+            Focus::Checklist if self.reader.task.is_none() => self.step_task(true, false),
+            _ => {}
+        }
+        self.resize(self.size);
+    }
+
+    fn guide_id(&self) -> String {
+        self.set
+            .guides
+            .get(self.reader.guide)
+            .map(|g| g.id.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether task `t` of the open guide shows ticked.
+    pub fn task_done(&self, t: usize) -> bool {
+        let default = self.reader.doc.tasks.get(t).is_some_and(|x| x.checked);
+        let Some(guide) = self.set.guides.get(self.reader.guide) else {
+            return default;
+        };
+        self.checklists.is_done(&guide.id, t, default)
+    }
+
+    /// Selects the next (or previous) item; with `open_only`, only unticked ones (`t`/`T`).
+    pub(super) fn step_task(&mut self, forward: bool, open_only: bool) {
+        let doc = Arc::clone(&self.reader.doc);
+        if doc.tasks.is_empty() {
+            self.set_status("no checklist items in this guide".into(), false);
+            return;
+        }
+        self.build_catalog();
+        let n = doc.tasks.len();
+        let top_block = self
+            .reader
+            .layout
+            .rows
+            .get(self.reader.top)
+            .map_or(0, |r| r.block as usize);
+        let wanted = |app: &App, t: usize| !open_only || !app.task_done(t);
+        let next = if forward {
+            let from = match self.reader.task {
+                Some(t) => t as usize + 1,
+                None => doc
+                    .tasks
+                    .iter()
+                    .position(|x| x.block >= top_block)
+                    .unwrap_or(n),
+            };
+            (from..n).find(|&t| wanted(self, t))
+        } else {
+            let to = match self.reader.task {
+                Some(t) => t as usize,
+                None => n,
+            };
+            (0..to).rev().find(|&t| wanted(self, t))
+        };
+        match next {
+            Some(t) => {
+                self.reader.task = Some(t as u32);
+                if let Some(row) =
+                    self.reader
+                        .layout
+                        .block_row(&doc, &self.theme, doc.tasks[t].block)
+                {
+                    self.reveal(row);
+                }
+            }
+            None => {
+                let what = if open_only { "open items" } else { "items" };
+                let dir = if forward { "below" } else { "above" };
+                self.set_status(format!("no more {what} {dir}"), false);
+            }
+        }
+    }
+
+    /// Ticks or unticks the selected item in the active migration. Without a migration,
+    /// asks for one first (named after the git branch by default).
+    pub(super) fn toggle_selected_task(&mut self) -> Vec<Effect> {
+        let Some(t) = self.reader.task else {
+            let key = self
+                .keymap
+                .label(Action::NextTask)
+                .unwrap_or_else(|| "t".into());
+            self.set_status(
+                format!("no item selected: press {key} for the next open item"),
+                false,
+            );
+            return Vec::new();
+        };
+        self.build_catalog();
+        let Some(item) = self.checklists.item(&self.guide_id(), t as usize).cloned() else {
+            self.set_status("this item is not in the checklist catalog".into(), true);
+            return Vec::new();
+        };
+        if let Some(why) = &self.checklists.read_only {
+            let msg = format!("not saved: {why}");
+            self.set_status(msg, true);
+            return Vec::new();
+        }
+        match self.checklists.toggle_ops(&item) {
+            Some(ops) => {
+                self.pending_switch = None;
+                vec![Effect::Save(ops)]
+            }
+            None if self
+                .checklists
+                .state
+                .migration_names(&self.checklists.set_key)
+                .is_empty() =>
+            {
+                let name = self.checklists.default_name.clone();
+                self.overlay = Some(Overlay::Migrations(Panel::create_then_tick(&name, item)));
+                Vec::new()
+            }
+            None => {
+                self.overlay = Some(Overlay::Migrations(Panel::browse()));
+                self.set_status(
+                    "choose the migration to tick in, then press the key again".into(),
+                    false,
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// What the run loop reports after trying to save: the file's state on success
+    /// (with other processes' ticks), or why nothing was saved.
+    pub fn saved(&mut self, result: Result<Applied, String>) {
+        match result {
+            Ok(applied) => {
+                self.checklists.state = applied.state;
+                if let Some(switch) = self.pending_switch.take() {
+                    self.checklists.migration = switch;
+                }
+                match applied.notices.first() {
+                    Some(n) => self.set_status(n.clone(), true),
+                    None => {
+                        let summary = self.migration_summary().unwrap_or_else(|| "saved".into());
+                        self.set_status(format!("saved: {summary}"), false);
+                    }
+                }
+            }
+            Err(e) => {
+                self.pending_switch = None;
+                self.set_status(format!("not saved: {e}"), true);
+            }
+        }
+    }
+
+    /// `auth-service 3/5`, for the status bar.
+    pub fn migration_summary(&self) -> Option<String> {
+        let m = self.checklists.migration.as_deref()?;
+        let p = self.checklists.overall()?;
+        Some(format!("{m} {}/{}", p.done, p.total))
+    }
+}

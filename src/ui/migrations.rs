@@ -1,0 +1,193 @@
+//! The migrations panel: every migration of the set with its progress and last change,
+//! then the active migration's orphaned ticks.
+
+use std::time::SystemTime;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::app::App;
+use crate::app::migrations::{Mode, PANEL_KEYS, Panel, PanelRow};
+use crate::checklist::Catalog;
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, panel: &Panel) {
+    let theme = &app.theme;
+    let c = &app.checklists;
+    let width = area.width.min(76);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let summaries = c.state.migrations(&c.set_key);
+    let catalog = c.catalog.clone().unwrap_or_default();
+    let rows = Panel::rows(c);
+    if summaries.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "No migrations yet: press n to start one.",
+            theme.muted,
+        )));
+    }
+    let orphans = c.orphans();
+    for (i, row) in rows.iter().enumerate() {
+        let selected = i == panel.selected
+            && matches!(
+                panel.mode,
+                Mode::Browse | Mode::ConfirmDelete { .. } | Mode::ConfirmDiscard { .. }
+            );
+        let marker = if selected { "\u{25b8} " } else { "  " };
+        let mut line = match row {
+            PanelRow::Migration(name) => {
+                let active = c.migration.as_deref() == Some(name.as_str());
+                let progress = progress_of(&catalog, c, name);
+                let when = summaries
+                    .iter()
+                    .find(|s| &s.name == name)
+                    .and_then(|s| s.last_change)
+                    .map(ago)
+                    .unwrap_or_default();
+                let style = if active {
+                    theme.sidebar_current
+                } else {
+                    theme.text
+                };
+                Line::from(vec![
+                    Span::raw(marker),
+                    Span::styled(format!("{name:<24}"), style),
+                    Span::styled(format!(" {progress:>7} "), theme.task_done),
+                    Span::styled(format!(" {when}"), theme.muted),
+                    Span::styled(if active { "  (active)" } else { "" }, theme.muted),
+                ])
+            }
+            PanelRow::Orphan(id) => {
+                if i == summaries.len() {
+                    lines.push(Line::default());
+                    let head = format!(
+                        "Orphaned ticks of {} (their item changed or is gone):",
+                        c.migration.as_deref().unwrap_or("")
+                    );
+                    lines.push(Line::from(Span::styled(head, theme.h3)));
+                }
+                let tick = orphans
+                    .iter()
+                    .find(|(o, _)| o == id)
+                    .map(|(_, t)| t.clone());
+                let text = tick.as_ref().map_or(id.clone(), |t| t.text.clone());
+                let at = tick.map(|t| t.at).unwrap_or_default();
+                Line::from(vec![
+                    Span::raw(marker),
+                    Span::styled(crate::sanitize::sanitize_line(&text), theme.text),
+                    Span::styled(format!("  ticked {at}"), theme.muted),
+                ])
+            }
+        };
+        if selected {
+            line = line.patch_style(theme.selection);
+        }
+        lines.push(line);
+    }
+    lines.push(Line::default());
+    lines.push(mode_line(app, panel, &catalog));
+    let height = area.height.min(lines.len() as u16 + 2);
+    if width < 10 || height < 3 {
+        return;
+    }
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    let keys: Vec<String> = PANEL_KEYS
+        .iter()
+        .map(|(k, what)| format!("{k} {what}"))
+        .collect();
+    let footer = format!(
+        " Enter switch \u{b7} {} \u{b7} Esc close ",
+        keys.join(" \u{b7} ")
+    );
+    let block = Block::bordered()
+        .border_style(theme.overlay_border)
+        .title(" Migrations ")
+        .title_bottom(footer);
+    frame.render_widget(Clear, rect);
+    let scroll = (lines.len() as u16 + 2).saturating_sub(height);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+}
+
+fn mode_line(app: &App, panel: &Panel, catalog: &Catalog) -> Line<'static> {
+    let theme = &app.theme;
+    match &panel.mode {
+        Mode::Browse => Line::from(Span::styled(
+            "Enter makes a migration active; on an orphan, re-attaches it.",
+            theme.muted,
+        )),
+        Mode::Input {
+            purpose,
+            input,
+            error,
+        } => {
+            let label = match purpose {
+                crate::app::migrations::Purpose::Create { then_tick: Some(_) } => {
+                    "Start a migration to tick in: "
+                }
+                crate::app::migrations::Purpose::Create { then_tick: None } => "New migration: ",
+                crate::app::migrations::Purpose::Rename { .. } => "Rename to: ",
+            };
+            let mut spans = vec![
+                Span::styled(label, theme.h3),
+                Span::styled(format!("{}\u{2588}", input.value), theme.code_inline),
+            ];
+            if let Some(e) = error {
+                spans.push(Span::styled(format!("  {e}"), theme.status_error));
+            }
+            Line::from(spans)
+        }
+        Mode::ConfirmDelete { name } => Line::from(Span::styled(
+            format!("Delete migration {name} and all its ticks? y / n"),
+            theme.status_error,
+        )),
+        Mode::ConfirmDiscard { .. } => Line::from(Span::styled(
+            "Discard this orphaned tick? y / n",
+            theme.status_error,
+        )),
+        Mode::Reattach { selected, .. } => {
+            let item = catalog.items().get(*selected);
+            let text = item.map_or("(no items)".to_string(), |i| {
+                format!("{}  [{}]", i.text, i.guide)
+            });
+            Line::from(vec![
+                Span::styled("Re-attach to (j/k, Enter): ", theme.h3),
+                Span::styled(text, theme.code_inline),
+            ])
+        }
+    }
+}
+
+fn progress_of(
+    catalog: &Catalog,
+    c: &crate::app::checklist::Checklists,
+    migration: &str,
+) -> String {
+    let total = catalog.len();
+    let done = catalog
+        .items()
+        .iter()
+        .filter(|i| {
+            c.state
+                .is_ticked(&c.set_key, migration, &i.id, i.default_checked)
+        })
+        .count();
+    format!("{done}/{total}")
+}
+
+/// `3m ago`, `2h ago`, `5d ago`.
+fn ago(t: SystemTime) -> String {
+    let secs = SystemTime::now()
+        .duration_since(t)
+        .map_or(0, |d| d.as_secs());
+    match secs {
+        0..60 => "just now".to_string(),
+        60..3600 => format!("{}m ago", secs / 60),
+        3600..86_400 => format!("{}h ago", secs / 3600),
+        _ => format!("{}d ago", secs / 86_400),
+    }
+}
