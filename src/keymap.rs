@@ -6,13 +6,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::app::action::Action;
 
 /// The default bindings. Letters are case-sensitive: `G` is shift-g.
+#[rustfmt::skip]
 pub const DEFAULT_BINDINGS: &[(Action, &[&str])] = &[
     (Action::ScrollDown, &["j", "down"]),
     (Action::ScrollUp, &["k", "up"]),
     (Action::HalfPageDown, &["ctrl-d"]),
     (Action::HalfPageUp, &["ctrl-u"]),
     // Space ticks the selected checklist item when there is one, else pages down: the
-    // first action that applies in the current context wins (see `Keymap::actions`).
+    // first action that applies where the user is wins (see `Keymap::actions`).
     (Action::ToggleTask, &["x", "space"]),
     (Action::PageDown, &["pagedown", "space"]),
     (Action::PageUp, &["pageup"]),
@@ -25,6 +26,12 @@ pub const DEFAULT_BINDINGS: &[(Action, &[&str])] = &[
     (Action::NextLink, &["l"]),
     (Action::PrevLink, &["L"]),
     (Action::Open, &["enter"]),
+    (Action::Search, &["/"]),
+    // While a search has matches, n/N step through them; otherwise n is the next guide.
+    (Action::NextMatch, &["n"]),
+    (Action::PrevMatch, &["N"]),
+    (Action::CopyBlock, &["y"]),
+    (Action::CopyLine, &["Y"]),
     (Action::NextGuide, &["n"]),
     (Action::PrevGuide, &["p"]),
     (Action::Back, &["b", "backspace"]),

@@ -64,6 +64,8 @@ pub struct Theme {
     pub status_error: Style,
     pub status_info: Style,
     pub overlay_border: Style,
+    pub search_match: Style,
+    pub search_current: Style,
 }
 
 /// The dark palette, written once in RGB and fitted to the terminal.
@@ -124,6 +126,8 @@ impl Theme {
             status_error: Style::new().fg(c(RED)).bg(c(BAR_BG)).add_modifier(bold),
             status_info: Style::new().fg(c(GREEN)).bg(c(BAR_BG)),
             overlay_border: fg(BLUE),
+            search_match: Style::new().fg(c(BAR_BG)).bg(c(AMBER)),
+            search_current: Style::new().fg(c(BAR_BG)).bg(c(GREEN)).add_modifier(bold),
         }
     }
 
@@ -162,6 +166,8 @@ impl Theme {
             status_error: m(Modifier::REVERSED | bold),
             status_info: m(Modifier::REVERSED),
             overlay_border: Style::new(),
+            search_match: m(Modifier::UNDERLINED | bold),
+            search_current: m(Modifier::REVERSED | bold),
         }
     }
 

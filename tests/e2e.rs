@@ -12,6 +12,8 @@ const DEADLINE: Duration = Duration::from_secs(20);
 
 struct Session {
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote, for checking escape sequences the emulator hides.
+    raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
@@ -40,12 +42,18 @@ impl Session {
         let writer = pty.master.take_writer().expect("writer");
         let screen = Arc::new(Mutex::new(vt100::Parser::new(30, 100, 0)));
         let feed = Arc::clone(&screen);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_feed = Arc::clone(&raw);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
+                raw_feed
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .extend_from_slice(&buf[..n]);
                 feed.lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .process(&buf[..n]);
@@ -53,6 +61,7 @@ impl Session {
         });
         Session {
             screen,
+            raw,
             writer,
             child,
             _master: pty.master,
@@ -268,4 +277,74 @@ fn a_tick_made_in_the_reader_is_there_after_a_restart() {
     assert_eq!(again.wait_exit(), 0);
     let saved = std::fs::read_to_string(dir.path().join("state.json")).expect("state file written");
     assert!(saved.contains("replace deprecated import paths with canonical paths"));
+}
+
+#[test]
+fn slash_search_and_n_move_through_matches() {
+    let mut s = Session::start(&[], &[]);
+    s.wait_for_status("help");
+    s.keys("/");
+    s.wait_for_status("/");
+    s.keys("deprecat");
+    // The frame that shows the whole query also shows its count.
+    s.wait_for_status("/deprecat");
+    s.wait_for_status("1/");
+    let total: String = s
+        .status_line()
+        .split("1/")
+        .nth(1)
+        .unwrap_or("")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert!(
+        total.parse::<u32>().is_ok_and(|n| n > 3),
+        "count in {:?}",
+        s.status_line()
+    );
+    s.keys("\r");
+    s.wait_for_status("Import Guide");
+    s.keys("n");
+    s.wait_for_status(&format!("2/{total}"));
+    s.keys("n");
+    s.wait_for_status(&format!("3/{total}"));
+    s.keys("N");
+    s.wait_for_status(&format!("2/{total}"));
+    s.keys("\x1b");
+    s.wait_until_gone(&format!("/{total}"));
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn y_sends_the_selected_block_to_the_terminal_clipboard() {
+    let mut s = Session::start(&["quick-reference#type-checking"], &[]);
+    s.wait_for_status("help");
+    s.keys("}");
+    s.wait_for_status("code block");
+    s.keys("y");
+    s.wait_for_status("sent to terminal clipboard");
+    let code = "# For type hints and protocol checking\nfrom netra_backend.app.websocket_core.protocols import WebSocketManagerProtocol\n";
+    let expected = devguide_osc52(code);
+    let raw = s
+        .raw
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(
+        raw.contains(&expected),
+        "OSC 52 with exactly the block's code not found"
+    );
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+/// OSC 52 as the program must write it: base64 of exactly the text.
+fn devguide_osc52(text: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
 }

@@ -6,6 +6,7 @@
 pub mod action;
 pub mod areas;
 pub mod checklist;
+pub mod find;
 pub mod migrations;
 mod tasks;
 pub mod text_input;
@@ -84,6 +85,10 @@ pub struct Reader {
     pub code: Option<u32>,
     /// Selected checklist item (index into the doc's tasks).
     pub task: Option<u32>,
+    /// `/` search in this guide.
+    pub find: Option<find::Find>,
+    /// The row a search or finder jump landed on: what `Y` copies.
+    pub cursor: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +96,11 @@ pub enum Effect {
     Quit,
     /// Write these checklist changes, then report back with [`App::saved`].
     Save(Vec<crate::checklist::ops::Op>),
+    /// Put text on the clipboard; `what` names it in the status message.
+    Copy {
+        text: String,
+        what: String,
+    },
 }
 
 pub struct App {
@@ -136,6 +146,8 @@ impl App {
                 link: None,
                 code: None,
                 task: None,
+                find: None,
+                cursor: None,
             },
             focus: Focus::Reader,
             sidebar_selected: 0,
@@ -188,6 +200,7 @@ impl App {
             self.reader.layout = Layout::new(width);
             self.scroll_to_block(block);
             self.reader.pinned = pinned;
+            self.refresh_find();
         }
         self.reader.layout.extend_to_rows(
             &self.reader.doc,
@@ -243,6 +256,14 @@ impl App {
         };
         self.scroll_to_block(block);
         self.reader.pinned = Some(h);
+    }
+
+    /// The block reading continues from: the pinned heading's, else the top row's.
+    fn reading_block(&self) -> usize {
+        self.reader
+            .pinned
+            .and_then(|h| self.reader.doc.headings.get(h))
+            .map_or_else(|| self.top_block(), |h| h.block)
     }
 
     /// Where reading continues from: the pinned heading's row, else the top row.
@@ -433,6 +454,8 @@ impl App {
                 link: None,
                 code: None,
                 task: None,
+                find: None,
+                cursor: None,
             };
         }
         self.resize(self.size);
@@ -598,14 +621,14 @@ impl App {
             (Some(c), true) => (c + 1 < doc.code_blocks.len() as u32).then_some(c + 1),
             (Some(c), false) => c.checked_sub(1),
             (None, true) => {
-                let top_block = self.top_block();
+                let top_block = self.reading_block();
                 doc.code_blocks
                     .iter()
                     .position(|c| c.block >= top_block)
                     .map(|i| i as u32)
             }
             (None, false) => {
-                let top_block = self.top_block();
+                let top_block = self.reading_block();
                 doc.code_blocks
                     .iter()
                     .rposition(|c| c.block < top_block + 1)
@@ -721,6 +744,10 @@ impl App {
         match action {
             Action::Quit => return vec![Effect::Quit],
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Cancel if self.reader.find.is_some() => {
+                self.reader.find = None;
+                self.reader.cursor = None;
+            }
             Action::Cancel => {
                 self.reader.link = None;
                 self.reader.code = None;
@@ -730,6 +757,11 @@ impl App {
                 }
             }
             Action::FocusNext => self.cycle_focus(),
+            Action::Search => self.start_find(),
+            Action::NextMatch => self.step_find(true),
+            Action::PrevMatch => self.step_find(false),
+            Action::CopyBlock => return self.copy_block(),
+            Action::CopyLine => return self.copy_line(),
             Action::ToggleTask => return self.toggle_selected_task(),
             Action::NextTask => self.step_task(true, true),
             Action::PrevTask => self.step_task(false, true),

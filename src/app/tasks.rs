@@ -73,6 +73,9 @@ impl App {
                 }
             };
         }
+        if self.reader.find.as_ref().is_some_and(|f| f.editing) {
+            return self.find_key(key);
+        }
         let actions = self.keymap.actions(key);
         let chosen = actions
             .iter()
@@ -88,6 +91,11 @@ impl App {
                 self.overlay.is_none()
                     && (self.reader.task.is_some() || self.focus == Focus::Checklist)
             }
+            Action::NextMatch | Action::PrevMatch => self
+                .reader
+                .find
+                .as_ref()
+                .is_some_and(|f| !f.matches.is_empty()),
             _ => true,
         }
     }

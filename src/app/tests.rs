@@ -1,5 +1,6 @@
 use super::*;
 use crate::theme::ColorMode;
+use find::Find;
 
 fn app_at(width: u16, height: u16) -> App {
     let mut app = App::new(
@@ -400,5 +401,101 @@ mod checklists {
         let fx = app.click(app.areas.text.x + 3, y);
         run(&mut app, &mut store, fx);
         assert!(app.task_done(0));
+    }
+}
+
+mod search_and_copy {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    fn type_str(app: &mut App, s: &str) {
+        for c in s.chars() {
+            app.handle_key(&key(c));
+        }
+    }
+
+    #[test]
+    fn slash_searches_as_you_type_and_n_steps() {
+        let mut app = app_at(100, 30);
+        app.handle_key(&key('/'));
+        type_str(&mut app, "websocketmanager");
+        let find = app.reader.find.clone().expect("searching");
+        assert!(find.editing);
+        assert!(find.matches.len() > 10, "{}", find.matches.len());
+        assert_eq!(find.count(), format!("1/{}", find.matches.len()));
+        app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        app.handle_key(&key('n'));
+        assert_eq!(
+            app.reader.find.as_ref().map(Find::count),
+            Some(format!("2/{}", find.matches.len()))
+        );
+        assert_eq!(
+            app.reader.guide, 0,
+            "n steps matches, not guides, while searching"
+        );
+        app.handle_key(&key('N'));
+        app.handle_key(&key('N'));
+        assert_eq!(
+            app.reader.find.as_ref().map(Find::count),
+            Some(format!("{0}/{0}", find.matches.len()))
+        );
+        // The current match is on screen.
+        let m = app
+            .reader
+            .find
+            .as_ref()
+            .and_then(Find::current_match)
+            .cloned()
+            .expect("match");
+        assert!(app.visible_rows().contains(&m.row()));
+        // Esc clears; then n is the next guide again.
+        app.update(Action::Cancel);
+        assert!(app.reader.find.is_none());
+        app.handle_key(&key('n'));
+        assert_eq!(app.reader.guide, 1);
+    }
+
+    #[test]
+    fn smart_case_in_the_reader() {
+        let mut app = app_at(100, 30);
+        app.handle_key(&key('/'));
+        type_str(&mut app, "Websocketmanager");
+        assert_eq!(app.reader.find.as_ref().map(|f| f.matches.len()), Some(0));
+    }
+
+    #[test]
+    fn y_copies_the_selected_block_exactly_as_written() {
+        let mut app = app_at(100, 30);
+        assert!(app.handle_key(&key('y')).is_empty(), "nothing selected yet");
+        app.handle_key(&key('}'));
+        let fx = app.handle_key(&key('y'));
+        let raw = app.reader.doc.code_blocks[0].raw.clone();
+        assert_eq!(
+            fx,
+            vec![Effect::Copy {
+                text: raw,
+                what: "code block (3 lines)".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn shift_y_copies_the_code_line_a_search_landed_on() {
+        let mut app = app_at(60, 30);
+        app.handle_key(&key('/'));
+        type_str(&mut app, "get_websocket_manager");
+        app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        let fx = app.handle_key(&KeyEvent::new(KeyCode::Char('Y'), KeyModifiers::SHIFT));
+        let Some(Effect::Copy { text, .. }) = fx.first() else {
+            panic!("no copy: {fx:?}")
+        };
+        assert_eq!(
+            text,
+            "from netra_backend.app.websocket_core.websocket_manager import get_websocket_manager"
+        );
     }
 }

@@ -36,6 +36,9 @@ pub struct Row {
     pub code_line: Option<CodeLine>,
     /// A task item's box on this row: task index and the column of its `[`.
     pub task: Option<(u32, u16)>,
+    /// Column where the row's own text starts, after quote bars, list markers and code
+    /// frames: search joins wrapped rows from here.
+    pub indent: u16,
 }
 
 impl Row {
@@ -47,6 +50,7 @@ impl Row {
             frame: None,
             code_line: None,
             task: None,
+            indent: 0,
         }
     }
 
@@ -251,6 +255,8 @@ struct Content {
     line: WrappedLine,
     frame: Option<u32>,
     code_line: Option<CodeLine>,
+    /// Decoration at the start of the content itself (a code frame's bar).
+    indent: u16,
 }
 
 impl From<WrappedLine> for Content {
@@ -259,6 +265,7 @@ impl From<WrappedLine> for Content {
             line,
             frame: None,
             code_line: None,
+            indent: 0,
         }
     }
 }
@@ -297,6 +304,7 @@ fn render_block(
             frame: c.frame,
             code_line: c.code_line,
             task: if i == 0 { first.task } else { None },
+            indent: shift + c.indent,
         });
     }
 }
@@ -378,6 +386,7 @@ fn code(doc: &Doc, index: u32, width: usize, theme: &Theme) -> Vec<Content> {
             line: top,
             frame,
             code_line: None,
+            indent: 0,
         });
     }
     let body = block.display.strip_suffix('\n').unwrap_or(&block.display);
@@ -402,6 +411,7 @@ fn code(doc: &Doc, index: u32, width: usize, theme: &Theme) -> Vec<Content> {
                 line: l,
                 frame,
                 code_line,
+                indent: if framed { 2 } else { 0 },
             });
         }
     }
@@ -415,6 +425,7 @@ fn code(doc: &Doc, index: u32, width: usize, theme: &Theme) -> Vec<Content> {
             },
             frame,
             code_line: None,
+            indent: 0,
         });
     }
     out

@@ -1,6 +1,7 @@
 //! The interactive reader's run loop: terminal in, events in, actions to the app, frames
 //! out. The only module that does terminal I/O.
 
+mod clipboard;
 mod terminal;
 
 use std::sync::Arc;
@@ -103,6 +104,10 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, store: &mut Option<Store>) -
     for effect in effects {
         match effect {
             Effect::Quit => return Some(0),
+            Effect::Copy { text, what } => {
+                let msg = clipboard::copy(&mut std::io::stdout(), &text, &what);
+                app.set_status(msg, false);
+            }
             Effect::Save(ops) => {
                 let result = match store.as_mut() {
                     Some(store) => {

@@ -57,6 +57,19 @@ pub fn draw(buf: &mut Buffer, app: &App) {
             }
             paint(buf, text.x, y, col..col + 3, theme.task_done, text.right());
         }
+        if let Some(find) = &reader.find {
+            let current = find.current_match();
+            for m in &find.matches {
+                let style = if Some(m) == current {
+                    theme.search_current
+                } else {
+                    theme.search_match
+                };
+                for p in m.parts.iter().filter(|p| p.row == index) {
+                    paint(buf, text.x, y, p.start..p.end, style, text.right());
+                }
+            }
+        }
         // The selected checklist item: every row of it, full width.
         if reader.task.is_some() && task_of_row(app, index) == reader.task {
             paint(buf, text.x, y, 0..text.width, theme.selection, text.right());

@@ -35,29 +35,44 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
             right.push(Span::styled(format!(" {word} "), theme.status));
         }
     }
+    if let Some(find) = &app.reader.find {
+        let count = if find.query().is_empty() {
+            String::new()
+        } else {
+            find.count()
+        };
+        right.insert(0, Span::styled(format!(" {count} "), theme.status_key));
+    }
     let right_width: usize = right.iter().map(|s| str_width(&s.content)).sum();
-    let left: Vec<Span<'_>> = match &app.status {
-        Some(s) => vec![Span::styled(
-            format!(" {} ", s.text),
-            if s.error {
-                theme.status_error
-            } else {
-                theme.status_info
-            },
-        )],
-        None => {
-            let mut v = vec![Span::styled(
-                format!(" {}", app.guide_title()),
-                theme.status_key,
-            )];
-            if let Some(h) = app.current_heading() {
-                let text = &app.reader.doc.headings[h].text;
-                if *text != app.guide_title() {
-                    v.push(Span::styled(format!(" \u{203a} {text}"), theme.status));
+    let editing = app.reader.find.as_ref().filter(|f| f.editing);
+    let left: Vec<Span<'_>> = match (&app.status, editing) {
+        (_, Some(find)) => vec![
+            Span::styled(" /", theme.status_key),
+            Span::styled(format!("{}\u{2588}", find.query()), theme.status),
+        ],
+        (status, None) => match status {
+            Some(s) => vec![Span::styled(
+                format!(" {} ", s.text),
+                if s.error {
+                    theme.status_error
+                } else {
+                    theme.status_info
+                },
+            )],
+            None => {
+                let mut v = vec![Span::styled(
+                    format!(" {}", app.guide_title()),
+                    theme.status_key,
+                )];
+                if let Some(h) = app.current_heading() {
+                    let text = &app.reader.doc.headings[h].text;
+                    if *text != app.guide_title() {
+                        v.push(Span::styled(format!(" \u{203a} {text}"), theme.status));
+                    }
                 }
+                v
             }
-            v
-        }
+        },
     };
     // Hints give way to the location and messages when space is short.
     let width = usize::from(area.width);
