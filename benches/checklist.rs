@@ -78,7 +78,9 @@ fn build(path: &Path, items: &[Item]) {
 
 /// Write + fsync of `len` bytes to a new file, the floor under any atomic save.
 fn write_fsync(dir: &Path, len: usize) {
-    let path = dir.join("fsync-probe");
+    let path = dir.join(format!("fsync-probe-{len}"));
+    // A new file each time: truncating the last one would be timed too.
+    let _ = std::fs::remove_file(&path);
     let mut f = std::fs::File::create(&path).expect("create probe");
     f.write_all(&vec![b'x'; len]).expect("write probe");
     f.sync_all().expect("fsync probe");
