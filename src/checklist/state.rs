@@ -3,10 +3,15 @@
 //! writes it. Unknown fields at every level are carried in `extra`, so a newer devguide's
 //! additions survive a rewrite by this one.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 use std::time::SystemTime;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
 use super::model::Item;
@@ -14,7 +19,7 @@ use super::model::Item;
 /// The version this build writes.
 pub const VERSION: u64 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct State {
     pub version: u64,
     /// Keyed by `GuideSet::identity()`, so two guide sets never mix.
@@ -34,7 +39,7 @@ impl Default for State {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SetState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
@@ -44,7 +49,7 @@ pub struct SetState {
     pub extra: BTreeMap<String, Value>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Migration {
     /// RFC 3339 UTC.
     #[serde(default)]
@@ -54,14 +59,14 @@ pub struct Migration {
     pub updated: String,
     /// Keyed by item id (see `model::item_id`).
     #[serde(default)]
-    pub ticks: BTreeMap<String, Tick>,
+    pub ticks: Ticks,
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
 }
 
 /// The user's decision on one item. `done: false` is kept only where it differs from the
 /// markdown default (an item written `[x]` and unticked).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tick {
     pub done: bool,
     /// When it was made, RFC 3339 UTC.
@@ -72,6 +77,173 @@ pub struct Tick {
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
 }
+
+/// A migration's ticks, shared behind an `Arc`. The store keeps the state it last read or
+/// wrote and hands a copy back on every update; with 100,000 ticks a deep clone would
+/// cost more than the whole toggle budget, so a clone copies one pointer per migration
+/// and a change copies only the migration it touches (`Arc::make_mut`). Reads and
+/// writes go through `Deref`/`DerefMut` to the map, so it is used like a `BTreeMap`.
+#[derive(Debug, Clone, Default)]
+pub struct Ticks(Arc<BTreeMap<String, Tick>>);
+
+impl Ticks {
+    /// Whether both share the same records: then they are equal without a comparison,
+    /// which is how the store tells that a migration's text need not be rendered again.
+    pub fn ptr_eq(&self, other: &Ticks) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Deref for Ticks {
+    type Target = BTreeMap<String, Tick>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl DerefMut for Ticks {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl PartialEq for Ticks {
+    fn eq(&self, other: &Ticks) -> bool {
+        self.ptr_eq(other) || *self.0 == *other.0
+    }
+}
+
+impl From<BTreeMap<String, Tick>> for Ticks {
+    fn from(map: BTreeMap<String, Tick>) -> Ticks {
+        Ticks(Arc::new(map))
+    }
+}
+
+impl FromIterator<(String, Tick)> for Ticks {
+    fn from_iter<I: IntoIterator<Item = (String, Tick)>>(iter: I) -> Ticks {
+        Ticks::from(iter.into_iter().collect::<BTreeMap<_, _>>())
+    }
+}
+
+impl<'a> IntoIterator for &'a Ticks {
+    type Item = (&'a String, &'a Tick);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, Tick>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl Serialize for Ticks {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Ticks {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Ticks, D::Error> {
+        BTreeMap::deserialize(d).map(Ticks::from)
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Hand-written `Deserialize` for the four record types: known fields are read directly
+/// and any other key goes to `extra`. `#[serde(flatten)]` would do the same but buffers
+/// every record (and so the whole file) into an intermediate tree first, which made
+/// loading a large state file several times slower.
+macro_rules! record_deserialize {
+    ($ty:ident, $what:literal, |$map:ident, $key:ident, $extra:ident| { $($field:ident : $fty:ty = $name:literal),* $(,)? } => $build:expr) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str($what)
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut $map: A) -> Result<$ty, A::Error> {
+                        $(let mut $field: Option<$fty> = None;)*
+                        let mut $extra: BTreeMap<String, Value> = BTreeMap::new();
+                        while let Some(Key($key)) = $map.next_key::<Key<'de>>()? {
+                            match $key.as_ref() {
+                                $($name => $field = Some($map.next_value()?),)*
+                                _ => {
+                                    let value: Value = $map.next_value()?;
+                                    $extra.insert($key.into_owned(), value);
+                                }
+                            }
+                        }
+                        $build
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+    };
+}
+
+record_deserialize!(Tick, "a tick record", |map, key, extra| {
+    done: bool = "done",
+    at: String = "at",
+    text: String = "text",
+} => Ok(Tick {
+    done: done.ok_or_else(|| de::Error::missing_field("done"))?,
+    at: at.ok_or_else(|| de::Error::missing_field("at"))?,
+    text: text.unwrap_or_default(),
+    extra,
+}));
+
+record_deserialize!(Migration, "a migration", |map, key, extra| {
+    created: String = "created",
+    updated: String = "updated",
+    ticks: Ticks = "ticks",
+} => Ok(Migration {
+    created: created.unwrap_or_default(),
+    updated: updated.unwrap_or_default(),
+    ticks: ticks.unwrap_or_default(),
+    extra,
+}));
+
+record_deserialize!(SetState, "a guide set's checklist state", |map, key, extra| {
+    active: Option<String> = "active",
+    migrations: BTreeMap<String, Migration> = "migrations",
+} => Ok(SetState {
+    active: active.flatten(),
+    migrations: migrations.unwrap_or_default(),
+    extra,
+}));
+
+record_deserialize!(State, "a checklist state", |map, key, extra| {
+    version: u64 = "version",
+    sets: BTreeMap<String, SetState> = "sets",
+} => Ok(State {
+    version: version.ok_or_else(|| de::Error::missing_field("version"))?,
+    sets: sets.unwrap_or_default(),
+    extra,
+}));
 
 impl Tick {
     pub fn at_time(&self) -> Option<SystemTime> {

@@ -101,6 +101,99 @@ fn two_stores_keep_each_others_ticks() {
     assert!(state.is_ticked("set", "m", "y", false));
 }
 
+fn parses() -> usize {
+    PARSES.with(|n| n.get())
+}
+
+#[test]
+fn an_unchanged_file_is_not_parsed_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let mut a = Store::open(&path).store;
+    new_migration(&mut a, "m");
+    let start = parses();
+    for id in ["x", "y", "z"] {
+        tick(&mut a, "m", id).expect("tick");
+    }
+    assert_eq!(a.reload(), Store::open(&path).state);
+    assert_eq!(parses(), start + 1, "only the fresh open parsed the file");
+
+    // Another store writes: the next update of `a` parses once and keeps its tick.
+    let mut b = Store::open(&path).store;
+    tick(&mut b, "m", "from-b").expect("b ticks");
+    let start = parses();
+    let after = tick(&mut a, "m", "w").expect("a ticks");
+    assert_eq!(parses(), start + 1);
+    assert!(after.state.is_ticked("set", "m", "from-b", false));
+    tick(&mut a, "m", "v").expect("a ticks again");
+    assert_eq!(parses(), start + 1, "a's own write is remembered");
+}
+
+#[test]
+fn writes_by_another_store_between_ours_are_merged() {
+    // Same-sized rewrites in quick succession: the pattern where a recycled inode with
+    // an equal size and mtime could pass for the file we wrote, were it not kept open.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let mut a = Store::open(&path).store;
+    new_migration(&mut a, "m");
+    let mut b = Store::open(&path).store;
+    let toggle = |store: &mut Store, id: &str, done: bool| {
+        store
+            .update(|s| {
+                s.set_tick("set", "m", &item(id, false), done, at(10))
+                    .map_err(StoreError::from)
+            })
+            .expect("toggle")
+    };
+    for k in 0..40 {
+        toggle(&mut a, &format!("a{k:02}"), true);
+        toggle(&mut b, "scratch", true);
+        toggle(&mut b, "scratch", false);
+        toggle(&mut b, &format!("b{k:02}"), true);
+        toggle(&mut a, "scratch", true);
+        toggle(&mut a, "scratch", false);
+    }
+    let state = Store::open(&path).state;
+    for k in 0..40 {
+        assert!(
+            state.is_ticked("set", "m", &format!("a{k:02}"), false),
+            "a{k}"
+        );
+        assert!(
+            state.is_ticked("set", "m", &format!("b{k:02}"), false),
+            "b{k}"
+        );
+    }
+    assert!(!state.is_ticked("set", "m", "scratch", false));
+}
+
+#[test]
+fn an_edit_in_place_is_noticed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let mut store = Store::open(&path).store;
+    new_migration(&mut store, "m");
+    tick(&mut store, "m", "x").expect("tick");
+    // Rewritten in place, as an editor or `git checkout` might: same inode.
+    let text = std::fs::read_to_string(&path).expect("read");
+    let edited = text.replace("\"migrations\": {", "\"migrations\": {\n\"hand\": {},");
+    assert_ne!(text, edited);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(edited.as_bytes()))
+        .expect("edit in place");
+    let after = tick(&mut store, "m", "y").expect("tick");
+    assert!(
+        after.state.migration("set", "hand").is_some(),
+        "the edit was read"
+    );
+    assert!(after.state.is_ticked("set", "m", "x", false));
+    assert!(Store::open(&path).state.migration("set", "hand").is_some());
+}
+
 #[test]
 fn a_failed_change_writes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -26,6 +26,13 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Decoded::Corrupt("the file is empty".into());
     }
+    // Fast path: a current file parses straight into `State`. Anything else (older,
+    // newer or broken) takes the general path below, which upgrades and explains.
+    if let Ok(state) = serde_json::from_slice::<State>(bytes)
+        && state.version == VERSION
+    {
+        return Decoded::Ok { state };
+    }
     let value: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => return Decoded::Corrupt(format!("not valid JSON ({e})")),

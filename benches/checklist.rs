@@ -1,0 +1,141 @@
+//! Budget from the checklist issue, with 1,000 migrations × 100 ticked items in the
+//! state file:
+//!
+//! - toggling an item (lock, re-read if needed, change, atomic write): under 10 ms
+//! - loading the file at start-up (`Store::open`): under 20 ms
+//!
+//! Also measured, to know what the disk alone costs: writing and fsyncing a file the
+//! size of the whole state, and one the size of a single migration.
+
+use std::hint::black_box;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use devguide::checklist::{Item, State, Store, StoreError};
+
+const SET: &str = "dir:/home/dev/src/platform/docs/guides";
+const MIGRATIONS: usize = 1_000;
+const ITEMS: usize = 100;
+
+fn at(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(1_714_000_000 + secs)
+}
+
+fn migration_name(m: usize) -> String {
+    format!("service-{m:04}/upgrade-postgres-16")
+}
+
+/// Items as a guide set would have them: guide, heading and text make the id.
+fn items() -> Vec<Item> {
+    let guides = ["database-upgrade", "release-checklist", "security-review"];
+    let headings = ["Before you start", "Migrate", "Verify", "Clean up"];
+    (0..ITEMS)
+        .map(|i| {
+            let guide = guides[i % guides.len()];
+            let heading = headings[(i / 3) % headings.len()];
+            let text = format!("Run the `{guide}` step {i}: check replicas and lag on staging");
+            Item {
+                number: i + 1,
+                id: devguide::checklist::model::item_id(guide, Some(heading), &text, 1),
+                guide: guide.to_string(),
+                heading_index: Some(0),
+                heading: Some(heading.to_string()),
+                task_index: i,
+                text,
+                default_checked: false,
+            }
+        })
+        .collect()
+}
+
+/// Writes the state file once through the public API.
+fn build(path: &Path, items: &[Item]) {
+    let mut state = State::default();
+    for m in 0..MIGRATIONS {
+        let name = migration_name(m);
+        state
+            .create_migration(SET, &name, at(m as u64))
+            .expect("create");
+        for (i, item) in items.iter().enumerate() {
+            state
+                .set_tick(SET, &name, item, true, at((m * ITEMS + i) as u64))
+                .expect("tick");
+        }
+    }
+    state
+        .set_active(SET, &migration_name(0))
+        .expect("set active");
+    let mut store = Store::open(path).store;
+    store
+        .update(|s| {
+            *s = state;
+            Ok::<(), StoreError>(())
+        })
+        .expect("write state");
+}
+
+/// Write + fsync of `len` bytes to a new file, the floor under any atomic save.
+fn write_fsync(dir: &Path, len: usize) {
+    let path = dir.join(format!("fsync-probe-{len}"));
+    // A new file each time: truncating the last one would be timed too.
+    let _ = std::fs::remove_file(&path);
+    let mut f = std::fs::File::create(&path).expect("create probe");
+    f.write_all(&vec![b'x'; len]).expect("write probe");
+    f.sync_all().expect("fsync probe");
+}
+
+fn benches(c: &mut Criterion) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join("state.json");
+    let items = items();
+    build(&path, &items);
+    let size = std::fs::metadata(&path).expect("state file").len();
+    eprintln!(
+        "state file: {MIGRATIONS} migrations × {ITEMS} items, {size} bytes ({:.1} MB) in {}",
+        size as f64 / 1e6,
+        path.display()
+    );
+
+    c.bench_function("checklist/open_1000x100", |b| {
+        b.iter(|| black_box(Store::open(&path)))
+    });
+
+    let opened = Store::open(&path);
+    assert!(opened.notices.is_empty(), "{:?}", opened.notices);
+    let mut store = opened.store;
+    let name = migration_name(MIGRATIONS / 2);
+    let item = &items[ITEMS / 2];
+    let mut done = false;
+    let mut n = 0u64;
+    c.bench_function("checklist/toggle_1000x100", |b| {
+        b.iter(|| {
+            n += 1;
+            let updated = store
+                .update(|s| {
+                    s.set_tick(SET, &name, item, done, at(1_000_000 + n))
+                        .map_err(StoreError::from)
+                })
+                .expect("toggle");
+            assert!(updated.value, "every toggle changes something");
+            done = !done;
+            black_box(updated.state.is_ticked(SET, &name, &item.id, false))
+        })
+    });
+
+    let small = size as usize / MIGRATIONS;
+    c.bench_function("disk/write_fsync_whole_state", |b| {
+        b.iter(|| write_fsync(tmp.path(), size as usize))
+    });
+    c.bench_function("disk/write_fsync_one_migration", |b| {
+        b.iter(|| write_fsync(tmp.path(), small))
+    });
+}
+
+criterion_group! {
+    name = checklist;
+    config = Criterion::default().sample_size(20).measurement_time(Duration::from_secs(8));
+    targets = benches
+}
+criterion_main!(checklist);
