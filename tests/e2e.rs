@@ -348,3 +348,27 @@ fn devguide_osc52(text: &str) -> String {
         base64::engine::general_purpose::STANDARD.encode(text)
     )
 }
+
+#[test]
+fn external_links_are_emitted_as_osc8_hyperlinks() {
+    let mut s = Session::start(&["import-guide#related-documentation"], &[]);
+    s.wait_for("Issue #996");
+    let url = "https://github.com/netra-systems/netra-apex/issues/996";
+    let open = format!("\x1b]8;;{url}\x1b\\");
+    let start = Instant::now();
+    loop {
+        let raw = s
+            .raw
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        if String::from_utf8_lossy(&raw).contains(&open) {
+            break;
+        }
+        assert!(start.elapsed() < DEADLINE, "no OSC 8 hyperlink for {url}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+}

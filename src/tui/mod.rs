@@ -2,6 +2,7 @@
 //! out. The only module that does terminal I/O.
 
 mod clipboard;
+mod hyperlinks;
 mod terminal;
 
 use std::sync::Arc;
@@ -36,12 +37,19 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
     };
     let (mut terminal, _guard) = terminal::enter(mouse)?;
     spawn_input_thread(tx)?;
+    let hyperlinks = hyperlinks::supported();
     let mut submitted: Vec<u32> = Vec::new();
     let mut submitted_guide = usize::MAX;
     loop {
         let size = terminal.size()?;
         app.resize(Rect::new(0, 0, size.width, size.height));
-        terminal.draw(|f| crate::ui::draw(f, &app))?;
+        let frame = terminal.draw(|f| crate::ui::draw(f, &app))?;
+        if hyperlinks {
+            let regions = hyperlinks::visible(&app);
+            if !regions.is_empty() {
+                hyperlinks::emit(&mut std::io::stdout(), frame.buffer, &regions)?;
+            }
+        }
         // Lets the end-to-end tests prove that a panic restores the terminal.
         if cfg!(debug_assertions) && std::env::var_os("DEVGUIDE_TEST_PANIC").is_some() {
             panic!("panic requested by DEVGUIDE_TEST_PANIC");

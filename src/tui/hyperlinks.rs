@@ -1,0 +1,103 @@
+//! OSC 8 hyperlinks for external URLs. ratatui has no notion of them, so after each frame
+//! the visible link cells are printed again, same symbols and styles, wrapped in OSC 8.
+//! Terminals without support ignore the sequence; the URL is also shown as text.
+
+use std::io::{self, Write};
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Position;
+
+use crate::app::App;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub url: String,
+}
+
+/// Whether this terminal should get hyperlinks at all.
+pub fn supported() -> bool {
+    !matches!(
+        std::env::var("TERM").as_deref(),
+        Ok("dumb" | "linux") | Err(_)
+    )
+}
+
+/// The external links on screen now, clipped to the text area.
+pub fn visible(app: &App) -> Vec<Region> {
+    let text = app.areas.text;
+    let mut out = Vec::new();
+    for (i, index) in app.visible_rows().enumerate() {
+        let Some(row) = app.reader.layout.rows.get(index) else {
+            continue;
+        };
+        for cell in &row.links {
+            let Some(link) = app.reader.doc.links.get(cell.link as usize) else {
+                continue;
+            };
+            if !link.is_external() || link.url.chars().any(char::is_control) {
+                continue;
+            }
+            let x = text.x.saturating_add(cell.start);
+            let end = text.x.saturating_add(cell.end).min(text.right());
+            if x < end {
+                out.push(Region {
+                    x,
+                    y: text.y + i as u16,
+                    width: end - x,
+                    url: link.url.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Re-prints each region's cells from `buf` inside an OSC 8 hyperlink.
+pub fn emit(out: &mut dyn Write, buf: &Buffer, regions: &[Region]) -> io::Result<()> {
+    for r in regions {
+        write!(out, "\x1b[{};{}H\x1b]8;;{}\x1b\\", r.y + 1, r.x + 1, r.url)?;
+        let mut x = r.x;
+        while x < r.x + r.width {
+            let Some(cell) = buf.cell(Position::new(x, r.y)) else {
+                break;
+            };
+            let styled = ratatui::text::Span::styled(cell.symbol(), cell.style());
+            write!(
+                out,
+                "{}",
+                crate::commands::ansi::line(std::slice::from_ref(&styled), true)
+            )?;
+            x += 1;
+        }
+        write!(out, "\x1b]8;;\x1b\\\x1b[0m")?;
+    }
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::layout::Rect;
+
+    #[test]
+    fn links_are_wrapped_in_osc8_with_their_own_text() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 10, 1));
+        buf.set_string(2, 0, "docs", ratatui::style::Style::new());
+        let mut out = Vec::new();
+        let r = Region {
+            x: 2,
+            y: 0,
+            width: 4,
+            url: "https://example.com/a".into(),
+        };
+        emit(&mut out, &buf, &[r]).expect("writes");
+        let s = String::from_utf8(out).expect("utf-8");
+        assert_eq!(
+            s,
+            "\x1b[1;3H\x1b]8;;https://example.com/a\x1b\\docs\x1b]8;;\x1b\\\x1b[0m"
+        );
+    }
+}
