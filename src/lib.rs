@@ -13,6 +13,7 @@ pub mod highlight;
 pub mod keymap;
 pub mod layout;
 pub mod sanitize;
+pub mod search;
 pub mod theme;
 pub mod tui;
 pub mod ui;
