@@ -12,6 +12,7 @@ pub mod doc;
 pub mod highlight;
 pub mod keymap;
 pub mod layout;
+pub mod lookup;
 pub mod sanitize;
 pub mod search;
 pub mod theme;

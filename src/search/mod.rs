@@ -25,7 +25,7 @@ use serde::Serialize;
 use crate::content::{Guide, GuideSet};
 use crate::doc::{self, Doc};
 
-use score::{Tier, TermMatch};
+use score::{TermMatch, Tier};
 
 /// What kind of line a hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -218,7 +218,10 @@ mod tests {
 
     #[test]
     fn tiers_order_whole_word_prefix_substring_fuzzy() {
-        assert_eq!(m("websocket", "websocket").map(|t| t.tier), Some(Tier::Whole));
+        assert_eq!(
+            m("websocket", "websocket").map(|t| t.tier),
+            Some(Tier::Whole)
+        );
         assert_eq!(
             m("use get_websocket_manager here", "get_websocket_manager").map(|t| t.tier),
             Some(Tier::Word)
@@ -232,7 +235,10 @@ mod tests {
             Some(Tier::Prefix)
         );
         assert_eq!(m("sockets", "ocket").map(|t| t.tier), Some(Tier::Substring));
-        assert_eq!(m("WebSocketManager", "wsm").map(|t| t.tier), Some(Tier::Fuzzy));
+        assert_eq!(
+            m("WebSocketManager", "wsm").map(|t| t.tier),
+            Some(Tier::Fuzzy)
+        );
         assert_eq!(m("abc", "abd"), None);
     }
 

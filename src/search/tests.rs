@@ -100,7 +100,11 @@ fn smart_case_and_multiple_terms() {
 
 #[test]
 fn code_hits_carry_block_code_line_and_file_line() {
-    let mut g = guide("a", "A", "# A\n\nText.\n\n```rust\nfn main() {}\nlet x = 1;\n```\n");
+    let mut g = guide(
+        "a",
+        "A",
+        "# A\n\nText.\n\n```rust\nfn main() {}\nlet x = 1;\n```\n",
+    );
     g.body_line = 5; // four lines of front matter above the body
     let hits = index_of(&[g]).query("let x", 10);
     let h = &hits[0];
@@ -156,7 +160,10 @@ fn index_is_send_and_bundled_set_finds_imports() {
     let idx = Index::build(&GuideSet::bundled());
     is_send(&idx);
     let hits = idx.query("get_websocket_manager", 5);
-    assert!(hits[..4].iter().all(|h| h.kind == HitKind::Code), "{hits:?}");
+    assert!(
+        hits[..4].iter().all(|h| h.kind == HitKind::Code),
+        "{hits:?}"
+    );
     assert_eq!(hits[4].kind, HitKind::Body);
     let hits = idx.query("deprecated", 3);
     assert_eq!(hits[0].text, "Deprecated patterns");
