@@ -189,43 +189,77 @@ impl Index {
         } else {
             &self.folded
         };
-        // (score, entry, ranges)
-        let mut scored: Vec<(u32, usize, Vec<Range<usize>>)> = Vec::new();
+        // (score, entry); ranges are worked out for the winners only.
+        let mut scored: Vec<(u32, u32)> = Vec::new();
         let mut seen = vec![false; self.entries.len()];
-        let mut entry = 0;
         let mut exact = 0;
-        for pos in memchr::memmem::find_iter(hay.as_bytes(), primary.as_bytes()) {
-            while entry < self.entries.len() && self.entries[entry].end <= pos {
-                entry += 1;
-            }
-            if entry >= self.entries.len() {
-                break;
-            }
-            if seen[entry] {
-                continue;
-            }
-            seen[entry] = true;
-            if let Some((s, r)) = self.score_entry(entry, hay, &terms) {
+        let single = terms.len() == 1;
+        let hay_bytes = hay.as_bytes();
+        let orig_bytes = self.orig.as_bytes();
+        // The entry being looked at and its best occurrence so far (tier, offset in line).
+        let mut current: Option<(usize, Tier, usize)> = None;
+        let mut entry = 0;
+        let mut finish = |current: Option<(usize, Tier, usize)>, scored: &mut Vec<(u32, u32)>| {
+            let Some((i, tier, at)) = current else {
+                return;
+            };
+            seen[i] = true;
+            let e = &self.entries[i];
+            let score = if single {
+                let quality = if tier == Tier::Whole {
+                    999
+                } else {
+                    score::exact_quality(at, e.end - e.start, primary.len())
+                };
+                Some(rank(tier, e.kind, quality))
+            } else {
+                self.score_entry(i, hay, &terms).map(|(s, _)| s)
+            };
+            if let Some(s) = score {
                 if s / TIER_UNIT > Tier::Fuzzy as u32 {
                     exact += 1;
                 }
-                scored.push((s, entry, r));
+                scored.push((s, i as u32));
+            }
+        };
+        for pos in memchr::memmem::find_iter(hay_bytes, primary.as_bytes()) {
+            while entry < self.entries.len() && self.entries[entry].end <= pos {
+                entry += 1;
+            }
+            let Some(e) = self.entries.get(entry) else {
+                break;
+            };
+            let at = pos - e.start;
+            let tier = if at == 0 && primary.len() == e.end - e.start {
+                Tier::Whole
+            } else {
+                score::tier_at(&orig_bytes[e.start..e.end], at, primary.len())
+            };
+            match current {
+                Some((i, best, _)) if i == entry => {
+                    if tier > best {
+                        current = Some((i, tier, at));
+                    }
+                }
+                _ => {
+                    finish(current.take(), &mut scored);
+                    current = Some((entry, tier, at));
+                }
             }
         }
+        finish(current.take(), &mut scored);
         if exact < limit {
             let qmask = score::char_mask(&score::fold(&terms.concat()));
             for (i, &mask) in self.masks.iter().enumerate() {
                 if mask & qmask == qmask
                     && !seen[i]
-                    && let Some((s, r)) = self.score_entry(i, hay, &terms)
+                    && let Some((s, _)) = self.score_entry(i, hay, &terms)
                 {
-                    scored.push((s, i, r));
+                    scored.push((s, i as u32));
                 }
             }
         }
-        let order = |a: &(u32, usize, Vec<Range<usize>>), b: &(u32, usize, Vec<Range<usize>>)| {
-            b.0.cmp(&a.0).then(a.1.cmp(&b.1))
-        };
+        let order = |a: &(u32, u32), b: &(u32, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
         if scored.len() > limit {
             scored.select_nth_unstable_by(limit - 1, order);
             scored.truncate(limit);
@@ -233,7 +267,14 @@ impl Index {
         scored.sort_unstable_by(order);
         scored
             .into_iter()
-            .map(|(score, i, ranges)| self.hit(i, score, ranges))
+            .map(|(score, i)| {
+                let i = i as usize;
+                let ranges = self
+                    .score_entry(i, hay, &terms)
+                    .map(|(_, r)| r)
+                    .unwrap_or_default();
+                self.hit(i, score, ranges)
+            })
             .collect()
     }
 
@@ -260,7 +301,7 @@ impl Index {
             ranges.extend(r);
         }
         let quality = quality / terms.len().max(1) as u32;
-        let score = tier as u32 * TIER_UNIT + e.kind.weight() * KIND_UNIT + quality.min(999);
+        let score = rank(tier, e.kind, quality);
         let ranges = if terms.len() > 1 {
             score::merge_ranges(ranges)
         } else {
@@ -287,6 +328,11 @@ impl Index {
 
 const TIER_UNIT: u32 = 10_000;
 const KIND_UNIT: u32 = 1_000;
+
+/// Tier first, then kind, then quality within the tier.
+fn rank(tier: Tier, kind: HitKind, quality: u32) -> u32 {
+    tier as u32 * TIER_UNIT + kind.weight() * KIND_UNIT + quality.min(999)
+}
 
 /// The lines of a guide's file around a hit, for a preview pane: `(file line, text)`,
 /// sanitised, `radius` lines either side.

@@ -109,14 +109,7 @@ pub fn match_term(hay: &str, orig: &str, term: &str) -> Option<TermMatch> {
     let ob = orig.as_bytes();
     let mut best: Option<(Tier, usize)> = None;
     for (i, _) in hay.match_indices(term) {
-        let end = i + term.len();
-        let tier = if (i == 0 || !is_ident(ob[i - 1])) && (end == ob.len() || !is_ident(ob[end])) {
-            Tier::Word
-        } else if word_start(ob, i) {
-            Tier::Prefix
-        } else {
-            Tier::Substring
-        };
+        let tier = tier_at(ob, i, term.len());
         if best.is_none_or(|(t, _)| tier > t) {
             best = Some((tier, i));
         }
@@ -125,15 +118,32 @@ pub fn match_term(hay: &str, orig: &str, term: &str) -> Option<TermMatch> {
         }
     }
     if let Some((tier, i)) = best {
-        // Earlier and in shorter lines is better.
-        let penalty = i / 2 + (hay.len() - term.len()) / 8;
         return Some(TermMatch {
             tier,
-            quality: 999u32.saturating_sub(penalty.min(999) as u32),
+            quality: exact_quality(i, hay.len(), term.len()),
             ranges: vec![i..i + term.len()],
         });
     }
     fuzzy(hay, orig, term)
+}
+
+/// The tier of an occurrence of a `len`-byte term at byte `i` of the line `orig`
+/// (not the whole-line tier, which the caller checks).
+pub fn tier_at(orig: &[u8], i: usize, len: usize) -> Tier {
+    let end = i + len;
+    if (i == 0 || !is_ident(orig[i - 1])) && (end >= orig.len() || !is_ident(orig[end])) {
+        Tier::Word
+    } else if word_start(orig, i) {
+        Tier::Prefix
+    } else {
+        Tier::Substring
+    }
+}
+
+/// Quality of an exact occurrence: earlier, and in a shorter line, is better.
+pub fn exact_quality(i: usize, line_len: usize, term_len: usize) -> u32 {
+    let penalty = i / 2 + line_len.saturating_sub(term_len) / 8;
+    999u32.saturating_sub(penalty.min(999) as u32)
 }
 
 /// The term's characters in order: the first end found scanning forward, then the
