@@ -111,7 +111,7 @@ fn sentence(r: &mut Rng) -> String {
         if i > 0 {
             s.push(' ');
         }
-        if r.next() % 9 == 0 {
+        if r.next().is_multiple_of(9) {
             let _ = write!(s, "`{}`", r.pick(IDENTS));
         } else {
             s.push_str(r.pick(WORDS));

@@ -170,7 +170,7 @@ fn from_import(
         }
         let more = (parenthesised && !closed) || continued;
         if !more || line + 1 >= lines.len() {
-            ok &= !(parenthesised && !closed);
+            ok &= !parenthesised || closed;
             break;
         }
         line += 1;

@@ -103,7 +103,7 @@ pub fn match_term(hay: &str, orig: &str, term: &str) -> Option<TermMatch> {
         return Some(TermMatch {
             tier: Tier::Whole,
             quality: 999,
-            ranges: vec![start..start + term.len()],
+            ranges: std::iter::once(start..start + term.len()).collect(),
         });
     }
     let ob = orig.as_bytes();
@@ -121,7 +121,7 @@ pub fn match_term(hay: &str, orig: &str, term: &str) -> Option<TermMatch> {
         return Some(TermMatch {
             tier,
             quality: exact_quality(i, hay.len(), term.len()),
-            ranges: vec![i..i + term.len()],
+            ranges: std::iter::once(i..i + term.len()).collect(),
         });
     }
     fuzzy(hay, orig, term)
