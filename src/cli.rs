@@ -81,6 +81,28 @@ pub enum Command {
     /// Work with migration checklists (ticks kept per migration)
     #[command(subcommand)]
     Checklist(ChecklistCommand),
+    /// The import to write for a symbol, from the guides' own code blocks: canonical
+    /// first, then deprecated and problematic forms with the guide's reasons. Exits 1 with
+    /// near matches when no guide imports the symbol
+    Lookup {
+        /// Name to import, e.g. WebSocketManager or get_websocket_manager
+        symbol: String,
+        /// Machine-readable output
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search titles, headings, code lines and text of every guide, ranked as in the
+    /// reader's finder; prints `guide#anchor:line: text`. Exits 1 when nothing matches
+    Search {
+        /// Words to find (fuzzy; an uppercase letter makes it case-sensitive)
+        query: String,
+        /// Machine-readable output
+        #[arg(long)]
+        json: bool,
+        /// Most results to print
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Subcommand, Clone)]

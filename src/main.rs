@@ -55,6 +55,25 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 &mut stderr.lock(),
             )
         }
+        Some(Command::Lookup { ref symbol, json }) => {
+            let set = commands::load_set(&cli.set)?;
+            commands::lookup::run(&set, symbol, json, &mut stdout.lock(), &mut stderr.lock())
+        }
+        Some(Command::Search {
+            ref query,
+            json,
+            limit,
+        }) => {
+            let set = commands::load_set(&cli.set)?;
+            commands::search::run(
+                &set,
+                query,
+                json,
+                limit,
+                &mut stdout.lock(),
+                &mut stderr.lock(),
+            )
+        }
         None => {
             let (set, target) = commands::open_target(&cli.set, cli.doc.as_deref())?;
             if !stdout.is_terminal() {

@@ -4,6 +4,8 @@
 pub mod ansi;
 pub mod checklist;
 pub mod list;
+pub mod lookup;
+pub mod search;
 pub mod show;
 
 use std::path::Path;

@@ -1,0 +1,108 @@
+//! `devguide lookup SYMBOL`: the import to write for a symbol, answered from the guide
+//! set's own code blocks (see [`crate::lookup`]). The text output starts with the
+//! canonical import, so `devguide lookup X | sed -n 2p` is the line to paste; group
+//! headers are Python comments.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::content::GuideSet;
+use crate::lookup::{Answer, Catalog, Form};
+use crate::sanitize::sanitize_line;
+
+use super::write_context;
+
+/// How many near matches to suggest when nothing fits.
+const NEAR: usize = 5;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    format: u32,
+    found: bool,
+    #[serde(flatten)]
+    answer: &'a Answer,
+    near: Vec<String>,
+}
+
+/// Exit codes: 0 found, 1 no guide imports the symbol (near matches on stderr), 2 usage.
+pub fn run(
+    set: &GuideSet,
+    symbol: &str,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let symbol = symbol.trim();
+    if symbol.is_empty() {
+        write_context(writeln!(err, "devguide: lookup needs a symbol name"))?;
+        return Ok(2);
+    }
+    let catalog = Catalog::build(set);
+    let answer = catalog.lookup(symbol);
+    let found = !answer.is_empty();
+    let near = if found {
+        Vec::new()
+    } else {
+        catalog.near(symbol, NEAR)
+    };
+    if json {
+        let value = Output {
+            format: 1,
+            found,
+            answer: &answer,
+            near: near.clone(),
+        };
+        write_context(writeln!(out, "{}", serde_json::to_string_pretty(&value)?))?;
+    } else if found {
+        write_answer(&answer, out)?;
+    }
+    if !found {
+        let mut msg = format!(
+            "devguide: no guide imports '{}' in a code block",
+            sanitize_line(symbol)
+        );
+        if !near.is_empty() {
+            let near: Vec<String> = near.iter().map(|n| sanitize_line(n)).collect();
+            msg.push_str(&format!("\nnear matches: {}", near.join(", ")));
+        }
+        write_context(writeln!(err, "{msg}"))?;
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+fn write_answer(answer: &Answer, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut first = true;
+    for (name, forms) in answer.groups() {
+        if forms.is_empty() {
+            continue;
+        }
+        if !first {
+            write_context(writeln!(out))?;
+        }
+        first = false;
+        write_context(writeln!(out, "# {name}"))?;
+        for f in forms {
+            write_form(f, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_form(f: &Form, out: &mut dyn Write) -> anyhow::Result<()> {
+    write_context(writeln!(out, "{}", sanitize_line(&f.import_line)))?;
+    if let Some(r) = &f.reason {
+        write_context(writeln!(out, "    why: {}", sanitize_line(r)))?;
+    }
+    write_context(writeln!(
+        out,
+        "    where: {}:{}",
+        sanitize_line(&f.location()),
+        f.line
+    ))?;
+    for n in &f.notes {
+        write_context(writeln!(out, "    - {}", sanitize_line(n)))?;
+    }
+    Ok(())
+}

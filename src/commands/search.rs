@@ -1,0 +1,80 @@
+//! `devguide search QUERY`: the finder's ranked results as `guide#anchor:line: text`, one
+//! per line, for scripts and editors. Exits 1 when nothing matches, as grep does.
+
+use std::io::Write;
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::content::GuideSet;
+use crate::sanitize::sanitize_line;
+use crate::search::{Hit, HitKind, Index};
+
+use super::write_context;
+
+#[derive(Serialize)]
+struct HitOut<'a> {
+    guide: &'a str,
+    path: &'a str,
+    kind: HitKind,
+    anchor: Option<&'a str>,
+    line: u32,
+    code_line: Option<u32>,
+    text: String,
+    score: u32,
+    ranges: &'a [Range<usize>],
+}
+
+/// `guide#anchor:line` (or `guide:line` above the first heading).
+fn place(set: &GuideSet, hit: &Hit) -> String {
+    let id = set.guides.get(hit.guide).map_or("", |g| g.id.as_str());
+    match &hit.anchor {
+        Some(a) => format!("{id}#{a}:{}", hit.line),
+        None => format!("{id}:{}", hit.line),
+    }
+}
+
+/// Exit codes: 0 found, 1 nothing matched, 2 usage (an empty query).
+pub fn run(
+    set: &GuideSet,
+    query: &str,
+    json: bool,
+    limit: usize,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    if query.trim().is_empty() {
+        write_context(writeln!(err, "devguide: search needs a query"))?;
+        return Ok(2);
+    }
+    let index = Index::build(set);
+    let hits = index.query(query, limit);
+    if json {
+        let list: Vec<HitOut<'_>> = hits
+            .iter()
+            .map(|h| {
+                let guide = set.guides.get(h.guide);
+                HitOut {
+                    guide: guide.map_or("", |g| g.id.as_str()),
+                    path: guide.map_or("", |g| g.rel_path.as_str()),
+                    kind: h.kind,
+                    anchor: h.anchor.as_deref(),
+                    line: h.line,
+                    code_line: h.code_line,
+                    // Already sanitised when indexed, so the ranges still fit.
+                    text: sanitize_line(&h.text),
+                    score: h.score,
+                    ranges: &h.ranges,
+                }
+            })
+            .collect();
+        let value = serde_json::json!({ "format": 1, "query": query, "hits": list });
+        write_context(writeln!(out, "{}", serde_json::to_string_pretty(&value)?))?;
+    } else {
+        for h in &hits {
+            let line = format!("{}: {}", place(set, h), h.text);
+            write_context(writeln!(out, "{}", sanitize_line(&line)))?;
+        }
+    }
+    Ok(if hits.is_empty() { 1 } else { 0 })
+}

@@ -1,0 +1,107 @@
+//! `devguide search` as scripts and editors run it.
+
+use assert_cmd::Command;
+
+fn devguide() -> Command {
+    let mut cmd = Command::cargo_bin("devguide").expect("binary built");
+    cmd.env_remove("NO_COLOR")
+        .env_remove("COLORTERM")
+        .env("DEVGUIDE_STATE", "/nonexistent-dir/state.json");
+    cmd
+}
+
+#[test]
+fn search_prints_guide_anchor_line_text() {
+    let out = devguide()
+        .args(["search", "deprecated", "--limit", "3"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    // The heading ranks first; its line is the heading's line in the file.
+    assert_eq!(
+        lines[0],
+        "import-guide#deprecated-patterns:38: Deprecated patterns"
+    );
+    assert!(!text.contains('\u{1b}'));
+}
+
+#[test]
+fn search_code_lines_point_at_their_file_line() {
+    let out = devguide()
+        .args(["search", "get_websocket_manager", "--limit", "50"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(text.contains(
+        "import-guide#preferred-pattern-canonical:28: from netra_backend.app.websocket_core.websocket_manager import get_websocket_manager\n"
+    ), "{text}");
+}
+
+#[test]
+fn search_json_carries_format_and_ranges() {
+    let out = devguide()
+        .args(["search", "WebSocketManagerProtocol", "--json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["format"], 1);
+    let hit = &v["hits"][0];
+    assert_eq!(hit["guide"], "quick-reference");
+    assert_eq!(hit["kind"], "code");
+    let text = hit["text"].as_str().expect("text");
+    let start = hit["ranges"][0]["start"].as_u64().expect("start") as usize;
+    let end = hit["ranges"][0]["end"].as_u64().expect("end") as usize;
+    assert_eq!(&text[start..end], "WebSocketManagerProtocol");
+}
+
+#[test]
+fn search_without_a_match_exits_1_like_grep() {
+    let out = devguide()
+        .args(["search", "qqqzzzxxx"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let out = devguide()
+        .args(["search", "qqqzzzxxx", "--json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["hits"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn search_usage_errors_exit_2() {
+    assert_eq!(
+        devguide()
+            .args(["search"])
+            .output()
+            .expect("runs")
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        devguide()
+            .args(["search", ""])
+            .output()
+            .expect("runs")
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        devguide()
+            .args(["search", "x", "--limit", "many"])
+            .output()
+            .expect("runs")
+            .status
+            .code(),
+        Some(2)
+    );
+}
