@@ -26,6 +26,7 @@ pub const DEFAULT_BINDINGS: &[(Action, &[&str])] = &[
     (Action::NextLink, &["l"]),
     (Action::PrevLink, &["L"]),
     (Action::Open, &["enter"]),
+    (Action::Finder, &["ctrl-p", ":"]),
     (Action::Search, &["/"]),
     // While a search has matches, n/N step through them; otherwise n is the next guide.
     (Action::NextMatch, &["n"]),

@@ -11,6 +11,10 @@ use std::borrow::Cow;
 fn placeholder(c: char) -> Option<Cow<'static, str>> {
     match c {
         '\n' | '\t' => None,
+        // The emoji variation selector: terminals disagree on whether it widens the
+        // character before it (⚠️ is one cell in tmux, two in unicode-width), which shifts
+        // everything after it. Dropping it from what is shown keeps columns aligned.
+        '\u{fe0f}' => Some(Cow::Borrowed("")),
         // C0 controls map onto the Unicode "control pictures" block: ESC becomes ␛.
         '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).map(|p| Cow::Owned(p.to_string())),
         '\u{7f}' => Some(Cow::Borrowed("\u{2421}")),
@@ -88,6 +92,11 @@ mod tests {
         assert_eq!(sanitize("ab\u{202e}cd"), "ab<U+202E>cd");
         assert!(has_disguising_chars("\u{200b}"));
         assert!(!has_disguising_chars("plain"));
+    }
+
+    #[test]
+    fn emoji_variation_selector_is_dropped_from_display() {
+        assert_eq!(sanitize("\u{26a0}\u{fe0f} careful"), "\u{26a0} careful");
     }
 
     #[test]

@@ -372,3 +372,23 @@ fn external_links_are_emitted_as_osc8_hyperlinks() {
     assert_eq!(s.wait_exit(), 0);
     s.assert_restored();
 }
+
+#[test]
+fn ctrl_p_then_enter_lands_on_the_right_line() {
+    let mut s = Session::start(&[], &[]);
+    s.wait_for_status("help");
+    s.keys("\x10"); // Ctrl-p
+    s.wait_for("Find in all guides");
+    s.keys("WebSocketManagerProtocol");
+    s.wait_for("hits");
+    s.wait_for("canonical");
+    s.keys("\r");
+    s.wait_until_gone("Find in all guides");
+    // The type-checking import is on screen and the status bar names its section.
+    s.wait_for("from netra_backend.app.websocket_core.protocols import");
+    s.wait_for_status("Type checking");
+    s.keys("b");
+    s.wait_for_status("WebSocket Manager Import Guide");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -7,6 +7,7 @@ pub mod action;
 pub mod areas;
 pub mod checklist;
 pub mod find;
+pub mod finder;
 pub mod migrations;
 mod tasks;
 pub mod text_input;
@@ -42,6 +43,7 @@ pub enum Focus {
 pub enum Overlay {
     Help { scroll: u16 },
     Migrations(migrations::Panel),
+    Finder(finder::Finder),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +123,8 @@ pub struct App {
     pub checklists: checklist::Checklists,
     /// The migration the reader switches to once the pending save succeeds.
     pending_switch: Option<Option<String>>,
+    /// Search index and lookup catalog, once the background build is done.
+    pub indexes: Option<Arc<finder::Indexes>>,
 }
 
 impl App {
@@ -163,6 +167,7 @@ impl App {
                 "checklist ticks are not saved in this session".into(),
             ),
             pending_switch: None,
+            indexes: None,
         };
         app.checklists.set_key = app.set.identity();
         if let Some(first) = notices.first() {
@@ -305,11 +310,17 @@ impl App {
     // ----- reading position --------------------------------------------------------------
 
     /// The heading the reader is in: the last one starting at or above the top row.
+    /// A search match or finder hit on screen takes precedence: that is where the reader
+    /// is looking.
     pub fn current_heading(&self) -> Option<usize> {
         if self.reader.pinned.is_some() {
             return self.reader.pinned;
         }
-        let block = self.top_block();
+        let cursor = self.reader.cursor.filter(|r| self.visible_rows().contains(r));
+        let block = match cursor.and_then(|r| self.reader.layout.rows.get(r)) {
+            Some(row) => row.block as usize,
+            None => self.top_block(),
+        };
         let headings = &self.reader.doc.headings;
         let n = headings.partition_point(|h| h.block <= block);
         n.checked_sub(1)
@@ -758,6 +769,7 @@ impl App {
             }
             Action::FocusNext => self.cycle_focus(),
             Action::Search => self.start_find(),
+            Action::Finder => self.open_finder(),
             Action::NextMatch => self.step_find(true),
             Action::PrevMatch => self.step_find(false),
             Action::CopyBlock => return self.copy_block(),

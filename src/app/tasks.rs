@@ -50,7 +50,8 @@ impl App {
     /// A key press: to the open panel, or through the key map to the first action that
     /// applies here (Space ticks a selected item, else pages down).
     pub fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
-        if let Some(Overlay::Migrations(mut panel)) = self.overlay.take() {
+        if let Some(Overlay::Migrations(panel)) = &self.overlay {
+            let mut panel = panel.clone();
             self.build_catalog();
             let outcome = panel.key(key, &self.keymap, &self.checklists);
             self.overlay = Some(Overlay::Migrations(panel));
@@ -72,6 +73,11 @@ impl App {
                     vec![Effect::Save(ops)]
                 }
             };
+        }
+        if let Some(Overlay::Finder(f)) = &self.overlay {
+            let f = f.clone();
+            self.overlay = None;
+            return self.finder_key(f, key);
         }
         if self.reader.find.as_ref().is_some_and(|f| f.editing) {
             return self.find_key(key);

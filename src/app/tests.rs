@@ -499,3 +499,102 @@ mod search_and_copy {
         );
     }
 }
+
+mod finder {
+    use super::*;
+    use crate::app::finder::Indexes;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn finder_app() -> App {
+        let mut app = app_at(100, 30);
+        let ix = Indexes::build(&app.set);
+        app.set_indexes(ix);
+        app
+    }
+
+    fn type_str(app: &mut App, s: &str) {
+        for c in s.chars() {
+            app.handle_key(&key(KeyCode::Char(c)));
+        }
+    }
+
+    #[test]
+    fn ctrl_p_finds_a_code_line_and_enter_lands_on_it() {
+        let mut app = finder_app();
+        app.handle_key(&KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL));
+        assert!(matches!(app.overlay, Some(Overlay::Finder(_))));
+        type_str(&mut app, "WebSocketManagerProtocol");
+        let Some(Overlay::Finder(f)) = &app.overlay else {
+            panic!("finder closed")
+        };
+        assert!(!f.hits.is_empty());
+        let card = f.card.as_ref().expect("a lookup card for a symbol");
+        assert_eq!(
+            card.canonical[0].import_line,
+            "from netra_backend.app.websocket_core.protocols import WebSocketManagerProtocol"
+        );
+        app.handle_key(&key(KeyCode::Enter));
+        assert!(app.overlay.is_none());
+        let row = app.reader.cursor.expect("cursor on the hit");
+        assert!(app.visible_rows().contains(&row), "the hit is on screen");
+        let text = app.reader.layout.rows[row].text();
+        assert!(
+            text.contains("from netra_backend.app.websocket_core.protocols import"),
+            "{text}"
+        );
+        // History: b returns to where we were.
+        let guide = app.reader.guide;
+        app.update(Action::Back);
+        assert_eq!(app.reader.guide, 0);
+        assert_ne!(guide, 0);
+    }
+
+    #[test]
+    fn ctrl_y_copies_the_canonical_import_from_the_card() {
+        let mut app = finder_app();
+        app.handle_key(&key(KeyCode::Char(':')));
+        type_str(&mut app, "get_websocket_manager");
+        let fx = app.handle_key(&KeyEvent::new(KeyCode::Char('y'), KeyModifiers::CONTROL));
+        assert_eq!(
+            fx,
+            vec![Effect::Copy {
+                text: "from netra_backend.app.websocket_core.websocket_manager import get_websocket_manager".into(),
+                what: "canonical import".into()
+            }]
+        );
+        app.handle_key(&key(KeyCode::Esc));
+        assert!(app.overlay.is_none());
+    }
+
+    #[test]
+    fn the_finder_waits_for_the_index() {
+        let mut app = app_at(100, 30);
+        app.handle_key(&KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL));
+        type_str(&mut app, "canonical");
+        let Some(Overlay::Finder(f)) = &app.overlay else {
+            panic!("finder closed")
+        };
+        assert!(f.hits.is_empty());
+        let ix = Indexes::build(&app.set);
+        app.set_indexes(ix);
+        let Some(Overlay::Finder(f)) = &app.overlay else {
+            panic!("finder closed")
+        };
+        assert!(!f.hits.is_empty(), "results appear once the index is ready");
+    }
+}
+
+#[test]
+fn keys_in_the_help_overlay_scroll_it_instead_of_closing_it() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = app_at(80, 24);
+    app.handle_key(&KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE));
+    app.handle_key(&KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
+    assert_eq!(app.overlay, Some(Overlay::Help { scroll: 1 }));
+    app.handle_key(&KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    assert_eq!(app.overlay, None);
+}

@@ -13,6 +13,7 @@ use ratatui::layout::Rect;
 
 use std::time::SystemTime;
 
+use crate::app::finder::Indexes;
 use crate::app::{App, Effect};
 use crate::checklist::Store;
 use crate::checklist::ops;
@@ -20,6 +21,8 @@ use crate::highlight::{Done, Request, Worker};
 
 enum Event {
     Terminal(TermEvent),
+    /// The search index and lookup catalog, built in the background.
+    Indexed(Box<Indexes>),
     Highlighted(Done),
     Signal(i32),
 }
@@ -36,7 +39,9 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
         })
     };
     let (mut terminal, _guard) = terminal::enter(mouse)?;
+    let index_tx = tx.clone();
     spawn_input_thread(tx)?;
+    let mut index_tx = Some(index_tx);
     let hyperlinks = hyperlinks::supported();
     let mut submitted: Vec<u32> = Vec::new();
     let mut submitted_guide = usize::MAX;
@@ -55,6 +60,15 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
             panic!("panic requested by DEVGUIDE_TEST_PANIC");
         }
 
+        // Index the set once the first frame is on screen, so start-up never waits for it.
+        if let Some(tx) = index_tx.take() {
+            let set = app.set.clone();
+            std::thread::Builder::new()
+                .name("index".into())
+                .spawn(move || {
+                    let _ = tx.send(Event::Indexed(Box::new(Indexes::build(&set))));
+                })?;
+        }
         let wanted = app.wanted_highlights();
         if wanted != submitted || app.reader.guide != submitted_guide {
             worker.submit(requests(&app, &wanted));
@@ -88,6 +102,7 @@ fn handle(app: &mut App, event: Event, store: &mut Option<Store>) -> Option<u8> 
     match event {
         Event::Signal(sig) => return Some(128u8.saturating_add(sig as u8)),
         Event::Highlighted(done) => app.highlights.insert(done),
+        Event::Indexed(indexes) => app.set_indexes(*indexes),
         Event::Terminal(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => {
             let effects = app.handle_key(&key);
             return run_effects(app, effects, store);

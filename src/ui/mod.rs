@@ -1,5 +1,6 @@
 //! Drawing. Every function here reads the app state and writes cells; none changes state.
 
+mod finder;
 mod help;
 mod migrations;
 mod reader;
@@ -23,6 +24,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     match &app.overlay {
         Some(Overlay::Help { scroll }) => help::draw(frame, area, app, *scroll),
         Some(Overlay::Migrations(panel)) => migrations::draw(frame, area, app, panel),
+        Some(Overlay::Finder(f)) => finder::draw(frame, area, app, f),
         None => {}
     }
 }

@@ -1,0 +1,173 @@
+//! The finder (`Ctrl-p`, `:`): the whole guide set searched as you type, ranked, with a
+//! preview of the selected hit and, for a symbol, a lookup card with the canonical import
+//! on top. `Enter` jumps to the exact line and records history.
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::text_input::{InputResult, TextInput};
+use super::{App, Effect, Overlay};
+use crate::lookup::{self, Answer};
+use crate::search::{self, Hit, HitKind};
+
+/// Results kept per query: more than any screen shows.
+const LIMIT: usize = 50;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Finder {
+    pub input: TextInput,
+    pub hits: Vec<Hit>,
+    pub selected: usize,
+    /// The lookup card, when the query names a symbol the guides import.
+    pub card: Option<Answer>,
+}
+
+/// The search index and lookup catalog, built off the UI thread.
+pub struct Indexes {
+    pub search: search::Index,
+    pub lookup: lookup::Catalog,
+}
+
+impl Indexes {
+    pub fn build(set: &crate::content::GuideSet) -> Indexes {
+        Indexes {
+            search: search::Index::build(set),
+            lookup: lookup::Catalog::build(set),
+        }
+    }
+}
+
+/// A query that could be a symbol: one identifier-like word.
+fn looks_like_symbol(q: &str) -> bool {
+    let q = q.trim();
+    q.len() >= 3
+        && q.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+}
+
+impl App {
+    pub(super) fn open_finder(&mut self) {
+        self.overlay = Some(Overlay::Finder(Finder::default()));
+    }
+
+    /// Hands the finished indexes to the app (from the background build).
+    pub fn set_indexes(&mut self, indexes: Indexes) {
+        self.indexes = Some(Arc::new(indexes));
+        if let Some(Overlay::Finder(f)) = &self.overlay {
+            let mut f = f.clone();
+            self.run_query(&mut f);
+            self.overlay = Some(Overlay::Finder(f));
+        }
+    }
+
+    pub fn indexes_ready(&self) -> bool {
+        self.indexes.is_some()
+    }
+
+    fn run_query(&self, f: &mut Finder) {
+        let Some(ix) = &self.indexes else { return };
+        let q = f.input.value.trim();
+        f.hits = if q.is_empty() {
+            Vec::new()
+        } else {
+            ix.search.query(q, LIMIT)
+        };
+        f.card = looks_like_symbol(q)
+            .then(|| ix.lookup.lookup(q))
+            .filter(|a| !a.is_empty());
+        f.selected = 0;
+    }
+
+    /// A key while the finder is open.
+    pub(super) fn finder_key(&mut self, mut f: Finder, key: &KeyEvent) -> Vec<Effect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Down | KeyCode::Tab => {
+                f.selected = (f.selected + 1).min(f.hits.len().saturating_sub(1))
+            }
+            KeyCode::Char('n') if ctrl => {
+                f.selected = (f.selected + 1).min(f.hits.len().saturating_sub(1))
+            }
+            KeyCode::Up | KeyCode::BackTab => f.selected = f.selected.saturating_sub(1),
+            KeyCode::Char('p') if ctrl => f.selected = f.selected.saturating_sub(1),
+            KeyCode::Char('y') if ctrl => {
+                let line = f
+                    .card
+                    .as_ref()
+                    .and_then(|a| a.canonical.first())
+                    .map(|c| c.import_line.clone());
+                self.overlay = Some(Overlay::Finder(f));
+                return match line {
+                    Some(text) => vec![Effect::Copy {
+                        text,
+                        what: "canonical import".into(),
+                    }],
+                    None => {
+                        self.set_status("no lookup card to copy from".into(), false);
+                        Vec::new()
+                    }
+                };
+            }
+            _ => match f.input.key(key) {
+                InputResult::Editing => self.run_query(&mut f),
+                InputResult::Cancel => return Vec::new(),
+                InputResult::Submit => {
+                    if let Some(hit) = f.hits.get(f.selected).cloned() {
+                        self.jump_to_hit(&hit);
+                    } else if !self.indexes_ready() {
+                        self.overlay = Some(Overlay::Finder(f));
+                        self.set_status("still indexing the guides...".into(), false);
+                    }
+                    return Vec::new();
+                }
+            },
+        }
+        self.overlay = Some(Overlay::Finder(f));
+        Vec::new()
+    }
+
+    /// Opens the hit's guide at its exact row (code hits: the code line itself) and puts
+    /// the cursor there, so `Y` copies it.
+    pub fn jump_to_hit(&mut self, hit: &Hit) {
+        let here = self.location();
+        self.show(hit.guide);
+        if hit.kind != HitKind::Title {
+            let doc = Arc::clone(&self.reader.doc);
+            if let Some(start) = self.reader.layout.block_row(&doc, &self.theme, hit.block) {
+                self.reader
+                    .layout
+                    .extend_to_block(&doc, &self.theme, hit.block + 1);
+                let row = match hit.code_line {
+                    Some(n) => self.reader.layout.rows[start..]
+                        .iter()
+                        .take_while(|r| r.block as usize == hit.block)
+                        .position(|r| r.code_line.is_some_and(|c| c.line == n))
+                        .map_or(start, |i| start + i),
+                    None => start,
+                };
+                // A third of the way down the screen: the hit with some context above.
+                self.set_top(row.saturating_sub(self.height() / 3));
+                self.reader.cursor = Some(row);
+            }
+        }
+        if self.location() != here {
+            self.back.push(here);
+            self.forward.clear();
+        }
+        self.sync_sidebar_to_reader();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbols_are_single_identifier_words() {
+        assert!(looks_like_symbol("WebSocketManager"));
+        assert!(looks_like_symbol("get_websocket_manager"));
+        assert!(!looks_like_symbol("user context"));
+        assert!(!looks_like_symbol("ab"));
+    }
+}
