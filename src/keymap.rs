@@ -299,4 +299,19 @@ mod tests {
         );
         assert_eq!(Keymap::default().labels(Action::Quit), "q, Ctrl-c");
     }
+
+    #[test]
+    fn the_readme_documents_every_default_key() {
+        let readme = include_str!("../README.md");
+        let table = readme.split("### Keys").nth(1).expect("a Keys section");
+        for (action, keys) in DEFAULT_BINDINGS {
+            for k in *keys {
+                let label = Key::parse(k).map(|k| k.label()).expect("parses");
+                assert!(
+                    table.contains(&format!("`{label}`")),
+                    "README's key table lacks `{label}` ({action:?})"
+                );
+            }
+        }
+    }
 }

@@ -316,7 +316,10 @@ impl App {
         if self.reader.pinned.is_some() {
             return self.reader.pinned;
         }
-        let cursor = self.reader.cursor.filter(|r| self.visible_rows().contains(r));
+        let cursor = self
+            .reader
+            .cursor
+            .filter(|r| self.visible_rows().contains(r));
         let block = match cursor.and_then(|r| self.reader.layout.rows.get(r)) {
             Some(row) => row.block as usize,
             None => self.top_block(),
