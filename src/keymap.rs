@@ -35,6 +35,7 @@ pub const DEFAULT_BINDINGS: &[(Action, &[&str])] = &[
     (Action::CopyLine, &["Y"]),
     (Action::NextGuide, &["n"]),
     (Action::PrevGuide, &["p"]),
+    (Action::Edit, &["e"]),
     (Action::Back, &["b", "backspace"]),
     (Action::Forward, &["f"]),
     (Action::NextTask, &["t"]),

@@ -392,3 +392,61 @@ fn ctrl_p_then_enter_lands_on_the_right_line() {
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+/// Bumps a file's modification time so a change is seen even within one clock tick.
+fn touch_later(path: &std::path::Path) {
+    let later = std::time::SystemTime::now() + Duration::from_secs(3);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(later))
+        .expect("touch");
+}
+
+#[test]
+fn a_guide_edited_on_disk_reloads_in_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("notes.md");
+    std::fs::write(&file, "# Notes\n\nfirst version\n\n- [ ] a step\n").expect("write");
+    let d = dir.path().to_str().expect("utf-8");
+    let mut s = Session::start(&["--dir", d], &[]);
+    s.wait_for("first version");
+    std::fs::write(&file, "# Notes\n\nsecond version\n\n- [ ] a step\n").expect("write");
+    touch_later(&file);
+    s.wait_for("second version");
+    s.wait_for_status("reloaded notes.md");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn e_hands_the_guide_to_the_editor_and_shows_its_changes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let guides = dir.path().join("guides");
+    std::fs::create_dir(&guides).expect("mkdir");
+    let file = guides.join("notes.md");
+    std::fs::write(&file, "# Notes\n\noriginal text\n").expect("write");
+    let log = dir.path().join("editor-args");
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\necho \"$@\" > '{}'\nprintf '\\nadded by the editor\\n' >> \"$2\"\n",
+            log.display()
+        ),
+    )
+    .expect("write");
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let g = guides.to_str().expect("utf-8");
+    let e = editor.to_str().expect("utf-8");
+    let mut s = Session::start(&["--dir", g], &[("VISUAL", e)]);
+    s.wait_for("original text");
+    s.keys("e");
+    s.wait_for("added by the editor");
+    let args = std::fs::read_to_string(&log).expect("the editor ran");
+    assert_eq!(args.trim(), format!("+1 {}", file.display()));
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+}

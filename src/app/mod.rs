@@ -103,6 +103,11 @@ pub enum Effect {
         text: String,
         what: String,
     },
+    /// Hand the terminal to the editor for this file, at this line.
+    Edit {
+        path: std::path::PathBuf,
+        line: usize,
+    },
 }
 
 pub struct App {
@@ -773,6 +778,7 @@ impl App {
             Action::FocusNext => self.cycle_focus(),
             Action::Search => self.start_find(),
             Action::Finder => self.open_finder(),
+            Action::Edit => return self.edit(),
             Action::NextMatch => self.step_find(true),
             Action::PrevMatch => self.step_find(false),
             Action::CopyBlock => return self.copy_block(),
@@ -870,6 +876,79 @@ impl App {
             self.sync_sidebar_to_reader();
         }
         Vec::new()
+    }
+
+    /// `e`: the open guide in the editor, at the line the reader is looking at.
+    fn edit(&mut self) -> Vec<Effect> {
+        let Some(path) = self.set.disk_path(self.reader.guide) else {
+            self.set_status(
+                "the bundled guides are built into devguide and read-only: \
+                 `devguide export DIR` writes editable copies, then `devguide --dir DIR`"
+                    .into(),
+                false,
+            );
+            return Vec::new();
+        };
+        vec![Effect::Edit {
+            path,
+            line: self.source_line(),
+        }]
+    }
+
+    /// The file line shown at the cursor (when on screen) or at the top of the screen.
+    pub fn source_line(&self) -> usize {
+        let rows = &self.reader.layout.rows;
+        let at = self
+            .reader
+            .cursor
+            .filter(|r| self.visible_rows().contains(r))
+            .unwrap_or(self.reader.top);
+        let Some(row) = rows.get(at) else { return 1 };
+        let block_line = self
+            .reader
+            .doc
+            .blocks
+            .get(row.block as usize)
+            .map_or(1, |b| b.line as usize);
+        let within = row.code_line.map_or(0, |c| c.line as usize + 1);
+        let body_line = self
+            .set
+            .guides
+            .get(self.reader.guide)
+            .map_or(1, |g| g.body_line);
+        body_line + block_line - 1 + within
+    }
+
+    /// A guide changed on disk: parse it again and keep the reading position and the
+    /// checklist ticks (item ids do not depend on position).
+    pub fn guide_changed(&mut self, guide: usize) {
+        if let Some(slot) = self.docs.get_mut(guide) {
+            *slot = None;
+        }
+        self.highlights.forget_guide(guide);
+        self.checklists.catalog = None;
+        self.build_catalog();
+        if guide == self.reader.guide {
+            let block = self.top_block();
+            let doc = self.doc(guide);
+            let width = self.reader.layout.width;
+            self.reader.doc = doc;
+            self.reader.layout = Layout::new(width);
+            self.reader.find = None;
+            self.reader.cursor = None;
+            self.reader.link = None;
+            self.reader.code = None;
+            self.reader.task = None;
+            let last = self.reader.doc.blocks.len().saturating_sub(1);
+            self.scroll_to_block(block.min(last));
+            self.resize(self.size);
+        }
+        let name = self
+            .set
+            .guides
+            .get(guide)
+            .map_or(String::new(), |g| g.rel_path.clone());
+        self.set_status(format!("reloaded {name}"), false);
     }
 
     fn step_guide(&mut self, delta: isize) {

@@ -598,3 +598,43 @@ fn keys_in_the_help_overlay_scroll_it_instead_of_closing_it() {
     app.handle_key(&KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
     assert_eq!(app.overlay, None);
 }
+
+#[test]
+fn e_on_the_bundled_set_explains_and_points_to_export() {
+    let mut app = app_at(80, 24);
+    assert!(app.update(Action::Edit).is_empty());
+    let status = app.status.clone().expect("a message");
+    assert!(
+        status.text.contains("devguide export DIR"),
+        "{}",
+        status.text
+    );
+}
+
+#[test]
+fn e_on_a_folder_guide_asks_for_the_editor_at_the_line_on_screen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body: String = (1..=60).map(|i| format!("line {i}\n\n")).collect();
+    std::fs::write(
+        dir.path().join("g.md"),
+        format!("+++\ntitle = \"G\"\n+++\n{body}"),
+    )
+    .expect("write");
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    app.update(Action::PageDown);
+    let top_text = app.reader.layout.rows[app.reader.top].text();
+    let fx = app.update(Action::Edit);
+    let [Effect::Edit { path, line }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(path, &dir.path().join("g.md"));
+    let file = std::fs::read_to_string(path).expect("read");
+    let at = file.lines().nth(line - 1).unwrap_or_default();
+    assert_eq!(
+        at,
+        top_text.trim(),
+        "line {line} is the one at the top of the screen"
+    );
+}

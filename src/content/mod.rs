@@ -37,6 +37,8 @@ pub struct Guide {
     pub body_line: usize,
     /// Things the reader should be told about this file (bad front matter, bad UTF-8).
     pub notices: Vec<String>,
+    /// When the file was last modified, for noticing edits (files on disk only).
+    pub modified: Option<std::time::SystemTime>,
 }
 
 /// A file that could not become a guide, and why.
@@ -108,7 +110,11 @@ impl GuideSet {
         for path in files {
             let rel = rel_string(dir, &path);
             match read_guide_file(&path) {
-                Ok(bytes) => guides.push(guide_from_bytes(&rel, &bytes)),
+                Ok(bytes) => {
+                    let mut guide = guide_from_bytes(&rel, &bytes);
+                    guide.modified = modified(&path);
+                    guides.push(guide);
+                }
                 Err(reason) => skipped.push(Skipped { path, reason }),
             }
         }
@@ -134,7 +140,8 @@ impl GuideSet {
         let name = path
             .file_name()
             .map_or_else(|| "guide.md".into(), |n| n.to_string_lossy().into_owned());
-        let guide = guide_from_bytes(&name, &bytes);
+        let mut guide = guide_from_bytes(&name, &bytes);
+        guide.modified = modified(path);
         Ok(GuideSet::from_guides(
             Origin::File(path.to_path_buf()),
             vec![guide],
@@ -216,6 +223,29 @@ impl GuideSet {
                 .to_string_lossy()
                 .into_owned(),
         }
+    }
+
+    /// Reads guide `index` again when its file changed since it was loaded; `Ok(true)`
+    /// when it did. A file that vanished keeps the text already shown.
+    pub fn reload(&mut self, index: usize) -> Result<bool, String> {
+        let Some(path) = self.disk_path(index) else {
+            return Ok(false);
+        };
+        let Some(guide) = self.guides.get_mut(index) else {
+            return Ok(false);
+        };
+        let now = modified(&path);
+        if now.is_none() || now == guide.modified {
+            return Ok(false);
+        }
+        // Remember the new time first, so a file that cannot be read is reported once.
+        guide.modified = now;
+        let bytes = read_guide_file(&path).map_err(|r| format!("{}: {r}", path.display()))?;
+        let mut fresh = guide_from_bytes(&guide.rel_path, &bytes);
+        fresh.id = guide.id.clone();
+        fresh.modified = now;
+        *guide = fresh;
+        Ok(true)
     }
 
     /// Where a guide lives on disk, when it does.
@@ -367,7 +397,12 @@ fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
         body_line: split.body_line,
         body,
         notices,
+        modified: None,
     }
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 fn file_stem(rel_path: &str) -> &str {
@@ -522,6 +557,30 @@ mod tests {
         assert_eq!(set.guides[1].notices.len(), 1);
         assert_eq!(set.skipped.len(), 1);
         assert!(set.skipped[0].reason.contains("binary"));
+    }
+
+    #[test]
+    fn a_changed_file_reloads_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, "# One\n").expect("write");
+        let mut set = GuideSet::from_dir(dir.path()).expect("loads");
+        assert_eq!(set.reload(0), Ok(false));
+        std::fs::write(&file, "# Two\n\nmore\n").expect("write");
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .and_then(|f| f.set_modified(later))
+            .expect("touch");
+        assert_eq!(set.reload(0), Ok(true));
+        assert_eq!(set.guides[0].title, "Two");
+        assert_eq!(set.reload(0), Ok(false));
+        assert_eq!(
+            GuideSet::bundled().reload(0),
+            Ok(false),
+            "the bundle never changes"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ fn guide(id: &str, title: &str, body: &str) -> Guide {
         body: body.into(),
         body_line: 1,
         notices: Vec::new(),
+        modified: None,
     }
 }
 

@@ -2,7 +2,9 @@
 //! out. The only module that does terminal I/O.
 
 mod clipboard;
+mod editor;
 mod hyperlinks;
+mod input;
 mod terminal;
 
 use std::sync::Arc;
@@ -18,6 +20,7 @@ use crate::app::{App, Effect};
 use crate::checklist::Store;
 use crate::checklist::ops;
 use crate::highlight::{Done, Request, Worker};
+use input::Input;
 
 enum Event {
     Terminal(TermEvent),
@@ -40,8 +43,10 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
     };
     let (mut terminal, _guard) = terminal::enter(mouse)?;
     let index_tx = tx.clone();
-    spawn_input_thread(tx)?;
+    let input = Input::spawn(tx, Event::Terminal)?;
+    let reindex_tx = index_tx.clone();
     let mut index_tx = Some(index_tx);
+    let mut last_reload_check = std::time::Instant::now();
     let hyperlinks = hyperlinks::supported();
     let mut submitted: Vec<u32> = Vec::new();
     let mut submitted_guide = usize::MAX;
@@ -62,12 +67,7 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
 
         // Index the set once the first frame is on screen, so start-up never waits for it.
         if let Some(tx) = index_tx.take() {
-            let set = app.set.clone();
-            std::thread::Builder::new()
-                .name("index".into())
-                .spawn(move || {
-                    let _ = tx.send(Event::Indexed(Box::new(Indexes::build(&set))));
-                })?;
+            spawn_index(tx, app.set.clone());
         }
         let wanted = app.wanted_highlights();
         if wanted != submitted || app.reader.guide != submitted_guide {
@@ -85,34 +85,85 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
                 Err(TryRecvError::Disconnected) => anyhow::bail!("input closed"),
             }
         } else {
-            rx.recv()?
+            match rx.recv_timeout(RELOAD_EVERY) {
+                Ok(e) => e,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    check_reload(&mut app, &mut last_reload_check, &reindex_tx);
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => anyhow::bail!("input closed"),
+            }
         };
         let mut event = Some(first);
         // Handle everything already queued before drawing again.
+        let mut ctx = Ctx {
+            store: &mut store,
+            terminal: &mut terminal,
+            input: &input,
+            mouse,
+        };
         while let Some(e) = event {
-            if let Some(code) = handle(&mut app, e, &mut store) {
+            if let Some(code) = handle(&mut app, e, &mut ctx) {
                 return Ok(code);
             }
             event = rx.try_recv().ok();
         }
+        check_reload(&mut app, &mut last_reload_check, &reindex_tx);
     }
 }
 
-fn handle(app: &mut App, event: Event, store: &mut Option<Store>) -> Option<u8> {
+/// What carrying out effects needs besides the app.
+struct Ctx<'a> {
+    store: &'a mut Option<Store>,
+    terminal: &'a mut terminal::Term,
+    input: &'a Input,
+    mouse: bool,
+}
+
+/// How often the open guide's file is checked for changes (`--dir` and file sets).
+const RELOAD_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Reloads the open guide when its file changed on disk, then re-indexes the set.
+fn check_reload(app: &mut App, last: &mut std::time::Instant, index_tx: &Sender<Event>) {
+    if last.elapsed() < RELOAD_EVERY {
+        return;
+    }
+    *last = std::time::Instant::now();
+    let guide = app.reader.guide;
+    match app.set.reload(guide) {
+        Ok(true) => {
+            app.guide_changed(guide);
+            spawn_index(index_tx.clone(), app.set.clone());
+        }
+        Ok(false) => {}
+        Err(e) => app.set_status(e, true),
+    }
+}
+
+fn spawn_index(tx: Sender<Event>, set: crate::content::GuideSet) {
+    // Without the thread the finder just says it is indexing; nothing else depends on it.
+    let _ = std::thread::Builder::new()
+        .name("index".into())
+        .spawn(move || {
+            let _ = tx.send(Event::Indexed(Box::new(Indexes::build(&set))));
+        });
+}
+
+fn handle(app: &mut App, event: Event, ctx: &mut Ctx<'_>) -> Option<u8> {
     match event {
         Event::Signal(sig) => return Some(128u8.saturating_add(sig as u8)),
         Event::Highlighted(done) => app.highlights.insert(done),
         Event::Indexed(indexes) => app.set_indexes(*indexes),
         Event::Terminal(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => {
             let effects = app.handle_key(&key);
-            return run_effects(app, effects, store);
+            return run_effects(app, effects, ctx);
         }
         Event::Terminal(TermEvent::Mouse(m)) => match m.kind {
             MouseEventKind::ScrollDown => app.scroll_at(m.column, m.row, true),
             MouseEventKind::ScrollUp => app.scroll_at(m.column, m.row, false),
             MouseEventKind::Down(MouseButton::Left) => {
                 let effects = app.click(m.column, m.row);
-                return run_effects(app, effects, store);
+                return run_effects(app, effects, ctx);
             }
             _ => {}
         },
@@ -123,16 +174,34 @@ fn handle(app: &mut App, event: Event, store: &mut Option<Store>) -> Option<u8> 
 }
 
 /// Carries out what the app asked for; `Some(code)` ends the loop.
-fn run_effects(app: &mut App, effects: Vec<Effect>, store: &mut Option<Store>) -> Option<u8> {
+fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx<'_>) -> Option<u8> {
     for effect in effects {
         match effect {
             Effect::Quit => return Some(0),
+            Effect::Edit { path, line } => {
+                ctx.input.pause();
+                terminal::suspend();
+                let result = editor::run(&editor::command(), &path, line);
+                let back = terminal::resume(ctx.mouse).and_then(|()| ctx.terminal.clear());
+                ctx.input.resume();
+                if let Err(e) = back {
+                    app.set_status(format!("could not take the terminal back: {e}"), true);
+                }
+                match result {
+                    Ok(()) => {
+                        if let Ok(true) = app.set.reload(app.reader.guide) {
+                            app.guide_changed(app.reader.guide);
+                        }
+                    }
+                    Err(e) => app.set_status(e, true),
+                }
+            }
             Effect::Copy { text, what } => {
                 let msg = clipboard::copy(&mut std::io::stdout(), &text, &what);
                 app.set_status(msg, false);
             }
             Effect::Save(ops) => {
-                let result = match store.as_mut() {
+                let result = match ctx.store.as_mut() {
                     Some(store) => {
                         ops::apply(store, &app.checklists.set_key, &ops, SystemTime::now())
                             .map_err(|e| e.to_string())
@@ -159,19 +228,6 @@ fn requests(app: &App, blocks: &[u32]) -> Vec<Request> {
         })
         .filter(|r| !r.lang.is_empty())
         .collect()
-}
-
-fn spawn_input_thread(tx: Sender<Event>) -> std::io::Result<()> {
-    std::thread::Builder::new()
-        .name("input".into())
-        .spawn(move || {
-            while let Ok(ev) = crossterm::event::read() {
-                if tx.send(Event::Terminal(ev)).is_err() {
-                    break;
-                }
-            }
-        })?;
-    Ok(())
 }
 
 /// SIGTERM, SIGHUP and SIGINT end the loop normally, so the terminal is restored.

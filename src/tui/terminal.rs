@@ -47,6 +47,25 @@ pub fn restore() {
     let _ = out.flush();
 }
 
+/// Gives the terminal back to the shell for a while (the editor), keeping the panic
+/// hook; [`resume`] takes it again.
+pub fn suspend() {
+    restore();
+}
+
+/// Re-enters raw mode and the alternate screen after [`suspend`]. The caller redraws
+/// everything (`terminal.clear()`): the screen was someone else's meanwhile.
+pub fn resume(mouse: bool) -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen, crossterm::cursor::Hide)?;
+    if mouse {
+        execute!(out, EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
 pub struct Guard;
 
 impl Drop for Guard {
