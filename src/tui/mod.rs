@@ -108,6 +108,13 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, store: &mut Option<Store>) -
                 let msg = clipboard::copy(&mut std::io::stdout(), &text, &what);
                 app.set_status(msg, false);
             }
+            Effect::LoadMigrations => {
+                if let Some(store) = store.as_mut() {
+                    let c = &mut app.checklists;
+                    let notices = store.load_set(&mut c.state, &c.set_key);
+                    app.loaded(notices);
+                }
+            }
             Effect::Save(ops) => {
                 let result = match store.as_mut() {
                     Some(store) => {
