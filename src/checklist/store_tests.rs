@@ -263,6 +263,101 @@ fn an_edit_in_place_is_noticed() {
 }
 
 #[test]
+fn a_corrupt_migration_file_is_set_aside_and_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let mut store = Store::open(&path).store;
+    new_migration(&mut store, "m");
+    store
+        .update(|s| s.set_active("set", "m").map_err(StoreError::from))
+        .expect("activate");
+    tick(&mut store, "m", "x").expect("tick");
+    let file = migration_file(&path, "m");
+    std::fs::write(&file, "{\"ticks\": ").expect("break it");
+    let opened = Store::open(&path);
+    assert_eq!(opened.notices.len(), 1, "{:?}", opened.notices);
+    let notice = &opened.notices[0];
+    assert!(
+        notice.contains(&file.display().to_string()) && notice.contains("m.json.corrupt-"),
+        "{notice}"
+    );
+    assert!(opened.store.read_only().is_none());
+    assert!(
+        !opened.state.is_ticked("set", "m", "x", false),
+        "starts empty"
+    );
+    let asides: Vec<String> = files_in(file.parent().expect("dir"))
+        .into_iter()
+        .filter(|n| n.starts_with("m.json.corrupt-"))
+        .collect();
+    assert_eq!(asides.len(), 1);
+    let mut store = opened.store;
+    tick(&mut store, "m", "y").expect("tick again");
+    let state = open_all(&path);
+    assert!(state.is_ticked("set", "m", "y", false));
+    assert_eq!(
+        files_in(file.parent().expect("dir")).len(),
+        2,
+        "the aside copy is left alone"
+    );
+}
+
+#[test]
+fn rename_moves_the_file_and_delete_removes_it_leaving_unknown_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let mut store = Store::open(&path).store;
+    new_migration(&mut store, "auth");
+    tick(&mut store, "auth", "x").expect("tick");
+    let old = migration_file(&path, "auth");
+    let unknown = old.with_file_name("notes.txt");
+    std::fs::write(&unknown, "mine").expect("write");
+    store
+        .update_loading(&[("set", "auth")], |s| {
+            s.rename_migration("set", "auth", "tests/unit", at(20))
+                .map_err(StoreError::from)
+        })
+        .expect("rename");
+    assert!(!old.exists(), "old file removed");
+    let new = migration_file(&path, "tests/unit");
+    assert!(new.exists());
+    assert!(open_all(&path).is_ticked("set", "tests/unit", "x", false));
+    // Deleting works without reading the migration's ticks first.
+    let mut fresh = Store::open(&path).store;
+    fresh
+        .update(|s| {
+            s.delete_migration("set", "tests/unit")
+                .map(drop)
+                .map_err(StoreError::from)
+        })
+        .expect("delete");
+    assert!(!new.exists());
+    assert_eq!(std::fs::read_to_string(&unknown).expect("kept"), "mine");
+    assert!(open_all(&path).migrations("set").is_empty());
+}
+
+#[test]
+fn changing_ticks_that_were_not_read_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let mut store = Store::open(&path).store;
+    new_migration(&mut store, "m");
+    tick(&mut store, "m", "x").expect("tick");
+    let mut fresh = Store::open(&path).store;
+    let err = fresh
+        .update(|s| {
+            s.set_tick("set", "m", &item("y", false), true, at(30))
+                .map_err(StoreError::from)
+        })
+        .expect_err("not loaded");
+    assert!(matches!(err, StoreError::State(StateError::NotLoaded(_))));
+    assert!(
+        open_all(&path).is_ticked("set", "m", "x", false),
+        "nothing lost"
+    );
+}
+
+#[test]
 fn a_failed_change_writes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("state.json");
