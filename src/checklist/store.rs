@@ -282,6 +282,26 @@ fn index_only(state: &State) -> State {
     s
 }
 
+/// Whether two states have the same index: what `state.json` holds.
+fn same_index(a: &State, b: &State) -> bool {
+    a.version == b.version
+        && a.extra == b.extra
+        && a.sets.len() == b.sets.len()
+        && a.sets.iter().zip(&b.sets).all(|((ka, sa), (kb, sb))| {
+            ka == kb
+                && sa.active == sb.active
+                && sa.extra == sb.extra
+                && sa.migrations.len() == sb.migrations.len()
+                && sa
+                    .migrations
+                    .iter()
+                    .zip(&sb.migrations)
+                    .all(|((na, ma), (nb, mb))| {
+                        na == nb && ma.created == mb.created && ma.extra == mb.extra
+                    })
+        })
+}
+
 impl Store {
     fn new(path: PathBuf) -> Store {
         Store {
@@ -782,6 +802,18 @@ impl Store {
                     self.touch(rel, file);
                 }
             }
+        }
+        // A tick leaves the index as it was: then it is neither rendered nor written.
+        let unchanged = !single
+            && after == *before
+            && on_disk.is_some()
+            && self
+                .cache
+                .as_ref()
+                .is_some_and(|c| same_index(&c.state, state));
+        if unchanged {
+            self.layout = after;
+            return Ok(());
         }
         let text = render_index(state, &after);
         if on_disk.as_deref() != Some(text.as_bytes()) {
