@@ -8,11 +8,10 @@
 //! - [`location`]: which file (flag, env, team file, user default) and the default
 //!   migration name.
 //!
-//! A reader session: `Store::open(location.path)` (the index and each set's active
-//! migration; `Store::load_migration`/`load_set` read others), `Catalog::from_set(&set)`,
-//! draw with
-//! `state.is_ticked(..)` and `catalog.rollup(..)`, and on a toggle
-//! `store.update(|s| s.set_tick(..))`, keeping the returned state (it includes other
+//! A reader session: `Store::open(location.path)` reads the index and each set's active
+//! migration (`Store::load_migration`/`load_set` read others), `Catalog::from_set(&set)`,
+//! draw with `state.is_ticked(..)` and `catalog.rollup(..)`, and on a toggle
+//! `ops::apply` (→ `store.update_loading`), keeping the returned state (it includes other
 //! processes' ticks).
 
 mod format;

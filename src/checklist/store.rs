@@ -200,7 +200,10 @@ enum Loaded {
     Unreadable(std::io::Error),
 }
 
-fn read_pinned(path: &Path) -> std::io::Result<Option<(Vec<u8>, File, Option<Stamp>)>> {
+/// A file's bytes, the file kept open, and its stamp when read.
+type Pinned = (Vec<u8>, File, Option<Stamp>);
+
+fn read_pinned(path: &Path) -> std::io::Result<Option<Pinned>> {
     let mut file = match File::open(path) {
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),

@@ -433,8 +433,10 @@ fn unversioned_files_are_upgraded_on_the_next_write() {
 
 /// A version 1 file with many migrations, ticks and unknown fields.
 fn v1_file(path: &Path) -> State {
-    let mut state = State::default();
-    state.version = 1;
+    let mut state = State {
+        version: 1,
+        ..State::default()
+    };
     for (n, name) in [
         "auth-service",
         "tests/unit",
