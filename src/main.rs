@@ -114,13 +114,19 @@ fn reader_checklists(
     let opened = Store::open(&location.path);
     let cwd = std::env::current_dir().unwrap_or_default();
     let read_only = opened.store.read_only().map(str::to_string);
-    let view = Checklists::new(
+    let mut store = opened.store;
+    let mut notices = opened.notices;
+    let mut view = Checklists::new(
         set_key,
         opened.state,
         migration,
         read_only,
         checklist::default_migration_name(&cwd),
     );
-    app.attach_checklists(view, opened.notices);
-    Some(opened.store)
+    // `Store::open` read each set's active migration; one asked for by name may not be.
+    if let Some(m) = view.migration.clone() {
+        notices.extend(store.load_migration(&mut view.state, &view.set_key, &m));
+    }
+    app.attach_checklists(view, notices);
+    Some(store)
 }

@@ -435,7 +435,12 @@ fn init_here_creates_the_team_file_which_is_then_used() {
     assert!(o.out.contains(".devguide/state.json"), "{}", o.out);
     let team = e.work().join(".devguide/state.json");
     let created = std::fs::read_to_string(&team).expect("team file");
-    assert!(created.contains("\"version\": 1"), "{created}");
+    assert!(created.contains("\"version\": 2"), "{created}");
+    let ignore = std::fs::read_to_string(e.work().join(".devguide/.gitignore")).expect("ignore");
+    assert_eq!(
+        ignore, "*.lock\n*.tmp-*\n",
+        "migration files are shared, not ignored"
+    );
     let o = init().code(1);
     assert!(o.err.contains("already exists"), "{}", o.err);
     assert_eq!(
@@ -456,6 +461,10 @@ fn init_here_creates_the_team_file_which_is_then_used() {
             .contains("team-work")
     );
     assert!(!e.tmp.path().join("xdg/devguide/state.json").exists());
+    let files: Vec<_> = std::fs::read_dir(e.work().join(".devguide/state.json.d"))
+        .expect("migration files beside the team file")
+        .collect();
+    assert_eq!(files.len(), 1, "one folder for the set");
 
     // DEVGUIDE_STATE beats the team file; --state beats DEVGUIDE_STATE.
     let env_file = e.tmp.path().join("env.json");

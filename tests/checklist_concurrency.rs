@@ -1,5 +1,6 @@
 //! Two devguide processes ticking at once must both keep their ticks: each
-//! read-modify-write locks the file and re-reads it before writing.
+//! read-modify-write locks the state and re-reads what changed before writing. Both in
+//! one migration (the same file rewritten by both) and in two (one file each, one index).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,28 +28,37 @@ fn devguide(dir: &Path, state: &Path, args: &[String]) {
 
 /// Each process ticks its own items one by one, toggling a scratch item of its own in
 /// between: 3 × 60 = 180 writes per process, 360 in all.
-fn worker(dir: PathBuf, state: PathBuf, first: usize, scratch: usize) {
+fn worker(dir: PathBuf, state: PathBuf, m: String, first: usize, scratch: usize) {
     for k in 0..PER_PROCESS {
         devguide(
             &dir,
             &state,
-            &["tick".into(), "m".into(), (first + k).to_string()],
+            &["tick".into(), m.clone(), (first + k).to_string()],
         );
         devguide(
             &dir,
             &state,
-            &["tick".into(), "m".into(), scratch.to_string()],
+            &["tick".into(), m.clone(), scratch.to_string()],
         );
         devguide(
             &dir,
             &state,
-            &["untick".into(), "m".into(), scratch.to_string()],
+            &["untick".into(), m.clone(), scratch.to_string()],
         );
     }
 }
 
 #[test]
-fn two_processes_ticking_at_once_keep_every_tick() {
+fn two_processes_ticking_in_the_same_migration_keep_every_tick() {
+    run_two(["m", "m"]);
+}
+
+#[test]
+fn two_processes_ticking_in_two_migrations_keep_every_tick() {
+    run_two(["m", "n"]);
+}
+
+fn run_two(migrations: [&str; 2]) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("guides");
     std::fs::create_dir(&dir).expect("mkdir");
@@ -62,40 +72,58 @@ fn two_processes_ticking_at_once_keep_every_tick() {
     std::fs::write(dir.join("work.md"), md).expect("write guide");
     let state = tmp.path().join("state.json");
     devguide(&dir, &state, &["new".into(), "m".into()]);
+    devguide(&dir, &state, &["new".into(), "n".into()]);
 
     let scratch_a = 2 * PER_PROCESS + 1;
     let handles: Vec<_> = [(1, scratch_a), (PER_PROCESS + 1, scratch_a + 1)]
         .into_iter()
-        .map(|(first, scratch)| {
-            let (dir, state) = (dir.clone(), state.clone());
-            std::thread::spawn(move || worker(dir, state, first, scratch))
+        .zip(migrations)
+        .map(|((first, scratch), m)| {
+            let (dir, state, m) = (dir.clone(), state.clone(), m.to_string());
+            std::thread::spawn(move || worker(dir, state, m, first, scratch))
         })
         .collect();
     for h in handles {
         h.join().expect("worker");
     }
 
-    let out = Command::new(env!("CARGO_BIN_EXE_devguide"))
-        .args(["checklist", "show", "m", "--json", "--dir"])
-        .arg(&dir)
-        .arg("--state")
-        .arg(&state)
-        .output()
-        .expect("show");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let items = v["items"].as_array().expect("items");
-    assert_eq!(items.len(), 2 * PER_PROCESS + 2);
-    let missing: Vec<&str> = items[..2 * PER_PROCESS]
-        .iter()
-        .filter(|i| i["ticked"] != true)
-        .map(|i| i["text"].as_str().unwrap_or("?"))
-        .collect();
+    let show = |m: &str| -> Vec<serde_json::Value> {
+        let out = Command::new(env!("CARGO_BIN_EXE_devguide"))
+            .args(["checklist", "show", m, "--json", "--dir"])
+            .arg(&dir)
+            .arg("--state")
+            .arg(&state)
+            .output()
+            .expect("show");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        v["items"].as_array().cloned().unwrap_or_default()
+    };
+    let mut missing: Vec<String> = Vec::new();
+    for (side, m) in migrations.iter().enumerate() {
+        let items = show(m);
+        assert_eq!(items.len(), 2 * PER_PROCESS + 2);
+        let own = &items[side * PER_PROCESS..(side + 1) * PER_PROCESS];
+        missing.extend(
+            own.iter()
+                .filter(|i| i["ticked"] != true)
+                .map(|i| i["text"].as_str().unwrap_or("?").to_string()),
+        );
+        assert_eq!(items[2 * PER_PROCESS]["ticked"], false);
+        assert_eq!(items[2 * PER_PROCESS + 1]["ticked"], false);
+    }
     assert!(missing.is_empty(), "lost ticks: {missing:?}");
-    assert_eq!(items[2 * PER_PROCESS]["ticked"], false);
-    assert_eq!(items[2 * PER_PROCESS + 1]["ticked"], false);
-    let leftovers: Vec<String> = std::fs::read_dir(tmp.path())
-        .expect("read dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+    let mut names: Vec<String> = Vec::new();
+    let mut dirs = vec![tmp.path().to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir").flatten() {
+            if e.path().is_dir() {
+                dirs.push(e.path());
+            }
+            names.push(e.file_name().to_string_lossy().into_owned());
+        }
+    }
+    let leftovers: Vec<&String> = names
+        .iter()
         .filter(|n| n.contains(".tmp-") || n.contains(".corrupt-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");

@@ -275,7 +275,15 @@ fn a_tick_made_in_the_reader_is_there_after_a_restart() {
     assert!(again.contents().contains("1/5"));
     again.keys("q");
     assert_eq!(again.wait_exit(), 0);
-    let saved = std::fs::read_to_string(dir.path().join("state.json")).expect("state file written");
+    let index: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("state.json")).expect("state file written"),
+    )
+    .expect("JSON");
+    let file = index["sets"]["bundled"]["migrations"]["auth-service"]["file"]
+        .as_str()
+        .expect("the index names the migration's file");
+    let saved = std::fs::read_to_string(dir.path().join("state.json.d").join(file))
+        .expect("migration file written");
     assert!(saved.contains("replace deprecated import paths with canonical paths"));
 }
 

@@ -98,6 +98,9 @@ pub enum Effect {
     Quit,
     /// Write these checklist changes, then report back with [`App::saved`].
     Save(Vec<crate::checklist::ops::Op>),
+    /// Read the ticks of every migration of the set (for the migrations panel, which shows
+    /// the progress of each), then report back with [`App::loaded`].
+    LoadMigrations,
     /// Put text on the clipboard; `what` names it in the status message.
     Copy {
         text: String,
@@ -787,7 +790,8 @@ impl App {
             Action::NextTask => self.step_task(true, true),
             Action::PrevTask => self.step_task(false, true),
             Action::Migrations => {
-                self.overlay = Some(Overlay::Migrations(migrations::Panel::browse()))
+                self.overlay = Some(Overlay::Migrations(migrations::Panel::browse()));
+                return vec![Effect::LoadMigrations];
             }
             Action::ScrollDown if self.focus == Focus::Checklist => self.step_task(true, false),
             Action::ScrollUp if self.focus == Focus::Checklist => self.step_task(false, false),

@@ -236,7 +236,7 @@ impl App {
                     "choose the migration to tick in, then press the key again".into(),
                     false,
                 );
-                Vec::new()
+                vec![Effect::LoadMigrations]
             }
         }
     }
@@ -262,6 +262,14 @@ impl App {
                 self.pending_switch = None;
                 self.set_status(format!("not saved: {e}"), true);
             }
+        }
+    }
+
+    /// What the run loop reports after reading the other migrations' ticks: anything the
+    /// user should be told (a corrupt file set aside).
+    pub fn loaded(&mut self, notices: Vec<String>) {
+        if let Some(n) = notices.into_iter().next() {
+            self.set_status(n, true);
         }
     }
 

@@ -2,107 +2,66 @@
 //! written compactly on one line. A tick is then one line of a diff, and two people's
 //! ticks in a shared `.devguide/state.json` merge in git without conflicts.
 //!
-//! Reading is plain `serde_json`; only writing needs this.
+//! The same holds for version 2, where the ticks moved into one file per migration: the
+//! state file is an index (pretty, sorted) and each migration file lists its ticks one
+//! per line. Reading is plain `serde_json`; only writing needs this.
 
-use std::collections::BTreeMap;
-
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::state::{Migration, State};
+use super::upgrade::Files;
 
-/// Each migration's rendered text, keyed by (set, migration name), with the migration it
-/// was rendered from. A toggle changes one migration; with 1,000 in the file, rendering
-/// only that one instead of the whole document is what keeps a save fast.
-#[derive(Debug, Default)]
-pub struct RenderCache {
-    migrations: BTreeMap<(String, String), (Migration, String)>,
-}
-
-/// Renders `state` exactly as [`render`] renders its serialised form, reusing the text
-/// of every migration that equals the one it was last rendered from (equal ticks that
-/// share their `Arc` compare without looking at the records).
-pub fn render_state(state: &State, cache: &mut RenderCache) -> serde_json::Result<String> {
-    let mut old = std::mem::take(&mut cache.migrations);
-    let mut out =
-        String::with_capacity(old.values().map(|(_, t)| t.len() + 64).sum::<usize>() + 1024);
-    let version = Value::from(state.version);
-    let mut fields: Vec<(&str, Option<&Value>)> = vec![("sets", None), ("version", Some(&version))];
-    fields.extend(state.extra.iter().map(|(k, v)| (k.as_str(), Some(v))));
-    fields.sort_by_key(|(k, _)| *k);
-    out.push_str("{\n");
-    for (i, (key, value)) in fields.iter().enumerate() {
-        push_indent(&mut out, 1);
-        out.push_str(&string(key));
-        out.push_str(": ");
-        match value {
-            Some(v) => write(&mut out, v, 1, &[*key]),
-            None if state.sets.is_empty() => out.push_str("{}"),
-            None => {
-                out.push_str("{\n");
-                for (j, (set, set_state)) in state.sets.iter().enumerate() {
-                    push_indent(&mut out, 2);
-                    out.push_str(&string(set));
-                    out.push_str(": {\n");
-                    let active = set_state.active.as_ref().map(|a| Value::String(a.clone()));
-                    let mut set_fields: Vec<(&str, Option<&Value>)> = vec![("migrations", None)];
-                    if let Some(a) = &active {
-                        set_fields.push(("active", Some(a)));
-                    }
-                    set_fields.extend(set_state.extra.iter().map(|(k, v)| (k.as_str(), Some(v))));
-                    set_fields.sort_by_key(|(k, _)| *k);
-                    for (k, (field, value)) in set_fields.iter().enumerate() {
-                        push_indent(&mut out, 3);
-                        out.push_str(&string(field));
-                        out.push_str(": ");
-                        match value {
-                            Some(v) => write(&mut out, v, 3, &["sets", set.as_str(), *field]),
-                            None if set_state.migrations.is_empty() => out.push_str("{}"),
-                            None => {
-                                out.push_str("{\n");
-                                for (n, (name, m)) in set_state.migrations.iter().enumerate() {
-                                    push_indent(&mut out, 4);
-                                    out.push_str(&string(name));
-                                    out.push_str(": ");
-                                    let key = (set.clone(), name.clone());
-                                    let text = match old.remove(&key) {
-                                        Some((cached, text)) if cached == *m => text,
-                                        _ => {
-                                            let mut text = String::new();
-                                            let path =
-                                                ["sets", set.as_str(), "migrations", name.as_str()];
-                                            write(&mut text, &serde_json::to_value(m)?, 4, &path);
-                                            text
-                                        }
-                                    };
-                                    out.push_str(&text);
-                                    cache.migrations.insert(key, (m.clone(), text));
-                                    end_entry(&mut out, n, set_state.migrations.len());
-                                }
-                                push_indent(&mut out, 3);
-                                out.push('}');
-                            }
-                        }
-                        end_entry(&mut out, k, set_fields.len());
-                    }
-                    push_indent(&mut out, 2);
-                    out.push('}');
-                    end_entry(&mut out, j, state.sets.len());
-                }
-                push_indent(&mut out, 1);
-                out.push('}');
+/// The state file of version 2: per set the active migration and an index entry per
+/// migration (`created`, `file`, unknown fields); no ticks.
+pub fn render_index(state: &State, files: &Files) -> String {
+    let mut sets = Map::new();
+    for (set, s) in &state.sets {
+        let mut migrations = Map::new();
+        for (name, m) in &s.migrations {
+            let mut entry: Map<String, Value> = m
+                .extra
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            entry.insert("created".into(), Value::from(m.created.as_str()));
+            if let Some(file) = files.get(&(set.clone(), name.clone())) {
+                entry.insert("file".into(), Value::from(file.as_str()));
             }
+            migrations.insert(name.clone(), Value::Object(entry));
         }
-        end_entry(&mut out, i, fields.len());
+        let mut fields: Map<String, Value> = s
+            .extra
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if let Some(active) = &s.active {
+            fields.insert("active".into(), Value::from(active.as_str()));
+        }
+        fields.insert("migrations".into(), Value::Object(migrations));
+        sets.insert(set.clone(), Value::Object(fields));
     }
-    out.push_str("}\n");
-    Ok(out)
+    let mut root: Map<String, Value> = state
+        .extra
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    root.insert("sets".into(), Value::Object(sets));
+    root.insert("version".into(), Value::from(state.version));
+    render(&Value::Object(root))
 }
 
-fn end_entry(out: &mut String, i: usize, len: usize) {
-    if i + 1 < len {
-        out.push(',');
-    }
-    out.push('\n');
+/// A migration's own file: its name (for a person reading it), `updated`, and the ticks,
+/// one per line.
+pub fn render_migration(name: &str, m: &Migration) -> serde_json::Result<String> {
+    let mut root: Map<String, Value> = m
+        .file_extra
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    root.insert("migration".into(), Value::from(name));
+    root.insert("ticks".into(), serde_json::to_value(&m.ticks)?);
+    root.insert("updated".into(), Value::from(m.updated.as_str()));
+    Ok(render(&Value::Object(root)))
 }
 
 /// Renders the state document. `value` is the serialised [`super::state::State`].
@@ -113,9 +72,13 @@ pub fn render(value: &Value) -> String {
     out
 }
 
-/// The path of object keys from the root; a tick is `sets.*.migrations.*.ticks.*`.
+/// The path of object keys from the root; a tick is `ticks.*` in a migration's file
+/// (and was `sets.*.migrations.*.ticks.*` in a version 1 state file).
 fn is_tick(path: &[&str]) -> bool {
-    matches!(path, ["sets", _, "migrations", _, "ticks", _])
+    matches!(
+        path,
+        ["ticks", _] | ["sets", _, "migrations", _, "ticks", _]
+    )
 }
 
 fn write(out: &mut String, value: &Value, indent: usize, path: &[&str]) {
@@ -237,46 +200,61 @@ mod tests {
     }
 
     #[test]
-    fn rendering_a_state_matches_rendering_its_json_and_reuses_text() {
+    fn a_migration_file_has_one_tick_per_line_and_the_index_no_ticks() {
         let doc = json!({
-            "version": 1,
-            "a-top": [1, {"b": 2}],
+            "version": 2,
             "zz": "last",
-            "sets": {
-                "empty": {"migrations": {}},
-                "one": {"active": "m", "colour": "blue", "migrations": {
-                    "m": {"created": "c", "updated": "u", "owner": "ana", "ticks": {
-                        "g#s#a": {"done": true, "at": "t", "text": "A", "note": [1]}
-                    }},
-                    "n": {"created": "c", "updated": "u", "ticks": {}}
+            "sets": {"one": {"active": "m", "colour": "blue", "migrations": {
+                "m": {"created": "c", "updated": "u", "owner": "ana", "ticks": {
+                    "g#s#b": {"done": true, "at": "t2", "text": "B"},
+                    "g#s#a": {"done": true, "at": "t", "text": "A", "note": [1]}
                 }}
-            }
+            }}}
         });
         let mut state: State = serde_json::from_value(doc).expect("state");
-        let mut cache = RenderCache::default();
-        let expected = render(&serde_json::to_value(&state).expect("value"));
-        assert_eq!(render_state(&state, &mut cache).expect("render"), expected);
-        assert_eq!(render_state(&state, &mut cache).expect("again"), expected);
-        assert_eq!(cache.migrations.len(), 2);
-        if let Some(m) = state
+        let m = state
             .sets
             .get_mut("one")
-            .and_then(|s| s.migrations.get_mut("n"))
-        {
-            m.updated = "later".into();
-        }
-        state.sets.remove("empty");
-        let expected = render(&serde_json::to_value(&state).expect("value"));
-        assert_eq!(render_state(&state, &mut cache).expect("changed"), expected);
-        assert!(expected.contains("\"updated\": \"later\""));
-        let empty = State::default();
+            .and_then(|s| s.migrations.get_mut("m"))
+            .expect("m");
+        m.file_extra.insert("later".into(), json!(true));
+        let text = render_migration("m", m).expect("render");
         assert_eq!(
-            render_state(&empty, &mut cache).expect("empty"),
-            render(&serde_json::to_value(&empty).expect("value"))
+            text,
+            r#"{
+  "later": true,
+  "migration": "m",
+  "ticks": {
+    "g#s#a": {"at": "t", "done": true, "note": [1], "text": "A"},
+    "g#s#b": {"at": "t2", "done": true, "text": "B"}
+  },
+  "updated": "u"
+}
+"#
         );
-        assert!(
-            cache.migrations.is_empty(),
-            "entries of gone migrations are dropped"
+        let mut files = Files::new();
+        files.insert(("one".into(), "m".into()), "0a/m.json".into());
+        let index = render_index(&state, &files);
+        assert_eq!(
+            index,
+            r#"{
+  "sets": {
+    "one": {
+      "active": "m",
+      "colour": "blue",
+      "migrations": {
+        "m": {
+          "created": "c",
+          "file": "0a/m.json",
+          "owner": "ana"
+        }
+      }
+    }
+  },
+  "version": 2,
+  "zz": "last"
+}
+"#
         );
     }
 }

@@ -3,18 +3,21 @@
 //! - [`model`]: pure; item ids, the catalog of a guide set's items, progress roll-ups,
 //!   orphan detection.
 //! - [`state`]: the in-memory state and every operation on it (tick, migrations, active).
-//! - [`store`]: the file: open, and `update` = lock + re-read + change + atomic write.
+//! - [`store`]: the files: open, load a migration's ticks, and `update` = lock + re-read
+//!   what changed + change + atomic writes.
 //! - [`location`]: which file (flag, env, team file, user default) and the default
 //!   migration name.
 //!
-//! A reader session: `Store::open(location.path)`, `Catalog::from_set(&set)`, draw with
-//! `state.is_ticked(..)` and `catalog.rollup(..)`, and on a toggle
-//! `store.update(|s| s.set_tick(..))`, keeping the returned state (it includes other
+//! A reader session: `Store::open(location.path)` reads the index and each set's active
+//! migration (`Store::load_migration`/`load_set` read others), `Catalog::from_set(&set)`,
+//! draw with `state.is_ticked(..)` and `catalog.rollup(..)`, and on a toggle
+//! `ops::apply` (→ `store.update_loading`), keeping the returned state (it includes other
 //! processes' ticks).
 
 mod format;
 pub mod location;
 pub mod model;
+mod naming;
 pub mod ops;
 pub mod state;
 pub mod store;

@@ -51,7 +51,19 @@ pub fn apply(
     ops: &[Op],
     now: SystemTime,
 ) -> Result<Applied, StoreError> {
-    let updated = store.update(|state: &mut State| -> Result<(), StoreError> {
+    // The migrations whose ticks the batch reads or changes are loaded first.
+    let load: Vec<(&str, &str)> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Create { .. } | Op::Activate { .. } | Op::Delete { .. } => None,
+            Op::Rename { old, .. } => Some(old.as_str()),
+            Op::SetTick { migration, .. }
+            | Op::Reattach { migration, .. }
+            | Op::Discard { migration, .. } => Some(migration.as_str()),
+        })
+        .map(|m| (set, m))
+        .collect();
+    let updated = store.update_loading(&load, |state: &mut State| -> Result<(), StoreError> {
         for op in ops {
             match op {
                 Op::Create { name } => state.create_migration(set, name, now)?,

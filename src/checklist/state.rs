@@ -16,8 +16,10 @@ use serde_json::Value;
 
 use super::model::Item;
 
-/// The version this build writes.
-pub const VERSION: u64 = 1;
+/// The version this build writes. Version 2 keeps an index in the state file and each
+/// migration's ticks in a file of its own (see `store`); version 1 kept everything in
+/// one file, version 0 was the unversioned shape of the first builds.
+pub const VERSION: u64 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct State {
@@ -49,7 +51,11 @@ pub struct SetState {
     pub extra: BTreeMap<String, Value>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// A migration. `created` and `extra` live in the state file's index; `updated`, `ticks`
+/// and `file_extra` in the migration's own file, which is read only when needed: until
+/// then the migration is not [loaded](Migration::is_loaded), its ticks are unknown (shown
+/// empty) and every change to them is refused, so an unread file is never overwritten.
+#[derive(Debug, Clone, Serialize)]
 pub struct Migration {
     /// RFC 3339 UTC.
     #[serde(default)]
@@ -60,8 +66,42 @@ pub struct Migration {
     /// Keyed by item id (see `model::item_id`).
     #[serde(default)]
     pub ticks: Ticks,
+    /// Unknown fields of the migration's index entry.
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
+    /// Unknown fields of the migration's own file, kept apart so each goes back where it
+    /// came from.
+    #[serde(skip)]
+    pub file_extra: BTreeMap<String, Value>,
+    #[serde(skip)]
+    pub(crate) loaded: bool,
+}
+
+impl Default for Migration {
+    fn default() -> Self {
+        Migration {
+            created: String::new(),
+            updated: String::new(),
+            ticks: Ticks::default(),
+            extra: BTreeMap::new(),
+            file_extra: BTreeMap::new(),
+            loaded: true,
+        }
+    }
+}
+
+/// Two migrations are equal when what is known of them is: the index fields, and the
+/// file's content when both were read.
+impl PartialEq for Migration {
+    fn eq(&self, other: &Migration) -> bool {
+        self.created == other.created
+            && self.extra == other.extra
+            && self.loaded == other.loaded
+            && (!self.loaded
+                || (self.updated == other.updated
+                    && self.ticks == other.ticks
+                    && self.file_extra == other.file_extra))
+    }
 }
 
 /// The user's decision on one item. `done: false` is kept only where it differs from the
@@ -146,7 +186,7 @@ impl<'de> Deserialize<'de> for Ticks {
 }
 
 /// An object key, borrowed from the input when it has no escapes.
-struct Key<'de>(Cow<'de, str>);
+pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
@@ -205,6 +245,8 @@ macro_rules! record_deserialize {
     };
 }
 
+pub(crate) use record_deserialize;
+
 record_deserialize!(Tick, "a tick record", |map, key, extra| {
     done: bool = "done",
     at: String = "at",
@@ -225,6 +267,8 @@ record_deserialize!(Migration, "a migration", |map, key, extra| {
     updated: updated.unwrap_or_default(),
     ticks: ticks.unwrap_or_default(),
     extra,
+    file_extra: BTreeMap::new(),
+    loaded: true,
 }));
 
 record_deserialize!(SetState, "a guide set's checklist state", |map, key, extra| {
@@ -252,6 +296,11 @@ impl Tick {
 }
 
 impl Migration {
+    /// Whether its ticks were read (or it is new); see [`Migration`].
+    pub fn is_loaded(&self) -> bool {
+        self.loaded
+    }
+
     /// The latest of its creation, last change and tick times.
     pub fn last_change(&self) -> Option<SystemTime> {
         std::iter::once(&self.created)
@@ -274,6 +323,10 @@ pub enum StateError {
     NoSuchTick(String),
     #[error("{target:?} is already ticked; discard one of the two ticks instead")]
     TargetTicked { target: String },
+    /// A change to a migration whose file was not read: refused so that its ticks on
+    /// disk are never replaced by an empty set. The store loads what a change needs.
+    #[error("the ticks of migration {0:?} were not read yet; nothing was changed")]
+    NotLoaded(String),
 }
 
 fn existing_list(existing: &[String]) -> String {
@@ -332,7 +385,8 @@ impl State {
             .unwrap_or_default()
     }
 
-    fn migration_mut(&mut self, set: &str, name: &str) -> Result<&mut Migration, StateError> {
+    /// The migration, loaded or not: for changes that leave its ticks alone.
+    fn entry_mut(&mut self, set: &str, name: &str) -> Result<&mut Migration, StateError> {
         let existing = self.migration_names(set);
         self.sets
             .get_mut(set)
@@ -341,6 +395,29 @@ impl State {
                 name: name.to_string(),
                 existing,
             })
+    }
+
+    /// The migration, for a change to its ticks: only when they were read.
+    fn migration_mut(&mut self, set: &str, name: &str) -> Result<&mut Migration, StateError> {
+        let m = self.entry_mut(set, name)?;
+        if !m.loaded {
+            return Err(StateError::NotLoaded(name.to_string()));
+        }
+        Ok(m)
+    }
+
+    /// Names of a set's migrations whose ticks were not read yet.
+    pub fn unloaded(&self, set: &str) -> Vec<String> {
+        self.sets
+            .get(set)
+            .map(|s| {
+                s.migrations
+                    .iter()
+                    .filter(|(_, m)| !m.loaded)
+                    .map(|(n, _)| n.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Migrations of a set with their last change, sorted by name.
@@ -464,7 +541,7 @@ impl State {
 
     /// Deletes a migration and returns it; if it was active, none is.
     pub fn delete_migration(&mut self, set: &str, name: &str) -> Result<Migration, StateError> {
-        self.migration_mut(set, name)?;
+        self.entry_mut(set, name)?;
         let Some(s) = self.sets.get_mut(set) else {
             return Err(StateError::UnknownMigration {
                 name: name.to_string(),
@@ -491,7 +568,7 @@ impl State {
     }
 
     pub fn set_active(&mut self, set: &str, name: &str) -> Result<(), StateError> {
-        self.migration_mut(set, name)?;
+        self.entry_mut(set, name)?;
         if let Some(s) = self.sets.get_mut(set) {
             s.active = Some(name.to_string());
         }

@@ -21,7 +21,7 @@ fn at(secs: u64) -> SystemTime {
 }
 
 fn tick(store: &mut Store, migration: &str, id: &str) -> Result<Updated<bool>, StoreError> {
-    store.update(|s| {
+    store.update_loading(&[("set", migration)], |s| {
         s.set_tick("set", migration, &item(id, false), true, at(10))
             .map_err(StoreError::from)
     })
@@ -34,6 +34,24 @@ fn new_migration(store: &mut Store, name: &str) {
                 .map_err(StoreError::from)
         })
         .expect("create migration");
+}
+
+/// Opens the file and reads every migration of the test set, to compare whole states.
+fn open_all(path: &Path) -> State {
+    let mut opened = Store::open(path);
+    let notices = opened.store.load_set(&mut opened.state, "set");
+    assert!(notices.is_empty(), "{notices:?}");
+    opened.state
+}
+
+/// The file holding migration `name`'s ticks, as the index says.
+fn migration_file(path: &Path, name: &str) -> PathBuf {
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("read index")).expect("json");
+    let file = index["sets"]["set"]["migrations"][name]["file"]
+        .as_str()
+        .expect("file named");
+    sibling(path, ".d").join(file)
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -69,17 +87,18 @@ fn a_missing_file_opens_empty_and_round_trips() {
     new_migration(&mut store, "auth-service");
     let updated = tick(&mut store, "auth-service", "g#s#a").expect("tick");
     assert!(updated.value);
-    let reopened = Store::open(&path);
-    assert_eq!(reopened.state, updated.state);
-    assert!(
-        reopened
-            .state
-            .is_ticked("set", "auth-service", "g#s#a", false)
-    );
+    let reopened = open_all(&path);
+    assert_eq!(reopened, updated.state);
+    assert!(reopened.is_ticked("set", "auth-service", "g#s#a", false));
     assert_eq!(
         files_in(&dir.path().join("sub")),
-        ["state.json", "state.json.lock"],
+        ["state.json", "state.json.d", "state.json.lock"],
         "no temp files left"
+    );
+    let file = migration_file(&path, "auth-service");
+    assert_eq!(
+        files_in(file.parent().expect("set folder")),
+        ["auth-service.json"]
     );
 }
 
@@ -96,7 +115,7 @@ fn two_stores_keep_each_others_ticks() {
         after_b.state.is_ticked("set", "m", "x", false),
         "b re-read the file before writing"
     );
-    let state = Store::open(&path).state;
+    let state = open_all(&path);
     assert!(state.is_ticked("set", "m", "x", false));
     assert!(state.is_ticked("set", "m", "y", false));
 }
@@ -105,28 +124,59 @@ fn parses() -> usize {
     PARSES.with(|n| n.get())
 }
 
+fn migration_parses() -> usize {
+    MIGRATION_PARSES.with(|n| n.get())
+}
+
 #[test]
 fn an_unchanged_file_is_not_parsed_again() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("state.json");
     let mut a = Store::open(&path).store;
     new_migration(&mut a, "m");
-    let start = parses();
+    let (start, mstart) = (parses(), migration_parses());
     for id in ["x", "y", "z"] {
         tick(&mut a, "m", id).expect("tick");
     }
-    assert_eq!(a.reload(), Store::open(&path).state);
-    assert_eq!(parses(), start + 1, "only the fresh open parsed the file");
+    assert_eq!(a.reload(), open_all(&path));
+    assert_eq!(parses(), start + 1, "only the fresh open parsed the index");
+    assert_eq!(migration_parses(), mstart + 1, "and the migration");
 
-    // Another store writes: the next update of `a` parses once and keeps its tick.
+    // Another store writes: the next update of `a` parses its file once, keeps its tick
+    // and leaves the unchanged index alone.
     let mut b = Store::open(&path).store;
     tick(&mut b, "m", "from-b").expect("b ticks");
-    let start = parses();
+    let (start, mstart) = (parses(), migration_parses());
     let after = tick(&mut a, "m", "w").expect("a ticks");
-    assert_eq!(parses(), start + 1);
+    assert_eq!(parses(), start, "the index did not change");
+    assert_eq!(migration_parses(), mstart + 1);
     assert!(after.state.is_ticked("set", "m", "from-b", false));
     tick(&mut a, "m", "v").expect("a ticks again");
-    assert_eq!(parses(), start + 1, "a's own write is remembered");
+    assert_eq!(
+        migration_parses(),
+        mstart + 1,
+        "a's own write is remembered"
+    );
+}
+
+#[test]
+fn a_tick_rewrites_only_its_migration_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let mut store = Store::open(&path).store;
+    new_migration(&mut store, "one");
+    new_migration(&mut store, "two");
+    let index = std::fs::metadata(&path).expect("index").modified().ok();
+    let two = std::fs::metadata(migration_file(&path, "two")).expect("two");
+    tick(&mut store, "one", "x").expect("tick");
+    assert_eq!(
+        std::fs::metadata(&path).expect("index").modified().ok(),
+        index
+    );
+    let two_after = std::fs::metadata(migration_file(&path, "two")).expect("two");
+    assert_eq!(two.modified().ok(), two_after.modified().ok());
+    let text = std::fs::read_to_string(migration_file(&path, "one")).expect("one");
+    assert!(text.contains("\"x\": {"), "{text}");
 }
 
 #[test]
@@ -140,7 +190,7 @@ fn writes_by_another_store_between_ours_are_merged() {
     let mut b = Store::open(&path).store;
     let toggle = |store: &mut Store, id: &str, done: bool| {
         store
-            .update(|s| {
+            .update_loading(&[("set", "m")], |s| {
                 s.set_tick("set", "m", &item(id, false), done, at(10))
                     .map_err(StoreError::from)
             })
@@ -154,7 +204,7 @@ fn writes_by_another_store_between_ours_are_merged() {
         toggle(&mut a, "scratch", true);
         toggle(&mut a, "scratch", false);
     }
-    let state = Store::open(&path).state;
+    let state = open_all(&path);
     for k in 0..40 {
         assert!(
             state.is_ticked("set", "m", &format!("a{k:02}"), false),
@@ -192,6 +242,119 @@ fn an_edit_in_place_is_noticed() {
     );
     assert!(after.state.is_ticked("set", "m", "x", false));
     assert!(Store::open(&path).state.migration("set", "hand").is_some());
+
+    // The same for a migration's file.
+    let file = migration_file(&path, "m");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let edited = text.replace(
+        "\"ticks\": {",
+        "\"ticks\": {\n\"by-hand\": {\"at\": \"2024-01-01T00:00:00Z\", \"done\": true},",
+    );
+    std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&file)
+        .and_then(|mut f| f.write_all(edited.as_bytes()))
+        .expect("edit in place");
+    let after = tick(&mut store, "m", "z").expect("tick");
+    assert!(after.state.is_ticked("set", "m", "by-hand", false));
+    assert!(open_all(&path).is_ticked("set", "m", "by-hand", false));
+    assert!(open_all(&path).is_ticked("set", "m", "y", false));
+}
+
+#[test]
+fn a_corrupt_migration_file_is_set_aside_and_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let mut store = Store::open(&path).store;
+    new_migration(&mut store, "m");
+    store
+        .update(|s| s.set_active("set", "m").map_err(StoreError::from))
+        .expect("activate");
+    tick(&mut store, "m", "x").expect("tick");
+    let file = migration_file(&path, "m");
+    std::fs::write(&file, "{\"ticks\": ").expect("break it");
+    let opened = Store::open(&path);
+    assert_eq!(opened.notices.len(), 1, "{:?}", opened.notices);
+    let notice = &opened.notices[0];
+    assert!(
+        notice.contains(&file.display().to_string()) && notice.contains("m.json.corrupt-"),
+        "{notice}"
+    );
+    assert!(opened.store.read_only().is_none());
+    assert!(
+        !opened.state.is_ticked("set", "m", "x", false),
+        "starts empty"
+    );
+    let asides: Vec<String> = files_in(file.parent().expect("dir"))
+        .into_iter()
+        .filter(|n| n.starts_with("m.json.corrupt-"))
+        .collect();
+    assert_eq!(asides.len(), 1);
+    let mut store = opened.store;
+    tick(&mut store, "m", "y").expect("tick again");
+    let state = open_all(&path);
+    assert!(state.is_ticked("set", "m", "y", false));
+    assert_eq!(
+        files_in(file.parent().expect("dir")).len(),
+        2,
+        "the aside copy is left alone"
+    );
+}
+
+#[test]
+fn rename_moves_the_file_and_delete_removes_it_leaving_unknown_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let mut store = Store::open(&path).store;
+    new_migration(&mut store, "auth");
+    tick(&mut store, "auth", "x").expect("tick");
+    let old = migration_file(&path, "auth");
+    let unknown = old.with_file_name("notes.txt");
+    std::fs::write(&unknown, "mine").expect("write");
+    store
+        .update_loading(&[("set", "auth")], |s| {
+            s.rename_migration("set", "auth", "tests/unit", at(20))
+                .map_err(StoreError::from)
+        })
+        .expect("rename");
+    assert!(!old.exists(), "old file removed");
+    let new = migration_file(&path, "tests/unit");
+    assert!(new.exists());
+    assert!(open_all(&path).is_ticked("set", "tests/unit", "x", false));
+    // Deleting works without reading the migration's ticks first.
+    let mut fresh = Store::open(&path).store;
+    fresh
+        .update(|s| {
+            s.delete_migration("set", "tests/unit")
+                .map(drop)
+                .map_err(StoreError::from)
+        })
+        .expect("delete");
+    assert!(!new.exists());
+    assert_eq!(std::fs::read_to_string(&unknown).expect("kept"), "mine");
+    assert!(open_all(&path).migrations("set").is_empty());
+}
+
+#[test]
+fn changing_ticks_that_were_not_read_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let mut store = Store::open(&path).store;
+    new_migration(&mut store, "m");
+    tick(&mut store, "m", "x").expect("tick");
+    let mut fresh = Store::open(&path).store;
+    let err = fresh
+        .update(|s| {
+            s.set_tick("set", "m", &item("y", false), true, at(30))
+                .map_err(StoreError::from)
+        })
+        .expect_err("not loaded");
+    assert!(matches!(err, StoreError::State(StateError::NotLoaded(_))));
+    assert!(
+        open_all(&path).is_ticked("set", "m", "x", false),
+        "nothing lost"
+    );
 }
 
 #[test]
@@ -212,11 +375,13 @@ fn ticks_are_written_one_per_line_with_sorted_keys() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("state.json");
     let mut store = Store::open(&path).store;
-    new_migration(&mut store, "m");
+    new_migration(&mut store, "tests/unit");
     for id in ["g#s#b", "g#s#a", "g#t#c"] {
-        tick(&mut store, "m", id).expect("tick");
+        tick(&mut store, "tests/unit", id).expect("tick");
     }
-    let text = std::fs::read_to_string(&path).expect("read");
+    let file = migration_file(&path, "tests/unit");
+    assert!(file.ends_with("tests%2Funit.json"), "{}", file.display());
+    let text = std::fs::read_to_string(&file).expect("read");
     let tick_lines: Vec<&str> = text.lines().filter(|l| l.contains("\"done\"")).collect();
     assert_eq!(tick_lines.len(), 3, "{text}");
     assert_eq!(
@@ -224,8 +389,20 @@ fn ticks_are_written_one_per_line_with_sorted_keys() {
         r#""g#s#a": {"at": "2023-11-14T22:13:30Z", "done": true, "text": "Text of g#s#a"},"#
     );
     assert!(tick_lines[2].trim().starts_with("\"g#t#c\""));
-    assert!(text.starts_with("{\n  \"sets\": {\n"), "{text}");
-    assert!(text.ends_with("  \"version\": 1\n}\n"), "{text}");
+    assert!(
+        text.starts_with("{\n  \"migration\": \"tests/unit\",\n  \"ticks\": {\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("  \"updated\": \"2023-11-14T22:13:30Z\"\n}\n"),
+        "{text}"
+    );
+    let index = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        !index.contains("\"done\""),
+        "no ticks in the index: {index}"
+    );
+    assert!(index.ends_with("  \"version\": 2\n}\n"), "{index}");
 }
 
 #[test]
@@ -246,11 +423,119 @@ fn unversioned_files_are_upgraded_on_the_next_write() {
     let mut store = opened.store;
     tick(&mut store, "m", "new").expect("tick");
     let text = std::fs::read_to_string(&path).expect("read");
-    assert!(text.contains("\"version\": 1"), "{text}");
+    assert!(text.contains("\"version\": 2"), "{text}");
+    let m = std::fs::read_to_string(migration_file(&path, "m")).expect("read");
     assert!(
-        text.contains(r#""old": {"at": "2024-03-01T10:00:00Z", "done": true, "text": ""}"#),
-        "{text}"
+        m.contains(r#""old": {"at": "2024-03-01T10:00:00Z", "done": true, "text": ""}"#),
+        "{m}"
     );
+}
+
+/// A version 1 file with many migrations, ticks and unknown fields.
+fn v1_file(path: &Path) -> State {
+    let mut state = State {
+        version: 1,
+        ..State::default()
+    };
+    for (n, name) in [
+        "auth-service",
+        "tests/unit",
+        "PR-1234",
+        "Default",
+        "default",
+    ]
+    .iter()
+    .enumerate()
+    {
+        state
+            .create_migration("set", name, at(n as u64))
+            .expect("create");
+        for k in 0..=n {
+            state
+                .set_tick(
+                    "set",
+                    name,
+                    &item(&format!("g#s#{k}"), false),
+                    true,
+                    at(k as u64),
+                )
+                .expect("tick");
+        }
+    }
+    state
+        .create_migration("other set", "auth-service", at(9))
+        .expect("create");
+    state.set_active("set", "tests/unit").expect("active");
+    state.extra.insert("top".into(), serde_json::json!([1]));
+    if let Some(m) = state
+        .sets
+        .get_mut("set")
+        .and_then(|s| s.migrations.get_mut("PR-1234"))
+    {
+        m.extra.insert("owner".into(), serde_json::json!("ana"));
+    }
+    let value = serde_json::to_value(&state).expect("value");
+    std::fs::write(path, crate::checklist::format::render(&value)).expect("write v1");
+    state
+}
+
+#[test]
+fn a_version_1_file_becomes_an_index_and_migration_files_with_the_same_ticks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let v1 = v1_file(&path);
+    let v1_text = std::fs::read_to_string(&path).expect("read");
+    let opened = Store::open(&path);
+    assert!(opened.notices.is_empty(), "{:?}", opened.notices);
+    let mut expected = opened.state.clone();
+    expected.version = VERSION;
+    let mut v1_as_current = v1.clone();
+    v1_as_current.version = VERSION;
+    assert_eq!(expected, v1_as_current, "read as it was");
+    let mut store = opened.store;
+    // A change that alters nothing still writes the new layout.
+    store.update(|_| Ok::<(), StoreError>(())).expect("upgrade");
+    let index = std::fs::read_to_string(&path).expect("read");
+    assert_ne!(index, v1_text);
+    assert!(
+        index.contains("\"version\": 2") && !index.contains("\"done\""),
+        "{index}"
+    );
+    let mut reopened = Store::open(&path);
+    reopened.store.load_set(&mut reopened.state, "set");
+    reopened.store.load_set(&mut reopened.state, "other set");
+    assert_eq!(reopened.state, v1_as_current, "ticks and fields identical");
+    // `Default` and `default` differ only in case: two different files.
+    let a = migration_file(&path, "Default");
+    let b = migration_file(&path, "default");
+    assert_ne!(
+        a.to_string_lossy().to_lowercase(),
+        b.to_string_lossy().to_lowercase()
+    );
+}
+
+#[test]
+fn a_crash_during_the_upgrade_leaves_the_version_1_file_loadable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let v1 = v1_file(&path);
+    let v1_text = std::fs::read(&path).expect("read");
+    let mut store = Store::open(&path).store;
+    store.update(|_| Ok::<(), StoreError>(())).expect("upgrade");
+    // As if the process died after writing the migration files, before the index.
+    std::fs::write(&path, &v1_text).expect("put v1 back");
+    let opened = Store::open(&path);
+    assert!(opened.notices.is_empty(), "{:?}", opened.notices);
+    let mut v1_as_read = v1.clone();
+    v1_as_read.version = 1;
+    assert_eq!(opened.state, v1_as_read, "the old file still loads in full");
+    // The next write upgrades again; the files of the first attempt are left alone.
+    let mut store = opened.store;
+    tick(&mut store, "tests/unit", "after").expect("tick");
+    let state = open_all(&path);
+    assert!(state.is_ticked("set", "tests/unit", "g#s#1", false));
+    assert!(state.is_ticked("set", "tests/unit", "after", false));
+    assert!(state.is_ticked("set", "PR-1234", "g#s#2", false));
 }
 
 fn assert_set_aside(original: &[u8], expect_reason: &str) {
@@ -314,12 +599,18 @@ fn a_second_corrupt_file_gets_its_own_name() {
 fn a_newer_version_opens_read_only_and_stays_untouched() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("state.json");
-    let newer = r#"{"version": 2, "sets": {"set": {"migrations": {"m": {"ticks": {"a": {"done": true, "at": "2024-01-01T00:00:00Z"}}}}}}, "future": true}"#;
+    let newer = r#"{"version": 3, "sets": {"set": {"active": "m", "migrations": {"m": {"file": "m.json"}}}}, "future": true}"#;
+    std::fs::create_dir_all(dir.path().join("state.json.d")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("state.json.d/m.json"),
+        r#"{"ticks": {"a": {"done": true, "at": "2024-01-01T00:00:00Z"}}}"#,
+    )
+    .expect("write");
     std::fs::write(&path, newer).expect("write");
     let opened = Store::open(&path);
     let why = opened.store.read_only().expect("read-only").to_string();
     assert!(
-        why.contains("newer devguide") && why.contains("version 2"),
+        why.contains("newer devguide") && why.contains("version 3"),
         "{why}"
     );
     assert_eq!(opened.notices, [why]);
@@ -333,7 +624,11 @@ fn a_newer_version_opens_read_only_and_stays_untouched() {
         Err(StoreError::ReadOnly(_))
     ));
     assert_eq!(std::fs::read_to_string(&path).expect("read"), newer);
-    assert_eq!(files_in(dir.path()), ["state.json"], "not even a lock file");
+    assert_eq!(
+        files_in(dir.path()),
+        ["state.json", "state.json.d"],
+        "not even a lock file"
+    );
 }
 
 #[test]
@@ -355,27 +650,38 @@ fn unknown_fields_survive_a_rewrite() {
     std::fs::write(&path, with_extras).expect("write");
     let mut store = Store::open(&path).store;
     tick(&mut store, "m", "y").expect("tick");
-    let text = std::fs::read_to_string(&path).expect("read");
-    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
-    let m = &v["sets"]["set"]["migrations"]["m"];
+    let read = |p: &Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json")
+    };
+    let v = read(&path);
+    let file = migration_file(&path, "m");
+    let m = read(&file);
     assert_eq!(v["top"], serde_json::json!({"a": [1, 2]}), "top level");
     assert_eq!(v["sets"]["set"]["colour"], "blue", "per set");
-    assert_eq!(m["owner"], "ana", "per migration");
+    assert_eq!(
+        v["sets"]["set"]["migrations"]["m"]["owner"], "ana",
+        "per migration"
+    );
     assert_eq!(m["ticks"]["x"]["note"], "by hand", "per tick");
     assert_eq!(m["ticks"]["y"]["done"], true);
+    // Unknown fields of a migration file stay in it.
+    let with_extra = std::fs::read_to_string(&file).expect("read").replacen(
+        '{',
+        "{\n  \"reviewed\": \"yes\",",
+        1,
+    );
+    std::fs::write(&file, with_extra).expect("write");
+    tick(&mut store, "m", "z").expect("tick");
+    assert_eq!(read(&file)["reviewed"], "yes");
+    assert!(read(&path).get("reviewed").is_none());
     // Unticking and re-ticking an item keeps its record's extra fields too.
     store
-        .update(|s| {
+        .update_loading(&[("set", "m")], |s| {
             s.set_tick("set", "m", &item("x", true), false, at(20))
                 .map_err(StoreError::from)
         })
         .expect("untick x");
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
-    assert_eq!(
-        v["sets"]["set"]["migrations"]["m"]["ticks"]["x"]["note"],
-        "by hand"
-    );
+    assert_eq!(read(&file)["ticks"]["x"]["note"], "by hand");
 }
 
 #[test]
@@ -512,8 +818,10 @@ mod props {
                     (Err(e), Err(StoreError::State(g))) => prop_assert_eq!(e, g),
                     _ => prop_assert!(false, "{op:?}: model {expected:?}, store {got:?}"),
                 }
-                let reopened = Store::open(&path);
+                let mut reopened = Store::open(&path);
                 prop_assert!(reopened.notices.is_empty(), "{:?}", reopened.notices);
+                let notices = reopened.store.load_set(&mut reopened.state, "set");
+                prop_assert!(notices.is_empty(), "{:?}", notices);
                 prop_assert_eq!(&reopened.state, &model);
                 let set = reopened.state.set_state("set");
                 if let Some(active) = set.and_then(|s| s.active.as_deref()) {
@@ -526,10 +834,21 @@ mod props {
                     prop_assert!(m.last_change().is_some());
                 }
             }
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let lines = text.lines().filter(|l| l.contains("\"done\"")).count();
+            // One line per tick, one file per migration, nothing left over.
+            let files_dir = dir.path().join("state.json.d");
+            let mut lines = 0;
+            let mut files = 0;
+            for set_dir in std::fs::read_dir(&files_dir).into_iter().flatten().flatten() {
+                for f in std::fs::read_dir(set_dir.path()).expect("set dir").flatten() {
+                    let text = std::fs::read_to_string(f.path()).expect("read");
+                    lines += text.lines().filter(|l| l.contains("\"done\"")).count();
+                    files += 1;
+                }
+            }
             let records: usize = model.sets.values().flat_map(|s| s.migrations.values()).map(|m| m.ticks.len()).sum();
             prop_assert_eq!(lines, records, "one line per tick");
+            let migrations = model.set_state("set").map_or(0, |s| s.migrations.len());
+            prop_assert_eq!(files, migrations, "one file per migration");
         }
     }
 }

@@ -36,11 +36,30 @@ pub fn run(
     for notice in &opened.notices {
         writeln!(err, "devguide: {notice}")?;
     }
+    let set_key = set.identity();
+    let mut store = opened.store;
+    let mut state = opened.state;
+    // Only the index and the active migration were read: read what the command shows.
+    let loaded = match cmd {
+        ChecklistCommand::List { .. } => store.load_set(&mut state, &set_key),
+        ChecklistCommand::Show { name, .. }
+        | ChecklistCommand::Tick { name, .. }
+        | ChecklistCommand::Untick { name, .. }
+        | ChecklistCommand::Status { name }
+        | ChecklistCommand::Rm { name, .. }
+        | ChecklistCommand::Rename { old: name, .. } => {
+            store.load_migration(&mut state, &set_key, name)
+        }
+        ChecklistCommand::New { .. } | ChecklistCommand::Init { .. } => Vec::new(),
+    };
+    for notice in &loaded {
+        writeln!(err, "devguide: {notice}")?;
+    }
     let mut cx = Cx {
-        set: set.identity(),
+        set: set_key,
         catalog: Catalog::from_set(set),
-        store: opened.store,
-        state: opened.state,
+        store,
+        state,
         now: SystemTime::now(),
         out,
         err,
@@ -93,7 +112,7 @@ fn init(
     }
     writeln!(
         out,
-        "created {TEAM_STATE}: commit it to share checklist ticks through git"
+        "created {TEAM_STATE}: commit it and the state.json.d folder beside it to share checklist ticks through git"
     )?;
     if state_flag.is_some() || std::env::var_os(STATE_ENV).is_some_and(|v| !v.is_empty()) {
         writeln!(

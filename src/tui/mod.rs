@@ -200,6 +200,13 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx<'_>) -> Option
                 let msg = clipboard::copy(&mut std::io::stdout(), &text, &what);
                 app.set_status(msg, false);
             }
+            Effect::LoadMigrations => {
+                if let Some(store) = store.as_mut() {
+                    let c = &mut app.checklists;
+                    let notices = store.load_set(&mut c.state, &c.set_key);
+                    app.loaded(notices);
+                }
+            }
             Effect::Save(ops) => {
                 let result = match ctx.store.as_mut() {
                     Some(store) => {
