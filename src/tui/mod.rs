@@ -201,7 +201,7 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx<'_>) -> Option
                 app.set_status(msg, false);
             }
             Effect::LoadMigrations => {
-                if let Some(store) = store.as_mut() {
+                if let Some(store) = ctx.store.as_mut() {
                     let c = &mut app.checklists;
                     let notices = store.load_set(&mut c.state, &c.set_key);
                     app.loaded(notices);
