@@ -36,6 +36,7 @@ pub const DEFAULT_BINDINGS: &[(Action, &[&str])] = &[
     (Action::NextGuide, &["n"]),
     (Action::PrevGuide, &["p"]),
     (Action::Edit, &["e"]),
+    (Action::StartScreen, &["s"]),
     (Action::Back, &["b", "backspace"]),
     (Action::Forward, &["f"]),
     (Action::NextTask, &["t"]),

@@ -88,8 +88,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             let mut app = App::new(set, Theme::for_mode(ColorMode::detect()), Keymap::default());
             let store =
                 reader_checklists(&mut app, cli.set.state.as_deref(), cli.migration.clone());
-            if let Some(t) = target {
-                app.start_at(t.guide, t.anchor.as_deref());
+            let reading = app.checklists.state.reading(&app.checklists.set_key);
+            match target {
+                // A guide named on the command line opens there; no start screen.
+                Some(t) => {
+                    app.reading = reading.unwrap_or_default();
+                    app.start_at(t.guide, t.anchor.as_deref());
+                }
+                None => app.resume_or_welcome(reading),
             }
             devguide::tui::run(app, !cli.no_mouse, store)
         }

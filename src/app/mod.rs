@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod find;
 pub mod finder;
 pub mod migrations;
+mod progress;
 mod tasks;
 pub mod text_input;
 
@@ -41,9 +42,15 @@ pub enum Focus {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Migrations(migrations::Panel),
     Finder(finder::Finder),
+    /// The guides in reading order with summaries and progress: a set's first page.
+    Start {
+        selected: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +140,10 @@ pub struct App {
     pending_switch: Option<Option<String>>,
     /// Search index and lookup catalog, once the background build is done.
     pub indexes: Option<Arc<finder::Indexes>>,
+    /// Sections read and places left, loaded from and saved to the state file.
+    pub reading: crate::checklist::reading::Reading,
+    /// When each visible section came on screen (guide, heading).
+    seen: std::collections::HashMap<(usize, usize), std::time::Instant>,
 }
 
 impl App {
@@ -176,6 +187,8 @@ impl App {
             ),
             pending_switch: None,
             indexes: None,
+            reading: Default::default(),
+            seen: Default::default(),
         };
         app.checklists.set_key = app.set.identity();
         if let Some(first) = notices.first() {
@@ -782,6 +795,11 @@ impl App {
             Action::Search => self.start_find(),
             Action::Finder => self.open_finder(),
             Action::Edit => return self.edit(),
+            Action::StartScreen => {
+                self.overlay = Some(Overlay::Start {
+                    selected: self.reader.guide,
+                })
+            }
             Action::NextMatch => self.step_find(true),
             Action::PrevMatch => self.step_find(false),
             Action::CopyBlock => return self.copy_block(),

@@ -74,6 +74,10 @@ impl App {
                 }
             };
         }
+        if let Some(Overlay::Start { selected }) = self.overlay {
+            let action = self.keymap.actions(key).first().copied();
+            return self.start_key(selected, action);
+        }
         if let Some(Overlay::Finder(f)) = &self.overlay {
             let f = f.clone();
             self.overlay = None;

@@ -19,6 +19,7 @@ pub mod location;
 pub mod model;
 mod naming;
 pub mod ops;
+pub mod reading;
 pub mod state;
 pub mod store;
 mod upgrade;

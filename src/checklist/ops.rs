@@ -36,6 +36,8 @@ pub enum Op {
         migration: String,
         tick: String,
     },
+    /// Where the reader was and what it read (merged, never replacing other sessions').
+    Reading(super::reading::Reading),
 }
 
 /// The state after a successful batch, and anything the user should be told.
@@ -55,7 +57,7 @@ pub fn apply(
     let load: Vec<(&str, &str)> = ops
         .iter()
         .filter_map(|op| match op {
-            Op::Create { .. } | Op::Activate { .. } | Op::Delete { .. } => None,
+            Op::Create { .. } | Op::Activate { .. } | Op::Delete { .. } | Op::Reading(_) => None,
             Op::Rename { old, .. } => Some(old.as_str()),
             Op::SetTick { migration, .. }
             | Op::Reattach { migration, .. }
@@ -87,6 +89,7 @@ pub fn apply(
                 Op::Discard { migration, tick } => {
                     state.discard(set, migration, tick, now)?;
                 }
+                Op::Reading(r) => state.merge_reading(set, r),
             }
         }
         Ok(())

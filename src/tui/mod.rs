@@ -89,6 +89,7 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
                 Ok(e) => e,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     check_reload(&mut app, &mut last_reload_check, &reindex_tx);
+                    app.note_time(std::time::Instant::now());
                     continue;
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => anyhow::bail!("input closed"),
@@ -104,11 +105,28 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
         };
         while let Some(e) = event {
             if let Some(code) = handle(&mut app, e, &mut ctx) {
+                save_reading(&app, ctx.store);
                 return Ok(code);
             }
             event = rx.try_recv().ok();
         }
         check_reload(&mut app, &mut last_reload_check, &reindex_tx);
+        app.note_time(std::time::Instant::now());
+    }
+}
+
+/// Remembers where the reader was and what it read, on the way out. A failure is said on
+/// stderr once the screen is restored; it never keeps the reader from closing.
+fn save_reading(app: &App, store: &mut Option<Store>) {
+    let (Some(store), Some(op)) = (store.as_mut(), app.reading_to_save()) else {
+        return;
+    };
+    if store.read_only().is_some() {
+        return;
+    }
+    if let Err(e) = ops::apply(store, &app.checklists.set_key, &[op], SystemTime::now()) {
+        terminal::restore();
+        eprintln!("devguide: reading position not saved: {e}");
     }
 }
 

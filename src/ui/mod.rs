@@ -5,6 +5,7 @@ mod help;
 mod migrations;
 mod reader;
 mod sidebar;
+mod start;
 mod status;
 
 use ratatui::Frame;
@@ -25,6 +26,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Overlay::Help { scroll }) => help::draw(frame, area, app, *scroll),
         Some(Overlay::Migrations(panel)) => migrations::draw(frame, area, app, panel),
         Some(Overlay::Finder(f)) => finder::draw(frame, area, app, f),
+        Some(Overlay::Start { selected }) => start::draw(frame, area, app, *selected),
         None => {}
     }
 }

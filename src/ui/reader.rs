@@ -78,6 +78,38 @@ pub fn draw(buf: &mut Buffer, app: &App) {
     if let Some(g) = app.areas.gauge {
         draw_gauge(buf, g, app);
     }
+    draw_next_guide_hint(buf, app);
+}
+
+/// Below the last line of a guide: what comes next in reading order.
+fn draw_next_guide_hint(buf: &mut Buffer, app: &App) {
+    let text = app.areas.text;
+    let rows = &app.reader.layout.rows;
+    let shown = app.visible_rows();
+    if !app.reader.layout.is_complete(&app.reader.doc) || shown.end != rows.len() {
+        return;
+    }
+    let y = text.y + shown.len() as u16 + 1;
+    if y >= text.bottom() {
+        return;
+    }
+    let key = app
+        .keymap
+        .label(Action::NextGuide)
+        .unwrap_or_else(|| "n".into());
+    let hint = match app.set.guides.get(app.reader.guide + 1) {
+        Some(next) => format!(
+            "\u{2500}\u{2500} end \u{b7} next: {} ({key}) \u{2500}\u{2500}",
+            next.title
+        ),
+        None => "\u{2500}\u{2500} end of the last guide \u{2500}\u{2500}".to_string(),
+    };
+    buf.set_line(
+        text.x,
+        y,
+        &Line::from(Span::styled(hint, app.theme.muted)),
+        text.width,
+    );
 }
 
 /// The task item a row belongs to: the row itself, or the nearest task row above it

@@ -61,14 +61,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
                 let head = &app.reader.doc.headings[h];
                 let indent = "  ".repeat(usize::from(head.level.saturating_sub(top_level)));
                 let here = current == Some(h);
-                let (mark, style) = if here {
-                    ("\u{203a} ", theme.sidebar_current)
-                } else {
-                    ("  ", theme.text)
+                // The current section is marked `›`; sections already read `·` and muted.
+                let read = app.section_read(h);
+                let (mark, mark_style, style) = match (here, read) {
+                    (true, _) => ("\u{203a} ", theme.sidebar_current, theme.sidebar_current),
+                    (false, true) => ("\u{b7} ", theme.muted, theme.muted),
+                    (false, false) => ("  ", theme.text, theme.text),
                 };
                 Line::from(vec![
                     Span::raw(format!(" {indent}")),
-                    Span::styled(mark, theme.sidebar_current),
+                    Span::styled(mark, mark_style),
                     Span::styled(head.text.clone(), style),
                 ])
             }

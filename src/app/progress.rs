@@ -1,0 +1,137 @@
+//! Reading progress: which sections have been read (on screen for a moment), where each
+//! guide was left, the start screen shown on a set's first visit, and resuming.
+
+use std::time::{Duration, Instant};
+
+use super::{Action, App, Effect, Overlay};
+use crate::checklist::ops::Op;
+use crate::checklist::reading::Reading;
+
+/// How long a section must stay on screen to count as read.
+pub const READ_AFTER: Duration = Duration::from_secs(2);
+
+/// Reading speed for the start screen's "minutes" estimate.
+const WORDS_PER_MINUTE: usize = 200;
+
+impl App {
+    /// Opens where the reader left this set, or the start screen on a first visit.
+    pub fn resume_or_welcome(&mut self, reading: Option<Reading>) {
+        match reading {
+            None => self.overlay = Some(Overlay::Start { selected: 0 }),
+            Some(r) => {
+                let guide = r
+                    .last
+                    .as_deref()
+                    .and_then(|id| self.set.guides.iter().position(|g| g.id == id));
+                if let Some(g) = guide {
+                    self.open(g, None);
+                    if let Some(&block) = r.places.get(&self.set.guides[g].id) {
+                        let last = self.reader.doc.blocks.len().saturating_sub(1);
+                        self.scroll_to_block(block.min(last));
+                    }
+                    self.back.clear();
+                }
+                self.reading = r;
+            }
+        }
+    }
+
+    /// Called with the time now and then: sections on screen long enough become read.
+    pub fn note_time(&mut self, now: Instant) {
+        let Some(guide_id) = self.set.guides.get(self.reader.guide).map(|g| g.id.clone()) else {
+            return;
+        };
+        let mut visible: Vec<usize> = self.current_heading().into_iter().collect();
+        for row in self.visible_rows() {
+            let block = self.reader.layout.rows[row].block as usize;
+            if let Some(h) = self
+                .reader
+                .doc
+                .headings
+                .iter()
+                .position(|h| h.block == block)
+            {
+                visible.push(h);
+            }
+        }
+        self.seen
+            .retain(|(g, h), _| *g == self.reader.guide && visible.contains(h));
+        for h in visible {
+            let since = *self.seen.entry((self.reader.guide, h)).or_insert(now);
+            if now.duration_since(since) >= READ_AFTER
+                && let Some(anchor) = self.reader.doc.headings.get(h).map(|x| x.anchor.clone())
+            {
+                self.reading
+                    .read
+                    .entry(guide_id.clone())
+                    .or_default()
+                    .insert(anchor);
+            }
+        }
+    }
+
+    /// Whether heading `h` of the open guide has been read.
+    pub fn section_read(&self, h: usize) -> bool {
+        let (Some(g), Some(head)) = (
+            self.set.guides.get(self.reader.guide),
+            self.reader.doc.headings.get(h),
+        ) else {
+            return false;
+        };
+        self.reading.is_read(&g.id, &head.anchor)
+    }
+
+    /// What to save on the way out: this guide and place, and everything read.
+    pub fn reading_to_save(&self) -> Option<Op> {
+        let guide = self.set.guides.get(self.reader.guide)?;
+        let mut r = self.reading.clone();
+        r.last = Some(guide.id.clone());
+        r.places.insert(guide.id.clone(), self.top_block());
+        Some(Op::Reading(r))
+    }
+
+    /// `(read sections, sections)` of a guide, for the start screen; `None` until the
+    /// guide has been parsed (the catalog parses small sets up front).
+    pub fn guide_read_progress(&self, g: usize) -> Option<(usize, usize)> {
+        let doc = self.docs.get(g)?.as_ref()?;
+        let id = &self.set.guides.get(g)?.id;
+        let read = doc
+            .headings
+            .iter()
+            .filter(|h| self.reading.is_read(id, &h.anchor))
+            .count();
+        Some((read, doc.headings.len()))
+    }
+
+    /// Minutes to read a guide at an ordinary pace (at least 1).
+    pub fn guide_minutes(&self, g: usize) -> usize {
+        let words = self
+            .set
+            .guides
+            .get(g)
+            .map_or(0, |x| x.body.split_whitespace().count());
+        words.div_ceil(WORDS_PER_MINUTE).max(1)
+    }
+
+    /// Keys on the start screen: move, open, close.
+    pub(super) fn start_key(&mut self, selected: usize, action: Option<Action>) -> Vec<Effect> {
+        let n = self.set.guides.len();
+        let selected = match action {
+            Some(Action::ScrollDown) => (selected + 1).min(n.saturating_sub(1)),
+            Some(Action::ScrollUp) => selected.saturating_sub(1),
+            Some(Action::Open | Action::ToggleTask) => {
+                self.overlay = None;
+                self.open(selected, None);
+                return Vec::new();
+            }
+            Some(Action::Cancel | Action::StartScreen) => {
+                self.overlay = None;
+                return Vec::new();
+            }
+            Some(Action::Quit) => return vec![Effect::Quit],
+            _ => selected,
+        };
+        self.overlay = Some(Overlay::Start { selected });
+        Vec::new()
+    }
+}
