@@ -1,6 +1,7 @@
 //! The interactive reader's run loop: terminal in, events in, actions to the app, frames
 //! out. The only module that does terminal I/O.
 
+pub mod background;
 mod clipboard;
 mod terminal;
 
@@ -30,9 +31,11 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
     spawn_signal_thread(tx.clone())?;
     let worker = {
         let tx = tx.clone();
-        Worker::spawn(app.theme.clone(), move |done| {
-            tx.send(Event::Highlighted(done)).is_ok()
-        })
+        Worker::spawn(
+            app.theme.clone(),
+            app.settings.syntax_theme.clone(),
+            move |done| tx.send(Event::Highlighted(done)).is_ok(),
+        )
     };
     let (mut terminal, _guard) = terminal::enter(mouse)?;
     spawn_input_thread(tx)?;
@@ -105,7 +108,8 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, store: &mut Option<Store>) -
         match effect {
             Effect::Quit => return Some(0),
             Effect::Copy { text, what } => {
-                let msg = clipboard::copy(&mut std::io::stdout(), &text, &what);
+                let msg =
+                    clipboard::copy(&mut std::io::stdout(), &text, &what, app.settings.clipboard);
                 app.set_status(msg, false);
             }
             Effect::Save(ops) => {

@@ -1,6 +1,6 @@
 //! Drawing. Every function here reads the app state and writes cells; none changes state.
 
-mod help;
+pub(crate) mod help;
 mod migrations;
 mod reader;
 mod sidebar;
