@@ -33,6 +33,10 @@ impl Session {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        // No configuration from the machine running the tests.
+        cmd.env_remove("DEVGUIDE_CONFIG");
+        cmd.env_remove("COLORFGBG");
+        cmd.env("XDG_CONFIG_HOME", "/nonexistent-config-dir");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -241,6 +245,36 @@ fn sigterm_restores_the_terminal() {
         .expect("kill runs");
     assert!(ok.success());
     assert_eq!(s.wait_exit(), 128 + 15);
+    s.assert_restored();
+}
+
+#[test]
+fn configured_keys_drive_the_reader_and_its_hints() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("config.toml");
+    std::fs::write(
+        &file,
+        "mouse = false\n[keys]\nquit = [\"Q\"]\nhelp = [\"f1\"]\n",
+    )
+    .expect("write");
+    let cfg = file.to_str().expect("utf-8 path");
+    let mut s = Session::start(&["--config", cfg], &[]);
+    s.wait_for_status("F1 help");
+    assert!(s.status_line().contains("Q quit"), "{}", s.status_line());
+    let mouse = s
+        .screen
+        .lock()
+        .map(|p| p.screen().mouse_protocol_mode())
+        .expect("screen");
+    assert_eq!(mouse, vt100::MouseProtocolMode::None, "mouse = false");
+    // q no longer quits: the help overlay, on F1, still opens after it, listing Q.
+    s.keys("q");
+    s.keys("\x1bOP");
+    s.wait_for("F1 or Esc closes");
+    s.keys("\x1b");
+    s.wait_until_gone("F1 or Esc closes");
+    s.keys("Q");
+    assert_eq!(s.wait_exit(), 0);
     s.assert_restored();
 }
 
