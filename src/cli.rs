@@ -3,6 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
+
+use crate::commands::completions::{guide_candidates, migration_candidates};
+use crate::config::ThemeName;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -18,11 +22,13 @@ devguide quick-reference            open a guide by id\n  \
 devguide import-guide#migration-guide  open at a heading\n  \
 devguide --dir docs/guides          browse a folder of markdown\n  \
 devguide notes/setup.md             open one markdown file\n  \
-devguide show quick-reference | less   render to stdout"
+devguide show quick-reference | less   render to stdout\n\n\
+Settings are read from $XDG_CONFIG_HOME/devguide/config.toml (see `devguide config path`); \
+`devguide config default` prints every setting with its default."
 )]
 pub struct Cli {
     /// Guide to open: an id, a file name, or a path to a markdown file; add #anchor for a heading
-    #[arg(value_name = "DOC[#anchor]")]
+    #[arg(value_name = "DOC[#anchor]", add = ArgValueCandidates::new(guide_candidates))]
     pub doc: Option<String>,
 
     #[command(flatten)]
@@ -33,8 +39,21 @@ pub struct Cli {
     pub no_mouse: bool,
 
     /// Migration whose checklist ticks are shown and changed
-    #[arg(long, value_name = "NAME", global = true)]
+    #[arg(long, value_name = "NAME", global = true, add = ArgValueCandidates::new(migration_candidates))]
     pub migration: Option<String>,
+
+    /// Configuration file [env: DEVGUIDE_CONFIG; default: $XDG_CONFIG_HOME/devguide/config.toml]
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Colour theme [default: the config's `theme`, else auto: dark or light from the
+    /// terminal's background]
+    #[arg(long, value_enum, global = true)]
+    pub theme: Option<ThemeName>,
+
+    /// When to use colour; `auto` follows the terminal and NO_COLOR
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -66,14 +85,11 @@ pub enum Command {
     /// Render a guide (or one section of it) to stdout
     Show {
         /// Guide id, file name or markdown path, optionally with #anchor
-        #[arg(value_name = "DOC[#anchor]")]
+        #[arg(value_name = "DOC[#anchor]", add = ArgValueCandidates::new(guide_candidates))]
         doc: String,
         /// Wrap width in columns [default: the terminal's width, else 80]
         #[arg(long, value_name = "N")]
         width: Option<u16>,
-        /// When to use colour
-        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-        color: ColorChoice,
         /// Also print notices about the file (bad front matter, invalid UTF-8)
         #[arg(long, short)]
         verbose: bool,
@@ -103,6 +119,57 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = 20)]
         limit: usize,
     },
+    /// The configuration file: where it is, its defaults, its problems
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// List the colour themes and syntax themes
+    Themes,
+    /// Write the bundled guides into DIR as editable markdown
+    Export {
+        /// Folder to write into (created if missing)
+        dir: PathBuf,
+        /// Overwrite files that already exist
+        #[arg(long, short)]
+        force: bool,
+    },
+    /// Print a shell completion script (guide ids and migration names complete too)
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff), e.g. `devguide man | man -l -`
+    Man,
+}
+
+#[derive(Debug, Subcommand, Clone, Copy)]
+pub enum ConfigCommand {
+    /// Print the path of the configuration file in use (flag > DEVGUIDE_CONFIG > default)
+    Path,
+    /// Print the default configuration, with comments: a starting point for your own
+    Default,
+    /// Check the configuration file; lists every problem, exits 1 when there is one
+    Check,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+impl Shell {
+    pub fn name(self) -> &'static str {
+        match self {
+            Shell::Bash => "bash",
+            Shell::Zsh => "zsh",
+            Shell::Fish => "fish",
+            Shell::Powershell => "powershell",
+            Shell::Elvish => "elvish",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand, Clone)]
@@ -125,24 +192,30 @@ pub enum ChecklistCommand {
     },
     /// Every checklist item of a migration, numbered, with its state
     Show {
+        #[arg(add = ArgValueCandidates::new(migration_candidates))]
         name: String,
         #[arg(long)]
         json: bool,
     },
     /// Tick items: by number (from `show`) or by a text fragment matching one item
     Tick {
+        #[arg(add = ArgValueCandidates::new(migration_candidates))]
         name: String,
         #[arg(required = true, value_name = "ITEM")]
         items: Vec<String>,
     },
     /// Untick items: by number or text fragment
     Untick {
+        #[arg(add = ArgValueCandidates::new(migration_candidates))]
         name: String,
         #[arg(required = true, value_name = "ITEM")]
         items: Vec<String>,
     },
     /// One-line summary; exits 0 when every item is ticked, 1 otherwise
-    Status { name: String },
+    Status {
+        #[arg(add = ArgValueCandidates::new(migration_candidates))]
+        name: String,
+    },
     /// Create a shared state file, .devguide/state.json, in this folder
     Init {
         /// Create it in the current folder (team mode, shared through git)

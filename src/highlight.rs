@@ -27,11 +27,41 @@ pub struct Highlighter {
     theme: syntect::highlighting::Theme,
 }
 
+/// The syntax theme used when none is configured.
+pub const DEFAULT_SYNTAX_THEME: &str = "OneHalfDark";
+
+/// Every syntax theme name, as `devguide themes` lists it and `syntax_theme` accepts it.
+pub fn syntax_theme_names() -> Vec<&'static str> {
+    two_face::theme::EmbeddedLazyThemeSet::theme_names()
+        .iter()
+        .map(|t| t.as_name())
+        .collect()
+}
+
+/// The canonical spelling of a syntax theme name, matched without regard to case.
+pub fn find_syntax_theme(name: &str) -> Option<&'static str> {
+    syntax_theme_names()
+        .into_iter()
+        .find(|n| n.eq_ignore_ascii_case(name.trim()))
+}
+
 impl Highlighter {
     pub fn load() -> Highlighter {
+        Highlighter::with_theme(DEFAULT_SYNTAX_THEME)
+    }
+
+    /// With a syntax theme by name; an unknown name (already reported by the config
+    /// check) falls back to the default.
+    pub fn with_theme(name: &str) -> Highlighter {
         let themes = two_face::theme::extra();
-        let theme = themes
-            .get(two_face::theme::EmbeddedThemeName::OneHalfDark)
+        let wanted = find_syntax_theme(name).unwrap_or(DEFAULT_SYNTAX_THEME);
+        let theme = two_face::theme::EmbeddedLazyThemeSet::theme_names()
+            .iter()
+            .find(|t| t.as_name() == wanted)
+            .map_or_else(
+                || themes.get(two_face::theme::EmbeddedThemeName::OneHalfDark),
+                |t| themes.get(*t),
+            )
             .clone();
         Highlighter {
             syntaxes: two_face::syntax::extra_newlines(),
@@ -120,12 +150,16 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn spawn(theme: Theme, notify: impl Fn(Done) -> bool + Send + 'static) -> Worker {
+    pub fn spawn(
+        theme: Theme,
+        syntax_theme: String,
+        notify: impl Fn(Done) -> bool + Send + 'static,
+    ) -> Worker {
         let (tx, rx) = mpsc::channel::<Vec<Request>>();
         // Without a thread, requests go nowhere and code simply stays plain.
         let _ = std::thread::Builder::new()
             .name("highlight".into())
-            .spawn(move || worker_loop(rx, theme, notify));
+            .spawn(move || worker_loop(rx, theme, &syntax_theme, notify));
         Worker { tx }
     }
 
@@ -134,9 +168,14 @@ impl Worker {
     }
 }
 
-fn worker_loop(rx: Receiver<Vec<Request>>, theme: Theme, notify: impl Fn(Done) -> bool) {
+fn worker_loop(
+    rx: Receiver<Vec<Request>>,
+    theme: Theme,
+    syntax_theme: &str,
+    notify: impl Fn(Done) -> bool,
+) {
     let Ok(mut batch) = rx.recv() else { return };
-    let highlighter = Highlighter::load();
+    let highlighter = Highlighter::with_theme(syntax_theme);
     loop {
         // Skip to the newest batch.
         while let Ok(newer) = rx.try_recv() {
@@ -219,6 +258,23 @@ mod tests {
             assert!(h.knows(lang), "{lang}");
         }
         assert!(!h.knows("no-such-language"));
+    }
+
+    #[test]
+    fn syntax_themes_are_found_by_any_case_and_change_colours() {
+        assert_eq!(find_syntax_theme("nord"), Some("Nord"));
+        assert_eq!(
+            find_syntax_theme("solarized (light)"),
+            Some("Solarized (light)")
+        );
+        assert_eq!(find_syntax_theme("no-such-theme"), None);
+        assert!(syntax_theme_names().contains(&DEFAULT_SYNTAX_THEME));
+        let theme = Theme::for_mode(ColorMode::TrueColor);
+        let code = "def f(x):\n    return 'a'\n";
+        let dark = Highlighter::with_theme("OneHalfDark").highlight("python", code, &theme);
+        let light = Highlighter::with_theme("OneHalfLight").highlight("python", code, &theme);
+        assert!(dark.is_some());
+        assert_ne!(dark, light);
     }
 
     #[test]

@@ -180,6 +180,23 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// A key map from a bindings table (the config file's `[keys]`). Bindings are ordered
+    /// so that a context action ([`Action::is_contextual`]) is tried before the other
+    /// action sharing its key, whatever order the table lists them in.
+    pub fn from_bindings(table: &[(Action, Vec<Key>)]) -> Keymap {
+        let mut bindings: Vec<(Key, Action)> = table
+            .iter()
+            .flat_map(|(action, keys)| keys.iter().map(move |k| (*k, *action)))
+            .collect();
+        bindings.sort_by_key(|(_, a)| !a.is_contextual());
+        Keymap { bindings }
+    }
+
+    /// Every (key, action) pair, in the order presses are resolved.
+    pub fn bindings(&self) -> &[(Key, Action)] {
+        &self.bindings
+    }
+
     /// The action for a key press; releases and repeats of other kinds are ignored.
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
         self.actions(ev).first().copied()

@@ -4,15 +4,18 @@
 //! so tests and benches reach every part.
 
 pub mod app;
+pub mod appearance;
 pub mod checklist;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod content;
 pub mod doc;
 pub mod highlight;
 pub mod keymap;
 pub mod layout;
 pub mod lookup;
+pub mod palettes;
 pub mod sanitize;
 pub mod search;
 pub mod theme;

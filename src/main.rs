@@ -1,16 +1,21 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-use devguide::app::App;
+use clap::{CommandFactory, Parser};
 use devguide::app::checklist::Checklists;
+use devguide::app::{App, Settings};
+use devguide::appearance::{self, Variant};
 use devguide::checklist::{self, Store};
 use devguide::cli::{Cli, ColorChoice, Command};
 use devguide::commands::{self, Target, show};
-use devguide::keymap::Keymap;
-use devguide::theme::{ColorMode, Theme};
+use devguide::config::{self, Loaded};
+use devguide::theme::ColorMode;
 
 fn main() -> ExitCode {
+    // `COMPLETE=<shell> devguide …` is the shell asking for completions.
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(commands::completions::COMPLETE_VAR)
+        .complete();
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
@@ -22,29 +27,53 @@ fn main() -> ExitCode {
     }
 }
 
-fn dispatch(cli: Cli) -> anyhow::Result<u8> {
+fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
+    let mut loaded = config::load(cli.config.as_deref());
+    if cli.set.dir.is_none() {
+        let (dir, problem) = commands::configured_dir(&loaded);
+        cli.set.dir = dir;
+        loaded.problems.extend(problem);
+    }
+    // Commands about the configuration report its problems themselves; the others get
+    // one line on stderr, the reader a status message.
+    let warn = || {
+        if let Some(line) = config::summary(&loaded.problems) {
+            let _ = writeln!(std::io::stderr(), "devguide: {line}");
+        }
+    };
     match cli.command {
+        Some(Command::Config(cmd)) => commands::config::run(cmd, &loaded, &mut stdout.lock()),
+        Some(Command::Themes) => commands::config::themes(&loaded, &mut stdout.lock()),
+        Some(Command::Man) => commands::config::man(&mut stdout.lock()),
+        Some(Command::Completions { shell }) => {
+            commands::completions::run(shell, &mut stdout.lock())
+        }
+        Some(Command::Export { ref dir, force }) => {
+            commands::export::run(dir, force, &mut stdout.lock())
+        }
         Some(Command::List { json, skipped }) => {
+            warn();
             let set = commands::load_set(&cli.set)?;
             commands::list::run(&set, json, skipped, &mut stdout.lock())
         }
         Some(Command::Show {
             ref doc,
             width,
-            color,
             verbose,
         }) => {
+            warn();
             let (set, target) = commands::open_target(&cli.set, Some(doc))?;
             let target = target.unwrap_or(Target {
                 guide: 0,
                 anchor: None,
             });
-            let opts = show::Options::resolve(width, color, verbose);
+            let opts = show_options(&cli, &loaded, width, verbose);
             show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock())
         }
         Some(Command::Checklist(ref cmd)) => {
+            warn();
             let set = commands::load_set(&cli.set)?;
             commands::checklist::run(
                 cmd,
@@ -78,14 +107,30 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             let (set, target) = commands::open_target(&cli.set, cli.doc.as_deref())?;
             if !stdout.is_terminal() {
                 // Into a pipe: print the guide instead of drawing a screen.
+                warn();
                 let target = target.unwrap_or(Target {
                     guide: 0,
                     anchor: None,
                 });
-                let opts = show::Options::resolve(None, ColorChoice::Auto, false);
+                let opts = show_options(&cli, &loaded, None, false);
                 return show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock());
             }
-            let mut app = App::new(set, Theme::for_mode(ColorMode::detect()), Keymap::default());
+            let colorterm = std::env::var("COLORTERM").ok();
+            let mode = appearance::color_mode(cli.color, ColorMode::detect(), colorterm.as_deref());
+            let variant = appearance::variant(
+                cli.theme,
+                loaded.config.theme,
+                std::env::var("COLORFGBG").ok().as_deref(),
+                || {
+                    (mode != ColorMode::None)
+                        .then(|| {
+                            devguide::tui::background::query(devguide::tui::background::TIMEOUT)
+                        })
+                        .flatten()
+                },
+            );
+            let mut app = App::new(set, variant.theme(mode), loaded.config.keymap());
+            app.settings = reader_settings(&loaded, variant);
             let store =
                 reader_checklists(&mut app, cli.set.state.as_deref(), cli.migration.clone());
             let reading = app.checklists.state.reading(&app.checklists.set_key);
@@ -97,9 +142,46 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 }
                 None => app.resume_or_welcome(reading),
             }
-            devguide::tui::run(app, !cli.no_mouse, store)
+            if let Some(line) = config::summary(&loaded.problems) {
+                app.set_status(line, true);
+            }
+            let mouse = loaded.config.mouse && !cli.no_mouse;
+            devguide::tui::run(app, mouse, store)
         }
     }
+}
+
+fn reader_settings(loaded: &Loaded, variant: Variant) -> Settings {
+    Settings {
+        wrap_width: loaded.config.wrap_width,
+        clipboard: loaded.config.clipboard,
+        syntax_theme: syntax_theme(loaded, variant),
+    }
+}
+
+fn syntax_theme(loaded: &Loaded, variant: Variant) -> String {
+    loaded
+        .config
+        .syntax_theme
+        .clone()
+        .unwrap_or_else(|| variant.syntax_theme().to_string())
+}
+
+/// `show` colours with the configured theme; for `auto` it reads `COLORFGBG` only, as
+/// its output may not go to the terminal it would ask.
+fn show_options(cli: &Cli, loaded: &Loaded, width: Option<u16>, verbose: bool) -> show::Options {
+    let mut opts = show::Options::resolve(width, cli.color, verbose);
+    opts.variant = appearance::variant(
+        cli.theme,
+        loaded.config.theme,
+        std::env::var("COLORFGBG").ok().as_deref(),
+        || None,
+    );
+    opts.syntax_theme = syntax_theme(loaded, opts.variant);
+    if cli.color == ColorChoice::Never {
+        opts.color = false;
+    }
+    opts
 }
 
 /// Opens the checklist state file for the reader. Problems never stop the reader: they

@@ -6,6 +6,8 @@ fn devguide() -> Command {
     let mut cmd = Command::cargo_bin("devguide").expect("binary built");
     cmd.env_remove("NO_COLOR")
         .env_remove("COLORTERM")
+        .env_remove("DEVGUIDE_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent-config-dir")
         .env("DEVGUIDE_STATE", "/nonexistent-dir/state.json");
     cmd
 }

@@ -11,6 +11,8 @@ use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 const DEADLINE: Duration = Duration::from_secs(20);
 
 struct Session {
+    /// Holds this session's own state file unless the test names one.
+    _state_dir: tempfile::TempDir,
     screen: Arc<Mutex<vt100::Parser>>,
     /// Every byte the program wrote, for checking escape sequences the emulator hides.
     raw: Arc<Mutex<Vec<u8>>>,
@@ -33,6 +35,13 @@ impl Session {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        // No configuration from the machine running the tests.
+        cmd.env_remove("DEVGUIDE_CONFIG");
+        cmd.env_remove("COLORFGBG");
+        cmd.env("XDG_CONFIG_HOME", "/nonexistent-config-dir");
+        // Nor state: each session starts from its own empty state file.
+        let state_dir = tempfile::tempdir().expect("tempdir");
+        cmd.env("DEVGUIDE_STATE", state_dir.path().join("state.json"));
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -60,6 +69,7 @@ impl Session {
             }
         });
         Session {
+            _state_dir: state_dir,
             screen,
             raw,
             writer,
@@ -190,7 +200,7 @@ impl Session {
 
 #[test]
 fn navigate_follow_a_link_go_back_and_quit() {
-    let mut s = Session::start(&[], &[]);
+    let mut s = Session::start(&["import-guide"], &[]);
     s.wait_for("WebSocket Manager Import Guide");
     s.wait_for_status("help");
     // Next guide: the quick reference.
@@ -232,7 +242,7 @@ fn a_link_outside_the_set_says_so() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    let mut s = Session::start(&[], &[]);
+    let mut s = Session::start(&["import-guide"], &[]);
     s.wait_for_status("help");
     let pid = s.child.process_id().expect("pid");
     let ok = std::process::Command::new("kill")
@@ -245,8 +255,38 @@ fn sigterm_restores_the_terminal() {
 }
 
 #[test]
+fn configured_keys_drive_the_reader_and_its_hints() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("config.toml");
+    std::fs::write(
+        &file,
+        "mouse = false\n[keys]\nquit = [\"Q\"]\nhelp = [\"f1\"]\n",
+    )
+    .expect("write");
+    let cfg = file.to_str().expect("utf-8 path");
+    let mut s = Session::start(&["import-guide", "--config", cfg], &[]);
+    s.wait_for_status("F1 help");
+    assert!(s.status_line().contains("Q quit"), "{}", s.status_line());
+    let mouse = s
+        .screen
+        .lock()
+        .map(|p| p.screen().mouse_protocol_mode())
+        .expect("screen");
+    assert_eq!(mouse, vt100::MouseProtocolMode::None, "mouse = false");
+    // q no longer quits: the help overlay, on F1, still opens after it, listing Q.
+    s.keys("q");
+    s.keys("\x1bOP");
+    s.wait_for("F1 or Esc closes");
+    s.keys("\x1b");
+    s.wait_until_gone("F1 or Esc closes");
+    s.keys("Q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+}
+
+#[test]
 fn a_panic_restores_the_terminal_and_shows_the_message() {
-    let mut s = Session::start(&[], &[("DEVGUIDE_TEST_PANIC", "1")]);
+    let mut s = Session::start(&["import-guide"], &[("DEVGUIDE_TEST_PANIC", "1")]);
     assert_eq!(s.wait_exit(), 101);
     s.assert_restored();
     s.wait_for("panic requested");
@@ -289,7 +329,7 @@ fn a_tick_made_in_the_reader_is_there_after_a_restart() {
 
 #[test]
 fn slash_search_and_n_move_through_matches() {
-    let mut s = Session::start(&[], &[]);
+    let mut s = Session::start(&["import-guide"], &[]);
     s.wait_for_status("help");
     s.keys("/");
     s.wait_for_status("/");
@@ -383,7 +423,7 @@ fn external_links_are_emitted_as_osc8_hyperlinks() {
 
 #[test]
 fn ctrl_p_then_enter_lands_on_the_right_line() {
-    let mut s = Session::start(&[], &[]);
+    let mut s = Session::start(&["import-guide"], &[]);
     s.wait_for_status("help");
     s.keys("\x10"); // Ctrl-p
     s.wait_for("Find in all guides");
@@ -417,7 +457,7 @@ fn a_guide_edited_on_disk_reloads_in_place() {
     let file = dir.path().join("notes.md");
     std::fs::write(&file, "# Notes\n\nfirst version\n\n- [ ] a step\n").expect("write");
     let d = dir.path().to_str().expect("utf-8");
-    let mut s = Session::start(&["--dir", d], &[]);
+    let mut s = Session::start(&["notes", "--dir", d], &[]);
     s.wait_for("first version");
     std::fs::write(&file, "# Notes\n\nsecond version\n\n- [ ] a step\n").expect("write");
     touch_later(&file);
@@ -448,7 +488,7 @@ fn e_hands_the_guide_to_the_editor_and_shows_its_changes() {
         .expect("chmod");
     let g = guides.to_str().expect("utf-8");
     let e = editor.to_str().expect("utf-8");
-    let mut s = Session::start(&["--dir", g], &[("VISUAL", e)]);
+    let mut s = Session::start(&["notes", "--dir", g], &[("VISUAL", e)]);
     s.wait_for("original text");
     s.keys("e");
     s.wait_for("added by the editor");
@@ -457,4 +497,41 @@ fn e_hands_the_guide_to_the_editor_and_shows_its_changes() {
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
     s.assert_restored();
+}
+
+#[test]
+fn a_first_visit_shows_the_start_screen_and_a_second_resumes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state.json");
+    let env = [("DEVGUIDE_STATE", state.to_str().expect("utf-8"))];
+    let mut s = Session::start(&[], &env);
+    s.wait_for("Guides");
+    s.wait_for("1. WebSocket Manager Import Guide");
+    s.wait_for("min");
+    s.keys("j");
+    s.wait_for("\u{25b8} 2. WebSocket Import Quick Reference");
+    s.keys("\r");
+    s.wait_until_gone("1. WebSocket Manager Import Guide");
+    s.wait_for_status("WebSocket Import Quick Reference");
+    s.keys("]");
+    s.wait_for_status("Common import statements");
+    s.keys("]");
+    s.wait_for_status("Type checking");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+
+    let mut again = Session::start(&[], &env);
+    again.wait_for_status("Type checking");
+    assert!(
+        !again
+            .contents()
+            .contains("1. WebSocket Manager Import Guide"),
+        "no start screen the second time"
+    );
+    again.keys("s");
+    again.wait_for("1. WebSocket Manager Import Guide");
+    again.keys("\x1b");
+    again.wait_until_gone("1. WebSocket Manager Import Guide");
+    again.keys("q");
+    assert_eq!(again.wait_exit(), 0);
 }

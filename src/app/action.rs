@@ -117,6 +117,16 @@ impl Action {
     pub fn from_name(name: &str) -> Option<Action> {
         ACTIONS.iter().find(|a| a.1 == name).map(|a| a.0)
     }
+
+    /// Actions that apply only in some situations (a selected checklist item, a search
+    /// with matches). Only these may share a key with another action: where they do not
+    /// apply, the key falls through to the other one (see `App::handle_key`).
+    pub fn is_contextual(self) -> bool {
+        matches!(
+            self,
+            Action::ToggleTask | Action::NextMatch | Action::PrevMatch
+        )
+    }
 }
 
 #[cfg(test)]

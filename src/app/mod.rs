@@ -26,8 +26,30 @@ use crate::theme::Theme;
 pub use action::Action;
 use areas::Areas;
 
-/// Text wider than this is hard to read; wider panes get margins instead.
+/// Text wider than this is hard to read; wider panes get margins instead. The
+/// configuration's `wrap_width` replaces it ([`Settings::wrap_width`]).
 pub const MAX_TEXT_WIDTH: u16 = 100;
+
+/// Configured choices the reader needs beyond theme and key map.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Widest text column.
+    pub wrap_width: u16,
+    /// How copying reaches a clipboard (the run loop acts on it).
+    pub clipboard: crate::config::ClipboardMode,
+    /// Syntax theme for code blocks, by name.
+    pub syntax_theme: String,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            wrap_width: MAX_TEXT_WIDTH,
+            clipboard: crate::config::ClipboardMode::Both,
+            syntax_theme: highlight::DEFAULT_SYNTAX_THEME.to_string(),
+        }
+    }
+}
 
 /// Blocks laid out per idle step: small enough to keep input responsive.
 const IDLE_BLOCKS: usize = 400;
@@ -125,6 +147,7 @@ pub struct App {
     docs: Vec<Option<Arc<Doc>>>,
     pub theme: Theme,
     pub keymap: Keymap,
+    pub settings: Settings,
     pub reader: Reader,
     pub focus: Focus,
     pub sidebar_selected: usize,
@@ -160,6 +183,7 @@ impl App {
             docs,
             theme,
             keymap,
+            settings: Settings::default(),
             reader: Reader {
                 guide: 0,
                 doc,
@@ -208,7 +232,7 @@ impl App {
     /// keeping the same block at the top.
     pub fn resize(&mut self, size: Rect) {
         self.size = size;
-        self.areas = areas::compute(size, self.focus == Focus::Sidebar, MAX_TEXT_WIDTH);
+        self.areas = areas::compute(size, self.focus == Focus::Sidebar, self.settings.wrap_width);
         // A guide with checklist items is headed by a progress gauge.
         if !self.reader.doc.tasks.is_empty() && self.areas.text.height >= 4 {
             let t = self.areas.text;

@@ -27,7 +27,18 @@ impl App {
                     self.open(g, None);
                     if let Some(&block) = r.places.get(&self.set.guides[g].id) {
                         let last = self.reader.doc.blocks.len().saturating_sub(1);
-                        self.scroll_to_block(block.min(last));
+                        let block = block.min(last);
+                        self.scroll_to_block(block);
+                        // Near the end the screen stops short of the block: name its
+                        // section, as the jump that got there did.
+                        if self.top_block() < block {
+                            self.reader.pinned = self
+                                .reader
+                                .doc
+                                .headings
+                                .iter()
+                                .rposition(|h| h.block <= block);
+                        }
                     }
                     self.back.clear();
                 }
@@ -86,7 +97,7 @@ impl App {
         let guide = self.set.guides.get(self.reader.guide)?;
         let mut r = self.reading.clone();
         r.last = Some(guide.id.clone());
-        r.places.insert(guide.id.clone(), self.top_block());
+        r.places.insert(guide.id.clone(), self.reading_block());
         Some(Op::Reading(r))
     }
 

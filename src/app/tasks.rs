@@ -96,6 +96,10 @@ impl App {
     }
 
     fn applies(&self, action: Action) -> bool {
+        // The key map's conflict rules rely on this: only contextual actions step aside.
+        if !action.is_contextual() {
+            return true;
+        }
         match action {
             Action::ToggleTask => {
                 self.overlay.is_none()

@@ -3,6 +3,9 @@
 
 pub mod ansi;
 pub mod checklist;
+pub mod completions;
+pub mod config;
+pub mod export;
 pub mod list;
 pub mod lookup;
 pub mod search;
@@ -28,6 +31,38 @@ pub fn load_set(args: &SetArgs) -> anyhow::Result<GuideSet> {
         Some(dir) => GuideSet::from_dir(dir).map_err(|e| anyhow::anyhow!(explain(e))),
         None => Ok(GuideSet::bundled()),
     }
+}
+
+/// The guide set folder to use when no `--dir` is given: the first configured folder that
+/// exists. With folders configured but none present, a problem says so and the bundled
+/// guides open instead.
+pub fn configured_dir(
+    loaded: &crate::config::Loaded,
+) -> (Option<std::path::PathBuf>, Option<crate::config::Problem>) {
+    let config = &loaded.config;
+    if config.guides.is_empty() {
+        return (None, None);
+    }
+    if let Some(dir) = config.guides.iter().find(|d| d.is_dir()) {
+        return (Some(dir.clone()), None);
+    }
+    let list: Vec<String> = config
+        .guides
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect();
+    let problem = crate::config::Problem {
+        file: loaded
+            .path
+            .as_ref()
+            .map_or_else(|| "config".into(), |(p, _)| p.display().to_string()),
+        line: 0,
+        message: format!(
+            "guides: none of these folders exists: {}; showing the bundled guides",
+            list.join(", ")
+        ),
+    };
+    (None, Some(problem))
 }
 
 fn explain(e: LoadError) -> String {

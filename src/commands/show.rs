@@ -2,12 +2,13 @@
 
 use std::io::Write;
 
+use crate::appearance::Variant;
 use crate::cli::ColorChoice;
 use crate::content::GuideSet;
 use crate::doc;
 use crate::highlight::Highlighter;
 use crate::layout::{Layout, styled_spans};
-use crate::theme::{ColorMode, Theme};
+use crate::theme::ColorMode;
 
 use super::Target;
 
@@ -15,6 +16,10 @@ pub struct Options {
     pub width: u16,
     pub color: bool,
     pub verbose: bool,
+    /// The theme to colour with (from `--theme`, the config, or `COLORFGBG`).
+    pub variant: Variant,
+    /// Syntax theme for code blocks, by name.
+    pub syntax_theme: String,
 }
 
 impl Options {
@@ -39,6 +44,8 @@ impl Options {
             width,
             color,
             verbose,
+            variant: Variant::Dark,
+            syntax_theme: crate::highlight::DEFAULT_SYNTAX_THEME.to_string(),
         }
     }
 }
@@ -86,10 +93,12 @@ pub fn run(
     } else {
         ColorMode::None
     };
-    let theme = Theme::for_mode(mode);
+    let theme = opts.variant.theme(mode);
     let mut layout = Layout::new(opts.width);
     layout.extend_to_block(&doc, &theme, blocks.end);
-    let highlighter = opts.color.then(Highlighter::load);
+    let highlighter = opts
+        .color
+        .then(|| Highlighter::with_theme(&opts.syntax_theme));
     let mut highlights = std::collections::HashMap::new();
     let first_row = layout
         .block_rows

@@ -259,6 +259,25 @@ impl GuideSet {
     }
 }
 
+/// Every file of the bundled set, by its path inside `content/`, with its exact bytes.
+pub fn bundled_files() -> Vec<(String, &'static [u8])> {
+    fn walk(dir: &Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
+        for file in dir.files() {
+            out.push((
+                file.path().to_string_lossy().replace('\\', "/"),
+                file.contents(),
+            ));
+        }
+        for sub in dir.dirs() {
+            walk(sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&BUNDLED, &mut out);
+    out.sort();
+    out
+}
+
 fn collect_bundled(dir: &Dir<'static>, out: &mut Vec<(String, Vec<u8>)>) {
     for file in dir.files() {
         out.push((

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 
+use crate::config::ClipboardMode;
+
 /// The escape sequence that asks the terminal to put `text` on its clipboard.
 pub fn osc52(text: &str) -> String {
     format!(
@@ -16,22 +18,30 @@ pub fn osc52(text: &str) -> String {
     )
 }
 
-/// Copies `text` every way available and says truthfully what was done.
-pub fn copy(out: &mut dyn Write, text: &str, what: &str) -> String {
+/// Copies `text` every way `mode` allows and says truthfully what was done.
+pub fn copy(out: &mut dyn Write, text: &str, what: &str, mode: ClipboardMode) -> String {
+    if mode == ClipboardMode::Off {
+        return "not copied: copying is off (clipboard = \"off\" in the config)".to_string();
+    }
     let mut done = Vec::new();
-    if out
-        .write_all(osc52(text).as_bytes())
-        .and_then(|()| out.flush())
-        .is_ok()
+    if mode.osc52()
+        && out
+            .write_all(osc52(text).as_bytes())
+            .and_then(|()| out.flush())
+            .is_ok()
     {
         done.push("sent to terminal clipboard".to_string());
     }
-    if let Some(tool) = native_tool()
+    if mode.native()
+        && let Some(tool) = native_tool()
         && run_tool(&tool, text)
     {
         done.push(format!("copied with {}", tool[0]));
     }
     let mut msg = match done.is_empty() {
+        true if mode == ClipboardMode::Native => {
+            format!("could not copy {what}: no clipboard program (wl-copy, xclip, xsel, pbcopy)")
+        }
         true => format!("could not copy {what}: no clipboard available"),
         false => format!("{what}: {}", done.join(" and ")),
     };
@@ -103,15 +113,26 @@ mod tests {
     #[test]
     fn copy_writes_osc52_and_reports_it() {
         let mut out = Vec::new();
-        let msg = copy(&mut out, "x = 1", "line");
+        let msg = copy(&mut out, "x = 1", "line", ClipboardMode::Osc52);
         assert_eq!(out, osc52("x = 1").into_bytes());
         assert!(msg.contains("sent to terminal clipboard"), "{msg}");
     }
 
     #[test]
+    fn clipboard_modes_are_obeyed() {
+        let mut out = Vec::new();
+        let msg = copy(&mut out, "x", "line", ClipboardMode::Off);
+        assert!(out.is_empty());
+        assert!(msg.contains("copying is off"), "{msg}");
+        let msg = copy(&mut out, "x", "line", ClipboardMode::Native);
+        assert!(out.is_empty(), "native mode sends no OSC 52");
+        assert!(!msg.contains("terminal clipboard"), "{msg}");
+    }
+
+    #[test]
     fn disguising_characters_are_warned_about() {
         let mut out = Vec::new();
-        let msg = copy(&mut out, "a\u{202e}b", "line");
+        let msg = copy(&mut out, "a\u{202e}b", "line", ClipboardMode::Osc52);
         assert!(msg.contains("warning"), "{msg}");
     }
 }

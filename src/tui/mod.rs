@@ -1,6 +1,7 @@
 //! The interactive reader's run loop: terminal in, events in, actions to the app, frames
 //! out. The only module that does terminal I/O.
 
+pub mod background;
 mod clipboard;
 mod editor;
 mod hyperlinks;
@@ -37,9 +38,11 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
     spawn_signal_thread(tx.clone())?;
     let worker = {
         let tx = tx.clone();
-        Worker::spawn(app.theme.clone(), move |done| {
-            tx.send(Event::Highlighted(done)).is_ok()
-        })
+        Worker::spawn(
+            app.theme.clone(),
+            app.settings.syntax_theme.clone(),
+            move |done| tx.send(Event::Highlighted(done)).is_ok(),
+        )
     };
     let (mut terminal, _guard) = terminal::enter(mouse)?;
     let index_tx = tx.clone();
@@ -215,7 +218,8 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx<'_>) -> Option
                 }
             }
             Effect::Copy { text, what } => {
-                let msg = clipboard::copy(&mut std::io::stdout(), &text, &what);
+                let msg =
+                    clipboard::copy(&mut std::io::stdout(), &text, &what, app.settings.clipboard);
                 app.set_status(msg, false);
             }
             Effect::LoadMigrations => {

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::App;
-use crate::app::action::ACTIONS;
+use crate::app::action::{ACTIONS, Action};
 
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let theme = &app.theme;
@@ -37,6 +37,25 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
+/// The closing hint, from the live key map like everything else here.
+fn footer(app: &App, scrolls: bool) -> String {
+    let km = &app.keymap;
+    let label = |a: Action| km.label(a);
+    let close: Vec<String> = [label(Action::Help), label(Action::Cancel)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut parts = Vec::new();
+    if scrolls && let (Some(down), Some(up)) = (label(Action::ScrollDown), label(Action::ScrollUp))
+    {
+        parts.push(format!("{down}/{up} scroll"));
+    }
+    if !close.is_empty() {
+        parts.push(format!("{} closes", close.join(" or ")));
+    }
+    format!(" {} ", parts.join(" \u{b7} "))
+}
+
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: u16) {
     let lines = lines(app);
     let width = area.width.min(64);
@@ -51,11 +70,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: u16) {
         height,
     };
     let max_scroll = (lines.len() as u16 + 2).saturating_sub(height);
-    let footer = if max_scroll > 0 {
-        " j/k scroll \u{b7} ? or Esc closes "
-    } else {
-        " ? or Esc closes "
-    };
+    let footer = footer(app, max_scroll > 0);
     let block = Block::bordered()
         .border_style(app.theme.overlay_border)
         .title(" Keys ")

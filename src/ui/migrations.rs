@@ -8,8 +8,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::app::App;
 use crate::app::migrations::{Mode, PANEL_KEYS, Panel, PanelRow};
+use crate::app::{Action, App};
 use crate::checklist::Catalog;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, panel: &Panel) {
@@ -100,8 +100,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, panel: &Panel) {
         .iter()
         .map(|(k, what)| format!("{k} {what}"))
         .collect();
+    // Switching and closing go through the key map; the panel's letters are its own.
+    let open = app.keymap.label(Action::Open).unwrap_or_default();
+    let close = app.keymap.label(Action::Cancel).unwrap_or_default();
     let footer = format!(
-        " Enter switch \u{b7} {} \u{b7} Esc close ",
+        " {open} switch \u{b7} {} \u{b7} {close} close ",
         keys.join(" \u{b7} ")
     );
     let block = Block::bordered()

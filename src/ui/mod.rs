@@ -1,7 +1,7 @@
 //! Drawing. Every function here reads the app state and writes cells; none changes state.
 
 mod finder;
-mod help;
+pub(crate) mod help;
 mod migrations;
 mod reader;
 mod sidebar;
