@@ -4,9 +4,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::{Action, App};
+use crate::layout::wrap::wrap;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize) {
     let theme = &app.theme;
@@ -69,18 +70,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize) {
         }
         lines.push(line);
         if let Some(summary) = &g.summary {
-            lines.push(Line::from(Span::styled(
-                format!("     {summary}"),
-                theme.text,
-            )));
+            // Wrapped by hand so continuation lines keep the indent.
+            let room = usize::from(width.saturating_sub(8)).max(1);
+            for part in wrap([(summary.as_str(), theme.text, None)], room) {
+                let mut spans = vec![Span::raw("     ")];
+                spans.extend(part.spans);
+                lines.push(Line::from(spans));
+            }
         }
         lines.push(Line::default());
     }
     frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
-        rect,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
