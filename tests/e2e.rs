@@ -85,29 +85,24 @@ impl Session {
             .unwrap_or_default()
     }
 
-    fn wait_for(&self, text: &str) {
+    /// Polls the screen until `done` holds, or fails with `what` and the screen.
+    fn poll(&self, what: &str, done: impl Fn(&Session) -> bool) {
         let start = Instant::now();
         while start.elapsed() < DEADLINE {
-            if self.contents().contains(text) {
+            if done(self) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(10));
         }
-        panic!(
-            "timed out waiting for {text:?}; screen:\n{}",
-            self.contents()
-        );
+        panic!("timed out waiting for {what}; screen:\n{}", self.contents());
+    }
+
+    fn wait_for(&self, text: &str) {
+        self.poll(&format!("{text:?}"), |s| s.contents().contains(text));
     }
 
     fn wait_until_gone(&self, text: &str) {
-        let start = Instant::now();
-        while start.elapsed() < DEADLINE {
-            if !self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        panic!("{text:?} still on screen:\n{}", self.contents());
+        self.poll(&format!("{text:?} to go"), |s| !s.contents().contains(text));
     }
 
     fn status_line(&self) -> String {
@@ -119,17 +114,9 @@ impl Session {
     }
 
     fn wait_for_status(&self, text: &str) {
-        let start = Instant::now();
-        while start.elapsed() < DEADLINE {
-            if self.status_line().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        panic!(
-            "timed out waiting for status {text:?}; screen:\n{}",
-            self.contents()
-        );
+        self.poll(&format!("status {text:?}"), |s| {
+            s.status_line().contains(text)
+        });
     }
 
     fn keys(&mut self, keys: &str) {

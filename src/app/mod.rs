@@ -658,15 +658,7 @@ impl App {
                     .unwrap_or_else(|| "Enter".into());
                 self.set_status(format!("{url}  ({hint} to open)"), false);
             }
-            None => self.set_status(
-                if forward {
-                    "no more links below"
-                } else {
-                    "no more links above"
-                }
-                .into(),
-                false,
-            ),
+            None => self.no_more("links", forward),
         }
     }
 
@@ -710,16 +702,14 @@ impl App {
                     false,
                 );
             }
-            None => self.set_status(
-                if forward {
-                    "no more code blocks below"
-                } else {
-                    "no more code blocks above"
-                }
-                .into(),
-                false,
-            ),
+            None => self.no_more("code blocks", forward),
         }
+    }
+
+    /// "no more links below" and the like, when a step finds nothing.
+    pub(super) fn no_more(&mut self, what: &str, forward: bool) {
+        let dir = if forward { "below" } else { "above" };
+        self.set_status(format!("no more {what} {dir}"), false);
     }
 
     /// Scrolls so `row` is on screen, with a little context above it.

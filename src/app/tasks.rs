@@ -191,11 +191,7 @@ impl App {
                     self.reveal(row);
                 }
             }
-            None => {
-                let what = if open_only { "open items" } else { "items" };
-                let dir = if forward { "below" } else { "above" };
-                self.set_status(format!("no more {what} {dir}"), false);
-            }
+            None => self.no_more(if open_only { "open items" } else { "items" }, forward),
         }
     }
 

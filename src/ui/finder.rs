@@ -18,12 +18,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, f: &Finder) {
     if width < 12 || height < 5 {
         return;
     }
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let rect = super::centered(area, width, height);
     let block = Block::bordered()
         .border_style(theme.overlay_border)
         .title(" Find in all guides ")

@@ -63,12 +63,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: u16) {
     if width < 3 || height < 3 {
         return;
     }
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let rect = super::centered(area, width, height);
     let max_scroll = (lines.len() as u16 + 2).saturating_sub(height);
     let footer = footer(app, max_scroll > 0);
     let block = Block::bordered()

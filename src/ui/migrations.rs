@@ -90,12 +90,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, panel: &Panel) {
     if width < 10 || height < 3 {
         return;
     }
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let rect = super::centered(area, width, height);
     let keys: Vec<String> = PANEL_KEYS
         .iter()
         .map(|(k, what)| format!("{k} {what}"))

@@ -30,3 +30,18 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         None => {}
     }
 }
+
+/// A `width` × `height` rectangle centred in `area` (clipped to it).
+pub(crate) fn centered(
+    area: ratatui::layout::Rect,
+    width: u16,
+    height: u16,
+) -> ratatui::layout::Rect {
+    let (width, height) = (width.min(area.width), height.min(area.height));
+    ratatui::layout::Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
