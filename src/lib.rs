@@ -12,6 +12,7 @@ pub mod doc;
 pub mod highlight;
 pub mod keymap;
 pub mod layout;
+pub mod mojibake;
 pub mod sanitize;
 pub mod theme;
 pub mod tui;

@@ -330,9 +330,12 @@ fn read_guide_file(path: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
+/// A guide from a file's bytes: decoded (bad UTF-8 becomes U+FFFD), mis-decoded lines
+/// repaired for display, front matter split off. Pure, so the fuzz target runs the same
+/// loading code as the reader.
+pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
     let mut notices = Vec::new();
-    let text = match String::from_utf8_lossy(bytes) {
+    let mut text = match String::from_utf8_lossy(bytes) {
         std::borrow::Cow::Borrowed(s) => s.to_string(),
         std::borrow::Cow::Owned(s) => {
             notices.push(format!(
@@ -341,6 +344,13 @@ fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
             s
         }
     };
+    let (repaired, report) = crate::mojibake::repair(&text);
+    if let std::borrow::Cow::Owned(fixed) = repaired {
+        text = fixed;
+    }
+    if let Some(n) = report.notice() {
+        notices.push(format!("{rel_path}: {n}"));
+    }
     let split = front_matter::split(&text);
     if let Some(e) = &split.error {
         notices.push(format!("{rel_path}: {e}"));
@@ -522,6 +532,20 @@ mod tests {
         assert_eq!(set.guides[1].notices.len(), 1);
         assert_eq!(set.skipped.len(), 1);
         assert!(set.skipped[0].reason.contains("binary"));
+    }
+
+    #[test]
+    fn mis_decoded_lines_are_repaired_for_display_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("m.md");
+        let bytes = "# T\n\n- ‚ùå no\n- ‚úÖ yes\n".as_bytes();
+        std::fs::write(&file, bytes).expect("write");
+        let set = GuideSet::from_file(&file).expect("loads");
+        let g = &set.guides[0];
+        assert!(g.body.contains("- ❌ no\n- ✅ yes"), "{}", g.body);
+        assert_eq!(g.notices.len(), 1, "{:?}", g.notices);
+        assert!(g.notices[0].contains("2 lines shown repaired"), "{:?}", g.notices);
+        assert_eq!(std::fs::read(&file).expect("read"), bytes, "file untouched");
     }
 
     #[test]
