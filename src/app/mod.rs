@@ -642,14 +642,15 @@ impl App {
                 if let Some(row) = self.reader.layout.block_row(&doc, &self.theme, block) {
                     self.reveal(row);
                 }
-                let lang = doc.code_blocks[c as usize]
-                    .lang
-                    .as_deref()
-                    .unwrap_or("text");
-                self.set_status(
-                    format!("code block {} of {} ({lang})", c + 1, doc.code_blocks.len()),
-                    false,
-                );
+                let code = &doc.code_blocks[c as usize];
+                let lang = code.lang.as_deref().unwrap_or("text");
+                let mut msg = format!("code block {} of {} ({lang})", c + 1, doc.code_blocks.len());
+                // Said before a copy, too: shown names such as <U+202E> are easy to miss.
+                let disguised = crate::sanitize::has_disguising_chars(&code.raw);
+                if disguised {
+                    msg.push_str(": warning: contains invisible or bidirectional characters");
+                }
+                self.set_status(msg, disguised);
             }
             None => self.set_status(
                 if forward {

@@ -288,7 +288,17 @@ fn walk(
                         stack.push(path);
                     }
                 }
+                Ok(m) if is_markdown(&path) && !m.is_file() => skipped.push(Skipped {
+                    path,
+                    reason: "not a regular file (a pipe or device would block the reader)"
+                        .into(),
+                }),
                 Ok(_) if is_markdown(&path) => files.push(path),
+                // Listed so `list --skipped` accounts for every file in the folder.
+                Ok(_) if !hidden => skipped.push(Skipped {
+                    path,
+                    reason: "not markdown (guides are .md, .markdown, .mdown, .mkd)".into(),
+                }),
                 Ok(_) => {}
                 Err(e) if is_markdown(&path) => skipped.push(Skipped {
                     path,
@@ -314,6 +324,10 @@ fn read_guide_file(path: &Path) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot be read: {e}"))?;
     if meta.is_dir() {
         return Err("is a folder (use --dir for a folder of guides)".into());
+    }
+    if !meta.is_file() {
+        // Reading a FIFO or a device would block forever or never end.
+        return Err("not a regular file".into());
     }
     let limit = max_file_bytes();
     if meta.len() > limit {
@@ -363,7 +377,8 @@ pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
         .clone()
         .map(|t| crate::sanitize::sanitize_line(&t))
         .or_else(|| first_h1(&body))
-        .unwrap_or_else(|| stem.to_string());
+        // File names may hold control characters too.
+        .unwrap_or_else(|| crate::sanitize::sanitize_line(stem));
     Guide {
         id: doc_id(stem),
         rel_path: rel_path.to_string(),
@@ -530,8 +545,10 @@ mod tests {
         let ids: Vec<_> = set.guides.iter().map(|g| g.id.as_str()).collect();
         assert_eq!(ids, ["a", "b"]);
         assert_eq!(set.guides[1].notices.len(), 1);
-        assert_eq!(set.skipped.len(), 1);
-        assert!(set.skipped[0].reason.contains("binary"));
+        let reasons: Vec<_> = set.skipped.iter().map(|s| s.reason.as_str()).collect();
+        assert_eq!(set.skipped.len(), 2, "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("binary")));
+        assert!(reasons.iter().any(|r| r.contains("not markdown")));
     }
 
     #[test]
