@@ -245,7 +245,7 @@ fn plausible(c: char) -> bool {
         | 0xfe00..=0xfe0f       // variation selectors (emoji presentation)
         | 0xff00..=0xffef       // full-width forms
         | 0x1f000..=0x1faff     // emoji
-    ) || c == '\u{200d}'        // zero-width joiner inside emoji sequences
+    ) || c == '\u{200d}' // zero-width joiner inside emoji sequences
 }
 
 /// Mac Roman bytes 0x80..=0xFF, as Unicode (0xF0 is U+F8FF, the Apple logo).
@@ -323,8 +323,12 @@ mod tests {
     fn the_seed_emoji_are_repaired() {
         assert_eq!(mac_roman("🎯"), "\u{f8ff}üéØ");
         assert_eq!(mac_roman("✅"), "‚úÖ");
-        let (fixed, report) = repair("## \u{f8ff}üéØ **Preferred**\n- ‚úÖ ok\n- ‚ö†Ô∏è warn\nplain\n");
-        assert_eq!(fixed, "## 🎯 **Preferred**\n- ✅ ok\n- ⚠\u{fe0f} warn\nplain\n");
+        let (fixed, report) =
+            repair("## \u{f8ff}üéØ **Preferred**\n- ‚úÖ ok\n- ‚ö†Ô∏è warn\nplain\n");
+        assert_eq!(
+            fixed,
+            "## 🎯 **Preferred**\n- ✅ ok\n- ⚠\u{fe0f} warn\nplain\n"
+        );
         assert_eq!(report.lines, [(Encoding::MacRoman, 3)]);
         let notice = report.notice().expect("a notice");
         assert!(notice.starts_with("3 lines shown repaired") && notice.contains("Mac Roman"));
@@ -353,11 +357,37 @@ mod tests {
     #[test]
     fn correct_text_is_never_changed() {
         for s in [
-            "Über", "café", "Ça va", "naïve", "£5", "©2025", "日本語", "🎯 ✅ ⚠️ 📋",
-            "Ærø Øl Åsa", "SÃO PAULO", "AÇÃO INFORMAÇÕES", "word—Élan", "“Über” „Über“",
-            "«Ça»", "¿Qué? ¡Sí!", "Straße", "≈°C", "naïve—é", "µs ±5% ≤ ≥ ≠", "™®©",
-            "Ελληνικά", "Русский текст", "עברית", "العربية", "한국어", "e\u{301}",
-            "ÀÉÎÕÜ àéîõü", "Œuvre œuvre", "Ÿ ÿ", "–—‘’“”•…", "† ‡ ° ¢ § ¶ ß",
+            "Über",
+            "café",
+            "Ça va",
+            "naïve",
+            "£5",
+            "©2025",
+            "日本語",
+            "🎯 ✅ ⚠️ 📋",
+            "Ærø Øl Åsa",
+            "SÃO PAULO",
+            "AÇÃO INFORMAÇÕES",
+            "word—Élan",
+            "“Über” „Über“",
+            "«Ça»",
+            "¿Qué? ¡Sí!",
+            "Straße",
+            "≈°C",
+            "naïve—é",
+            "µs ±5% ≤ ≥ ≠",
+            "™®©",
+            "Ελληνικά",
+            "Русский текст",
+            "עברית",
+            "العربية",
+            "한국어",
+            "e\u{301}",
+            "ÀÉÎÕÜ àéîõü",
+            "Œuvre œuvre",
+            "Ÿ ÿ",
+            "–—‘’“”•…",
+            "† ‡ ° ¢ § ¶ ß",
         ] {
             let (out, report) = repair(s);
             assert_eq!(out, s, "changed correct text {s:?}");

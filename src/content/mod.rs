@@ -290,8 +290,7 @@ fn walk(
                 }
                 Ok(m) if is_markdown(&path) && !m.is_file() => skipped.push(Skipped {
                     path,
-                    reason: "not a regular file (a pipe or device would block the reader)"
-                        .into(),
+                    reason: "not a regular file (a pipe or device would block the reader)".into(),
                 }),
                 Ok(_) if is_markdown(&path) => files.push(path),
                 // Listed so `list --skipped` accounts for every file in the folder.
@@ -561,7 +560,11 @@ mod tests {
         let g = &set.guides[0];
         assert!(g.body.contains("- ❌ no\n- ✅ yes"), "{}", g.body);
         assert_eq!(g.notices.len(), 1, "{:?}", g.notices);
-        assert!(g.notices[0].contains("2 lines shown repaired"), "{:?}", g.notices);
+        assert!(
+            g.notices[0].contains("2 lines shown repaired"),
+            "{:?}",
+            g.notices
+        );
         assert_eq!(std::fs::read(&file).expect("read"), bytes, "file untouched");
     }
 
