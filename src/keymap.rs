@@ -42,6 +42,7 @@ pub const DEFAULT_BINDINGS: &[(Action, &[&str])] = &[
     (Action::FocusNext, &["tab"]),
     (Action::Help, &["?"]),
     (Action::Cancel, &["esc"]),
+    (Action::Suspend, &["ctrl-z"]),
     (Action::Quit, &["q", "ctrl-c"]),
 ];
 
@@ -263,6 +264,10 @@ mod tests {
         assert_eq!(
             km.action(&press(KeyCode::Char('z'), KeyModifiers::NONE)),
             None
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char('z'), KeyModifiers::CONTROL)),
+            Some(Action::Suspend)
         );
     }
 

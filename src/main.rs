@@ -57,8 +57,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         }
         None => {
             let (set, target) = commands::open_target(&cli.set, cli.doc.as_deref())?;
-            if !stdout.is_terminal() {
-                // Into a pipe: print the guide instead of drawing a screen.
+            if !stdout.is_terminal() || devguide::theme::term_is_dumb() {
+                // Into a pipe, or a terminal that cannot move the cursor (an editor's shell
+                // buffer): print the guide instead of drawing a screen.
                 let target = target.unwrap_or(Target {
                     guide: 0,
                     anchor: None,

@@ -21,6 +21,19 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_devguide"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        // Never the user's own state file: tests must not read or change it.
+        cmd.env("DEVGUIDE_STATE", "/nonexistent-dir/state.json");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Session::spawn(cmd)
+    }
+
+    fn spawn(cmd: CommandBuilder) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -29,13 +42,6 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_devguide"));
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
         let child = pty.slave.spawn_command(cmd).expect("spawns");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("reader");
@@ -66,6 +72,55 @@ impl Session {
             child,
             _master: pty.master,
         }
+    }
+
+    /// Resizes the terminal, as a window manager would: the program gets SIGWINCH.
+    fn resize(&self, rows: u16, cols: u16) {
+        self.screen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .screen_mut()
+            .set_size(rows, cols);
+        self.resize_pty(rows, cols);
+    }
+
+    fn resize_pty(&self, rows: u16, cols: u16) {
+        self._master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+    }
+
+    fn pid(&self) -> String {
+        self.child.process_id().expect("pid").to_string()
+    }
+
+    fn kill(&self, signal: &str) {
+        let ok = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &self.pid()])
+            .status()
+            .expect("kill runs");
+        assert!(ok.success());
+    }
+
+    fn alternate_screen(&self) -> bool {
+        self.screen
+            .lock()
+            .map(|p| p.screen().alternate_screen())
+            .unwrap_or(false)
+    }
+
+    fn raw_text(&self) -> String {
+        let raw = self
+            .raw
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        String::from_utf8_lossy(&raw).into_owned()
     }
 
     fn contents(&self) -> String {
@@ -347,4 +402,212 @@ fn devguide_osc52(text: &str) -> String {
         "\x1b]52;c;{}\x07",
         base64::engine::general_purpose::STANDARD.encode(text)
     )
+}
+
+/// Ticks one item in the reader, then ends it with `signal`: the terminal is restored, the
+/// exit code is 128 + the signal, and the state file is whole and holds the tick.
+fn signal_keeps_state(signal: &str, number: u32) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state.json");
+    let state_str = state.to_str().expect("utf-8 path");
+    let env = [("DEVGUIDE_STATE", state_str)];
+    let mut s = Session::start(
+        &["migration-checklist", "--migration", "auth-service"],
+        &env,
+    );
+    s.wait_for("0/5");
+    s.keys("t");
+    s.wait_for_status("help");
+    s.keys("x");
+    s.wait_for_status("auth-service 1/5");
+    s.kill(signal);
+    assert_eq!(s.wait_exit(), 128 + number, "{signal}");
+    s.assert_restored();
+    let saved = std::fs::read_to_string(&state).expect("state file written");
+    let parsed: serde_json::Value = serde_json::from_str(&saved).expect("state file parses");
+    assert!(
+        parsed.to_string().contains("auth-service"),
+        "the tick is kept: {saved}"
+    );
+    assert!(saved.contains("replace deprecated import paths with canonical paths"));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "state.json" && !n.ends_with(".lock"))
+        .collect();
+    assert!(leftovers.is_empty(), "no partial files: {leftovers:?}");
+}
+
+#[test]
+fn sighup_restores_the_terminal_and_keeps_the_state_file() {
+    signal_keeps_state("HUP", 1);
+}
+
+#[test]
+fn sigint_restores_the_terminal_and_keeps_the_state_file() {
+    signal_keeps_state("INT", 2);
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_keeps_the_state_file() {
+    signal_keeps_state("TERM", 15);
+}
+
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_redraws() {
+    let mut cmd = CommandBuilder::new("bash");
+    cmd.args(["--norc", "--noprofile", "-i"]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("PS1", "shell$ ");
+    cmd.env_remove("NO_COLOR");
+    cmd.env("DEVGUIDE_STATE", "/nonexistent-dir/state.json");
+    let mut s = Session::spawn(cmd);
+    s.wait_for("shell$ ");
+    s.keys(&format!("{}\r", env!("CARGO_BIN_EXE_devguide")));
+    s.wait_for_status("help");
+    assert!(s.alternate_screen());
+    s.keys("\x1a");
+    // Back at the shell: main screen, cursor shown, the job stopped.
+    s.assert_restored();
+    s.wait_for("Stopped");
+    s.keys("echo still-here\r");
+    s.wait_for("still-here");
+    s.keys("fg\r");
+    // Redrawn in full: the sidebar, the reader and the status bar are all back.
+    s.wait_for_status("help");
+    s.wait_for("WebSocket Manager Import Guide");
+    s.wait_for("Preferred pattern");
+    assert!(s.alternate_screen());
+    s.keys("q");
+    s.assert_restored();
+    s.keys("exit\r");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn a_storm_of_resizes_never_panics_and_ends_with_a_correct_layout() {
+    let mut s = Session::start(&[], &[]);
+    s.wait_for_status("help");
+    let mut seed: u32 = 12345;
+    let mut next = |max: u16| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        1 + (seed >> 16) as u16 % max
+    };
+    for i in 0..200 {
+        let (rows, cols) = match i % 4 {
+            0 => (1, 1),
+            1 => (100, 300),
+            _ => (next(100), next(300)),
+        };
+        // Only the program's terminal: the emulator reading the screen stays at one size
+        // (vt100 itself cannot shrink to 1×1); the final size is set on both.
+        s.resize_pty(rows, cols);
+    }
+    s.resize(24, 80);
+    s.wait_for_status("? help");
+    assert!(
+        s.child.try_wait().expect("status").is_none(),
+        "still running"
+    );
+    let screen = s.contents();
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(
+        lines
+            .first()
+            .is_some_and(|l| l.contains("WebSocket Manager Import")),
+        "sidebar and title on the first row:\n{screen}"
+    );
+    assert!(lines.iter().all(|l| l.chars().count() <= 80));
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+}
+
+#[test]
+fn odd_terminals_get_a_readable_reader() {
+    for term in [Some("dumb"), None, Some("xterm"), Some("xterm-256color")] {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_devguide"));
+        match term {
+            Some(t) => cmd.env("TERM", t),
+            None => cmd.env_remove("TERM"),
+        }
+        cmd.env_remove("NO_COLOR");
+        cmd.env_remove("COLORTERM");
+        cmd.env("DEVGUIDE_STATE", "/nonexistent-dir/state.json");
+        let mut s = Session::spawn(cmd);
+        if term == Some("dumb") {
+            // A terminal that cannot move the cursor gets the guide printed, plain.
+            assert_eq!(s.wait_exit(), 0);
+            s.wait_for("Related documentation");
+            let raw = s.raw_text();
+            assert!(raw.contains("Preferred pattern"));
+            assert!(
+                !raw.contains('\x1b'),
+                "no escape sequences at all under TERM=dumb"
+            );
+            continue;
+        }
+        s.wait_for_status("help");
+        s.wait_for("Preferred pattern");
+        let raw = s.raw_text();
+        match term {
+            None => assert!(
+                !raw.contains("\x1b[38;") && !raw.contains("\x1b[48;"),
+                "{term:?}: no colours beyond the terminal's"
+            ),
+            Some("xterm") => {
+                // crossterm writes even the 16 named colours as `38;5;N`: N stays below 16,
+                // so the terminal's own palette is used.
+                assert!(!raw.contains(";2;"), "xterm: no truecolor");
+                for (i, _) in raw.match_indices("8;5;") {
+                    let n: String = raw[i + 4..]
+                        .chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect();
+                    assert!(n.parse::<u8>().is_ok_and(|n| n < 16), "xterm: colour {n}");
+                }
+            }
+            _ => assert!(raw.contains("\x1b[38;5;"), "256 colours used"),
+        }
+        s.keys("q");
+        assert_eq!(s.wait_exit(), 0, "{term:?}");
+        s.assert_restored();
+    }
+}
+
+#[test]
+fn stdin_from_dev_null_still_reads_keys_from_the_terminal() {
+    let mut cmd = CommandBuilder::new("sh");
+    cmd.args([
+        "-c",
+        &format!("exec {} < /dev/null", env!("CARGO_BIN_EXE_devguide")),
+    ]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("DEVGUIDE_STATE", "/nonexistent-dir/state.json");
+    let mut s = Session::spawn(cmd);
+    s.wait_for_status("help");
+    s.keys("n");
+    s.wait_for_status("WebSocket Import Quick Reference");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_the_screen_changes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let big = dir.path().join("big.md");
+    let f = std::fs::File::create(&big).expect("create");
+    f.set_len(100 * 1024 * 1024).expect("sparse 100 MB");
+    let big = big.to_str().expect("utf-8 path");
+    let mut s = Session::start(&[big], &[]);
+    assert_eq!(s.wait_exit(), 1);
+    s.wait_for("over the 64 MB limit");
+    s.wait_for("DEVGUIDE_MAX_FILE_MB");
+    assert!(
+        !s.raw_text().contains("\x1b[?1049h"),
+        "the alternate screen was never entered"
+    );
+    s.assert_restored();
 }

@@ -563,3 +563,74 @@ fn write_big_markdown(path: &Path, mb: usize) {
     }
     f.flush().expect("flush");
 }
+
+// ----- odd terminals ---------------------------------------------------------------------
+
+/// Every colour code in `text`: SGR parameters after `38;`/`48;` or the plain 30–107 codes.
+fn colour_codes(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for seq in text.split('\x1b').skip(1) {
+        let Some(params) = seq.strip_prefix('[').and_then(|p| p.split_once('m')) else {
+            continue;
+        };
+        let parts: Vec<&str> = params.0.split(';').collect();
+        let mut i = 0;
+        while i < parts.len() {
+            match parts[i] {
+                "38" | "48" => {
+                    let n = if parts.get(i + 1) == Some(&"2") { 5 } else { 3 };
+                    out.push(parts[i..(i + n).min(parts.len())].join(";"));
+                    i += n;
+                }
+                p if p.parse::<u8>().is_ok_and(|n| (30..=107).contains(&n)) => {
+                    out.push(p.to_string());
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn show_with_colour_fits_the_terminal_named_by_term() {
+    let run_with = |term: Option<&str>, colorterm: Option<&str>| {
+        let mut cmd = devguide();
+        cmd.args(["show", "quick-reference", "--color", "always"]);
+        match term {
+            Some(t) => cmd.env("TERM", t),
+            None => cmd.env_remove("TERM"),
+        };
+        if let Some(c) = colorterm {
+            cmd.env("COLORTERM", c);
+        }
+        let s = run(&mut cmd);
+        assert_eq!(s.code, Some(0), "{}", s.stderr);
+        assert!(s.stdout.contains("WebSocket Import Quick Reference"));
+        colour_codes(&s.stdout)
+    };
+    for term in [Some("dumb"), None, Some("xterm"), Some("linux")] {
+        let codes = run_with(term, None);
+        assert!(!codes.is_empty(), "{term:?}: colour was asked for");
+        assert!(
+            codes.iter().all(|c| !c.contains(';')),
+            "{term:?}: only the 16 classic colours: {codes:?}"
+        );
+    }
+    let codes = run_with(Some("xterm-256color"), None);
+    assert!(codes.iter().any(|c| c.contains(";5;")), "{codes:?}");
+    assert!(!codes.iter().any(|c| c.contains(";2;")), "{codes:?}");
+    let codes = run_with(Some("xterm-256color"), Some("truecolor"));
+    assert!(codes.iter().any(|c| c.contains(";2;")), "{codes:?}");
+}
+
+#[test]
+fn under_term_dumb_show_and_the_bare_command_print_plain_text() {
+    for args in [&["show", "quick-reference"][..], &["quick-reference"][..]] {
+        let s = run(devguide().args(args).env("TERM", "dumb"));
+        assert_eq!(s.code, Some(0), "{}", s.stderr);
+        assert!(s.stdout.starts_with("WebSocket Import Quick Reference"));
+        assert!(!s.stdout.contains('\x1b'), "{args:?}");
+    }
+}

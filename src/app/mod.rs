@@ -94,6 +94,8 @@ pub struct Reader {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Quit,
+    /// Give the terminal back to the shell until `fg` (Ctrl-z).
+    Suspend,
     /// Write these checklist changes, then report back with [`App::saved`].
     Save(Vec<crate::checklist::ops::Op>),
     /// Put text on the clipboard; `what` names it in the status message.
@@ -720,6 +722,9 @@ impl App {
 
     /// Applies one action. The only way state changes.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        if action == Action::Suspend {
+            return vec![Effect::Suspend];
+        }
         if action != Action::NextLink && action != Action::PrevLink {
             self.status = None;
         }
@@ -744,6 +749,7 @@ impl App {
         let sidebar = self.focus == Focus::Sidebar;
         match action {
             Action::Quit => return vec![Effect::Quit],
+            Action::Suspend => return vec![Effect::Suspend],
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Cancel if self.reader.find.is_some() => {
                 self.reader.find = None;

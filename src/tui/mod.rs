@@ -68,7 +68,7 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
         let mut event = Some(first);
         // Handle everything already queued before drawing again.
         while let Some(e) = event {
-            if let Some(code) = handle(&mut app, e, &mut store) {
+            if let Some(code) = handle(&mut app, e, &mut store, &mut terminal, mouse) {
                 return Ok(code);
             }
             event = rx.try_recv().ok();
@@ -76,20 +76,26 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
     }
 }
 
-fn handle(app: &mut App, event: Event, store: &mut Option<Store>) -> Option<u8> {
+fn handle(
+    app: &mut App,
+    event: Event,
+    store: &mut Option<Store>,
+    terminal: &mut terminal::Term,
+    mouse: bool,
+) -> Option<u8> {
     match event {
         Event::Signal(sig) => return Some(128u8.saturating_add(sig as u8)),
         Event::Highlighted(done) => app.highlights.insert(done),
         Event::Terminal(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => {
             let effects = app.handle_key(&key);
-            return run_effects(app, effects, store);
+            return run_effects(app, effects, store, terminal, mouse);
         }
         Event::Terminal(TermEvent::Mouse(m)) => match m.kind {
             MouseEventKind::ScrollDown => app.scroll_at(m.column, m.row, true),
             MouseEventKind::ScrollUp => app.scroll_at(m.column, m.row, false),
             MouseEventKind::Down(MouseButton::Left) => {
                 let effects = app.click(m.column, m.row);
-                return run_effects(app, effects, store);
+                return run_effects(app, effects, store, terminal, mouse);
             }
             _ => {}
         },
@@ -100,10 +106,24 @@ fn handle(app: &mut App, event: Event, store: &mut Option<Store>) -> Option<u8> 
 }
 
 /// Carries out what the app asked for; `Some(code)` ends the loop.
-fn run_effects(app: &mut App, effects: Vec<Effect>, store: &mut Option<Store>) -> Option<u8> {
+fn run_effects(
+    app: &mut App,
+    effects: Vec<Effect>,
+    store: &mut Option<Store>,
+    terminal: &mut terminal::Term,
+    mouse: bool,
+) -> Option<u8> {
     for effect in effects {
         match effect {
             Effect::Quit => return Some(0),
+            Effect::Suspend => {
+                match terminal::suspend(mouse) {
+                    // The fresh terminal knows nothing of the old screen: the next frame
+                    // is drawn whole.
+                    Ok(fresh) => *terminal = fresh,
+                    Err(e) => app.set_status(format!("could not suspend: {e}"), true),
+                }
+            }
             Effect::Copy { text, what } => {
                 let msg = clipboard::copy(&mut std::io::stdout(), &text, &what);
                 app.set_status(msg, false);

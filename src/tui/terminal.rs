@@ -31,6 +31,30 @@ pub fn enter(mouse: bool) -> io::Result<(Term, Guard)> {
     Ok((terminal, guard))
 }
 
+/// Ctrl-z: gives the terminal back to the shell, stops the process as the shell's own
+/// Ctrl-z would (raw mode turns that key into a plain key press, so it is done here), and
+/// on `fg` (SIGCONT) takes the terminal again. Returns a fresh `Terminal` whose empty
+/// buffers make the next frame a full redraw (`Terminal::clear` would ask the terminal for
+/// the cursor position, and the input thread would swallow the answer).
+pub fn suspend(mouse: bool) -> io::Result<Term> {
+    restore();
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    // Running again: the shell may have changed anything on the screen meanwhile.
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    execute!(
+        out,
+        EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+        crossterm::cursor::Hide
+    )?;
+    if mouse {
+        execute!(out, EnableMouseCapture)?;
+    }
+    Terminal::new(CrosstermBackend::new(io::stdout()))
+}
+
 /// Puts the terminal back the way the shell expects it.
 pub fn restore() {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
