@@ -611,3 +611,30 @@ fn a_file_over_the_size_limit_is_refused_before_the_screen_changes() {
     );
     s.assert_restored();
 }
+
+#[test]
+fn a_guide_full_of_escape_sequences_sends_none_of_them_to_the_terminal() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/hostile/escapes.md"
+    );
+    let mut s = Session::start(&[file], &[]);
+    s.wait_for("Raw CSI in text: before \u{241b}[2J");
+    s.keys("G");
+    s.wait_for("Footnote ref");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    let raw = s.raw_text();
+    assert!(
+        !raw.contains("\x1b]"),
+        "no OSC: title, clipboard or hyperlink"
+    );
+    assert!(!raw.contains('\u{9b}'), "no 8-bit CSI");
+    assert!(!raw.contains("pwned") || raw.contains("\u{241b}]0;pwned"));
+    // Cursor moves and screen clears are ratatui's own; the document's `ESC[2J`,
+    // `ESC[10;10H` and `ESC[5m` never appear.
+    for foreign in ["\x1b[10;10H", "\x1b[5m", "\x1b[7m", "\x1b[31mred"] {
+        assert!(!raw.contains(foreign), "{foreign:?} reached the terminal");
+    }
+    s.assert_restored();
+}
