@@ -37,7 +37,10 @@ impl Encoding {
 
     /// The byte this encoding writes as `c`, when `c` is in its upper half.
     fn byte(self, c: char) -> Option<u8> {
-        if (c as u32) < 0x80 {
+        // Neither table holds anything above U+2265 but these four: CJK and emoji text is
+        // passed over without a table search.
+        let code = c as u32;
+        if code < 0x80 || (code > 0x2265 && !matches!(code, 0x25ca | 0xf8ff | 0xfb01 | 0xfb02)) {
             return None;
         }
         self.table()
@@ -412,9 +415,15 @@ mod tests {
 
     #[test]
     fn tables_are_complete_and_distinct() {
-        for table in [&MAC_ROMAN, &WINDOWS_1252] {
+        for (enc, table) in [
+            (Encoding::MacRoman, &MAC_ROMAN),
+            (Encoding::Windows1252, &WINDOWS_1252),
+        ] {
             let set: std::collections::HashSet<_> = table.iter().collect();
             assert_eq!(set.len(), 128);
+            for (i, &c) in table.iter().enumerate() {
+                assert_eq!(enc.byte(c), Some(0x80 + i as u8), "{c:?}");
+            }
         }
         assert_eq!(MAC_ROMAN[0xf0 - 0x80], '\u{f8ff}');
     }
