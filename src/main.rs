@@ -16,7 +16,9 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if commands::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "devguide: {e:#}");
+            // Errors quote paths and names from the command line: defuse them as well.
+            let msg = devguide::sanitize::sanitize(&format!("{e:#}")).into_owned();
+            let _ = writeln!(std::io::stderr(), "devguide: {msg}");
             ExitCode::from(1)
         }
     }

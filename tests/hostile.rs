@@ -634,3 +634,29 @@ fn under_term_dumb_show_and_the_bare_command_print_plain_text() {
         assert!(!s.stdout.contains('\x1b'), "{args:?}");
     }
 }
+
+#[test]
+fn file_names_with_escapes_are_defused_in_notices_and_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = "bad\x1b]0;pwned\x07.md";
+    std::fs::write(dir.path().join(name), b"# T\n\n\xff\n").expect("write");
+    let s = run(devguide()
+        .args(["show", "--verbose"])
+        .arg(dir.path().join(name)));
+    assert_eq!(s.code, Some(0), "{}", s.stderr);
+    assert!(
+        s.stderr
+            .contains("bad\u{241b}]0;pwned\u{2407}.md: not valid UTF-8"),
+        "{}",
+        s.stderr
+    );
+    assert_only_sgr(&s.stderr, "notice");
+    let s = run(devguide().args(["list", "--dir", "/nope/\x1b]0;pwned\x07"]));
+    assert_eq!(s.code, Some(1));
+    assert!(
+        s.stderr.contains("\u{241b}]0;pwned\u{2407}"),
+        "{}",
+        s.stderr
+    );
+    assert_only_sgr(&s.stderr, "error");
+}

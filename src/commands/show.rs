@@ -75,6 +75,8 @@ pub fn run(
     };
     if opts.verbose {
         for n in &guide.notices {
+            // Notices quote file names, which may hold control characters too.
+            let n = crate::sanitize::sanitize_line(n);
             super::write_context(writeln!(err, "devguide: {n}"))?;
         }
     }
