@@ -638,3 +638,26 @@ fn a_guide_full_of_escape_sequences_sends_none_of_them_to_the_terminal() {
     }
     s.assert_restored();
 }
+
+#[test]
+fn with_no_terminal_for_keys_it_says_so_without_touching_the_screen() {
+    // A new session has no controlling terminal: /dev/tty cannot be opened, and stdin is
+    // /dev/null, but stdout is still the pty.
+    let mut cmd = CommandBuilder::new("setsid");
+    cmd.args([
+        "-w",
+        "sh",
+        "-c",
+        &format!("exec {} < /dev/null", env!("CARGO_BIN_EXE_devguide")),
+    ]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("DEVGUIDE_STATE", "/nonexistent-dir/state.json");
+    let mut s = Session::spawn(cmd);
+    assert_eq!(s.wait_exit(), 1);
+    s.wait_for("no terminal to read keys from");
+    assert!(
+        !s.raw_text().contains("\x1b[?1049h"),
+        "never entered the screen"
+    );
+    s.assert_restored();
+}

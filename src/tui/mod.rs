@@ -34,7 +34,13 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
             tx.send(Event::Highlighted(done)).is_ok()
         })
     };
-    let (mut terminal, _guard) = terminal::enter(mouse)?;
+    // Keys come from stdin when it is a terminal, else from /dev/tty; with neither there
+    // is nothing to read keys from, and the screen has not been touched yet.
+    let (mut terminal, _guard) = anyhow::Context::context(
+        terminal::enter(mouse),
+        "no terminal to read keys from (stdin is not one and /dev/tty cannot be opened); \
+         pipe the output (`devguide | less`) or use `devguide show`",
+    )?;
     spawn_input_thread(tx)?;
     let mut submitted: Vec<u32> = Vec::new();
     let mut submitted_guide = usize::MAX;
