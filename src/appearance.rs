@@ -49,7 +49,14 @@ pub fn color_mode(choice: ColorChoice, detected: ColorMode, colorterm: Option<&s
     match choice {
         ColorChoice::Never => ColorMode::None,
         ColorChoice::Auto => detected,
-        ColorChoice::Always if detected == ColorMode::None => ColorMode::from_env(false, colorterm),
+        // Asked for colour where the environment offers none: the 16 colours every
+        // colour terminal has, unless COLORTERM promises more.
+        ColorChoice::Always if detected == ColorMode::None => {
+            match ColorMode::from_env(false, colorterm, Some("xterm")) {
+                ColorMode::None => ColorMode::Ansi16,
+                m => m,
+            }
+        }
         ColorChoice::Always => detected,
     }
 }
@@ -198,7 +205,8 @@ mod tests {
 
     #[test]
     fn no_color_and_color_never_are_colourless_whatever_the_theme() {
-        let detected_under_no_color = ColorMode::from_env(true, Some("truecolor"));
+        let detected_under_no_color =
+            ColorMode::from_env(true, Some("truecolor"), Some("xterm-256color"));
         let auto = color_mode(
             ColorChoice::Auto,
             detected_under_no_color,

@@ -13,7 +13,9 @@ use syntect::parsing::SyntaxSet;
 
 use crate::theme::Theme;
 
-/// Lines longer than this are shown plain: highlighting them would stall for no gain.
+/// Only this many bytes of a line are highlighted; the rest of a longer line is shown
+/// plain. syntect's cost grows with line length, and a 200,000-character line would stall
+/// the highlighter for no gain.
 pub const MAX_HIGHLIGHT_LINE: usize = 4096;
 
 /// One block's highlight: for each line, styled byte ranges into that line.
@@ -91,11 +93,12 @@ impl Highlighter {
         let syntax = self.find(lang)?;
         let mut h = HighlightLines::new(syntax, &self.theme);
         let mut out = Vec::new();
-        for line in code.lines() {
-            if line.len() > MAX_HIGHLIGHT_LINE {
-                out.push(Vec::new());
-                continue;
+        for full in code.lines() {
+            let mut cut = full.len().min(MAX_HIGHLIGHT_LINE);
+            while !full.is_char_boundary(cut) {
+                cut -= 1;
             }
+            let line = &full[..cut];
             // syntect wants the newline for correct state across lines.
             let with_nl = format!("{line}\n");
             let Ok(regions) = h.highlight_line(&with_nl, &self.syntaxes) else {
@@ -287,13 +290,16 @@ mod tests {
     }
 
     #[test]
-    fn overlong_lines_stay_plain() {
+    fn overlong_lines_are_highlighted_up_to_the_cap_then_plain() {
         let h = Highlighter::load();
-        let long = format!("x = '{}'\ny = 2\n", "a".repeat(MAX_HIGHLIGHT_LINE + 1));
+        let long = format!("x = '{}'\ny = 2\n", "é".repeat(MAX_HIGHLIGHT_LINE));
         let out = h
             .highlight("python", &long, &Theme::for_mode(ColorMode::Ansi256))
             .expect("known");
-        assert!(out[0].is_empty());
+        assert!(!out[0].is_empty(), "the start of the line is highlighted");
+        let end = out[0].iter().map(|(_, r)| r.end).max().unwrap_or(0);
+        assert!(end <= MAX_HIGHLIGHT_LINE, "the rest is plain: {end}");
+        assert!(long.is_char_boundary(end));
         assert!(!out[1].is_empty());
     }
 }

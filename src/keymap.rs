@@ -45,6 +45,7 @@ pub const DEFAULT_BINDINGS: &[(Action, &[&str])] = &[
     (Action::FocusNext, &["tab"]),
     (Action::Help, &["?"]),
     (Action::Cancel, &["esc"]),
+    (Action::Suspend, &["ctrl-z"]),
     (Action::Quit, &["q", "ctrl-c"]),
 ];
 
@@ -283,6 +284,10 @@ mod tests {
         assert_eq!(
             km.action(&press(KeyCode::Char('z'), KeyModifiers::NONE)),
             None
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char('z'), KeyModifiers::CONTROL)),
+            Some(Action::Suspend)
         );
     }
 

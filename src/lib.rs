@@ -15,6 +15,7 @@ pub mod highlight;
 pub mod keymap;
 pub mod layout;
 pub mod lookup;
+pub mod mojibake;
 pub mod palettes;
 pub mod sanitize;
 pub mod search;

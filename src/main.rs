@@ -21,7 +21,9 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if commands::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "devguide: {e:#}");
+            // Errors quote paths and names from the command line: defuse them as well.
+            let msg = devguide::sanitize::sanitize(&format!("{e:#}")).into_owned();
+            let _ = writeln!(std::io::stderr(), "devguide: {msg}");
             ExitCode::from(1)
         }
     }
@@ -105,8 +107,9 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
         }
         None => {
             let (set, target) = commands::open_target(&cli.set, cli.doc.as_deref())?;
-            if !stdout.is_terminal() {
-                // Into a pipe: print the guide instead of drawing a screen.
+            if !stdout.is_terminal() || devguide::theme::term_is_dumb() {
+                // Into a pipe, or a terminal that cannot move the cursor (an editor's shell
+                // buffer): print the guide instead of drawing a screen.
                 warn();
                 let target = target.unwrap_or(Target {
                     guide: 0,

@@ -18,8 +18,9 @@ fn placeholder(c: char) -> Option<Cow<'static, str>> {
         // C0 controls map onto the Unicode "control pictures" block: ESC becomes ␛.
         '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).map(|p| Cow::Owned(p.to_string())),
         '\u{7f}' => Some(Cow::Borrowed("\u{2421}")),
-        // C1 controls (0x9b is a one-byte CSI) have no pictures of their own.
-        '\u{80}'..='\u{9f}' => Some(Cow::Borrowed("\u{fffd}")),
+        // C1 controls (0x9b is a one-byte CSI) have no pictures of their own: name them,
+        // so they are not mistaken for the U+FFFD of invalid UTF-8.
+        '\u{80}'..='\u{9f}' => Some(Cow::Owned(format!("<U+{:04X}>", c as u32))),
         // Bidirectional overrides and invisible characters can disguise code; name them.
         '\u{202a}'..='\u{202e}'
         | '\u{2066}'..='\u{2069}'
@@ -78,7 +79,7 @@ mod tests {
     #[test]
     fn c1_csi_and_del_are_replaced() {
         let out = sanitize("x\u{9b}2Jy\u{7f}");
-        assert!(!out.chars().any(|c| c.is_control()), "{out:?}");
+        assert_eq!(out, "x<U+009B>2Jy\u{2421}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Colours and text attributes for every part of the screen, fitted to what the terminal
-//! can show: truecolor, 256 colours, or none at all (`NO_COLOR`).
+//! can show: truecolor, 256 colours, the 16 ANSI colours, or none at all (`NO_COLOR`,
+//! `TERM=dumb`, no `TERM`).
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -9,28 +10,44 @@ use crate::doc::style as inl;
 pub enum ColorMode {
     TrueColor,
     Ansi256,
-    /// `NO_COLOR`: structure and selection by bold, underline and reverse only.
+    /// The 16 standard colours, for terminals whose `TERM` does not promise 256.
+    Ansi16,
+    /// `NO_COLOR`, `TERM=dumb` or no `TERM`: structure and selection by bold, underline
+    /// and reverse only.
     None,
 }
 
 impl ColorMode {
-    /// From the environment: `NO_COLOR` wins, then `COLORTERM`.
+    /// From the environment: `NO_COLOR` wins, then `COLORTERM`, then `TERM`.
     pub fn detect() -> ColorMode {
         Self::from_env(
             std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             std::env::var("COLORTERM").ok().as_deref(),
+            std::env::var("TERM").ok().as_deref(),
         )
     }
 
-    pub fn from_env(no_color: bool, colorterm: Option<&str>) -> ColorMode {
+    /// A terminal that is unknown (`TERM` unset) or says it has no features (`dumb`) gets
+    /// no colour; one that does not claim 256 colours gets the 16 every terminal has.
+    pub fn from_env(no_color: bool, colorterm: Option<&str>, term: Option<&str>) -> ColorMode {
         if no_color {
-            ColorMode::None
-        } else if matches!(colorterm, Some("truecolor" | "24bit")) {
-            ColorMode::TrueColor
-        } else {
-            ColorMode::Ansi256
+            return ColorMode::None;
+        }
+        if matches!(colorterm, Some("truecolor" | "24bit")) {
+            return ColorMode::TrueColor;
+        }
+        match term.map(str::trim) {
+            None | Some("" | "dumb") => ColorMode::None,
+            Some(t) if t.contains("256color") || t.contains("direct") => ColorMode::Ansi256,
+            Some(_) => ColorMode::Ansi16,
         }
     }
+}
+
+/// True when `TERM` says the terminal cannot move the cursor (`dumb`, as in an editor's
+/// shell buffer): the reader then prints the guide instead of drawing a screen.
+pub fn term_is_dumb() -> bool {
+    std::env::var("TERM").is_ok_and(|t| t.trim() == "dumb")
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -219,8 +236,36 @@ impl Theme {
 pub fn fit((r, g, b): (u8, u8, u8), mode: ColorMode) -> Color {
     match mode {
         ColorMode::TrueColor => Color::Rgb(r, g, b),
+        ColorMode::Ansi16 => rgb_to_ansi16(r, g, b),
         _ => Color::Indexed(rgb_to_ansi256(r, g, b)),
     }
+}
+
+/// The nearest of the 16 ANSI colours (xterm's default palette), as the named colours
+/// that are written with the classic `30–37`/`90–97` codes.
+pub fn rgb_to_ansi16(r: u8, g: u8, b: u8) -> Color {
+    const ANSI: [(Color, (u8, u8, u8)); 16] = [
+        (Color::Black, (0, 0, 0)),
+        (Color::Red, (205, 0, 0)),
+        (Color::Green, (0, 205, 0)),
+        (Color::Yellow, (205, 205, 0)),
+        (Color::Blue, (0, 0, 238)),
+        (Color::Magenta, (205, 0, 205)),
+        (Color::Cyan, (0, 205, 205)),
+        (Color::Gray, (229, 229, 229)),
+        (Color::DarkGray, (127, 127, 127)),
+        (Color::LightRed, (255, 0, 0)),
+        (Color::LightGreen, (0, 255, 0)),
+        (Color::LightYellow, (255, 255, 0)),
+        (Color::LightBlue, (92, 92, 255)),
+        (Color::LightMagenta, (255, 0, 255)),
+        (Color::LightCyan, (0, 255, 255)),
+        (Color::White, (255, 255, 255)),
+    ];
+    let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).pow(2);
+    ANSI.iter()
+        .min_by_key(|(_, (cr, cg, cb))| d(*cr, r) + d(*cg, g) + d(*cb, b))
+        .map_or(Color::Reset, |(c, _)| *c)
 }
 
 /// The nearest colour of the xterm 256-colour palette (6×6×6 cube or grey ramp).
@@ -255,19 +300,37 @@ mod tests {
 
     #[test]
     fn mode_follows_environment() {
+        let xterm = Some("xterm-256color");
         assert_eq!(
-            ColorMode::from_env(true, Some("truecolor")),
+            ColorMode::from_env(true, Some("truecolor"), xterm),
             ColorMode::None
         );
         assert_eq!(
-            ColorMode::from_env(false, Some("truecolor")),
+            ColorMode::from_env(false, Some("truecolor"), xterm),
             ColorMode::TrueColor
         );
         assert_eq!(
-            ColorMode::from_env(false, Some("24bit")),
+            ColorMode::from_env(false, Some("24bit"), None),
             ColorMode::TrueColor
         );
-        assert_eq!(ColorMode::from_env(false, None), ColorMode::Ansi256);
+        assert_eq!(ColorMode::from_env(false, None, xterm), ColorMode::Ansi256);
+        assert_eq!(
+            ColorMode::from_env(false, None, Some("tmux-256color")),
+            ColorMode::Ansi256
+        );
+        assert_eq!(
+            ColorMode::from_env(false, None, Some("xterm")),
+            ColorMode::Ansi16
+        );
+        assert_eq!(
+            ColorMode::from_env(false, None, Some("linux")),
+            ColorMode::Ansi16
+        );
+        assert_eq!(
+            ColorMode::from_env(false, None, Some("dumb")),
+            ColorMode::None
+        );
+        assert_eq!(ColorMode::from_env(false, None, None), ColorMode::None);
     }
 
     #[test]
@@ -276,6 +339,24 @@ mod tests {
         assert_eq!(rgb_to_ansi256(255, 255, 255), 231);
         assert_eq!(rgb_to_ansi256(255, 0, 0), 196);
         assert_eq!(rgb_to_ansi256(128, 128, 128), 244);
+    }
+
+    #[test]
+    fn ansi16_mapping_keeps_the_palette_readable() {
+        assert_eq!(rgb_to_ansi16(0, 0, 0), Color::Black);
+        assert_eq!(rgb_to_ansi16(255, 255, 255), Color::White);
+        assert_eq!(rgb_to_ansi16(200, 10, 10), Color::Red);
+        // The dark palette: headings blue, muted text grey, the status bar light on dark.
+        assert_eq!(rgb_to_ansi16(122, 162, 247), Color::LightBlue);
+        assert_eq!(rgb_to_ansi16(120, 128, 170), Color::DarkGray);
+        assert_eq!(rgb_to_ansi16(36, 40, 59), Color::Black);
+        assert_eq!(rgb_to_ansi16(169, 177, 214), Color::Gray);
+        let t = Theme::for_mode(ColorMode::Ansi16);
+        for s in [t.h1, t.link, t.status, t.selection, t.code_text] {
+            for c in [s.fg, s.bg].into_iter().flatten() {
+                assert!(!matches!(c, Color::Indexed(_) | Color::Rgb(..)), "{c:?}");
+            }
+        }
     }
 
     #[test]

@@ -81,3 +81,31 @@ fn the_spec_document_renders_at_every_width() {
     let rows = check(&spec, "spec");
     assert!(rows > 10_000, "a real document produces many rows: {rows}");
 }
+
+#[test]
+fn mojibake_repair_changes_no_commonmark_example_and_no_bundled_guide() {
+    use devguide::mojibake::repair;
+    let guides = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&guides).expect("content/").flatten() {
+        let text = std::fs::read_to_string(entry.path()).expect("utf-8 guide");
+        let (out, report) = repair(&text);
+        assert!(report.is_empty(), "{:?}: {:?}", entry.path(), report);
+        assert_eq!(out, text);
+        checked += 1;
+    }
+    assert!(checked >= 3);
+    let Some(dir) = corpus() else { return };
+    let text = std::fs::read_to_string(dir.join("commonmark-0.31.2-examples.json"))
+        .expect("readable corpus");
+    let examples: Vec<serde_json::Value> = serde_json::from_str(&text).expect("valid corpus json");
+    for ex in &examples {
+        let md = ex["markdown"].as_str().expect("markdown field");
+        let (out, report) = repair(md);
+        assert!(report.is_empty(), "example {}: {report:?}", ex["example"]);
+        assert_eq!(out, md);
+    }
+    let spec =
+        std::fs::read_to_string(dir.join("commonmark-spec-0.31.2.txt")).expect("readable spec");
+    assert!(repair(&spec).1.is_empty(), "the spec document is unchanged");
+}

@@ -12,7 +12,7 @@ const DEADLINE: Duration = Duration::from_secs(20);
 
 struct Session {
     /// Holds this session's own state file unless the test names one.
-    _state_dir: tempfile::TempDir,
+    _state_dir: Option<tempfile::TempDir>,
     screen: Arc<Mutex<vt100::Parser>>,
     /// Every byte the program wrote, for checking escape sequences the emulator hides.
     raw: Arc<Mutex<Vec<u8>>>,
@@ -23,6 +23,36 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_devguide"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        // Nothing from the machine running the tests: no configuration, and a fresh
+        // state file of this session's own (a test may still name another below).
+        cmd.env_remove("DEVGUIDE_CONFIG");
+        cmd.env_remove("COLORFGBG");
+        cmd.env("XDG_CONFIG_HOME", "/nonexistent-config-dir");
+        let state_dir = tempfile::tempdir().expect("tempdir");
+        cmd.env("DEVGUIDE_STATE", state_dir.path().join("state.json"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut session = Session::spawn(cmd);
+        session._state_dir = Some(state_dir);
+        session
+    }
+
+    /// Runs `cmd` with a fresh state file of its own, kept for the session's lifetime.
+    fn spawn_isolated(mut cmd: CommandBuilder) -> Session {
+        let state_dir = tempfile::tempdir().expect("tempdir");
+        cmd.env("DEVGUIDE_STATE", state_dir.path().join("state.json"));
+        let mut session = Session::spawn(cmd);
+        session._state_dir = Some(state_dir);
+        session
+    }
+
+    /// Runs `cmd` in a 100×30 pty.
+    fn spawn(cmd: CommandBuilder) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -31,20 +61,6 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_devguide"));
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        // No configuration from the machine running the tests.
-        cmd.env_remove("DEVGUIDE_CONFIG");
-        cmd.env_remove("COLORFGBG");
-        cmd.env("XDG_CONFIG_HOME", "/nonexistent-config-dir");
-        // Nor state: each session starts from its own empty state file.
-        let state_dir = tempfile::tempdir().expect("tempdir");
-        cmd.env("DEVGUIDE_STATE", state_dir.path().join("state.json"));
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
         let child = pty.slave.spawn_command(cmd).expect("spawns");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("reader");
@@ -69,13 +85,62 @@ impl Session {
             }
         });
         Session {
-            _state_dir: state_dir,
+            _state_dir: None,
             screen,
             raw,
             writer,
             child,
             _master: pty.master,
         }
+    }
+
+    /// Resizes the terminal, as a window manager would: the program gets SIGWINCH.
+    fn resize(&self, rows: u16, cols: u16) {
+        self.screen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .screen_mut()
+            .set_size(rows, cols);
+        self.resize_pty(rows, cols);
+    }
+
+    fn resize_pty(&self, rows: u16, cols: u16) {
+        self._master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+    }
+
+    fn pid(&self) -> String {
+        self.child.process_id().expect("pid").to_string()
+    }
+
+    fn kill(&self, signal: &str) {
+        let ok = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &self.pid()])
+            .status()
+            .expect("kill runs");
+        assert!(ok.success());
+    }
+
+    fn alternate_screen(&self) -> bool {
+        self.screen
+            .lock()
+            .map(|p| p.screen().alternate_screen())
+            .unwrap_or(false)
+    }
+
+    fn raw_text(&self) -> String {
+        let raw = self
+            .raw
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        String::from_utf8_lossy(&raw).into_owned()
     }
 
     fn contents(&self) -> String {
@@ -521,4 +586,296 @@ fn a_first_visit_shows_the_start_screen_and_a_second_resumes() {
     again.wait_until_gone("1. WebSocket Manager Import Guide");
     again.keys("q");
     assert_eq!(again.wait_exit(), 0);
+}
+
+/// Ticks one item in the reader, then ends it with `signal`: the terminal is restored, the
+/// exit code is 128 + the signal, and the state file is whole and holds the tick.
+fn signal_keeps_state(signal: &str, number: u32) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state.json");
+    let state_str = state.to_str().expect("utf-8 path");
+    let env = [("DEVGUIDE_STATE", state_str)];
+    let mut s = Session::start(
+        &["migration-checklist", "--migration", "auth-service"],
+        &env,
+    );
+    s.wait_for("0/5");
+    s.keys("t");
+    s.wait_for_status("help");
+    s.keys("x");
+    s.wait_for_status("auth-service 1/5");
+    s.kill(signal);
+    assert_eq!(s.wait_exit(), 128 + number, "{signal}");
+    s.assert_restored();
+    // The index names the migration; its own file (state.json.d/…) holds the tick.
+    let saved = std::fs::read_to_string(&state).expect("state file written");
+    let parsed: serde_json::Value = serde_json::from_str(&saved).expect("state file parses");
+    let file = parsed["sets"]["bundled"]["migrations"]["auth-service"]["file"]
+        .as_str()
+        .expect("the index names the migration's file");
+    let ticks_path = dir.path().join("state.json.d").join(file);
+    let ticks = std::fs::read_to_string(&ticks_path).expect("migration file written");
+    let _: serde_json::Value = serde_json::from_str(&ticks).expect("migration file parses");
+    assert!(
+        ticks.contains("replace deprecated import paths with canonical paths"),
+        "{ticks}"
+    );
+    // No temporary or half-written file anywhere in the state folder.
+    let mut leftovers = Vec::new();
+    let mut stack = vec![dir.path().to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir").flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else if !name.ends_with(".json") && !name.ends_with(".lock") {
+                leftovers.push(name);
+            }
+        }
+    }
+    assert!(leftovers.is_empty(), "no partial files: {leftovers:?}");
+}
+
+#[test]
+fn sighup_restores_the_terminal_and_keeps_the_state_file() {
+    signal_keeps_state("HUP", 1);
+}
+
+#[test]
+fn sigint_restores_the_terminal_and_keeps_the_state_file() {
+    signal_keeps_state("INT", 2);
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_keeps_the_state_file() {
+    signal_keeps_state("TERM", 15);
+}
+
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_redraws() {
+    let mut cmd = CommandBuilder::new("bash");
+    cmd.args(["--norc", "--noprofile", "-i"]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("PS1", "shell$ ");
+    cmd.env_remove("NO_COLOR");
+    let mut s = Session::spawn_isolated(cmd);
+    s.wait_for("shell$ ");
+    s.keys(&format!(
+        "{} import-guide\r",
+        env!("CARGO_BIN_EXE_devguide")
+    ));
+    s.wait_for_status("help");
+    assert!(s.alternate_screen());
+    s.keys("\x1a");
+    // Back at the shell: main screen, cursor shown, the job stopped.
+    s.assert_restored();
+    s.wait_for("Stopped");
+    s.keys("echo still-here\r");
+    s.wait_for("still-here");
+    s.keys("fg\r");
+    // Redrawn in full: the sidebar, the reader and the status bar are all back.
+    s.wait_for_status("help");
+    s.wait_for("WebSocket Manager Import Guide");
+    s.wait_for("Preferred pattern");
+    assert!(s.alternate_screen());
+    s.keys("q");
+    s.assert_restored();
+    s.keys("exit\r");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn a_storm_of_resizes_never_panics_and_ends_with_a_correct_layout() {
+    let mut s = Session::start(&[], &[]);
+    s.wait_for_status("help");
+    let mut seed: u32 = 12345;
+    let mut next = |max: u16| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        1 + (seed >> 16) as u16 % max
+    };
+    for i in 0..200 {
+        let (rows, cols) = match i % 4 {
+            0 => (1, 1),
+            1 => (100, 300),
+            _ => (next(100), next(300)),
+        };
+        // Only the program's terminal: the emulator reading the screen stays at one size
+        // (vt100 itself cannot shrink to 1×1); the final size is set on both.
+        s.resize_pty(rows, cols);
+    }
+    s.resize(24, 80);
+    s.wait_for_status("? help");
+    assert!(
+        s.child.try_wait().expect("status").is_none(),
+        "still running"
+    );
+    let screen = s.contents();
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(
+        lines
+            .first()
+            .is_some_and(|l| l.contains("WebSocket Manager Import")),
+        "sidebar and title on the first row:\n{screen}"
+    );
+    assert!(lines.iter().all(|l| l.chars().count() <= 80));
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+}
+
+#[test]
+fn odd_terminals_get_a_readable_reader() {
+    for term in [Some("dumb"), None, Some("xterm"), Some("xterm-256color")] {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_devguide"));
+        cmd.arg("import-guide");
+        match term {
+            Some(t) => cmd.env("TERM", t),
+            None => cmd.env_remove("TERM"),
+        }
+        cmd.env_remove("NO_COLOR");
+        cmd.env_remove("COLORTERM");
+        let mut s = Session::spawn_isolated(cmd);
+        if term == Some("dumb") {
+            // A terminal that cannot move the cursor gets the guide printed, plain.
+            assert_eq!(s.wait_exit(), 0);
+            s.wait_for("Related documentation");
+            let raw = s.raw_text();
+            assert!(raw.contains("Preferred pattern"));
+            assert!(
+                !raw.contains('\x1b'),
+                "no escape sequences at all under TERM=dumb"
+            );
+            continue;
+        }
+        s.wait_for_status("help");
+        s.wait_for("Preferred pattern");
+        let raw = s.raw_text();
+        match term {
+            None => assert!(
+                !raw.contains("\x1b[38;") && !raw.contains("\x1b[48;"),
+                "{term:?}: no colours beyond the terminal's"
+            ),
+            Some("xterm") => {
+                // crossterm writes even the 16 named colours as `38;5;N`: N stays below 16,
+                // so the terminal's own palette is used.
+                assert!(!raw.contains(";2;"), "xterm: no truecolor");
+                for (i, _) in raw.match_indices("8;5;") {
+                    let n: String = raw[i + 4..]
+                        .chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect();
+                    assert!(n.parse::<u8>().is_ok_and(|n| n < 16), "xterm: colour {n}");
+                }
+            }
+            _ => assert!(raw.contains("\x1b[38;5;"), "256 colours used"),
+        }
+        s.keys("q");
+        assert_eq!(s.wait_exit(), 0, "{term:?}");
+        s.assert_restored();
+    }
+}
+
+#[test]
+fn stdin_from_dev_null_still_reads_keys_from_the_terminal() {
+    let mut cmd = CommandBuilder::new("sh");
+    cmd.args([
+        "-c",
+        &format!(
+            "exec {} import-guide < /dev/null",
+            env!("CARGO_BIN_EXE_devguide")
+        ),
+    ]);
+    cmd.env("TERM", "xterm-256color");
+    let mut s = Session::spawn_isolated(cmd);
+    s.wait_for_status("help");
+    s.keys("n");
+    s.wait_for_status("WebSocket Import Quick Reference");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_the_screen_changes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let big = dir.path().join("big.md");
+    let f = std::fs::File::create(&big).expect("create");
+    f.set_len(100 * 1024 * 1024).expect("sparse 100 MB");
+    let big = big.to_str().expect("utf-8 path");
+    let mut s = Session::start(&[big], &[]);
+    assert_eq!(s.wait_exit(), 1);
+    s.wait_for("over the 64 MB limit");
+    s.wait_for("DEVGUIDE_MAX_FILE_MB");
+    assert!(
+        !s.raw_text().contains("\x1b[?1049h"),
+        "the alternate screen was never entered"
+    );
+    s.assert_restored();
+}
+
+#[test]
+fn a_guide_full_of_escape_sequences_sends_none_of_them_to_the_terminal() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/hostile/escapes.md"
+    );
+    let mut s = Session::start(&[file], &[]);
+    s.wait_for("Raw CSI in text: before \u{241b}[2J");
+    s.keys("G");
+    s.wait_for("Footnote ref");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    let raw = s.raw_text();
+    // The only OSCs are the reader's own: its background-colour query (OSC 11) and OSC 8
+    // hyperlinks around URLs with no control characters. Nothing from the document can
+    // set the title or write the clipboard.
+    for (i, _) in raw.match_indices("\x1b]") {
+        let rest = &raw[i + 2..];
+        if rest.starts_with("11;?") {
+            continue;
+        }
+        assert!(
+            rest.starts_with("8;;"),
+            "foreign OSC: {:?}",
+            &rest[..rest.len().min(20)]
+        );
+        let url = &rest[3..rest.find('\x1b').unwrap_or(rest.len())];
+        assert!(
+            !url.chars().any(char::is_control),
+            "control character in a hyperlink: {url:?}"
+        );
+    }
+    assert!(!raw.contains('\u{9b}'), "no 8-bit CSI");
+    assert!(!raw.contains("pwned") || raw.contains("\u{241b}]0;pwned"));
+    // Cursor moves and screen clears are ratatui's own; the document's `ESC[2J`,
+    // `ESC[10;10H` and `ESC[5m` never appear.
+    for foreign in ["\x1b[10;10H", "\x1b[5m", "\x1b[7m", "\x1b[31mred"] {
+        assert!(!raw.contains(foreign), "{foreign:?} reached the terminal");
+    }
+    s.assert_restored();
+}
+
+#[test]
+fn with_no_terminal_for_keys_it_says_so_without_touching_the_screen() {
+    // A new session has no controlling terminal: /dev/tty cannot be opened, and stdin is
+    // /dev/null, but stdout is still the pty.
+    let mut cmd = CommandBuilder::new("setsid");
+    cmd.args([
+        "-w",
+        "sh",
+        "-c",
+        &format!(
+            "exec {} import-guide < /dev/null",
+            env!("CARGO_BIN_EXE_devguide")
+        ),
+    ]);
+    cmd.env("TERM", "xterm-256color");
+    let mut s = Session::spawn_isolated(cmd);
+    assert_eq!(s.wait_exit(), 1);
+    s.wait_for("no terminal to read keys from");
+    assert!(
+        !s.raw_text().contains("\x1b[?1049h"),
+        "never entered the screen"
+    );
+    s.assert_restored();
 }

@@ -38,6 +38,7 @@ pub enum Action {
     FocusNext,
     Help,
     Cancel,
+    Suspend,
     Quit,
 }
 
@@ -79,6 +80,7 @@ pub const ACTIONS: &[(Action, &str, Group, &str)] = &[
     (Action::FocusNext, "focus_next", Group::General, "switch focus: sidebar / reader / checklist"),
     (Action::Help, "help", Group::General, "show or hide this help"),
     (Action::Cancel, "cancel", Group::General, "close overlay, clear search or selection"),
+    (Action::Suspend, "suspend", Group::General, "suspend to the shell (fg returns)"),
     (Action::Quit, "quit", Group::General, "quit"),
 ];
 

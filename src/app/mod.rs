@@ -125,6 +125,8 @@ pub struct Reader {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Quit,
+    /// Give the terminal back to the shell until `fg` (Ctrl-z).
+    Suspend,
     /// Write these checklist changes, then report back with [`App::saved`].
     Save(Vec<crate::checklist::ops::Op>),
     /// Read the ticks of every migration of the set (for the migrations panel, which shows
@@ -693,14 +695,15 @@ impl App {
                 if let Some(row) = self.reader.layout.block_row(&doc, &self.theme, block) {
                     self.reveal(row);
                 }
-                let lang = doc.code_blocks[c as usize]
-                    .lang
-                    .as_deref()
-                    .unwrap_or("text");
-                self.set_status(
-                    format!("code block {} of {} ({lang})", c + 1, doc.code_blocks.len()),
-                    false,
-                );
+                let code = &doc.code_blocks[c as usize];
+                let lang = code.lang.as_deref().unwrap_or("text");
+                let mut msg = format!("code block {} of {} ({lang})", c + 1, doc.code_blocks.len());
+                // Said before a copy, too: shown names such as <U+202E> are easy to miss.
+                let disguised = crate::sanitize::has_disguising_chars(&code.raw);
+                if disguised {
+                    msg.push_str(": warning: contains invisible or bidirectional characters");
+                }
+                self.set_status(msg, disguised);
             }
             None => self.no_more("code blocks", forward),
         }
@@ -768,6 +771,9 @@ impl App {
 
     /// Applies one action. The only way state changes.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        if action == Action::Suspend {
+            return vec![Effect::Suspend];
+        }
         if action != Action::NextLink && action != Action::PrevLink {
             self.status = None;
         }
@@ -792,6 +798,7 @@ impl App {
         let sidebar = self.focus == Focus::Sidebar;
         match action {
             Action::Quit => return vec![Effect::Quit],
+            Action::Suspend => return vec![Effect::Suspend],
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Cancel if self.reader.find.is_some() => {
                 self.reader.find = None;

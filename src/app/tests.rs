@@ -133,6 +133,7 @@ fn escape_closes_overlays_and_never_quits() {
     assert!(app.overlay.is_none());
     assert!(app.update(Action::Cancel).is_empty());
     assert_eq!(app.update(Action::Quit), vec![Effect::Quit]);
+    assert_eq!(app.update(Action::Suspend), vec![Effect::Suspend]);
 }
 
 #[test]

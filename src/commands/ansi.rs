@@ -49,13 +49,50 @@ fn color(c: Color, base: u8) -> Option<String> {
     match c {
         Color::Rgb(r, g, b) => Some(format!("{base};2;{r};{g};{b}")),
         Color::Indexed(i) => Some(format!("{base};5;{i}")),
-        _ => None,
+        // The 16 named colours use the classic codes every colour terminal knows:
+        // 30–37 / 90–97 for the foreground, 40–47 / 100–107 for the background.
+        named => ansi16_index(named).map(|i| {
+            let bright = if i >= 8 { 60 } else { 0 };
+            format!("{}", u16::from(base) - 8 + bright + u16::from(i % 8))
+        }),
     }
+}
+
+fn ansi16_index(c: Color) -> Option<u8> {
+    Some(match c {
+        Color::Black => 0,
+        Color::Red => 1,
+        Color::Green => 2,
+        Color::Yellow => 3,
+        Color::Blue => 4,
+        Color::Magenta => 5,
+        Color::Cyan => 6,
+        Color::Gray => 7,
+        Color::DarkGray => 8,
+        Color::LightRed => 9,
+        Color::LightGreen => 10,
+        Color::LightYellow => 11,
+        Color::LightBlue => 12,
+        Color::LightMagenta => 13,
+        Color::LightCyan => 14,
+        Color::White => 15,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sixteen_colours_use_the_classic_codes() {
+        assert_eq!(color(Color::Red, 38).as_deref(), Some("31"));
+        assert_eq!(color(Color::Gray, 38).as_deref(), Some("37"));
+        assert_eq!(color(Color::DarkGray, 38).as_deref(), Some("90"));
+        assert_eq!(color(Color::White, 48).as_deref(), Some("107"));
+        assert_eq!(color(Color::Black, 48).as_deref(), Some("40"));
+        assert_eq!(color(Color::Reset, 38), None);
+    }
 
     #[test]
     fn plain_output_has_no_escapes() {

@@ -38,7 +38,7 @@ impl Options {
         let color = match color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => tty && !no_color,
+            ColorChoice::Auto => tty && !no_color && !crate::theme::term_is_dumb(),
         };
         Options {
             width,
@@ -82,12 +82,19 @@ pub fn run(
     };
     if opts.verbose {
         for n in &guide.notices {
+            // Notices quote file names, which may hold control characters too.
+            let n = crate::sanitize::sanitize_line(n);
             super::write_context(writeln!(err, "devguide: {n}"))?;
         }
     }
     let mode = if opts.color {
-        match ColorMode::from_env(false, std::env::var("COLORTERM").ok().as_deref()) {
-            ColorMode::None => ColorMode::Ansi256,
+        // Colour was asked for: a terminal that names no colours gets the 16 all have.
+        match ColorMode::from_env(
+            false,
+            std::env::var("COLORTERM").ok().as_deref(),
+            std::env::var("TERM").ok().as_deref(),
+        ) {
+            ColorMode::None => ColorMode::Ansi16,
             m => m,
         }
     } else {

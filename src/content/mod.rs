@@ -337,7 +337,16 @@ fn walk(
                         stack.push(path);
                     }
                 }
+                Ok(m) if is_markdown(&path) && !m.is_file() => skipped.push(Skipped {
+                    path,
+                    reason: "not a regular file (a pipe or device would block the reader)".into(),
+                }),
                 Ok(_) if is_markdown(&path) => files.push(path),
+                // Listed so `list --skipped` accounts for every file in the folder.
+                Ok(_) if !hidden => skipped.push(Skipped {
+                    path,
+                    reason: "not markdown (guides are .md, .markdown, .mdown, .mkd)".into(),
+                }),
                 Ok(_) => {}
                 Err(e) if is_markdown(&path) => skipped.push(Skipped {
                     path,
@@ -364,6 +373,10 @@ fn read_guide_file(path: &Path) -> Result<Vec<u8>, String> {
     if meta.is_dir() {
         return Err("is a folder (use --dir for a folder of guides)".into());
     }
+    if !meta.is_file() {
+        // Reading a FIFO or a device would block forever or never end.
+        return Err("not a regular file".into());
+    }
     let limit = max_file_bytes();
     if meta.len() > limit {
         return Err(format!(
@@ -379,9 +392,12 @@ fn read_guide_file(path: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
+/// A guide from a file's bytes: decoded (bad UTF-8 becomes U+FFFD), mis-decoded lines
+/// repaired for display, front matter split off. Pure, so the fuzz target runs the same
+/// loading code as the reader.
+pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
     let mut notices = Vec::new();
-    let text = match String::from_utf8_lossy(bytes) {
+    let mut text = match String::from_utf8_lossy(bytes) {
         std::borrow::Cow::Borrowed(s) => s.to_string(),
         std::borrow::Cow::Owned(s) => {
             notices.push(format!(
@@ -390,6 +406,13 @@ fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
             s
         }
     };
+    let (repaired, report) = crate::mojibake::repair(&text);
+    if let std::borrow::Cow::Owned(fixed) = repaired {
+        text = fixed;
+    }
+    if let Some(n) = report.notice() {
+        notices.push(format!("{rel_path}: {n}"));
+    }
     let split = front_matter::split(&text);
     if let Some(e) = &split.error {
         notices.push(format!("{rel_path}: {e}"));
@@ -402,7 +425,8 @@ fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
         .clone()
         .map(|t| crate::sanitize::sanitize_line(&t))
         .or_else(|| first_h1(&body))
-        .unwrap_or_else(|| stem.to_string());
+        // File names may hold control characters too.
+        .unwrap_or_else(|| crate::sanitize::sanitize_line(stem));
     Guide {
         id: doc_id(stem),
         rel_path: rel_path.to_string(),
@@ -574,8 +598,28 @@ mod tests {
         let ids: Vec<_> = set.guides.iter().map(|g| g.id.as_str()).collect();
         assert_eq!(ids, ["a", "b"]);
         assert_eq!(set.guides[1].notices.len(), 1);
-        assert_eq!(set.skipped.len(), 1);
-        assert!(set.skipped[0].reason.contains("binary"));
+        let reasons: Vec<_> = set.skipped.iter().map(|s| s.reason.as_str()).collect();
+        assert_eq!(set.skipped.len(), 2, "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("binary")));
+        assert!(reasons.iter().any(|r| r.contains("not markdown")));
+    }
+
+    #[test]
+    fn mis_decoded_lines_are_repaired_for_display_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("m.md");
+        let bytes = "# T\n\n- ‚ùå no\n- ‚úÖ yes\n".as_bytes();
+        std::fs::write(&file, bytes).expect("write");
+        let set = GuideSet::from_file(&file).expect("loads");
+        let g = &set.guides[0];
+        assert!(g.body.contains("- ❌ no\n- ✅ yes"), "{}", g.body);
+        assert_eq!(g.notices.len(), 1, "{:?}", g.notices);
+        assert!(
+            g.notices[0].contains("2 lines shown repaired"),
+            "{:?}",
+            g.notices
+        );
+        assert_eq!(std::fs::read(&file).expect("read"), bytes, "file untouched");
     }
 
     #[test]

@@ -398,8 +398,14 @@ fn code(doc: &Doc, index: u32, width: usize, theme: &Theme) -> Vec<Content> {
                 let bar = if piece == 0 { "\u{2502} " } else { "\u{250a} " };
                 l.spans.push(Span::styled(bar, theme.code_frame));
             }
-            let text = &line[r.clone()];
-            l.width = str_width(text) + if framed { 2 } else { 0 };
+            let mut text = &line[r.clone()];
+            let mut text_width = str_width(text);
+            if text_width > inner {
+                // A wide character in a one-cell column cannot be drawn; mark its place.
+                text = "\u{2026}";
+                text_width = 1;
+            }
+            l.width = text_width + if framed { 2 } else { 0 };
             l.spans
                 .push(Span::styled(text.to_string(), theme.code_text));
             let code_line = Some(CodeLine {
@@ -444,6 +450,10 @@ pub fn styled_spans<'a>(row: &'a Row, highlight: Option<&Highlighted>) -> Vec<Sp
     let mut out: Vec<Span<'a>> = head.iter().map(borrowed).collect();
     let text: &'a str = last.content.as_ref();
     let (start, end) = (cl.start as usize, cl.end as usize);
+    if end.saturating_sub(start) != text.len() {
+        // The row shows a placeholder instead of its source bytes: nothing to colour.
+        return row.spans.iter().map(borrowed).collect();
+    }
     let mut pos = start;
     if let Some(ranges) = hl.get(cl.line as usize) {
         for (style, r) in ranges {

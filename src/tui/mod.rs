@@ -44,7 +44,13 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
             move |done| tx.send(Event::Highlighted(done)).is_ok(),
         )
     };
-    let (mut terminal, _guard) = terminal::enter(mouse)?;
+    // Keys come from stdin when it is a terminal, else from /dev/tty; with neither there
+    // is nothing to read keys from, and the screen has not been touched yet.
+    let (mut terminal, _guard) = anyhow::Context::context(
+        terminal::enter(mouse),
+        "no terminal to read keys from (stdin is not one and /dev/tty cannot be opened); \
+         pipe the output (`devguide | less`) or use `devguide show`",
+    )?;
     let index_tx = tx.clone();
     let input = Input::spawn(tx, Event::Terminal)?;
     let reindex_tx = index_tx.clone();
@@ -199,15 +205,21 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx<'_>) -> Option
     for effect in effects {
         match effect {
             Effect::Quit => return Some(0),
+            Effect::Suspend => match terminal::suspend(ctx.mouse) {
+                Ok(fresh) => *ctx.terminal = fresh,
+                Err(e) => app.set_status(format!("could not suspend: {e}"), true),
+            },
             Effect::Edit { path, line } => {
                 ctx.input.pause();
-                terminal::suspend();
+                terminal::leave();
                 let result = editor::run(&editor::command(), &path, line);
-                let back = terminal::resume(ctx.mouse).and_then(|()| ctx.terminal.clear());
-                ctx.input.resume();
-                if let Err(e) = back {
-                    app.set_status(format!("could not take the terminal back: {e}"), true);
+                match terminal::take_back(ctx.mouse) {
+                    Ok(fresh) => *ctx.terminal = fresh,
+                    Err(e) => {
+                        app.set_status(format!("could not take the terminal back: {e}"), true)
+                    }
                 }
+                ctx.input.resume();
                 match result {
                     Ok(()) => {
                         if let Ok(true) = app.set.reload(app.reader.guide) {

@@ -31,6 +31,41 @@ pub fn enter(mouse: bool) -> io::Result<(Term, Guard)> {
     Ok((terminal, guard))
 }
 
+/// Ctrl-z: gives the terminal back to the shell, stops the process as the shell's own
+/// Ctrl-z would (raw mode turns that key into a plain key press, so it is done here), and
+/// on `fg` (SIGCONT) takes the terminal again.
+pub fn suspend(mouse: bool) -> io::Result<Term> {
+    leave();
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    take_back(mouse)
+}
+
+/// Hands the terminal to someone else for a while (the shell, the editor), keeping the
+/// panic hook; [`take_back`] takes it again.
+pub fn leave() {
+    restore();
+}
+
+/// Takes the terminal back after [`leave`]. Returns a fresh `Terminal` whose empty buffers
+/// make the next frame a full redraw: the screen was someone else's meanwhile.
+/// (`Terminal::clear` would ask the terminal for the cursor position, and the input thread
+/// would swallow the answer.)
+pub fn take_back(mouse: bool) -> io::Result<Term> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    execute!(
+        out,
+        EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+        crossterm::cursor::Hide
+    )?;
+    if mouse {
+        execute!(out, EnableMouseCapture)?;
+    }
+    Terminal::new(CrosstermBackend::new(io::stdout()))
+}
+
 /// Puts the terminal back the way the shell expects it.
 pub fn restore() {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
@@ -45,25 +80,6 @@ pub fn restore() {
     );
     let _ = disable_raw_mode();
     let _ = out.flush();
-}
-
-/// Gives the terminal back to the shell for a while (the editor), keeping the panic
-/// hook; [`resume`] takes it again.
-pub fn suspend() {
-    restore();
-}
-
-/// Re-enters raw mode and the alternate screen after [`suspend`]. The caller redraws
-/// everything (`terminal.clear()`): the screen was someone else's meanwhile.
-pub fn resume(mouse: bool) -> io::Result<()> {
-    enable_raw_mode()?;
-    ACTIVE.store(true, Ordering::SeqCst);
-    let mut out = io::stdout();
-    execute!(out, EnterAlternateScreen, crossterm::cursor::Hide)?;
-    if mouse {
-        execute!(out, EnableMouseCapture)?;
-    }
-    Ok(())
 }
 
 pub struct Guard;

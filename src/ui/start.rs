@@ -81,7 +81,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize) {
         lines.push(Line::default());
     }
     // As tall as its content, when the screen allows.
-    let rect = Rect { height: rect.height.min(lines.len() as u16 + 2), ..rect };
+    let rect = Rect {
+        height: rect.height.min(lines.len() as u16 + 2),
+        ..rect
+    };
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
