@@ -62,6 +62,8 @@ fn benches(c: &mut Criterion) {
     });
 
     let mut app = first_frame(GuideSet::from_file(&path).expect("large doc loads"));
+    // What the run loop does after the first frame: the whole guide, fully laid out.
+    app.finish_parse();
     while app.idle() {}
     let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
     c.bench_function("keypress/page_down_large", |b| {

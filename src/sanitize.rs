@@ -35,6 +35,11 @@ fn placeholder(c: char) -> Option<Cow<'static, str>> {
 
 /// True when `s` holds nothing that [`sanitize`] would change.
 pub fn is_clean(s: &str) -> bool {
+    // Almost all text is printable ASCII: a byte scan settles it without decoding.
+    let ascii_clean = |b: u8| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t';
+    if s.bytes().all(ascii_clean) {
+        return true;
+    }
     s.chars().all(|c| placeholder(c).is_none())
 }
 

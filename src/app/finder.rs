@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::text_input::{InputResult, TextInput};
 use super::{App, Effect, Overlay};
+use crate::doc::Doc;
 use crate::lookup::{self, Answer};
 use crate::search::{self, Hit, HitKind};
 
@@ -31,9 +32,31 @@ pub struct Indexes {
 
 impl Indexes {
     pub fn build(set: &crate::content::GuideSet) -> Indexes {
+        Indexes::build_with(set, &[])
+    }
+
+    /// Builds from the documents the reader already parsed (`parsed[g]`), parsing only the
+    /// rest, and each guide once for both indexes: a large guide is not held twice more.
+    pub fn build_with(set: &crate::content::GuideSet, parsed: &[Option<Arc<Doc>>]) -> Indexes {
+        let docs: Vec<Arc<Doc>> = set
+            .guides
+            .iter()
+            .enumerate()
+            .map(|(g, guide)| match parsed.get(g) {
+                Some(Some(d)) => Arc::clone(d),
+                _ => Arc::new(crate::doc::parse(&guide.body)),
+            })
+            .collect();
+        let triples = || {
+            set.guides
+                .iter()
+                .zip(&docs)
+                .enumerate()
+                .map(|(g, (guide, d))| (g, guide, d.as_ref()))
+        };
         Indexes {
-            search: search::Index::build(set),
-            lookup: lookup::Catalog::build(set),
+            search: search::Index::from_docs(triples()),
+            lookup: lookup::Catalog::from_docs(triples()),
         }
     }
 }
@@ -59,6 +82,16 @@ impl App {
             self.run_query(&mut f);
             self.overlay = Some(Overlay::Finder(f));
         }
+    }
+
+    /// The documents parsed so far, to share with the index build.
+    pub fn parsed_docs(&self) -> Vec<Option<Arc<Doc>>> {
+        self.docs.clone()
+    }
+
+    /// The finder is open and has nothing to search yet: time to build the index.
+    pub fn wants_index(&self) -> bool {
+        self.indexes.is_none() && matches!(self.overlay, Some(Overlay::Finder(_)))
     }
 
     pub fn indexes_ready(&self) -> bool {

@@ -51,6 +51,12 @@ impl Default for Settings {
     }
 }
 
+/// Guides larger than this open from a parsed prefix while the rest parses elsewhere.
+pub const PARTIAL_PARSE_OVER: usize = 512 * 1024;
+
+/// Blocks in that prefix: several screens' worth.
+const PREFIX_BLOCKS: usize = 300;
+
 /// Blocks laid out per idle step: small enough to keep input responsive.
 const IDLE_BLOCKS: usize = 400;
 
@@ -116,6 +122,8 @@ pub struct Reader {
     pub code: Option<u32>,
     /// Selected checklist item (index into the doc's tasks).
     pub task: Option<u32>,
+    /// `doc` is only the start of the guide; the whole is being parsed.
+    pub partial: bool,
     /// `/` search in this guide.
     pub find: Option<find::Find>,
     /// The row a search or finder jump landed on: what `Y` copies.
@@ -165,6 +173,8 @@ pub struct App {
     pending_switch: Option<Option<String>>,
     /// Search index and lookup catalog, once the background build is done.
     pub indexes: Option<Arc<finder::Indexes>>,
+    /// The full parse of a partially parsed guide has been handed out.
+    parse_requested: bool,
     /// Sections read and places left, loaded from and saved to the state file.
     pub reading: crate::checklist::reading::Reading,
     /// When each visible section came on screen (guide, heading).
@@ -174,7 +184,16 @@ pub struct App {
 impl App {
     pub fn new(set: GuideSet, theme: Theme, keymap: Keymap) -> App {
         let mut docs = vec![None; set.guides.len()];
-        let doc = parse_guide(&set, &mut docs, 0);
+        // A large first guide shows its first screen from a parsed prefix; the run loop
+        // parses the whole in the background (see `take_pending_parse`).
+        let large = set
+            .guides
+            .first()
+            .is_some_and(|g| g.body.len() > PARTIAL_PARSE_OVER);
+        let doc = match set.guides.first().filter(|_| large) {
+            Some(g) => Arc::new(doc::parse_prefix(&g.body, PREFIX_BLOCKS)),
+            None => parse_guide(&set, &mut docs, 0),
+        };
         let notices: Vec<String> = set
             .guides
             .iter()
@@ -197,6 +216,7 @@ impl App {
                 task: None,
                 find: None,
                 cursor: None,
+                partial: large,
             },
             focus: Focus::Reader,
             sidebar_selected: 0,
@@ -213,6 +233,7 @@ impl App {
             ),
             pending_switch: None,
             indexes: None,
+            parse_requested: false,
             reading: Default::default(),
             seen: Default::default(),
         };
@@ -346,7 +367,8 @@ impl App {
     /// Lays out a little more of the open guide; true while there is more to do.
     pub fn idle(&mut self) -> bool {
         if self.reader.layout.is_complete(&self.reader.doc) {
-            return self.build_catalog();
+            // The catalog would parse the partial guide again on this thread: wait.
+            return !self.reader.partial && self.build_catalog();
         }
         self.reader
             .layout
@@ -473,6 +495,9 @@ impl App {
 
     /// Opens a guide (at a heading, when given) and records where we were.
     pub fn open(&mut self, guide: usize, anchor: Option<&str>) {
+        if anchor.is_some() {
+            self.finish_parse();
+        }
         if guide >= self.set.guides.len() {
             return;
         }
@@ -517,6 +542,7 @@ impl App {
                 task: None,
                 find: None,
                 cursor: None,
+                partial: false,
             };
         }
         self.resize(self.size);
@@ -771,6 +797,8 @@ impl App {
 
     /// Applies one action. The only way state changes.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        // Whatever the user does next needs the whole guide (its end, its headings).
+        self.finish_parse();
         if action == Action::Suspend {
             return vec![Effect::Suspend];
         }
@@ -962,6 +990,44 @@ impl App {
         body_line + block_line - 1 + within
     }
 
+    /// The open guide still to be parsed in full, once: its index and text.
+    pub fn take_pending_parse(&mut self) -> Option<(usize, String)> {
+        if !self.reader.partial || self.parse_requested {
+            return None;
+        }
+        self.parse_requested = true;
+        let g = self.reader.guide;
+        self.set.guides.get(g).map(|x| (g, x.body.clone()))
+    }
+
+    /// The whole of a guide that was opened from a prefix: it takes the prefix's place,
+    /// keeping the position and selections (block indices are the same).
+    pub fn full_doc_ready(&mut self, guide: usize, doc: Doc) {
+        let doc = Arc::new(doc);
+        if let Some(slot) = self.docs.get_mut(guide) {
+            *slot = Some(Arc::clone(&doc));
+        }
+        if guide != self.reader.guide || !self.reader.partial {
+            return;
+        }
+        let block = self.top_block();
+        let pinned = self.reader.pinned;
+        let width = self.reader.layout.width;
+        self.reader.doc = doc;
+        self.reader.partial = false;
+        self.reader.layout = Layout::new(width);
+        self.scroll_to_block(block);
+        self.reader.pinned = pinned;
+        self.refresh_find();
+    }
+
+    /// Parses the open guide in full now (for tests and benches, which have no run loop).
+    pub fn finish_parse(&mut self) {
+        if let Some((g, body)) = self.take_pending_parse() {
+            self.full_doc_ready(g, doc::parse(&body));
+        }
+    }
+
     /// A guide changed on disk: parse it again and keep the reading position and the
     /// checklist ticks (item ids do not depend on position).
     pub fn guide_changed(&mut self, guide: usize) {
@@ -1033,6 +1099,7 @@ impl App {
     // ----- mouse -------------------------------------------------------------------------
 
     pub fn scroll_at(&mut self, column: u16, row: u16, down: bool) {
+        self.finish_parse();
         let over_sidebar = self.areas.sidebar.is_some_and(|s| contains(s, column, row));
         let delta = if down { 3 } else { -3 };
         if over_sidebar {
@@ -1044,6 +1111,7 @@ impl App {
     }
 
     pub fn click(&mut self, column: u16, row: u16) -> Vec<Effect> {
+        self.finish_parse();
         if self.overlay.is_some() {
             return Vec::new();
         }

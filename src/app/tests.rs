@@ -639,3 +639,56 @@ fn e_on_a_folder_guide_asks_for_the_editor_at_the_line_on_screen() {
         "line {line} is the one at the top of the screen"
     );
 }
+
+#[test]
+fn a_large_guide_opens_from_a_prefix_and_the_whole_keeps_the_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body: String = (0..20_000)
+        .map(|i| format!("## Section {i}\n\nText of section {i}.\n\n"))
+        .collect();
+    assert!(body.len() > PARTIAL_PARSE_OVER);
+    std::fs::write(dir.path().join("big.md"), &body).expect("write");
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    assert!(app.reader.partial);
+    assert!(
+        app.reader.doc.blocks.len() < 1_000,
+        "only a prefix before the first frame"
+    );
+    let top = app.reader.top;
+    let (guide, text) = app.take_pending_parse().expect("asks for the whole");
+    assert!(app.take_pending_parse().is_none(), "asked once");
+    app.full_doc_ready(guide, crate::doc::parse(&text));
+    assert!(!app.reader.partial);
+    assert_eq!(app.reader.doc.headings.len(), 20_000);
+    assert_eq!(app.reader.top, top);
+    app.update(Action::Bottom);
+    let shown: Vec<String> = app
+        .visible_rows()
+        .map(|r| app.reader.layout.rows[r].text())
+        .collect();
+    assert!(
+        shown.iter().any(|t| t == "Text of section 19999."),
+        "{shown:?}"
+    );
+}
+
+#[test]
+fn a_key_before_the_whole_arrives_parses_it_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body: String = (0..20_000)
+        .map(|i| format!("## Section {i}\n\nText {i}.\n\n"))
+        .collect();
+    std::fs::write(dir.path().join("big.md"), &body).expect("write");
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    app.update(Action::Bottom);
+    assert!(!app.reader.partial);
+    let shown: Vec<String> = app
+        .visible_rows()
+        .map(|r| app.reader.layout.rows[r].text())
+        .collect();
+    assert!(shown.iter().any(|t| t == "Text 19999."), "{shown:?}");
+}

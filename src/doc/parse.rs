@@ -27,6 +27,17 @@ pub fn options() -> Options {
 
 /// Parses markdown (front matter already removed) into a document.
 pub fn parse(markdown: &str) -> Doc {
+    parse_blocks(markdown, usize::MAX)
+}
+
+/// The first `max_blocks` blocks of a document (at least), stopping only between
+/// top-level blocks: enough for a first screen of a large guide while the whole is
+/// parsed elsewhere. Blocks and their indices are those of the full parse.
+pub fn parse_prefix(markdown: &str, max_blocks: usize) -> Doc {
+    parse_blocks(markdown, max_blocks)
+}
+
+fn parse_blocks(markdown: &str, max_blocks: usize) -> Doc {
     let mut b = Builder {
         line_starts: line_starts(markdown),
         ..Builder::default()
@@ -34,6 +45,9 @@ pub fn parse(markdown: &str) -> Doc {
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         b.offset = range.start;
         b.event(event);
+        if b.doc.blocks.len() >= max_blocks && b.open.is_empty() && b.target.is_none() {
+            break;
+        }
     }
     b.flush_paragraph();
     b.doc
@@ -415,12 +429,14 @@ impl Builder {
             text.push_str(t);
         }
         let clean = sanitize(t);
-        let clean = if clean.contains('\t') {
-            clean.replace('\t', "    ")
+        // Tabs inside text have no column to expand against: four spaces.
+        let clean: std::borrow::Cow<'_, str> = if clean.contains('\t') {
+            clean.replace('\t', "    ").into()
         } else {
-            clean.into_owned()
+            clean
         };
         let style = self.style | extra;
+        // Runs of one style and link merge, without copying the text twice.
         if let Some(last) = self.inlines.last_mut()
             && last.style == style
             && last.link == self.link
@@ -429,7 +445,7 @@ impl Builder {
             return;
         }
         self.inlines.push(Inline {
-            text: clean,
+            text: clean.into_owned(),
             style,
             link: self.link,
         });
@@ -613,6 +629,18 @@ mod tests {
         let doc = parse("# T\n\npara\ngraph\n\n```py\nx\n```\n\n- a\n- b\n");
         let lines: Vec<u32> = doc.blocks.iter().map(|b| b.line).collect();
         assert_eq!(lines, [1, 3, 6, 10, 11]);
+    }
+
+    #[test]
+    fn a_prefix_is_the_start_of_the_whole() {
+        let md: String = (0..200)
+            .map(|i| format!("## H{i}\n\n> quote {i}\n> - item\n\ntext {i}\n\n"))
+            .collect();
+        let whole = parse(&md);
+        let prefix = parse_prefix(&md, 50);
+        assert!(prefix.blocks.len() >= 50 && prefix.blocks.len() < whole.blocks.len());
+        assert_eq!(prefix.blocks[..], whole.blocks[..prefix.blocks.len()]);
+        assert_eq!(prefix.headings[..], whole.headings[..prefix.headings.len()]);
     }
 
     #[test]

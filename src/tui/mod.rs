@@ -25,6 +25,8 @@ use input::Input;
 
 enum Event {
     Terminal(TermEvent),
+    /// The whole of a guide that opened from a parsed prefix.
+    Parsed(usize, Box<crate::doc::Doc>),
     /// The search index and lookup catalog, built in the background.
     Indexed(Box<Indexes>),
     Highlighted(Done),
@@ -74,9 +76,22 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
             panic!("panic requested by DEVGUIDE_TEST_PANIC");
         }
 
-        // Index the set once the first frame is on screen, so start-up never waits for it.
-        if let Some(tx) = index_tx.take() {
-            spawn_index(tx, app.set.clone());
+        // A large guide opened from a prefix: parse the whole now the first frame is up.
+        if let Some((guide, body)) = app.take_pending_parse() {
+            let tx = reindex_tx.clone();
+            std::thread::Builder::new()
+                .name("parse".into())
+                .spawn(move || {
+                    let _ = tx.send(Event::Parsed(guide, Box::new(crate::doc::parse(&body))));
+                })?;
+        }
+        // Built the first time the finder opens (a reading session never pays for it),
+        // after a partial guide's full parse so the index reuses it.
+        if app.wants_index()
+            && !app.reader.partial
+            && let Some(tx) = index_tx.take()
+        {
+            spawn_index(tx, app.set.clone(), app.parsed_docs());
         }
         let wanted = app.wanted_highlights();
         if wanted != submitted || app.reader.guide != submitted_guide {
@@ -160,19 +175,25 @@ fn check_reload(app: &mut App, last: &mut std::time::Instant, index_tx: &Sender<
     match app.set.reload(guide) {
         Ok(true) => {
             app.guide_changed(guide);
-            spawn_index(index_tx.clone(), app.set.clone());
+            if app.indexes_ready() {
+                spawn_index(index_tx.clone(), app.set.clone(), app.parsed_docs());
+            }
         }
         Ok(false) => {}
         Err(e) => app.set_status(e, true),
     }
 }
 
-fn spawn_index(tx: Sender<Event>, set: crate::content::GuideSet) {
+fn spawn_index(
+    tx: Sender<Event>,
+    set: crate::content::GuideSet,
+    parsed: Vec<Option<Arc<crate::doc::Doc>>>,
+) {
     // Without the thread the finder just says it is indexing; nothing else depends on it.
     let _ = std::thread::Builder::new()
         .name("index".into())
         .spawn(move || {
-            let _ = tx.send(Event::Indexed(Box::new(Indexes::build(&set))));
+            let _ = tx.send(Event::Indexed(Box::new(Indexes::build_with(&set, &parsed))));
         });
 }
 
@@ -181,6 +202,7 @@ fn handle(app: &mut App, event: Event, ctx: &mut Ctx<'_>) -> Option<u8> {
         Event::Signal(sig) => return Some(128u8.saturating_add(sig as u8)),
         Event::Highlighted(done) => app.highlights.insert(done),
         Event::Indexed(indexes) => app.set_indexes(*indexes),
+        Event::Parsed(guide, doc) => app.full_doc_ready(guide, *doc),
         Event::Terminal(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => {
             let effects = app.handle_key(&key);
             return run_effects(app, effects, ctx);
