@@ -130,6 +130,25 @@ pub struct Reader {
     pub cursor: Option<usize>,
 }
 
+impl Reader {
+    /// A guide opened at its top, nothing selected, laid out at `width`.
+    fn new(guide: usize, doc: Arc<Doc>, width: u16, partial: bool) -> Reader {
+        Reader {
+            guide,
+            doc,
+            layout: Layout::new(width),
+            top: 0,
+            pinned: None,
+            link: None,
+            code: None,
+            task: None,
+            find: None,
+            cursor: None,
+            partial,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Quit,
@@ -205,19 +224,7 @@ impl App {
             theme,
             keymap,
             settings: Settings::default(),
-            reader: Reader {
-                guide: 0,
-                doc,
-                layout: Layout::new(80),
-                top: 0,
-                pinned: None,
-                link: None,
-                code: None,
-                task: None,
-                find: None,
-                cursor: None,
-                partial: large,
-            },
+            reader: Reader::new(0, doc, 80, large),
             focus: Focus::Reader,
             sidebar_selected: 0,
             overlay: None,
@@ -531,19 +538,7 @@ impl App {
         if guide != self.reader.guide {
             let doc = self.doc(guide);
             let width = self.reader.layout.width;
-            self.reader = Reader {
-                guide,
-                doc,
-                layout: Layout::new(width),
-                top: 0,
-                pinned: None,
-                link: None,
-                code: None,
-                task: None,
-                find: None,
-                cursor: None,
-                partial: false,
-            };
+            self.reader = Reader::new(guide, doc, width, false);
         }
         self.resize(self.size);
         self.set_top(0);
