@@ -9,7 +9,7 @@ pub mod checklist;
 pub mod find;
 pub mod finder;
 pub mod migrations;
-mod progress;
+pub mod progress;
 mod tasks;
 pub mod text_input;
 

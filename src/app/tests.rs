@@ -692,3 +692,26 @@ fn a_key_before_the_whole_arrives_parses_it_first() {
         .collect();
     assert!(shown.iter().any(|t| t == "Text 19999."), "{shown:?}");
 }
+
+#[test]
+fn sections_count_as_read_after_a_moment_on_screen_but_not_under_an_overlay() {
+    let mut app = app_at(100, 30);
+    let start = std::time::Instant::now();
+    let later = start + crate::app::progress::READ_AFTER;
+    app.resume_or_welcome(None);
+    app.note_time(start);
+    app.note_time(later);
+    assert!(
+        !(0..app.reader.doc.headings.len()).any(|h| app.section_read(h)),
+        "the start screen covers the guide"
+    );
+    app.handle_key(&crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Esc,
+        crossterm::event::KeyModifiers::NONE,
+    ));
+    assert!(app.overlay.is_none());
+    app.note_time(start);
+    assert!(!app.section_read(0));
+    app.note_time(later);
+    assert!(app.section_read(0), "on screen long enough");
+}
