@@ -71,8 +71,8 @@ fn is_module(s: &str) -> bool {
     s.is_empty() || s.split('.').all(is_identifier)
 }
 
-/// `X`, `X as Y` → (name, alias).
-fn name_and_alias(item: &str) -> Option<(String, Option<String>)> {
+/// `X` or `X as Y` → (X, Y), when `valid(X)` and Y is an identifier.
+fn with_alias(item: &str, valid: fn(&str) -> bool) -> Option<(String, Option<String>)> {
     let mut parts = item.split_whitespace();
     let name = parts.next()?;
     let alias = match (parts.next(), parts.next(), parts.next()) {
@@ -80,7 +80,12 @@ fn name_and_alias(item: &str) -> Option<(String, Option<String>)> {
         (Some("as"), Some(a), None) if is_identifier(a) => Some(a.to_string()),
         _ => return None,
     };
-    (is_identifier(name) || name == "*").then(|| (name.to_string(), alias))
+    valid(name).then(|| (name.to_string(), alias))
+}
+
+/// A name after `from M import`: an identifier, or `*`.
+fn name_and_alias(item: &str) -> Option<(String, Option<String>)> {
+    with_alias(item, |n| is_identifier(n) || n == "*")
 }
 
 /// Every import in a code block, in order.
@@ -120,15 +125,9 @@ pub fn parse_imports(code: &str) -> Vec<Import> {
     out
 }
 
+/// A module after `import`: dotted, absolute.
 fn dotted_and_alias(item: &str) -> Option<(String, Option<String>)> {
-    let mut parts = item.split_whitespace();
-    let name = parts.next()?;
-    let alias = match (parts.next(), parts.next(), parts.next()) {
-        (None, _, _) => None,
-        (Some("as"), Some(a), None) if is_identifier(a) => Some(a.to_string()),
-        _ => return None,
-    };
-    (!name.starts_with('.') && is_module(name)).then(|| (name.to_string(), alias))
+    with_alias(item, |n| !n.starts_with('.') && is_module(n))
 }
 
 /// Parses the names of a `from M import …` that starts on line `first`; returns the line

@@ -18,7 +18,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, panel: &Panel) {
     let width = area.width.min(76);
     let mut lines: Vec<Line<'static>> = Vec::new();
     let summaries = c.state.migrations(&c.set_key);
-    let catalog = c.catalog.clone().unwrap_or_default();
+    let no_items = Catalog::default();
+    let catalog = c.catalog.as_ref().unwrap_or(&no_items);
     let rows = Panel::rows(c);
     if summaries.is_empty() {
         lines.push(Line::from(Span::styled(
@@ -37,7 +38,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, panel: &Panel) {
         let mut line = match row {
             PanelRow::Migration(name) => {
                 let active = c.migration.as_deref() == Some(name.as_str());
-                let progress = progress_of(&catalog, c, name);
+                let progress = progress_of(catalog, c, name);
                 let when = summaries
                     .iter()
                     .find(|s| &s.name == name)
@@ -85,7 +86,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, panel: &Panel) {
         lines.push(line);
     }
     lines.push(Line::default());
-    lines.push(mode_line(app, panel, &catalog));
+    lines.push(mode_line(app, panel, catalog));
     let height = area.height.min(lines.len() as u16 + 2);
     if width < 10 || height < 3 {
         return;
