@@ -65,7 +65,7 @@ impl Session {
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("reader");
         let writer = pty.master.take_writer().expect("writer");
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(30, 100, 0)));
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(nonzero(30), nonzero(100), 0)));
         let feed = Arc::clone(&screen);
         let raw = Arc::new(Mutex::new(Vec::new()));
         let raw_feed = Arc::clone(&raw);
@@ -100,7 +100,7 @@ impl Session {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .screen_mut()
-            .set_size(rows, cols);
+            .set_size(nonzero(rows), nonzero(cols));
         self.resize_pty(rows, cols);
     }
 
@@ -878,4 +878,9 @@ fn with_no_terminal_for_keys_it_says_so_without_touching_the_screen() {
         "never entered the screen"
     );
     s.assert_restored();
+}
+
+/// A terminal dimension for vt100, which has no zero-sized screens.
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
 }

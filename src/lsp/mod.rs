@@ -1,0 +1,1 @@
+//! `devguide lsp`: the guides inside the editor, over the Language Server Protocol.
