@@ -37,7 +37,7 @@ fn first_frame(set: GuideSet) -> App {
         Keymap::default(),
     );
     let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
-    app.resize(Rect::new(0, 0, W, H));
+    app.update(devguide::app::Msg::Resize(Rect::new(0, 0, W, H)));
     terminal
         .draw(|f| devguide::ui::draw(f, &app))
         .expect("draw");
@@ -63,13 +63,13 @@ fn benches(c: &mut Criterion) {
 
     let mut app = first_frame(GuideSet::from_file(&path).expect("large doc loads"));
     // What the run loop does after the first frame: the whole guide, fully laid out.
-    app.finish_parse();
-    while app.idle() {}
+    app.settle();
+    app.settle();
     let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
     c.bench_function("keypress/page_down_large", |b| {
         b.iter(|| {
             app.update(Action::PageDown);
-            app.resize(Rect::new(0, 0, W, H));
+            app.update(devguide::app::Msg::Resize(Rect::new(0, 0, W, H)));
             terminal
                 .draw(|f| devguide::ui::draw(f, &app))
                 .expect("draw");
@@ -78,7 +78,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("keypress/bottom_then_top_large", |b| {
         b.iter(|| {
             app.update(Action::Bottom);
-            app.resize(Rect::new(0, 0, W, H));
+            app.update(devguide::app::Msg::Resize(Rect::new(0, 0, W, H)));
             terminal
                 .draw(|f| devguide::ui::draw(f, &app))
                 .expect("draw");

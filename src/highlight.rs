@@ -134,6 +134,7 @@ fn convert(st: syntect::highlighting::Style, theme: &Theme) -> Style {
     s
 }
 
+#[derive(Debug, Clone)]
 pub struct Request {
     pub key: BlockKey,
     pub lang: String,
@@ -166,8 +167,10 @@ impl Worker {
         Worker { tx }
     }
 
-    pub fn submit(&self, batch: Vec<Request>) {
-        let _ = self.tx.send(batch);
+    /// Hands over a batch; false when the worker thread is gone (it died or never
+    /// started), so the caller can say so.
+    pub fn submit(&self, batch: Vec<Request>) -> bool {
+        self.tx.send(batch).is_ok()
     }
 }
 

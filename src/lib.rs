@@ -14,6 +14,7 @@ pub mod doc;
 pub mod highlight;
 pub mod keymap;
 pub mod layout;
+pub mod log;
 pub mod lookup;
 pub mod lsp;
 pub mod mojibake;

@@ -64,6 +64,15 @@ pub fn sanitize_line(s: &str) -> String {
     sanitize(&s.replace(['\n', '\t', '\r'], " ")).into_owned()
 }
 
+/// Writes `devguide: MESSAGE` and a newline to `out` (stderr, a log), defused: the one
+/// way devguide's own notices reach a stream. Configuration values, paths and error texts
+/// inside the message can hold escape sequences (OSC 52 would write the clipboard, OSC 0
+/// the window title); here they become visible placeholders.
+pub fn notice(out: &mut dyn std::io::Write, message: &str) -> std::io::Result<()> {
+    let clean = sanitize(message);
+    writeln!(out, "devguide: {clean}")
+}
+
 /// True when `s` holds characters that can make text look different from what it is.
 pub fn has_disguising_chars(s: &str) -> bool {
     s.chars().any(|c| {
@@ -103,6 +112,22 @@ mod tests {
     #[test]
     fn emoji_variation_selector_is_dropped_from_display() {
         assert_eq!(sanitize("\u{26a0}\u{fe0f} careful"), "\u{26a0} careful");
+    }
+
+    #[test]
+    fn notices_defuse_osc_sequences() {
+        let mut out = Vec::new();
+        notice(
+            &mut out,
+            "config: bad value \u{1b}]52;c;aGk=\u{7} and \u{1b}]0;pwned\u{7}",
+        )
+        .expect("writes");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(text.starts_with("devguide: config: bad value \u{241b}]52;"));
     }
 
     #[test]

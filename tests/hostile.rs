@@ -110,7 +110,7 @@ fn app_for(path: &Path) -> App {
 /// Fails on any control character in any cell.
 fn screens(app: &mut App, w: u16, h: u16) -> Vec<String> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    app.resize(Rect::new(0, 0, w, h));
+    app.update(devguide::app::Msg::Resize(Rect::new(0, 0, w, h)));
     let mut out = Vec::new();
     for action in [None, Some(Action::Bottom), Some(Action::Top)] {
         if let Some(a) = action {

@@ -133,14 +133,14 @@ proptest! {
             App::new(set, Theme::for_mode(ColorMode::None), Keymap::default())
         };
         let mut app = new_app();
-        app.resize(Rect::new(0, 0, width, height));
-        while app.idle() {}
+        app.update(devguide::app::Msg::Resize(Rect::new(0, 0, width, height)));
+        app.settle();
         let total = app.reader.layout.rows.len();
 
         // All at once: a terminal taller than the document.
         let tall = u16::try_from(total + 4).unwrap_or(u16::MAX);
         let mut all = new_app();
-        all.resize(Rect::new(0, 0, width, tall));
+        all.update(devguide::app::Msg::Resize(Rect::new(0, 0, width, tall)));
         let expected = screen_rows(&all, width, tall);
         prop_assert_eq!(expected.len(), total);
 
@@ -148,7 +148,7 @@ proptest! {
         let mut top = 0;
         while stitched.len() < total {
             app.reader.top = top;
-            app.resize(Rect::new(0, 0, width, height));
+            app.update(devguide::app::Msg::Resize(Rect::new(0, 0, width, height)));
             if app.reader.top != top {
                 // Clamped at the end: the last screen overlaps the previous one.
                 let overlap = top - app.reader.top;

@@ -22,9 +22,9 @@ fn app(mode: ColorMode) -> App {
 
 fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    app.resize(Rect::new(0, 0, width, height));
+    app.update(devguide::app::Msg::Resize(Rect::new(0, 0, width, height)));
     // The run loop finishes layout in idle time; do the same so the screen is settled.
-    while app.idle() {}
+    app.settle();
     terminal
         .draw(|f| devguide::ui::draw(f, app))
         .expect("draws");
@@ -58,7 +58,7 @@ fn reader_1x1() {
 #[test]
 fn quick_reference_after_next_guide_80x24() {
     let mut a = app(ColorMode::None);
-    a.resize(Rect::new(0, 0, 80, 24));
+    a.update(devguide::app::Msg::Resize(Rect::new(0, 0, 80, 24)));
     a.update(Action::NextGuide);
     insta::assert_snapshot!(draw(&mut a, 80, 24).backend());
 }
@@ -73,7 +73,7 @@ fn help_overlay_80x24() {
 #[test]
 fn sidebar_focus_on_narrow_terminal_40x12() {
     let mut a = app(ColorMode::None);
-    a.resize(Rect::new(0, 0, 40, 12));
+    a.update(devguide::app::Msg::Resize(Rect::new(0, 0, 40, 12)));
     a.update(Action::FocusNext);
     insta::assert_snapshot!(draw(&mut a, 40, 12).backend());
 }
@@ -97,7 +97,7 @@ fn every_size_draws_without_panic() {
 #[test]
 fn colourless_theme_marks_selection_with_reverse_video() {
     let mut a = app(ColorMode::None);
-    a.resize(Rect::new(0, 0, 100, 30));
+    a.update(devguide::app::Msg::Resize(Rect::new(0, 0, 100, 30)));
     a.update(Action::NextLink);
     let t = draw(&mut a, 100, 30);
     let buf = t.backend().buffer();
@@ -121,7 +121,7 @@ fn colourless_theme_marks_selection_with_reverse_video() {
 #[test]
 fn code_is_drawn_plain_then_highlighted_when_ready() {
     let mut a = app(ColorMode::TrueColor);
-    a.resize(Rect::new(0, 0, 100, 40));
+    a.update(devguide::app::Msg::Resize(Rect::new(0, 0, 100, 40)));
     a.update(Action::NextCode);
     let wanted = a.wanted_highlights();
     assert!(
@@ -167,7 +167,7 @@ fn code_is_drawn_plain_then_highlighted_when_ready() {
 #[test]
 fn checklist_guide_with_gauge_and_selection_100x30() {
     let mut a = app(ColorMode::None);
-    a.resize(Rect::new(0, 0, 100, 30));
+    a.update(devguide::app::Msg::Resize(Rect::new(0, 0, 100, 30)));
     a.update(Action::NextGuide);
     a.update(Action::NextGuide);
     a.update(Action::NextTask);
@@ -177,7 +177,7 @@ fn checklist_guide_with_gauge_and_selection_100x30() {
 #[test]
 fn migrations_panel_80x24() {
     let mut a = app(ColorMode::None);
-    a.resize(Rect::new(0, 0, 80, 24));
+    a.update(devguide::app::Msg::Resize(Rect::new(0, 0, 80, 24)));
     a.update(Action::Migrations);
     insta::assert_snapshot!(draw(&mut a, 80, 24).backend());
 }

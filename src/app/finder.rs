@@ -75,7 +75,7 @@ impl App {
     }
 
     /// Hands the finished indexes to the app (from the background build).
-    pub fn set_indexes(&mut self, indexes: Indexes) {
+    pub(crate) fn set_indexes(&mut self, indexes: Indexes) {
         self.indexes = Some(Arc::new(indexes));
         if let Some(Overlay::Finder(f)) = &self.overlay {
             let mut f = f.clone();

@@ -9,9 +9,11 @@ pub mod checklist;
 pub mod find;
 pub mod finder;
 pub mod migrations;
+pub mod msg;
 pub mod progress;
 mod tasks;
 pub mod text_input;
+mod update;
 
 use std::sync::Arc;
 
@@ -25,6 +27,8 @@ use crate::layout::Layout;
 use crate::theme::Theme;
 pub use action::Action;
 use areas::Areas;
+pub use msg::{Effect, Msg};
+pub use update::RELOAD_EVERY;
 
 /// Text wider than this is hard to read; wider panes get margins instead. The
 /// configuration's `wrap_width` replaces it ([`Settings::wrap_width`]).
@@ -50,6 +54,9 @@ impl Default for Settings {
         }
     }
 }
+
+/// Status messages kept for the messages overlay.
+pub const MESSAGES_KEPT: usize = 100;
 
 /// Guides larger than this open from a parsed prefix while the rest parses elsewhere.
 pub const PARTIAL_PARSE_OVER: usize = 512 * 1024;
@@ -149,28 +156,6 @@ impl Reader {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    Quit,
-    /// Give the terminal back to the shell until `fg` (Ctrl-z).
-    Suspend,
-    /// Write these checklist changes, then report back with [`App::saved`].
-    Save(Vec<crate::checklist::ops::Op>),
-    /// Read the ticks of every migration of the set (for the migrations panel, which shows
-    /// the progress of each), then report back with [`App::loaded`].
-    LoadMigrations,
-    /// Put text on the clipboard; `what` names it in the status message.
-    Copy {
-        text: String,
-        what: String,
-    },
-    /// Hand the terminal to the editor for this file, at this line.
-    Edit {
-        path: std::path::PathBuf,
-        line: usize,
-    },
-}
-
 pub struct App {
     pub set: GuideSet,
     docs: Vec<Option<Arc<Doc>>>,
@@ -198,6 +183,16 @@ pub struct App {
     pub reading: crate::checklist::reading::Reading,
     /// When each visible section came on screen (guide, heading).
     seen: std::collections::HashMap<(usize, usize), std::time::Instant>,
+    /// The index build has been asked for (once; again only after a reload).
+    index_requested: bool,
+    /// A guide changed on disk after the index was built: build it again.
+    reindex: bool,
+    /// The highlight batch last asked for (guide, code blocks), so it is asked once.
+    submitted_highlights: (usize, Vec<u32>),
+    /// When the open guide's file was last checked for changes.
+    last_reload_check: Option<std::time::Instant>,
+    /// The last status messages, oldest first, for the messages overlay.
+    pub messages: std::collections::VecDeque<Status>,
 }
 
 impl App {
@@ -243,6 +238,11 @@ impl App {
             parse_requested: false,
             reading: Default::default(),
             seen: Default::default(),
+            index_requested: false,
+            reindex: false,
+            submitted_highlights: (usize::MAX, Vec::new()),
+            last_reload_check: None,
+            messages: Default::default(),
         };
         app.checklists.set_key = app.set.identity();
         if let Some(first) = notices.first() {
@@ -260,7 +260,7 @@ impl App {
 
     /// Sets the terminal size; re-wraps the open guide when the text width changed,
     /// keeping the same block at the top.
-    pub fn resize(&mut self, size: Rect) {
+    pub(crate) fn resize(&mut self, size: Rect) {
         self.size = size;
         self.areas = areas::compute(size, self.focus == Focus::Sidebar, self.settings.wrap_width);
         // A guide with checklist items is headed by a progress gauge.
@@ -371,8 +371,15 @@ impl App {
         self.set_top(top);
     }
 
+    /// Whether [`App::idle`] has work left: layout, or the checklist catalog (which
+    /// would parse a partial guide again on this thread, so it waits for the full parse).
+    pub fn has_idle_work(&self) -> bool {
+        !self.reader.layout.is_complete(&self.reader.doc)
+            || (!self.reader.partial && self.checklists.catalog.is_none())
+    }
+
     /// Lays out a little more of the open guide; true while there is more to do.
-    pub fn idle(&mut self) -> bool {
+    pub(crate) fn idle(&mut self) -> bool {
         if self.reader.layout.is_complete(&self.reader.doc) {
             // The catalog would parse the partial guide again on this thread: wait.
             return !self.reader.partial && self.build_catalog();
@@ -567,7 +574,7 @@ impl App {
     }
 
     /// Follows a link's target: an anchor, another guide of the set, or an outside URL.
-    pub fn follow(&mut self, url: &str) {
+    pub(crate) fn follow(&mut self, url: &str) {
         if doc::is_external_url(url) {
             self.set_status(format!("external link: {url}"), false);
             return;
@@ -782,16 +789,21 @@ impl App {
     // ----- status ------------------------------------------------------------------------
 
     pub fn set_status(&mut self, text: String, error: bool) {
-        self.status = Some(Status {
+        let status = Status {
             text: crate::sanitize::sanitize_line(&text),
             error,
-        });
+        };
+        if self.messages.len() >= MESSAGES_KEPT {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(status.clone());
+        self.status = Some(status);
     }
 
     // ----- update ------------------------------------------------------------------------
 
-    /// Applies one action. The only way state changes.
-    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+    /// Applies one action (keys arrive here through the key map).
+    pub(crate) fn act(&mut self, action: Action) -> Vec<Effect> {
         // Whatever the user does next needs the whole guide (its end, its headings).
         self.finish_parse();
         if action == Action::Suspend {
@@ -853,7 +865,7 @@ impl App {
             Action::PrevTask => self.step_task(false, true),
             Action::Migrations => {
                 self.overlay = Some(Overlay::Migrations(migrations::Panel::browse()));
-                return vec![Effect::LoadMigrations];
+                return vec![self.load_migrations()];
             }
             Action::ScrollDown if self.focus == Focus::Checklist => self.step_task(true, false),
             Action::ScrollUp if self.focus == Focus::Checklist => self.step_task(false, false),
@@ -986,7 +998,7 @@ impl App {
     }
 
     /// The open guide still to be parsed in full, once: its index and text.
-    pub fn take_pending_parse(&mut self) -> Option<(usize, String)> {
+    fn take_pending_parse(&mut self) -> Option<(usize, String)> {
         if !self.reader.partial || self.parse_requested {
             return None;
         }
@@ -997,7 +1009,7 @@ impl App {
 
     /// The whole of a guide that was opened from a prefix: it takes the prefix's place,
     /// keeping the position and selections (block indices are the same).
-    pub fn full_doc_ready(&mut self, guide: usize, doc: Doc) {
+    pub(crate) fn full_doc_ready(&mut self, guide: usize, doc: Doc) {
         let doc = Arc::new(doc);
         if let Some(slot) = self.docs.get_mut(guide) {
             *slot = Some(Arc::clone(&doc));
@@ -1017,7 +1029,7 @@ impl App {
     }
 
     /// Parses the open guide in full now (for tests and benches, which have no run loop).
-    pub fn finish_parse(&mut self) {
+    pub(crate) fn finish_parse(&mut self) {
         if let Some((g, body)) = self.take_pending_parse() {
             self.full_doc_ready(g, doc::parse(&body));
         }
@@ -1025,7 +1037,7 @@ impl App {
 
     /// A guide changed on disk: parse it again and keep the reading position and the
     /// checklist ticks (item ids do not depend on position).
-    pub fn guide_changed(&mut self, guide: usize) {
+    pub(crate) fn guide_changed(&mut self, guide: usize) {
         if let Some(slot) = self.docs.get_mut(guide) {
             *slot = None;
         }
@@ -1093,7 +1105,7 @@ impl App {
 
     // ----- mouse -------------------------------------------------------------------------
 
-    pub fn scroll_at(&mut self, column: u16, row: u16, down: bool) {
+    pub(crate) fn scroll_at(&mut self, column: u16, row: u16, down: bool) {
         self.finish_parse();
         let over_sidebar = self.areas.sidebar.is_some_and(|s| contains(s, column, row));
         let delta = if down { 3 } else { -3 };
@@ -1105,7 +1117,7 @@ impl App {
         }
     }
 
-    pub fn click(&mut self, column: u16, row: u16) -> Vec<Effect> {
+    pub(crate) fn click(&mut self, column: u16, row: u16) -> Vec<Effect> {
         self.finish_parse();
         if self.overlay.is_some() {
             return Vec::new();

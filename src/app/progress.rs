@@ -48,7 +48,7 @@ impl App {
     }
 
     /// Called with the time now and then: sections on screen long enough become read.
-    pub fn note_time(&mut self, now: Instant) {
+    pub(crate) fn note_time(&mut self, now: Instant) {
         // Behind an overlay (start screen, help, finder) nothing is being read.
         if self.overlay.is_some() {
             self.seen.clear();

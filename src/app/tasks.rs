@@ -49,7 +49,7 @@ impl App {
 
     /// A key press: to the open panel, or through the key map to the first action that
     /// applies here (Space ticks a selected item, else pages down).
-    pub fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+    pub(crate) fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
         self.finish_parse();
         if let Some(Overlay::Migrations(panel)) = &self.overlay {
             let mut panel = panel.clone();
@@ -71,7 +71,7 @@ impl App {
                         self.overlay = None;
                     }
                     self.pending_switch = switch_to;
-                    vec![Effect::Save(ops)]
+                    vec![self.save(ops)]
                 }
             };
         }
@@ -93,7 +93,7 @@ impl App {
             .copied()
             .find(|a| self.applies(*a))
             .or_else(|| actions.first().copied());
-        chosen.map_or_else(Vec::new, |a| self.update(a))
+        chosen.map_or_else(Vec::new, |a| self.act(a))
     }
 
     fn applies(&self, action: Action) -> bool {
@@ -223,7 +223,7 @@ impl App {
         match self.checklists.toggle_ops(&item) {
             Some(ops) => {
                 self.pending_switch = None;
-                vec![Effect::Save(ops)]
+                vec![self.save(ops)]
             }
             None if self
                 .checklists
@@ -241,14 +241,14 @@ impl App {
                     "choose the migration to tick in, then press the key again".into(),
                     false,
                 );
-                vec![Effect::LoadMigrations]
+                vec![self.load_migrations()]
             }
         }
     }
 
     /// What the run loop reports after trying to save: the file's state on success
     /// (with other processes' ticks), or why nothing was saved.
-    pub fn saved(&mut self, result: Result<Applied, String>) {
+    pub(crate) fn saved(&mut self, result: Result<Applied, String>) {
         match result {
             Ok(applied) => {
                 self.checklists.state = applied.state;
@@ -272,9 +272,26 @@ impl App {
 
     /// What the run loop reports after reading the other migrations' ticks: anything the
     /// user should be told (a corrupt file set aside).
-    pub fn loaded(&mut self, notices: Vec<String>) {
+    pub(crate) fn loaded(&mut self, state: crate::checklist::State, notices: Vec<String>) {
+        self.checklists.state = state;
         if let Some(n) = notices.into_iter().next() {
             self.set_status(n, true);
+        }
+    }
+
+    /// Asks the run loop to write checklist changes for this set.
+    pub(super) fn save(&self, ops: Vec<crate::checklist::ops::Op>) -> Effect {
+        Effect::Save {
+            set_key: self.checklists.set_key.clone(),
+            ops,
+        }
+    }
+
+    /// Asks the run loop to read every migration's ticks of this set.
+    pub(super) fn load_migrations(&self) -> Effect {
+        Effect::LoadMigrations {
+            set_key: self.checklists.set_key.clone(),
+            state: Box::new(self.checklists.state.clone()),
         }
     }
 

@@ -8,33 +8,30 @@ mod hyperlinks;
 mod input;
 mod terminal;
 
-use std::sync::Arc;
 use std::sync::mpsc::{self, Sender, TryRecvError};
+use std::time::{Instant, SystemTime};
 
 use crossterm::event::{Event as TermEvent, KeyEventKind, MouseButton, MouseEventKind};
-use ratatui::layout::Rect;
-
-use std::time::SystemTime;
 
 use crate::app::finder::Indexes;
-use crate::app::{App, Effect};
+use crate::app::{App, Effect, Msg, RELOAD_EVERY};
 use crate::checklist::Store;
 use crate::checklist::ops;
-use crate::highlight::{Done, Request, Worker};
+use crate::highlight::Worker;
 use input::Input;
 
 enum Event {
     Terminal(TermEvent),
-    /// The whole of a guide that opened from a parsed prefix.
-    Parsed(usize, Box<crate::doc::Doc>),
-    /// The search index and lookup catalog, built in the background.
-    Indexed(Box<Indexes>),
-    Highlighted(Done),
+    /// Work done elsewhere, ready for the app.
+    App(Msg),
     Signal(i32),
 }
 
 /// The exit code is 0 when the user quits, 128 + signal when a signal ends it.
 /// Runs the reader until the user quits. `store` is where checklist changes are saved.
+///
+/// The loop: read an event → [`App::update`] → run the effects it returns → draw. The app
+/// is never asked for work and its fields are never written from here.
 pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Result<u8> {
     let (tx, rx) = mpsc::channel();
     spawn_signal_thread(tx.clone())?;
@@ -43,7 +40,7 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
         Worker::spawn(
             app.theme.clone(),
             app.settings.syntax_theme.clone(),
-            move |done| tx.send(Event::Highlighted(done)).is_ok(),
+            move |done| tx.send(Event::App(Msg::Highlighted(done))).is_ok(),
         )
     };
     // Keys come from stdin when it is a terminal, else from /dev/tty; with neither there
@@ -53,18 +50,26 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
         "no terminal to read keys from (stdin is not one and /dev/tty cannot be opened); \
          pipe the output (`devguide | less`) or use `devguide show`",
     )?;
-    let index_tx = tx.clone();
+    let work_tx = tx.clone();
     let input = Input::spawn(tx, Event::Terminal)?;
-    let reindex_tx = index_tx.clone();
-    let mut index_tx = Some(index_tx);
-    let mut last_reload_check = std::time::Instant::now();
     let hyperlinks = hyperlinks::supported();
-    let mut submitted: Vec<u32> = Vec::new();
-    let mut submitted_guide = usize::MAX;
+    let mut idle = false;
+    let mut ctx = Ctx {
+        store: &mut store,
+        terminal: &mut terminal,
+        input: &input,
+        mouse,
+        worker: &worker,
+        tx: &work_tx,
+    };
     loop {
-        let size = terminal.size()?;
-        app.resize(Rect::new(0, 0, size.width, size.height));
-        let frame = terminal.draw(|f| crate::ui::draw(f, &app))?;
+        // One size per frame: the app is laid out for exactly the area being drawn, so a
+        // resize between two size queries cannot leave them disagreeing.
+        let mut effects = Vec::new();
+        let frame = ctx.terminal.draw(|f| {
+            effects = app.update(Msg::Resize(f.area()));
+            crate::ui::draw(f, &app);
+        })?;
         if hyperlinks {
             let regions = hyperlinks::visible(&app);
             if !regions.is_empty() {
@@ -75,67 +80,40 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
         if cfg!(debug_assertions) && std::env::var_os("DEVGUIDE_TEST_PANIC").is_some() {
             panic!("panic requested by DEVGUIDE_TEST_PANIC");
         }
-
-        // A large guide opened from a prefix: parse the whole now the first frame is up.
-        if let Some((guide, body)) = app.take_pending_parse() {
-            let tx = reindex_tx.clone();
-            std::thread::Builder::new()
-                .name("parse".into())
-                .spawn(move || {
-                    let _ = tx.send(Event::Parsed(guide, Box::new(crate::doc::parse(&body))));
-                })?;
-        }
-        // Built the first time the finder opens (a reading session never pays for it),
-        // after a partial guide's full parse so the index reuses it.
-        if app.wants_index()
-            && !app.reader.partial
-            && let Some(tx) = index_tx.take()
-        {
-            spawn_index(tx, app.set.clone(), app.parsed_docs());
-        }
-        let wanted = app.wanted_highlights();
-        if wanted != submitted || app.reader.guide != submitted_guide {
-            worker.submit(requests(&app, &wanted));
-            submitted = wanted;
-            submitted_guide = app.reader.guide;
+        if let Some(code) = run_effects(&mut app, effects, &mut ctx, &mut idle) {
+            save_reading(&app, ctx.store);
+            return Ok(code);
         }
 
         // Idle work (layout of long guides, the checklist catalog) runs a step at a time
         // between frames; only when there is none does the loop block for input.
-        let first = if app.idle() {
+        let first = if idle {
             match rx.try_recv() {
                 Ok(e) => e,
-                Err(TryRecvError::Empty) => continue,
+                Err(TryRecvError::Empty) => Event::App(Msg::Idle),
                 Err(TryRecvError::Disconnected) => anyhow::bail!("input closed"),
             }
         } else {
             match rx.recv_timeout(RELOAD_EVERY) {
                 Ok(e) => e,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    check_reload(&mut app, &mut last_reload_check, &reindex_tx);
-                    app.note_time(std::time::Instant::now());
-                    continue;
-                }
+                Err(mpsc::RecvTimeoutError::Timeout) => Event::App(Msg::Tick(Instant::now())),
                 Err(mpsc::RecvTimeoutError::Disconnected) => anyhow::bail!("input closed"),
             }
         };
         let mut event = Some(first);
         // Handle everything already queued before drawing again.
-        let mut ctx = Ctx {
-            store: &mut store,
-            terminal: &mut terminal,
-            input: &input,
-            mouse,
-        };
         while let Some(e) = event {
-            if let Some(code) = handle(&mut app, e, &mut ctx) {
+            if let Some(code) = handle(&mut app, e, &mut ctx, &mut idle) {
                 save_reading(&app, ctx.store);
                 return Ok(code);
             }
             event = rx.try_recv().ok();
         }
-        check_reload(&mut app, &mut last_reload_check, &reindex_tx);
-        app.note_time(std::time::Instant::now());
+        let effects = app.update(Msg::Tick(Instant::now()));
+        if let Some(code) = run_effects(&mut app, effects, &mut ctx, &mut idle) {
+            save_reading(&app, ctx.store);
+            return Ok(code);
+        }
     }
 }
 
@@ -150,7 +128,9 @@ fn save_reading(app: &App, store: &mut Option<Store>) {
     }
     if let Err(e) = ops::apply(store, &app.checklists.set_key, &[op], SystemTime::now()) {
         terminal::restore();
-        eprintln!("devguide: reading position not saved: {e}");
+        let msg = format!("reading position not saved: {e}");
+        crate::log::write(&msg);
+        let _ = crate::sanitize::notice(&mut std::io::stderr(), &msg);
     }
 }
 
@@ -160,148 +140,209 @@ struct Ctx<'a> {
     terminal: &'a mut terminal::Term,
     input: &'a Input,
     mouse: bool,
+    worker: &'a Worker,
+    /// Where background work sends its results.
+    tx: &'a Sender<Event>,
 }
 
-/// How often the open guide's file is checked for changes (`--dir` and file sets).
-const RELOAD_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
-
-/// Reloads the open guide when its file changed on disk, then re-indexes the set.
-fn check_reload(app: &mut App, last: &mut std::time::Instant, index_tx: &Sender<Event>) {
-    if last.elapsed() < RELOAD_EVERY {
-        return;
-    }
-    *last = std::time::Instant::now();
-    let guide = app.reader.guide;
-    match app.set.reload(guide) {
-        Ok(true) => {
-            app.guide_changed(guide);
-            if app.indexes_ready() {
-                spawn_index(index_tx.clone(), app.set.clone(), app.parsed_docs());
-            }
+fn handle(app: &mut App, event: Event, ctx: &mut Ctx<'_>, idle: &mut bool) -> Option<u8> {
+    let msg = match event {
+        Event::Signal(sig) if sig == signal_hook::consts::SIGTSTP => {
+            // Stopped from outside (`kill -TSTP`): give the terminal back first.
+            crate::log::write("stopped by SIGTSTP");
+            suspend(app, ctx);
+            return None;
         }
-        Ok(false) => {}
-        Err(e) => app.set_status(e, true),
-    }
-}
-
-fn spawn_index(
-    tx: Sender<Event>,
-    set: crate::content::GuideSet,
-    parsed: Vec<Option<Arc<crate::doc::Doc>>>,
-) {
-    // Without the thread the finder just says it is indexing; nothing else depends on it.
-    let _ = std::thread::Builder::new()
-        .name("index".into())
-        .spawn(move || {
-            let _ = tx.send(Event::Indexed(Box::new(Indexes::build_with(&set, &parsed))));
-        });
-}
-
-fn handle(app: &mut App, event: Event, ctx: &mut Ctx<'_>) -> Option<u8> {
-    match event {
-        Event::Signal(sig) => return Some(128u8.saturating_add(sig as u8)),
-        Event::Highlighted(done) => app.highlights.insert(done),
-        Event::Indexed(indexes) => app.set_indexes(*indexes),
-        Event::Parsed(guide, doc) => app.full_doc_ready(guide, *doc),
-        Event::Terminal(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => {
-            let effects = app.handle_key(&key);
-            return run_effects(app, effects, ctx);
+        Event::Signal(sig) => {
+            crate::log::write(&format!("ended by signal {sig}"));
+            return Some(128u8.saturating_add(sig as u8));
         }
+        Event::App(msg) => msg,
+        Event::Terminal(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => Msg::Key(key),
         Event::Terminal(TermEvent::Mouse(m)) => match m.kind {
-            MouseEventKind::ScrollDown => app.scroll_at(m.column, m.row, true),
-            MouseEventKind::ScrollUp => app.scroll_at(m.column, m.row, false),
-            MouseEventKind::Down(MouseButton::Left) => {
-                let effects = app.click(m.column, m.row);
-                return run_effects(app, effects, ctx);
-            }
-            _ => {}
+            MouseEventKind::ScrollDown => Msg::Scroll {
+                column: m.column,
+                row: m.row,
+                down: true,
+            },
+            MouseEventKind::ScrollUp => Msg::Scroll {
+                column: m.column,
+                row: m.row,
+                down: false,
+            },
+            MouseEventKind::Down(MouseButton::Left) => Msg::Click {
+                column: m.column,
+                row: m.row,
+            },
+            _ => return None,
         },
         // Resize and everything else: the next frame picks up the new size.
-        Event::Terminal(_) => {}
+        Event::Terminal(_) => return None,
+    };
+    if crate::log::enabled() && !matches!(msg, Msg::Idle | Msg::Tick(_) | Msg::Highlighted(_)) {
+        crate::log::write(&format!("msg {}", msg.kind()));
     }
-    None
+    let effects = app.update(msg);
+    run_effects(app, effects, ctx, idle)
 }
 
-/// Carries out what the app asked for; `Some(code)` ends the loop.
-fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx<'_>) -> Option<u8> {
+/// Ctrl-z, or a SIGTSTP from outside: the shell gets the terminal until `fg`.
+fn suspend(app: &mut App, ctx: &mut Ctx<'_>) {
+    ctx.input.pause();
+    let result = terminal::suspend(ctx.mouse);
+    ctx.input.resume();
+    match result {
+        Ok(fresh) => *ctx.terminal = fresh,
+        Err(e) => report(app, ctx, format!("could not suspend: {e}"), true),
+    }
+}
+
+/// Tells the user (and the log) about something the loop did.
+fn report(app: &mut App, ctx: &mut Ctx<'_>, text: String, error: bool) {
+    if error {
+        crate::log::write(&text);
+    }
+    let effects = app.update(Msg::Report { text, error });
+    let mut idle = false;
+    let _ = run_effects(app, effects, ctx, &mut idle);
+}
+
+/// Carries out what the app asked for; `Some(code)` ends the loop. `idle` becomes whether
+/// the app has idle work left.
+fn run_effects(
+    app: &mut App,
+    effects: Vec<Effect>,
+    ctx: &mut Ctx<'_>,
+    idle: &mut bool,
+) -> Option<u8> {
+    *idle = false;
     for effect in effects {
+        if crate::log::enabled() && !matches!(effect, Effect::Idle | Effect::Highlight(_)) {
+            crate::log::write(&format!("effect {}", effect.describe()));
+        }
         match effect {
             Effect::Quit => return Some(0),
-            Effect::Suspend => match terminal::suspend(ctx.mouse) {
-                Ok(fresh) => *ctx.terminal = fresh,
-                Err(e) => app.set_status(format!("could not suspend: {e}"), true),
-            },
+            Effect::Idle => *idle = true,
+            Effect::Suspend => suspend(app, ctx),
             Effect::Edit { path, line } => {
                 ctx.input.pause();
                 terminal::leave();
                 let result = editor::run(&editor::command(), &path, line);
-                match terminal::take_back(ctx.mouse) {
-                    Ok(fresh) => *ctx.terminal = fresh,
-                    Err(e) => {
-                        app.set_status(format!("could not take the terminal back: {e}"), true)
-                    }
-                }
+                let back = terminal::take_back(ctx.mouse);
                 ctx.input.resume();
-                match result {
-                    Ok(()) => {
-                        if let Ok(true) = app.set.reload(app.reader.guide) {
-                            app.guide_changed(app.reader.guide);
-                        }
-                    }
-                    Err(e) => app.set_status(e, true),
+                match back {
+                    Ok(fresh) => *ctx.terminal = fresh,
+                    Err(e) => report(
+                        app,
+                        ctx,
+                        format!("could not take the terminal back: {e}"),
+                        true,
+                    ),
+                }
+                if let Err(e) = &result {
+                    crate::log::write(e);
+                }
+                let more = app.update(Msg::Edited(result));
+                if let Some(code) = run_effects(app, more, ctx, idle) {
+                    return Some(code);
                 }
             }
             Effect::Copy { text, what } => {
                 let msg =
                     clipboard::copy(&mut std::io::stdout(), &text, &what, app.settings.clipboard);
-                app.set_status(msg, false);
+                report(app, ctx, msg, false);
             }
-            Effect::LoadMigrations => {
+            Effect::LoadMigrations { set_key, mut state } => {
                 if let Some(store) = ctx.store.as_mut() {
-                    let c = &mut app.checklists;
-                    let notices = store.load_set(&mut c.state, &c.set_key);
-                    app.loaded(notices);
+                    let notices = store.load_set(&mut state, &set_key);
+                    ctx.send(Msg::Loaded { state, notices });
                 }
             }
-            Effect::Save(ops) => {
+            Effect::Save { set_key, ops } => {
                 let result = match ctx.store.as_mut() {
-                    Some(store) => {
-                        ops::apply(store, &app.checklists.set_key, &ops, SystemTime::now())
-                            .map_err(|e| e.to_string())
-                    }
+                    Some(store) => ops::apply(store, &set_key, &ops, SystemTime::now())
+                        .map_err(|e| e.to_string()),
                     None => Err("no checklist state file in this session".to_string()),
                 };
-                app.saved(result);
+                if let Err(e) = &result {
+                    crate::log::write(&format!("save failed: {e}"));
+                }
+                ctx.send(Msg::Saved(result));
+            }
+            Effect::Parse { guide, body } => background(ctx.tx, "parse", move || Msg::Parsed {
+                guide,
+                doc: Box::new(crate::doc::parse(&body)),
+            }),
+            Effect::Index { set, parsed } => background(ctx.tx, "index", move || {
+                Msg::Indexed(Box::new(Indexes::build_with(&set, &parsed)))
+            }),
+            Effect::Highlight(requests) => {
+                if !ctx.worker.submit(requests) {
+                    crate::log::write("the highlight thread has stopped; code stays plain");
+                }
             }
         }
     }
     None
 }
 
-fn requests(app: &App, blocks: &[u32]) -> Vec<Request> {
-    blocks
-        .iter()
-        .filter_map(|&b| {
-            let code = app.reader.doc.code_blocks.get(b as usize)?;
-            Some(Request {
-                key: (app.reader.guide, b),
-                lang: code.lang.clone().unwrap_or_default(),
-                code: Arc::from(code.display.as_str()),
-            })
-        })
-        .filter(|r| !r.lang.is_empty())
-        .collect()
+impl Ctx<'_> {
+    /// Queues a message for the app, handled before the next frame.
+    fn send(&self, msg: Msg) {
+        let _ = self.tx.send(Event::App(msg));
+    }
 }
 
-/// SIGTERM, SIGHUP and SIGINT end the loop normally, so the terminal is restored.
+/// Runs `job` on its own thread and sends its message back; a thread that cannot start or
+/// that panics becomes a [`Msg::Failed`] (and a log line) instead of silence.
+fn background(tx: &Sender<Event>, what: &'static str, job: impl FnOnce() -> Msg + Send + 'static) {
+    let result_tx = tx.clone();
+    let spawned = std::thread::Builder::new()
+        .name(what.into())
+        .spawn(move || {
+            let msg = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
+                Ok(msg) => msg,
+                Err(_) => {
+                    crate::log::write(&format!("{what} thread panicked"));
+                    Msg::Failed {
+                        what: what.into(),
+                        error: "the background job stopped".into(),
+                    }
+                }
+            };
+            let _ = result_tx.send(Event::App(msg));
+        });
+    if let Err(e) = spawned {
+        crate::log::write(&format!("{what}: could not start a thread: {e}"));
+        let _ = tx.send(Event::App(Msg::Failed {
+            what: what.into(),
+            error: e.to_string(),
+        }));
+    }
+}
+
+/// Signals that end the process by default (SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1,
+/// SIGUSR2) end the loop normally, so the terminal is restored; SIGTSTP from outside
+/// suspends as Ctrl-z does, giving the terminal back before the process stops.
+pub const HANDLED_SIGNALS: &[i32] = &[
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGQUIT,
+    signal_hook::consts::SIGUSR1,
+    signal_hook::consts::SIGUSR2,
+    signal_hook::consts::SIGTSTP,
+];
+
 fn spawn_signal_thread(tx: Sender<Event>) -> anyhow::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    let mut signals = signal_hook::iterator::Signals::new(HANDLED_SIGNALS)?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
-            if let Some(sig) = signals.forever().next() {
-                let _ = tx.send(Event::Signal(sig));
+            for sig in signals.forever() {
+                if tx.send(Event::Signal(sig)).is_err() {
+                    break;
+                }
             }
         })?;
     Ok(())

@@ -33,10 +33,11 @@ pub fn enter(mouse: bool) -> io::Result<(Term, Guard)> {
 
 /// Ctrl-z: gives the terminal back to the shell, stops the process as the shell's own
 /// Ctrl-z would (raw mode turns that key into a plain key press, so it is done here), and
-/// on `fg` (SIGCONT) takes the terminal again.
+/// on `fg` (SIGCONT) takes the terminal again. SIGSTOP, not SIGTSTP: the reader catches
+/// SIGTSTP (to restore the terminal when stopped from outside) and would catch its own.
 pub fn suspend(mouse: bool) -> io::Result<Term> {
     leave();
-    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
     take_back(mouse)
 }
 

@@ -1,0 +1,158 @@
+//! The one door into the reader: everything that changes it arrives as a [`Msg`], and
+//! everything it wants done outside itself leaves as an [`Effect`].
+//!
+//! Background work is *requested* (`Effect::Parse`, `Effect::Index`, `Effect::Highlight`)
+//! and its results come back as messages, so the run loop never asks the app for work and
+//! a headless test can drive the whole reader by feeding messages and reading effects.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+use super::Action;
+use super::finder::Indexes;
+use crate::checklist::State;
+use crate::checklist::ops::{Applied, Op};
+use crate::content::GuideSet;
+use crate::doc::Doc;
+use crate::highlight;
+
+/// Something that happened: input, time, or the result of work the app asked for.
+pub enum Msg {
+    /// A key press (releases are dropped before they get here).
+    Key(KeyEvent),
+    /// An action without a key (tests, scripts).
+    Action(Action),
+    /// The mouse wheel at a cell.
+    Scroll { column: u16, row: u16, down: bool },
+    /// A left click at a cell.
+    Click { column: u16, row: u16 },
+    /// The size of the frame about to be drawn: the one size query of a frame.
+    Resize(Rect),
+    /// The clock moved on: sections on screen long enough become read, and the open
+    /// guide's file is checked for changes now and then.
+    Tick(Instant),
+    /// Nothing else to do: lay out a little more, or build the checklist catalog.
+    Idle,
+    /// The whole of a guide that opened from a parsed prefix.
+    Parsed { guide: usize, doc: Box<Doc> },
+    /// The search index and lookup catalog, built in the background.
+    Indexed(Box<Indexes>),
+    /// A background job failed; the reader carries on without its result.
+    Failed { what: String, error: String },
+    /// A code block's highlighting.
+    Highlighted(highlight::Done),
+    /// The result of an [`Effect::Save`].
+    Saved(Result<Applied, String>),
+    /// The result of an [`Effect::LoadMigrations`]: the state with every migration's
+    /// ticks, and anything the user should be told.
+    Loaded {
+        state: Box<State>,
+        notices: Vec<String>,
+    },
+    /// The editor closed (or could not start): reload the guide it had open.
+    Edited(Result<(), String>),
+    /// Something the run loop did and the user should hear about (a copy, a failure).
+    Report { text: String, error: bool },
+}
+
+impl From<Action> for Msg {
+    fn from(a: Action) -> Msg {
+        Msg::Action(a)
+    }
+}
+
+impl From<KeyEvent> for Msg {
+    fn from(k: KeyEvent) -> Msg {
+        Msg::Key(k)
+    }
+}
+
+impl Msg {
+    /// A short name for the log.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Msg::Key(_) => "key",
+            Msg::Action(_) => "action",
+            Msg::Scroll { .. } => "scroll",
+            Msg::Click { .. } => "click",
+            Msg::Resize(_) => "resize",
+            Msg::Tick(_) => "tick",
+            Msg::Idle => "idle",
+            Msg::Parsed { .. } => "parsed",
+            Msg::Indexed(_) => "indexed",
+            Msg::Failed { .. } => "failed",
+            Msg::Highlighted(_) => "highlighted",
+            Msg::Saved(_) => "saved",
+            Msg::Loaded { .. } => "loaded",
+            Msg::Edited(_) => "edited",
+            Msg::Report { .. } => "report",
+        }
+    }
+}
+
+/// Work the app asks the run loop to do. Results come back as [`Msg`]s.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Quit,
+    /// Give the terminal back to the shell until `fg` (Ctrl-z).
+    Suspend,
+    /// Write these checklist changes for this guide set; answer with [`Msg::Saved`].
+    Save {
+        set_key: String,
+        ops: Vec<Op>,
+    },
+    /// Read the ticks of every migration of the set into `state` (for the migrations
+    /// panel, which shows the progress of each); answer with [`Msg::Loaded`].
+    LoadMigrations {
+        set_key: String,
+        state: Box<State>,
+    },
+    /// Put text on the clipboard; `what` names it in the status message.
+    Copy {
+        text: String,
+        what: String,
+    },
+    /// Hand the terminal to the editor for this file, at this line; answer with
+    /// [`Msg::Edited`].
+    Edit {
+        path: std::path::PathBuf,
+        line: usize,
+    },
+    /// Parse a guide in full elsewhere; answer with [`Msg::Parsed`].
+    Parse {
+        guide: usize,
+        body: String,
+    },
+    /// Build the search index and lookup catalog elsewhere, reusing the documents already
+    /// parsed; answer with [`Msg::Indexed`] (or [`Msg::Failed`]).
+    Index {
+        set: GuideSet,
+        parsed: Vec<Option<Arc<Doc>>>,
+    },
+    /// Highlight these code blocks (replacing any batch still waiting); each answer is a
+    /// [`Msg::Highlighted`].
+    Highlight(Vec<highlight::Request>),
+    /// There is idle work left: send [`Msg::Idle`] when no other message is waiting.
+    Idle,
+}
+
+impl Effect {
+    /// A short description for the log.
+    pub fn describe(&self) -> String {
+        match self {
+            Effect::Quit => "quit".into(),
+            Effect::Suspend => "suspend".into(),
+            Effect::Save { ops, .. } => format!("save {} change(s)", ops.len()),
+            Effect::LoadMigrations { .. } => "load migrations".into(),
+            Effect::Copy { what, .. } => format!("copy {what}"),
+            Effect::Edit { path, line } => format!("edit {} at line {line}", path.display()),
+            Effect::Parse { guide, body } => format!("parse guide {guide} ({} bytes)", body.len()),
+            Effect::Index { set, .. } => format!("index {} guide(s)", set.guides.len()),
+            Effect::Highlight(r) => format!("highlight {} block(s)", r.len()),
+            Effect::Idle => "idle".into(),
+        }
+    }
+}

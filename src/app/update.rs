@@ -1,0 +1,167 @@
+//! [`App::update`]: the only way into the reader's state from outside `app/`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::msg::{Effect, Msg};
+use super::{App, Overlay};
+use crate::highlight::Request;
+
+/// How often the open guide's file is checked for changes (`--dir` and file sets).
+pub const RELOAD_EVERY: Duration = Duration::from_millis(500);
+
+impl App {
+    /// Applies one message and says what the run loop should do next. Every change to the
+    /// reader goes through here: keys, mouse, size, time and background results.
+    pub fn update(&mut self, msg: impl Into<Msg>) -> Vec<Effect> {
+        let mut effects = match msg.into() {
+            Msg::Key(key) => self.handle_key(&key),
+            Msg::Action(action) => self.act(action),
+            Msg::Scroll { column, row, down } => {
+                self.scroll_at(column, row, down);
+                Vec::new()
+            }
+            Msg::Click { column, row } => self.click(column, row),
+            Msg::Resize(size) => {
+                self.resize(size);
+                Vec::new()
+            }
+            Msg::Tick(now) => {
+                self.tick(now);
+                Vec::new()
+            }
+            Msg::Idle => {
+                self.idle();
+                Vec::new()
+            }
+            Msg::Parsed { guide, doc } => {
+                self.full_doc_ready(guide, *doc);
+                Vec::new()
+            }
+            Msg::Indexed(indexes) => {
+                self.set_indexes(*indexes);
+                Vec::new()
+            }
+            Msg::Failed { what, error } => {
+                self.set_status(format!("{what} failed: {error}"), true);
+                Vec::new()
+            }
+            Msg::Highlighted(done) => {
+                self.highlights.insert(done);
+                Vec::new()
+            }
+            Msg::Saved(result) => {
+                self.saved(result);
+                Vec::new()
+            }
+            Msg::Loaded { state, notices } => {
+                self.loaded(*state, notices);
+                Vec::new()
+            }
+            Msg::Edited(result) => {
+                match result {
+                    Ok(()) => self.reload_open_guide(),
+                    Err(e) => self.set_status(e, true),
+                }
+                Vec::new()
+            }
+            Msg::Report { text, error } => {
+                self.set_status(text, error);
+                Vec::new()
+            }
+        };
+        self.follow_up(&mut effects);
+        effects
+    }
+
+    /// The background work the state now calls for, asked for once each.
+    fn follow_up(&mut self, effects: &mut Vec<Effect>) {
+        // A large guide opened from a prefix: parse the whole elsewhere.
+        if self.reader.partial && !self.parse_requested {
+            self.parse_requested = true;
+            if let Some(g) = self.set.guides.get(self.reader.guide) {
+                effects.push(Effect::Parse {
+                    guide: self.reader.guide,
+                    body: g.body.clone(),
+                });
+            }
+        }
+        // Built the first time the finder opens (a reading session never pays for it), and
+        // again when a guide changed on disk; after a partial guide's full parse so the
+        // index reuses it.
+        let first = self.indexes.is_none()
+            && !self.index_requested
+            && matches!(self.overlay, Some(Overlay::Finder(_)));
+        if (first || self.reindex) && !self.reader.partial {
+            self.index_requested = true;
+            self.reindex = false;
+            effects.push(Effect::Index {
+                set: self.set.clone(),
+                parsed: self.docs.clone(),
+            });
+        }
+        let wanted = self.wanted_highlights();
+        let key = (self.reader.guide, wanted);
+        if key != self.submitted_highlights {
+            let requests = self.requests(&key.1);
+            self.submitted_highlights = key;
+            effects.push(Effect::Highlight(requests));
+        }
+        if self.has_idle_work() {
+            effects.push(Effect::Idle);
+        }
+    }
+
+    fn requests(&self, blocks: &[u32]) -> Vec<Request> {
+        blocks
+            .iter()
+            .filter_map(|&b| {
+                let code = self.reader.doc.code_blocks.get(b as usize)?;
+                Some(Request {
+                    key: (self.reader.guide, b),
+                    lang: code.lang.clone().unwrap_or_default(),
+                    code: Arc::from(code.display.as_str()),
+                })
+            })
+            .filter(|r| !r.lang.is_empty())
+            .collect()
+    }
+
+    /// Time passes: reading progress, and a look at the open guide's file now and then.
+    fn tick(&mut self, now: Instant) {
+        self.note_time(now);
+        let due = self
+            .last_reload_check
+            .is_none_or(|t| now.saturating_duration_since(t) >= RELOAD_EVERY);
+        if due {
+            self.last_reload_check = Some(now);
+            self.reload_open_guide();
+        }
+    }
+
+    /// Reloads the open guide when its file changed on disk, then re-indexes the set.
+    /// (The one look at the file system in `app/`: a modification time, and the file
+    /// itself when that changed.)
+    fn reload_open_guide(&mut self) {
+        let guide = self.reader.guide;
+        match self.set.reload(guide) {
+            Ok(true) => {
+                self.guide_changed(guide);
+                if self.indexes.is_some() {
+                    self.reindex = true;
+                }
+            }
+            Ok(false) => {}
+            Err(e) => self.set_status(e, true),
+        }
+    }
+
+    /// Drives the reader to rest without a run loop: the full parse and every idle step
+    /// done here and now. For tests and benches.
+    pub fn settle(&mut self) {
+        self.finish_parse();
+        while self.has_idle_work() {
+            self.idle();
+        }
+    }
+}
