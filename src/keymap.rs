@@ -44,9 +44,214 @@ pub const DEFAULT_BINDINGS: &[(Action, &[&str])] = &[
     (Action::Migrations, &["m"]),
     (Action::FocusNext, &["tab"]),
     (Action::Help, &["?"]),
+    (Action::Messages, &["M"]),
     (Action::Cancel, &["esc"]),
     (Action::Suspend, &["ctrl-z"]),
     (Action::Quit, &["q", "ctrl-c"]),
+];
+
+/// The places with their own key table, each rebindable under `[keys.in_<name>]`: what a
+/// key does there is looked up in that table only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    Help,
+    Messages,
+    Start,
+    Migrations,
+    Finder,
+    Search,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 6] = [
+        Mode::Help,
+        Mode::Messages,
+        Mode::Start,
+        Mode::Migrations,
+        Mode::Finder,
+        Mode::Search,
+    ];
+
+    /// The name of the mode's `[keys.<name>]` section. `in_` keeps the sections apart
+    /// from the actions of the same name (`help`, `finder`…) in TOML.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Help => "in_help",
+            Mode::Messages => "in_messages",
+            Mode::Start => "in_start",
+            Mode::Migrations => "in_migrations",
+            Mode::Finder => "in_finder",
+            Mode::Search => "in_search",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Heading in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Help => "In this help",
+            Mode::Messages => "In the messages list",
+            Mode::Start => "On the start screen",
+            Mode::Migrations => "In the migrations panel",
+            Mode::Finder => "In the finder",
+            Mode::Search => "Typing a / search",
+        }
+    }
+
+    /// Whether typed characters are text here, so only keys that type nothing may be
+    /// bound (a bound `j` could never be typed).
+    pub fn takes_text(self) -> bool {
+        matches!(self, Mode::Finder | Mode::Search)
+    }
+}
+
+/// What a key does inside an overlay or prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OverlayAction {
+    Down,
+    Up,
+    HalfPageDown,
+    HalfPageUp,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    Open,
+    Close,
+    Quit,
+    CopyImport,
+    New,
+    Rename,
+    Delete,
+    Yes,
+    No,
+}
+
+impl OverlayAction {
+    pub const ALL: [OverlayAction; 17] = [
+        OverlayAction::Down,
+        OverlayAction::Up,
+        OverlayAction::HalfPageDown,
+        OverlayAction::HalfPageUp,
+        OverlayAction::PageDown,
+        OverlayAction::PageUp,
+        OverlayAction::Top,
+        OverlayAction::Bottom,
+        OverlayAction::Open,
+        OverlayAction::Close,
+        OverlayAction::Quit,
+        OverlayAction::CopyImport,
+        OverlayAction::New,
+        OverlayAction::Rename,
+        OverlayAction::Delete,
+        OverlayAction::Yes,
+        OverlayAction::No,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OverlayAction::Down => "down",
+            OverlayAction::Up => "up",
+            OverlayAction::HalfPageDown => "half_page_down",
+            OverlayAction::HalfPageUp => "half_page_up",
+            OverlayAction::PageDown => "page_down",
+            OverlayAction::PageUp => "page_up",
+            OverlayAction::Top => "top",
+            OverlayAction::Bottom => "bottom",
+            OverlayAction::Open => "open",
+            OverlayAction::Close => "close",
+            OverlayAction::Quit => "quit",
+            OverlayAction::CopyImport => "copy_import",
+            OverlayAction::New => "new",
+            OverlayAction::Rename => "rename",
+            OverlayAction::Delete => "delete",
+            OverlayAction::Yes => "yes",
+            OverlayAction::No => "no",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<OverlayAction> {
+        OverlayAction::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// Rows a movement covers in a list or text `page` rows tall; `None` for the rest.
+    pub fn movement(self, page: usize) -> Option<isize> {
+        let page = page.max(1) as isize;
+        match self {
+            OverlayAction::Down => Some(1),
+            OverlayAction::Up => Some(-1),
+            OverlayAction::HalfPageDown => Some((page / 2).max(1)),
+            OverlayAction::HalfPageUp => Some(-(page / 2).max(1)),
+            OverlayAction::PageDown => Some((page - 1).max(1)),
+            OverlayAction::PageUp => Some(-(page - 1).max(1)),
+            OverlayAction::Top => Some(isize::MIN / 2),
+            OverlayAction::Bottom => Some(isize::MAX / 2),
+            _ => None,
+        }
+    }
+}
+
+/// Every overlay's table: (mode, action, what it does there, default keys). Help and
+/// footers are generated from these with the live keys; a `[keys.<mode>]` entry replaces
+/// an action's keys in that mode only.
+#[rustfmt::skip]
+pub const OVERLAY_BINDINGS: &[(Mode, OverlayAction, &str, &[&str])] = &[
+    (Mode::Help, OverlayAction::Down, "scroll down", &["j", "down"]),
+    (Mode::Help, OverlayAction::Up, "scroll up", &["k", "up"]),
+    (Mode::Help, OverlayAction::HalfPageDown, "half a page down", &["ctrl-d"]),
+    (Mode::Help, OverlayAction::HalfPageUp, "half a page up", &["ctrl-u"]),
+    (Mode::Help, OverlayAction::PageDown, "page down", &["pagedown", "space"]),
+    (Mode::Help, OverlayAction::PageUp, "page up", &["pageup"]),
+    (Mode::Help, OverlayAction::Top, "top", &["g", "home"]),
+    (Mode::Help, OverlayAction::Bottom, "end", &["G", "end"]),
+    (Mode::Help, OverlayAction::Close, "close", &["esc", "?", "q"]),
+    (Mode::Messages, OverlayAction::Down, "scroll down", &["j", "down"]),
+    (Mode::Messages, OverlayAction::Up, "scroll up", &["k", "up"]),
+    (Mode::Messages, OverlayAction::HalfPageDown, "half a page down", &["ctrl-d"]),
+    (Mode::Messages, OverlayAction::HalfPageUp, "half a page up", &["ctrl-u"]),
+    (Mode::Messages, OverlayAction::PageDown, "page down", &["pagedown", "space"]),
+    (Mode::Messages, OverlayAction::PageUp, "page up", &["pageup"]),
+    (Mode::Messages, OverlayAction::Top, "oldest", &["g", "home"]),
+    (Mode::Messages, OverlayAction::Bottom, "newest", &["G", "end"]),
+    (Mode::Messages, OverlayAction::Close, "close", &["esc", "M", "q"]),
+    (Mode::Start, OverlayAction::Down, "next guide", &["j", "down"]),
+    (Mode::Start, OverlayAction::Up, "previous guide", &["k", "up"]),
+    (Mode::Start, OverlayAction::HalfPageDown, "half a page down", &["ctrl-d"]),
+    (Mode::Start, OverlayAction::HalfPageUp, "half a page up", &["ctrl-u"]),
+    (Mode::Start, OverlayAction::PageDown, "page down", &["pagedown"]),
+    (Mode::Start, OverlayAction::PageUp, "page up", &["pageup"]),
+    (Mode::Start, OverlayAction::Top, "first guide", &["g", "home"]),
+    (Mode::Start, OverlayAction::Bottom, "last guide", &["G", "end"]),
+    (Mode::Start, OverlayAction::Open, "read", &["enter", "space"]),
+    (Mode::Start, OverlayAction::Close, "close", &["esc", "s"]),
+    (Mode::Start, OverlayAction::Quit, "quit devguide", &["q"]),
+    (Mode::Migrations, OverlayAction::Down, "next", &["j", "down"]),
+    (Mode::Migrations, OverlayAction::Up, "previous", &["k", "up"]),
+    (Mode::Migrations, OverlayAction::PageDown, "page down", &["pagedown", "ctrl-d"]),
+    (Mode::Migrations, OverlayAction::PageUp, "page up", &["pageup", "ctrl-u"]),
+    (Mode::Migrations, OverlayAction::Top, "first", &["g", "home"]),
+    (Mode::Migrations, OverlayAction::Bottom, "last", &["G", "end"]),
+    (Mode::Migrations, OverlayAction::Open, "switch to / re-attach", &["enter", "space"]),
+    (Mode::Migrations, OverlayAction::New, "new", &["n"]),
+    (Mode::Migrations, OverlayAction::Rename, "rename", &["r"]),
+    (Mode::Migrations, OverlayAction::Delete, "delete / discard", &["d"]),
+    (Mode::Migrations, OverlayAction::Close, "close", &["esc", "m", "q"]),
+    // Asked only when confirming; listed last so `n` and `Esc` mean new and close
+    // everywhere else (the first action in this order wins a shared key).
+    (Mode::Migrations, OverlayAction::Yes, "confirm", &["y"]),
+    (Mode::Migrations, OverlayAction::No, "keep", &["n", "esc"]),
+    (Mode::Finder, OverlayAction::Down, "next hit", &["down", "tab", "ctrl-n"]),
+    (Mode::Finder, OverlayAction::Up, "previous hit", &["up", "backtab", "ctrl-p"]),
+    (Mode::Finder, OverlayAction::PageDown, "page down", &["pagedown"]),
+    (Mode::Finder, OverlayAction::PageUp, "page up", &["pageup"]),
+    (Mode::Finder, OverlayAction::Open, "go to the hit", &["enter"]),
+    (Mode::Finder, OverlayAction::CopyImport, "copy the canonical import", &["ctrl-y"]),
+    (Mode::Finder, OverlayAction::Close, "close", &["esc", "ctrl-c"]),
+    (Mode::Search, OverlayAction::Open, "keep the search (n / N step)", &["enter"]),
+    (Mode::Search, OverlayAction::Close, "cancel, back to where you were", &["esc", "ctrl-c"]),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -165,6 +370,19 @@ impl Key {
 #[derive(Debug, Clone)]
 pub struct Keymap {
     bindings: Vec<(Key, Action)>,
+    /// Every overlay's own bindings, in [`OVERLAY_BINDINGS`] order.
+    overlays: Vec<(Mode, Key, OverlayAction)>,
+}
+
+/// The overlay bindings as shipped, one entry per (mode, action).
+pub fn default_overlay_bindings() -> Vec<(Mode, OverlayAction, Vec<Key>)> {
+    OVERLAY_BINDINGS
+        .iter()
+        .map(|(mode, action, _, keys)| {
+            let keys = keys.iter().filter_map(|k| Key::parse(k).ok()).collect();
+            (*mode, *action, keys)
+        })
+        .collect()
 }
 
 impl Default for Keymap {
@@ -176,7 +394,12 @@ impl Default for Keymap {
                     .filter_map(move |k| Key::parse(k).ok().map(|k| (k, *action)))
             })
             .collect();
-        Keymap { bindings }
+        let mut km = Keymap {
+            bindings,
+            overlays: Vec::new(),
+        };
+        km.set_overlays(&default_overlay_bindings());
+        km
     }
 }
 
@@ -190,7 +413,63 @@ impl Keymap {
             .flat_map(|(action, keys)| keys.iter().map(move |k| (*k, *action)))
             .collect();
         bindings.sort_by_key(|(_, a)| !a.is_contextual());
-        Keymap { bindings }
+        let mut km = Keymap {
+            bindings,
+            overlays: Vec::new(),
+        };
+        km.set_overlays(&default_overlay_bindings());
+        km
+    }
+
+    /// Replaces the overlays' tables (the config file's `[keys.<mode>]` sections).
+    pub fn set_overlays(&mut self, table: &[(Mode, OverlayAction, Vec<Key>)]) {
+        self.overlays = table
+            .iter()
+            .flat_map(|(m, a, keys)| keys.iter().map(move |k| (*m, *k, *a)))
+            .collect();
+    }
+
+    /// What a key press does in `mode`; releases are ignored.
+    pub fn overlay_action(&self, mode: Mode, ev: &KeyEvent) -> Option<OverlayAction> {
+        if ev.kind == KeyEventKind::Release {
+            return None;
+        }
+        let key = Key::from_event(ev);
+        self.overlays
+            .iter()
+            .find(|(m, k, _)| *m == mode && *k == key)
+            .map(|(_, _, a)| *a)
+    }
+
+    /// The first key bound to `action` in `mode`, for footers.
+    pub fn overlay_label(&self, mode: Mode, action: OverlayAction) -> Option<String> {
+        self.overlays
+            .iter()
+            .find(|(m, _, a)| *m == mode && *a == action)
+            .map(|(_, k, _)| k.label())
+    }
+
+    /// All keys bound to `action` in `mode`, joined for the help overlay.
+    pub fn overlay_labels(&self, mode: Mode, action: OverlayAction) -> String {
+        self.overlays
+            .iter()
+            .filter(|(m, _, a)| *m == mode && *a == action)
+            .map(|(_, k, _)| k.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `Enter read · Esc close`: a footer for `mode` from its live keys, in this order.
+    pub fn footer(&self, mode: Mode, parts: &[(OverlayAction, &str)]) -> String {
+        let shown: Vec<String> = parts
+            .iter()
+            .filter_map(|(a, word)| self.overlay_label(mode, *a).map(|k| format!("{k} {word}")))
+            .collect();
+        if shown.is_empty() {
+            String::new()
+        } else {
+            format!(" {} ", shown.join(" \u{b7} "))
+        }
     }
 
     /// Every (key, action) pair, in the order presses are resolved.
@@ -288,6 +567,48 @@ mod tests {
         assert_eq!(
             km.action(&press(KeyCode::Char('z'), KeyModifiers::CONTROL)),
             Some(Action::Suspend)
+        );
+    }
+
+    #[test]
+    fn every_overlay_binding_parses_and_text_modes_bind_no_typing_keys() {
+        for (mode, action, desc, keys) in OVERLAY_BINDINGS {
+            assert!(!desc.is_empty());
+            assert_eq!(OverlayAction::from_name(action.name()), Some(*action));
+            assert_eq!(Mode::from_name(mode.name()), Some(*mode));
+            for k in *keys {
+                let key = Key::parse(k).expect("parses");
+                if mode.takes_text() {
+                    let types = matches!(key.code, KeyCode::Char(_))
+                        && !key.mods.contains(KeyModifiers::CONTROL);
+                    assert!(!types, "{k} in {} would swallow typing", mode.name());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn overlay_keys_resolve_in_their_own_mode_only() {
+        let mut km = Keymap::default();
+        let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(km.overlay_action(Mode::Help, &j), Some(OverlayAction::Down));
+        assert_eq!(
+            km.overlay_action(Mode::Finder, &j),
+            None,
+            "j is typed in the finder"
+        );
+        let mut table = default_overlay_bindings();
+        for (m, a, keys) in &mut table {
+            if *m == Mode::Help && *a == OverlayAction::Down {
+                *keys = vec![Key::parse("ctrl-j").expect("parses")];
+            }
+        }
+        km.set_overlays(&table);
+        assert_eq!(km.overlay_action(Mode::Help, &j), None);
+        assert_eq!(km.overlay_labels(Mode::Help, OverlayAction::Down), "Ctrl-j");
+        assert_eq!(
+            km.overlay_action(Mode::Start, &j),
+            Some(OverlayAction::Down)
         );
     }
 

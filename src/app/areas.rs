@@ -18,14 +18,30 @@ pub struct Areas {
 }
 
 pub fn compute(size: Rect, sidebar_focused: bool, max_text_width: u16) -> Areas {
+    compute_with_status(size, sidebar_focused, max_text_width, 1)
+}
+
+/// Like [`compute`], with a status bar `status_rows` tall (a long message takes two rows
+/// where the screen has room for them).
+pub fn compute_with_status(
+    size: Rect,
+    sidebar_focused: bool,
+    max_text_width: u16,
+    status_rows: u16,
+) -> Areas {
+    let rows = if size.height >= 8 {
+        status_rows.max(1)
+    } else {
+        1
+    };
     let (body, status) = if size.height >= 2 {
         let body = Rect {
-            height: size.height - 1,
+            height: size.height - rows,
             ..size
         };
         let status = Rect {
-            y: size.y + size.height - 1,
-            height: 1,
+            y: size.y + size.height - rows,
+            height: rows,
             ..size
         };
         (body, Some(status))

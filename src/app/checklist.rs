@@ -2,7 +2,7 @@
 //! what each task box should show. Changes are described as [`Op`]s for the run loop to
 //! save; this module does no I/O.
 
-use crate::checklist::model::Progress;
+use crate::checklist::model::{GuideProgress, Progress};
 use crate::checklist::ops::Op;
 use crate::checklist::{Catalog, Item, Rollup, State, Tick};
 
@@ -18,6 +18,51 @@ pub struct Checklists {
     pub read_only: Option<String>,
     /// Suggested name for a first migration: the git branch, else `default`.
     pub default_name: String,
+    /// Progress over the set, worked out when ticks or items change, never per frame.
+    pub progress: ProgressCache,
+    /// Ticks, items or the migration changed since `progress` was worked out.
+    pub progress_stale: bool,
+}
+
+/// The roll-up of the active migration, with each guide's entry found by guide index.
+#[derive(Debug, Default)]
+pub struct ProgressCache {
+    pub rollup: Option<Rollup>,
+    /// Guide index in the set → index into `rollup.guides`.
+    by_guide: Vec<Option<usize>>,
+}
+
+impl ProgressCache {
+    /// `guide_ids` are the set's guide ids in set order.
+    pub fn build(c: &Checklists, guide_ids: &[&str]) -> ProgressCache {
+        let Some(rollup) = c.rollup() else {
+            return ProgressCache::default();
+        };
+        let position: std::collections::HashMap<&str, usize> = rollup
+            .guides
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.guide.as_str(), i))
+            .collect();
+        let by_guide = guide_ids
+            .iter()
+            .map(|id| position.get(id).copied())
+            .collect();
+        ProgressCache {
+            rollup: Some(rollup),
+            by_guide,
+        }
+    }
+
+    /// Progress of guide `g` (by index in the set), when it has items.
+    pub fn guide(&self, g: usize) -> Option<&GuideProgress> {
+        let i = (*self.by_guide.get(g)?)?;
+        self.rollup.as_ref()?.guides.get(i)
+    }
+
+    pub fn overall(&self) -> Option<Progress> {
+        self.rollup.as_ref().map(|r| r.overall)
+    }
 }
 
 impl Checklists {
@@ -42,6 +87,8 @@ impl Checklists {
             migration,
             read_only,
             default_name,
+            progress: ProgressCache::default(),
+            progress_stale: true,
         }
     }
 

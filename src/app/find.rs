@@ -36,6 +36,9 @@ pub struct Find {
     pub editing: bool,
     pub matches: Vec<Match>,
     pub current: Option<usize>,
+    /// The top row when the search began: where the view goes back to while nothing
+    /// matches, and on `Esc`.
+    pub origin: usize,
 }
 
 impl Find {
@@ -196,6 +199,7 @@ impl App {
         self.reader.find = Some(Find {
             input,
             editing: true,
+            origin: self.reader.top,
             ..Find::default()
         });
         self.refresh_find();
@@ -206,17 +210,28 @@ impl App {
         let Some(find) = self.reader.find.as_mut() else {
             return Vec::new();
         };
-        match find.input.key(key) {
+        // The prompt's own keys (`[keys.search]`) first, then typing.
+        let result = match self.keymap.overlay_action(crate::keymap::Mode::Search, key) {
+            Some(crate::keymap::OverlayAction::Open) => InputResult::Submit,
+            Some(crate::keymap::OverlayAction::Close) => InputResult::Cancel,
+            _ => find.input.key(key),
+        };
+        match result {
             InputResult::Editing => self.refresh_find(),
             InputResult::Submit => {
                 find.editing = false;
                 if find.input.value.is_empty() {
                     self.reader.find = None;
+                } else if find.matches.is_empty() {
+                    let msg = format!("no match for {}", find.input.value);
+                    self.set_status(msg, false);
                 }
             }
             InputResult::Cancel => {
+                let origin = find.origin;
                 self.reader.find = None;
                 self.reader.cursor = None;
+                self.set_top(origin);
             }
         }
         Vec::new()
@@ -229,13 +244,28 @@ impl App {
             return;
         };
         find.refresh(&self.reader.layout.rows, from);
-        if let Some(row) = find.current_match().map(Match::row) {
-            self.reader.cursor = Some(row);
-            self.reveal(row);
+        match find.current_match().map(Match::row) {
+            Some(row) => {
+                self.reader.cursor = Some(row);
+                self.reveal(row);
+            }
+            // Nothing matches (yet): the view goes back to where the search began, so a
+            // prefix that matched further down does not leave the reader there.
+            None if find.editing => {
+                let origin = find.origin;
+                self.reader.cursor = None;
+                self.set_top(origin);
+            }
+            None => {}
         }
     }
 
     pub(super) fn step_find(&mut self, forward: bool) {
+        if let Some(f) = self.reader.find.as_ref().filter(|f| f.matches.is_empty()) {
+            let msg = format!("no match for {}", f.input.value);
+            self.set_status(msg, false);
+            return;
+        }
         let Some(row) = self
             .reader
             .find

@@ -4,11 +4,12 @@
 
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::text_input::{InputResult, TextInput};
 use super::{App, Effect, Overlay};
 use crate::doc::Doc;
+use crate::keymap::{Mode, OverlayAction};
 use crate::lookup::{self, Answer};
 use crate::search::{self, Hit, HitKind};
 
@@ -112,19 +113,14 @@ impl App {
         f.selected = 0;
     }
 
-    /// A key while the finder is open.
+    /// A key while the finder is open: its own table (`[keys.finder]`) first, then
+    /// typing.
     pub(super) fn finder_key(&mut self, mut f: Finder, key: &KeyEvent) -> Vec<Effect> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Down | KeyCode::Tab => {
-                f.selected = (f.selected + 1).min(f.hits.len().saturating_sub(1))
-            }
-            KeyCode::Char('n') if ctrl => {
-                f.selected = (f.selected + 1).min(f.hits.len().saturating_sub(1))
-            }
-            KeyCode::Up | KeyCode::BackTab => f.selected = f.selected.saturating_sub(1),
-            KeyCode::Char('p') if ctrl => f.selected = f.selected.saturating_sub(1),
-            KeyCode::Char('y') if ctrl => {
+        let page = self.height().saturating_sub(4).max(1);
+        match self.keymap.overlay_action(Mode::Finder, key) {
+            Some(OverlayAction::Close) => return Vec::new(),
+            Some(OverlayAction::Open) => return self.finder_submit(f),
+            Some(OverlayAction::CopyImport) => {
                 let line = f
                     .card
                     .as_ref()
@@ -142,21 +138,28 @@ impl App {
                     }
                 };
             }
-            _ => match f.input.key(key) {
+            Some(a) => {
+                if let Some(delta) = a.movement(page) {
+                    f.selected = super::list::step(f.selected, delta, f.hits.len());
+                }
+            }
+            None => match f.input.key(key) {
                 InputResult::Editing => self.run_query(&mut f),
                 InputResult::Cancel => return Vec::new(),
-                InputResult::Submit => {
-                    if let Some(hit) = f.hits.get(f.selected).cloned() {
-                        self.jump_to_hit(&hit);
-                    } else if !self.indexes_ready() {
-                        self.overlay = Some(Overlay::Finder(f));
-                        self.set_status("still indexing the guides...".into(), false);
-                    }
-                    return Vec::new();
-                }
+                InputResult::Submit => return self.finder_submit(f),
             },
         }
         self.overlay = Some(Overlay::Finder(f));
+        Vec::new()
+    }
+
+    fn finder_submit(&mut self, f: Finder) -> Vec<Effect> {
+        if let Some(hit) = f.hits.get(f.selected).cloned() {
+            self.jump_to_hit(&hit);
+        } else if !self.indexes_ready() {
+            self.overlay = Some(Overlay::Finder(f));
+            self.set_status("still indexing the guides...".into(), false);
+        }
         Vec::new()
     }
 

@@ -1,17 +1,14 @@
 //! The migrations panel (`m`): list, create, rename, delete (confirmed), switch the active
 //! one, and deal with the active migration's orphaned ticks. Pure: keys in, [`Op`]s out.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
-use super::action::Action;
 use super::checklist::Checklists;
+use super::list;
 use super::text_input::{InputResult, TextInput};
 use crate::checklist::Item;
 use crate::checklist::ops::Op;
-use crate::keymap::Keymap;
-
-/// Keys that only mean something inside the panel; navigation uses the main key map.
-pub const PANEL_KEYS: &[(char, &str)] = &[('n', "new"), ('r', "rename"), ('d', "delete / discard")];
+use crate::keymap::{Keymap, Mode as Keys, OverlayAction as Act};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Purpose {
@@ -96,10 +93,12 @@ impl Panel {
         rows
     }
 
-    pub fn key(&mut self, key: &KeyEvent, keymap: &Keymap, c: &Checklists) -> Outcome {
-        let action = keymap.actions(key).first().copied();
+    /// A key, looked up in the panel's own table (`[keys.migrations]`); `page` is the
+    /// screen's height, for page moves.
+    pub fn key(&mut self, key: &KeyEvent, keymap: &Keymap, c: &Checklists, page: usize) -> Outcome {
+        let action = keymap.overlay_action(Keys::Migrations, key);
         match &mut self.mode {
-            Mode::Browse => self.browse_key(key, action, c),
+            Mode::Browse => self.browse_key(action, c, page),
             Mode::Input {
                 purpose,
                 input,
@@ -161,7 +160,7 @@ impl Panel {
             Mode::ConfirmDelete { name } => {
                 let name = name.clone();
                 self.mode = Mode::Browse;
-                if key.code == KeyCode::Char('y') {
+                if action == Some(Act::Yes) {
                     let current = c.migration.as_deref() == Some(name.as_str());
                     self.selected = self.selected.saturating_sub(1);
                     Outcome::Save {
@@ -176,8 +175,8 @@ impl Panel {
             Mode::ConfirmDiscard { id } => {
                 let id = id.clone();
                 self.mode = Mode::Browse;
-                match (key.code, c.migration.clone()) {
-                    (KeyCode::Char('y'), Some(migration)) => Outcome::Save {
+                match (action, c.migration.clone()) {
+                    (Some(Act::Yes), Some(migration)) => Outcome::Save {
                         ops: vec![Op::Discard {
                             migration,
                             tick: id,
@@ -191,11 +190,7 @@ impl Panel {
             Mode::Reattach { orphan, selected } => {
                 let items = c.catalog.as_ref().map_or(&[][..], |cat| cat.items());
                 match action {
-                    Some(Action::ScrollDown) => {
-                        *selected = (*selected + 1).min(items.len().saturating_sub(1))
-                    }
-                    Some(Action::ScrollUp) => *selected = selected.saturating_sub(1),
-                    Some(Action::Open) => {
+                    Some(Act::Open) => {
                         let (Some(target), Some(migration)) =
                             (items.get(*selected).cloned(), c.migration.clone())
                         else {
@@ -213,19 +208,24 @@ impl Panel {
                             close: false,
                         };
                     }
-                    Some(Action::Cancel | Action::Quit) => self.mode = Mode::Browse,
-                    _ => {}
+                    Some(Act::Close | Act::No) => self.mode = Mode::Browse,
+                    Some(a) => {
+                        if let Some(delta) = a.movement(page) {
+                            *selected = list::step(*selected, delta, items.len());
+                        }
+                    }
+                    None => {}
                 }
                 Outcome::Stay
             }
         }
     }
 
-    fn browse_key(&mut self, key: &KeyEvent, action: Option<Action>, c: &Checklists) -> Outcome {
+    fn browse_key(&mut self, action: Option<Act>, c: &Checklists, page: usize) -> Outcome {
         let rows = Panel::rows(c);
         let row = rows.get(self.selected).cloned();
-        match key.code {
-            KeyCode::Char('n') => {
+        match action {
+            Some(Act::New) => {
                 let input = TextInput::new("");
                 self.mode = Mode::Input {
                     purpose: Purpose::Create { then_tick: None },
@@ -234,7 +234,7 @@ impl Panel {
                 };
                 return Outcome::Stay;
             }
-            KeyCode::Char('r') => {
+            Some(Act::Rename) => {
                 if let Some(PanelRow::Migration(old)) = row {
                     let input = TextInput::new(&old);
                     self.mode = Mode::Input {
@@ -245,7 +245,7 @@ impl Panel {
                 }
                 return Outcome::Stay;
             }
-            KeyCode::Char('d') => {
+            Some(Act::Delete) => {
                 self.mode = match row {
                     Some(PanelRow::Migration(name)) => Mode::ConfirmDelete { name },
                     Some(PanelRow::Orphan(id)) => Mode::ConfirmDiscard { id },
@@ -256,11 +256,7 @@ impl Panel {
             _ => {}
         }
         match action {
-            Some(Action::ScrollDown) => {
-                self.selected = (self.selected + 1).min(rows.len().saturating_sub(1))
-            }
-            Some(Action::ScrollUp) => self.selected = self.selected.saturating_sub(1),
-            Some(Action::Open | Action::ToggleTask) => match row {
+            Some(Act::Open) => match row {
                 Some(PanelRow::Migration(name)) => {
                     return Outcome::Save {
                         ops: vec![Op::Activate { name: name.clone() }],
@@ -276,8 +272,13 @@ impl Panel {
                 }
                 None => {}
             },
-            Some(Action::Cancel | Action::Quit | Action::Migrations) => return Outcome::Close,
-            _ => {}
+            Some(Act::Close) => return Outcome::Close,
+            Some(a) => {
+                if let Some(delta) = a.movement(page) {
+                    self.selected = list::step(self.selected, delta, rows.len());
+                }
+            }
+            None => {}
         }
         Outcome::Stay
     }

@@ -8,8 +8,11 @@ pub mod areas;
 pub mod checklist;
 pub mod find;
 pub mod finder;
+pub mod list;
 pub mod migrations;
 pub mod msg;
+mod overlays;
+pub mod pages;
 pub mod progress;
 mod tasks;
 pub mod text_input;
@@ -78,7 +81,11 @@ pub enum Focus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     Help {
-        scroll: u16,
+        scroll: usize,
+    },
+    /// The last status messages in full.
+    Messages {
+        scroll: usize,
     },
     Migrations(migrations::Panel),
     Finder(finder::Finder),
@@ -262,7 +269,17 @@ impl App {
     /// keeping the same block at the top.
     pub(crate) fn resize(&mut self, size: Rect) {
         self.size = size;
-        self.areas = areas::compute(size, self.focus == Focus::Sidebar, self.settings.wrap_width);
+        // A message too long for one line gets a second (the messages overlay has it all).
+        let status_rows = match &self.status {
+            Some(s) if crate::layout::wrap::str_width(&s.text) + 2 > usize::from(size.width) => 2,
+            _ => 1,
+        };
+        self.areas = areas::compute_with_status(
+            size,
+            self.focus == Focus::Sidebar,
+            self.settings.wrap_width,
+            status_rows,
+        );
         // A guide with checklist items is headed by a progress gauge.
         if !self.reader.doc.tasks.is_empty() && self.areas.text.height >= 4 {
             let t = self.areas.text;
@@ -288,6 +305,11 @@ impl App {
             self.reader.top + self.height() * 2,
         );
         self.clamp_top();
+    }
+
+    /// The size the reader is laid out for: the last [`Msg::Resize`].
+    pub fn size(&self) -> Rect {
+        self.size
     }
 
     pub fn height(&self) -> usize {
@@ -804,6 +826,14 @@ impl App {
 
     /// Applies one action (keys arrive here through the key map).
     pub(crate) fn act(&mut self, action: Action) -> Vec<Effect> {
+        // Keys reach an open overlay through its own table (`overlay_key`); an action
+        // sent without a key can only close it.
+        if self.overlay.is_some() {
+            if matches!(action, Action::Cancel | Action::Help) {
+                self.overlay = None;
+            }
+            return Vec::new();
+        }
         // Whatever the user does next needs the whole guide (its end, its headings).
         self.finish_parse();
         if action == Action::Suspend {
@@ -812,29 +842,13 @@ impl App {
         if action != Action::NextLink && action != Action::PrevLink {
             self.status = None;
         }
-        if let Some(Overlay::Help { scroll }) = self.overlay.clone() {
-            match action {
-                Action::Help | Action::Cancel | Action::Quit => self.overlay = None,
-                Action::ScrollDown => {
-                    self.overlay = Some(Overlay::Help {
-                        scroll: scroll.saturating_add(1),
-                    })
-                }
-                Action::ScrollUp => {
-                    self.overlay = Some(Overlay::Help {
-                        scroll: scroll.saturating_sub(1),
-                    })
-                }
-                _ => {}
-            }
-            return Vec::new();
-        }
         let page = self.height();
         let sidebar = self.focus == Focus::Sidebar;
         match action {
             Action::Quit => return vec![Effect::Quit],
             Action::Suspend => return vec![Effect::Suspend],
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Messages => self.open_messages(),
             Action::Cancel if self.reader.find.is_some() => {
                 self.reader.find = None;
                 self.reader.cursor = None;
@@ -1043,6 +1057,7 @@ impl App {
         }
         self.highlights.forget_guide(guide);
         self.checklists.catalog = None;
+        self.checklists.progress_stale = true;
         self.build_catalog();
         if guide == self.reader.guide {
             let block = self.top_block();

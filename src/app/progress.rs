@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Action, App, Effect, Overlay};
+use super::{App, Overlay};
 use crate::checklist::ops::Op;
 use crate::checklist::reading::Reading;
 
@@ -127,27 +127,5 @@ impl App {
             .get(g)
             .map_or(0, |x| x.body.split_whitespace().count());
         words.div_ceil(WORDS_PER_MINUTE).max(1)
-    }
-
-    /// Keys on the start screen: move, open, close.
-    pub(super) fn start_key(&mut self, selected: usize, action: Option<Action>) -> Vec<Effect> {
-        let n = self.set.guides.len();
-        let selected = match action {
-            Some(Action::ScrollDown) => (selected + 1).min(n.saturating_sub(1)),
-            Some(Action::ScrollUp) => selected.saturating_sub(1),
-            Some(Action::Open | Action::ToggleTask) => {
-                self.overlay = None;
-                self.open(selected, None);
-                return Vec::new();
-            }
-            Some(Action::Cancel | Action::StartScreen) => {
-                self.overlay = None;
-                return Vec::new();
-            }
-            Some(Action::Quit) => return vec![Effect::Quit],
-            _ => selected,
-        };
-        self.overlay = Some(Overlay::Start { selected });
-        Vec::new()
     }
 }

@@ -16,6 +16,7 @@ impl App {
     /// Replaces the (detached) checklist view with one backed by a state file.
     pub fn attach_checklists(&mut self, checklists: Checklists, notices: Vec<String>) {
         self.checklists = checklists;
+        self.refresh_progress();
         // A small set's items are known before the first frame, so ticks show at once;
         // a large one's are gathered in idle time.
         let bytes: usize = self.set.guides.iter().map(|g| g.body.len()).sum();
@@ -44,6 +45,8 @@ impl App {
             .map(|(g, d)| (g.id.as_str(), d.as_ref()))
             .collect();
         self.checklists.catalog = Some(Catalog::build(&pairs));
+        self.checklists.progress_stale = true;
+        self.refresh_progress();
         true
     }
 
@@ -51,38 +54,8 @@ impl App {
     /// applies here (Space ticks a selected item, else pages down).
     pub(crate) fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
         self.finish_parse();
-        if let Some(Overlay::Migrations(panel)) = &self.overlay {
-            let mut panel = panel.clone();
-            self.build_catalog();
-            let outcome = panel.key(key, &self.keymap, &self.checklists);
-            self.overlay = Some(Overlay::Migrations(panel));
-            return match outcome {
-                Outcome::Stay => Vec::new(),
-                Outcome::Close => {
-                    self.overlay = None;
-                    Vec::new()
-                }
-                Outcome::Save {
-                    ops,
-                    switch_to,
-                    close,
-                } => {
-                    if close {
-                        self.overlay = None;
-                    }
-                    self.pending_switch = switch_to;
-                    vec![self.save(ops)]
-                }
-            };
-        }
-        if let Some(Overlay::Start { selected }) = self.overlay {
-            let action = self.keymap.actions(key).first().copied();
-            return self.start_key(selected, action);
-        }
-        if let Some(Overlay::Finder(f)) = &self.overlay {
-            let f = f.clone();
-            self.overlay = None;
-            return self.finder_key(f, key);
+        if let Some(effects) = self.overlay_key(key) {
+            return effects;
         }
         if self.reader.find.as_ref().is_some_and(|f| f.editing) {
             return self.find_key(key);
@@ -106,12 +79,35 @@ impl App {
                 self.overlay.is_none()
                     && (self.reader.task.is_some() || self.focus == Focus::Checklist)
             }
-            Action::NextMatch | Action::PrevMatch => self
-                .reader
-                .find
-                .as_ref()
-                .is_some_and(|f| !f.matches.is_empty()),
+            // While a search is active, even one that found nothing: `n` after `0/0`
+            // says so rather than moving to the next guide.
+            Action::NextMatch | Action::PrevMatch => self.reader.find.is_some(),
             _ => true,
+        }
+    }
+
+    /// A key in the migrations panel: its own table, then what it asks for.
+    pub(super) fn migrations_key(&mut self, mut panel: Panel, key: &KeyEvent) -> Vec<Effect> {
+        self.build_catalog();
+        let page = self.height();
+        let outcome = panel.key(key, &self.keymap, &self.checklists, page);
+        match outcome {
+            Outcome::Stay => {
+                self.overlay = Some(Overlay::Migrations(panel));
+                Vec::new()
+            }
+            Outcome::Close => Vec::new(),
+            Outcome::Save {
+                ops,
+                switch_to,
+                close,
+            } => {
+                if !close {
+                    self.overlay = Some(Overlay::Migrations(panel));
+                }
+                self.pending_switch = switch_to;
+                vec![self.save(ops)]
+            }
         }
     }
 
@@ -252,6 +248,8 @@ impl App {
         match result {
             Ok(applied) => {
                 self.checklists.state = applied.state;
+                self.checklists.progress_stale = true;
+                self.refresh_progress();
                 if let Some(switch) = self.pending_switch.take() {
                     self.checklists.migration = switch;
                 }
@@ -274,9 +272,21 @@ impl App {
     /// user should be told (a corrupt file set aside).
     pub(crate) fn loaded(&mut self, state: crate::checklist::State, notices: Vec<String>) {
         self.checklists.state = state;
+        self.checklists.progress_stale = true;
+        self.refresh_progress();
         if let Some(n) = notices.into_iter().next() {
             self.set_status(n, true);
         }
+    }
+
+    /// Works the progress roll-up out again when ticks or items changed.
+    pub(super) fn refresh_progress(&mut self) {
+        if !self.checklists.progress_stale {
+            return;
+        }
+        self.checklists.progress_stale = false;
+        let ids: Vec<&str> = self.set.guides.iter().map(|g| g.id.as_str()).collect();
+        self.checklists.progress = super::checklist::ProgressCache::build(&self.checklists, &ids);
     }
 
     /// Asks the run loop to write checklist changes for this set.
@@ -298,7 +308,7 @@ impl App {
     /// `auth-service 3/5`, for the status bar.
     pub fn migration_summary(&self) -> Option<String> {
         let m = self.checklists.migration.as_deref()?;
-        let p = self.checklists.overall()?;
+        let p = self.checklists.progress.overall()?;
         Some(format!("{m} {}/{}", p.done, p.total))
     }
 }

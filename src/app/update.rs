@@ -107,6 +107,7 @@ impl App {
             self.submitted_highlights = key;
             effects.push(Effect::Highlight(requests));
         }
+        self.refresh_progress();
         if self.has_idle_work() {
             effects.push(Effect::Idle);
         }
@@ -163,5 +164,6 @@ impl App {
         while self.has_idle_work() {
             self.idle();
         }
+        self.refresh_progress();
     }
 }

@@ -217,13 +217,20 @@ impl Catalog {
     pub fn rollup(&self, done: impl Fn(&Item) -> bool) -> Rollup {
         let mut overall = Progress::default();
         let mut per_guide: BTreeMap<&str, (Progress, BTreeMap<usize, Progress>)> = BTreeMap::new();
+        // One lookup table for the whole pass: a search per item is quadratic in the set.
+        let headings: HashMap<&str, &[(String, u8)]> = self
+            .guides
+            .iter()
+            .map(|g| (g.guide.as_str(), g.headings.as_slice()))
+            .collect();
         for item in &self.items {
             let d = done(item);
             overall.add(d);
             let (gp, sections) = per_guide.entry(&item.guide).or_default();
             gp.add(d);
             // Credit the item to its heading and to every enclosing heading.
-            if let (Some(h), Some(gh)) = (item.heading_index, self.headings_of(&item.guide)) {
+            let gh = headings.get(item.guide.as_str()).copied();
+            if let (Some(h), Some(gh)) = (item.heading_index, gh) {
                 let mut level = u8::MAX;
                 for i in (0..=h.min(gh.len().saturating_sub(1))).rev() {
                     let l = gh[i].1;
@@ -259,13 +266,6 @@ impl Catalog {
             })
             .collect();
         Rollup { overall, guides }
-    }
-
-    fn headings_of(&self, guide: &str) -> Option<&[(String, u8)]> {
-        self.guides
-            .iter()
-            .find(|g| g.guide == guide)
-            .map(|g| g.headings.as_slice())
     }
 }
 

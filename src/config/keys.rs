@@ -8,10 +8,74 @@ use toml::de::{DeTable, DeValue};
 
 use super::{Problem, Source};
 use crate::app::action::{ACTIONS, Action};
-use crate::keymap::{Key, Keymap};
+use crate::keymap::{Key, Keymap, Mode, OverlayAction};
 
 /// Bindings per action, in [`ACTIONS`] order.
 pub type Bindings = Vec<(Action, Vec<Key>)>;
+
+/// Each overlay's bindings, in [`crate::keymap::OVERLAY_BINDINGS`] order.
+pub type OverlayBindings = Vec<(Mode, OverlayAction, Vec<Key>)>;
+
+/// Applies a `[keys.<mode>]` table: each entry replaces that action's keys in that mode
+/// only. Where typing is text (finder, `/` prompt) a key that types a character is
+/// refused, as it could never be typed again.
+pub fn apply_overlay(
+    mode: Mode,
+    table: &DeTable<'_>,
+    bindings: &mut OverlayBindings,
+    src: &Source<'_>,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (name, value) in table {
+        let action = OverlayAction::from_name(name.get_ref());
+        let Some(slot) = bindings
+            .iter_mut()
+            .find(|(m, a, _)| *m == mode && Some(*a) == action)
+        else {
+            let valid: Vec<&str> = bindings
+                .iter()
+                .filter(|(m, ..)| *m == mode)
+                .map(|(_, a, _)| a.name())
+                .collect();
+            problems.push(src.problem(
+                name.span().start,
+                format!(
+                    "unknown action `{}` in [keys.{}]; valid actions: {}",
+                    name.get_ref(),
+                    mode.name(),
+                    valid.join(", ")
+                ),
+            ));
+            continue;
+        };
+        match parse_keys(value.get_ref(), value.span().start, src) {
+            Ok(keys) => {
+                let mut accepted = Vec::new();
+                for (key, at) in keys {
+                    let types = matches!(key.code, crossterm::event::KeyCode::Char(_))
+                        && !key.mods.contains(crossterm::event::KeyModifiers::CONTROL)
+                        && !key.mods.contains(crossterm::event::KeyModifiers::ALT);
+                    if mode.takes_text() && types {
+                        problems.push(src.problem(
+                            at,
+                            format!(
+                                "`{}` types text in [keys.{}]; bind a key that types nothing \
+                                 (ctrl-, alt-, arrows, enter, esc)",
+                                key.label(),
+                                mode.name()
+                            ),
+                        ));
+                    } else if !accepted.contains(&key) {
+                        accepted.push(key);
+                    }
+                }
+                slot.2 = accepted;
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+    problems
+}
 
 /// Where each key of an entry was written, to point a conflict at its line.
 struct Entry {
@@ -21,10 +85,21 @@ struct Entry {
 
 /// Applies a `[keys]` table over `bindings`, reporting unknown actions, keys that do not
 /// parse and conflicts.
-pub fn apply(table: &DeTable<'_>, bindings: &mut Bindings, src: &Source<'_>) -> Vec<Problem> {
+pub fn apply(
+    table: &DeTable<'_>,
+    bindings: &mut Bindings,
+    overlays: &mut OverlayBindings,
+    src: &Source<'_>,
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut entries = Vec::new();
     for (name, value) in table {
+        // `[keys.finder]` and the like: an overlay's own table.
+        if let (DeValue::Table(t), Some(mode)) = (value.get_ref(), Mode::from_name(name.get_ref()))
+        {
+            problems.extend(apply_overlay(mode, t, overlays, src));
+            continue;
+        }
         let Some(action) = Action::from_name(name.get_ref()) else {
             let valid: Vec<&str> = ACTIONS.iter().map(|a| a.1).collect();
             problems.push(src.problem(
@@ -155,6 +230,8 @@ fn parse_keys(
 }
 
 /// The key map for a set of bindings.
-pub fn keymap(bindings: &Bindings) -> Keymap {
-    Keymap::from_bindings(bindings)
+pub fn keymap(bindings: &Bindings, overlays: &OverlayBindings) -> Keymap {
+    let mut km = Keymap::from_bindings(bindings);
+    km.set_overlays(overlays);
+    km
 }

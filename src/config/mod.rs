@@ -120,6 +120,8 @@ pub struct Config {
     pub guides: Vec<PathBuf>,
     pub wrap_width: u16,
     pub keys: keys::Bindings,
+    /// `[keys.<overlay>]`: each overlay's own table.
+    pub overlay_keys: keys::OverlayBindings,
 }
 
 /// Something wrong in a configuration file. devguide still runs, with the default for
@@ -178,6 +180,10 @@ impl Default for Config {
                 .iter()
                 .map(|a| (a.0, Vec::new()))
                 .collect(),
+            overlay_keys: crate::keymap::OVERLAY_BINDINGS
+                .iter()
+                .map(|(m, a, ..)| (*m, *a, Vec::new()))
+                .collect(),
         };
         // Tested to be free of problems; the values above are only placeholders.
         let _ = config.apply(DEFAULT_TOML, "<default config>", None);
@@ -187,7 +193,7 @@ impl Default for Config {
 
 impl Config {
     pub fn keymap(&self) -> Keymap {
-        keys::keymap(&self.keys)
+        keys::keymap(&self.keys, &self.overlay_keys)
     }
 
     /// Applies a configuration file's text over this configuration. `dir` is the file's
@@ -217,7 +223,12 @@ impl Config {
                 "wrap_width" => wrap_width(v).map(|w| self.wrap_width = w),
                 "keys" => match v {
                     DeValue::Table(t) => {
-                        problems.extend(keys::apply(t, &mut self.keys, &src));
+                        problems.extend(keys::apply(
+                            t,
+                            &mut self.keys,
+                            &mut self.overlay_keys,
+                            &src,
+                        ));
                         Ok(())
                     }
                     other => Err(format!(

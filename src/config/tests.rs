@@ -36,9 +36,19 @@ fn embedded_default_parses_cleanly_and_sets_every_setting() {
     let Some(DeValue::Table(keys)) = keys else {
         panic!("[keys] missing")
     };
-    let actions: HashSet<&str> = keys.keys().map(|k| k.get_ref().as_ref()).collect();
+    let actions: HashSet<&str> = keys
+        .keys()
+        .map(|k| k.get_ref().as_ref())
+        .filter(|k| crate::keymap::Mode::from_name(k).is_none())
+        .collect();
     let all: HashSet<&str> = ACTIONS.iter().map(|a| a.1).collect();
     assert_eq!(actions, all, "default.toml binds every action");
+    // Every overlay's table is written out in full, and matches the built-in one.
+    assert_eq!(
+        c.overlay_keys,
+        crate::keymap::default_overlay_bindings(),
+        "default.toml's [keys.in_*] sections match the built-in tables"
+    );
     assert_eq!(c.wrap_width, crate::app::MAX_TEXT_WIDTH);
     assert_eq!(c.theme, ThemeName::Auto);
     assert_eq!(c.syntax_theme, None);
@@ -226,6 +236,36 @@ fn the_default_bindings_have_no_conflict() {
 }
 
 #[test]
+fn an_overlay_key_is_rebound_in_its_own_section_and_help_shows_it() {
+    let (c, problems) = parse("[keys.in_help]\nclose = [\"ctrl-g\"]\n[keys.in_finder]\nclose = [\"x\"]\n");
+    assert_eq!(problems.len(), 1, "x would be typed in the finder: {problems:?}");
+    assert!(problems[0].message.contains("types text"), "{problems:?}");
+    let km = c.keymap();
+    let esc = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Esc,
+        crossterm::event::KeyModifiers::NONE,
+    );
+    assert_eq!(km.overlay_action(crate::keymap::Mode::Help, &esc), None);
+    assert_eq!(
+        km.overlay_labels(crate::keymap::Mode::Help, crate::keymap::OverlayAction::Close),
+        "Ctrl-g"
+    );
+    let app = crate::app::App::new(
+        crate::content::GuideSet::bundled(),
+        crate::theme::Theme::for_mode(crate::theme::ColorMode::None),
+        km,
+    );
+    let page = app.help_page();
+    let in_help = page
+        .rows
+        .iter()
+        .skip_while(|r| r.text != "In this help")
+        .find(|r| r.text == "close")
+        .expect("help lists the help's own keys");
+    assert!(in_help.keys.contains("Ctrl-g"), "{in_help:?}");
+}
+
+#[test]
 fn an_empty_list_unbinds_and_the_help_overlay_follows_the_config() {
     let (c, problems) = parse("[keys]\nmigrations = []\nhelp = [\"f1\"]\n");
     assert_eq!(problems, []);
@@ -234,9 +274,11 @@ fn an_empty_list_unbinds_and_the_help_overlay_follows_the_config() {
         crate::theme::Theme::for_mode(crate::theme::ColorMode::None),
         c.keymap(),
     );
-    let help: Vec<String> = crate::ui::help::lines(&app)
+    let help: Vec<String> = app
+        .help_page()
+        .rows
         .iter()
-        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .map(|r| format!("{} {}", r.keys, r.text))
         .collect();
     let line = |desc: &str| help.iter().find(|l| l.contains(desc)).cloned();
     assert!(
@@ -244,7 +286,7 @@ fn an_empty_list_unbinds_and_the_help_overlay_follows_the_config() {
         "{help:?}"
     );
     assert_eq!(
-        line("migrations panel"),
+        line("  m "),
         None,
         "unbound actions are not listed"
     );

@@ -25,8 +25,12 @@ pub fn supported() -> bool {
     )
 }
 
-/// The external links on screen now, clipped to the text area.
+/// The external links on screen now, clipped to the text area. None while an overlay is
+/// open: the cells under it are the overlay's, and printing a link there would draw over it.
 pub fn visible(app: &App) -> Vec<Region> {
+    if app.overlay.is_some() {
+        return Vec::new();
+    }
     let text = app.areas.text;
     let mut out = Vec::new();
     for (i, index) in app.visible_rows().enumerate() {
@@ -65,11 +69,14 @@ pub fn emit(out: &mut dyn Write, buf: &Buffer, regions: &[Region]) -> io::Result
                 break;
             };
             let styled = ratatui::text::Span::styled(cell.symbol(), cell.style());
-            write!(
-                out,
-                "{}",
-                crate::commands::ansi::line(std::slice::from_ref(&styled), true)
-            )?;
+            let text = crate::commands::ansi::line(std::slice::from_ref(&styled), true);
+            // The line writer trims trailing blanks; a cell is reprinted whole, or the
+            // cursor falls behind and everything after it lands one column early.
+            if text.is_empty() {
+                out.write_all(cell.symbol().as_bytes())?;
+            } else {
+                out.write_all(text.as_bytes())?;
+            }
             x += 1;
         }
         write!(out, "\x1b]8;;\x1b\\\x1b[0m")?;
@@ -99,5 +106,42 @@ mod tests {
             s,
             "\x1b[1;3H\x1b]8;;https://example.com/a\x1b\\docs\x1b]8;;\x1b\\\x1b[0m"
         );
+    }
+
+    #[test]
+    fn blank_cells_inside_a_link_are_reprinted() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 12, 1));
+        buf.set_string(0, 0, "go to docs", ratatui::style::Style::new());
+        let mut out = Vec::new();
+        let r = Region {
+            x: 0,
+            y: 0,
+            width: 10,
+            url: "https://example.com/".into(),
+        };
+        emit(&mut out, &buf, &[r]).expect("writes");
+        let s = String::from_utf8(out).expect("utf-8");
+        assert!(s.contains("\x1b\\go to docs\x1b]8;;"), "{s:?}");
+    }
+
+    #[test]
+    fn no_links_are_reprinted_under_an_overlay() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("g.md");
+        std::fs::write(
+            &path,
+            "# G\n\nSee [the docs](https://example.com/docs) now.\n",
+        )
+        .expect("write");
+        let set = crate::content::GuideSet::from_file(&path).expect("loads");
+        let mut app = App::new(
+            set,
+            crate::theme::Theme::for_mode(crate::theme::ColorMode::None),
+            crate::keymap::Keymap::default(),
+        );
+        app.update(crate::app::Msg::Resize(Rect::new(0, 0, 100, 30)));
+        assert_eq!(visible(&app).len(), 1);
+        app.update(crate::app::Action::Help);
+        assert!(visible(&app).is_empty());
     }
 }

@@ -22,7 +22,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, f: &Finder) {
     let block = Block::bordered()
         .border_style(theme.overlay_border)
         .title(" Find in all guides ")
-        .title_bottom(" Enter jump \u{b7} \u{2191}\u{2193} select \u{b7} Ctrl-y copy canonical \u{b7} Esc close ");
+        .title_bottom(app.keymap.footer(
+            crate::keymap::Mode::Finder,
+            &[
+                (crate::keymap::OverlayAction::Open, "jump"),
+                (crate::keymap::OverlayAction::Down, "next"),
+                (crate::keymap::OverlayAction::Up, "previous"),
+                (crate::keymap::OverlayAction::CopyImport, "copy canonical"),
+                (crate::keymap::OverlayAction::Close, "close"),
+            ],
+        ));
     frame.render_widget(Clear, rect);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);

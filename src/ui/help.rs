@@ -1,80 +1,78 @@
-//! The help overlay, generated from the keymap so it always shows the keys really bound.
+//! The help and messages overlays: rows laid out by [`crate::app::pages`] (so scrolling
+//! and drawing agree on the size), drawn here with the footers from the live key map.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::App;
-use crate::app::action::{ACTIONS, Action};
+use crate::app::pages::{Kind, Page};
+use crate::keymap::{Mode, OverlayAction};
 
-pub fn lines(app: &App) -> Vec<Line<'static>> {
-    let theme = &app.theme;
-    let mut out = Vec::new();
-    let mut group = None;
-    for (action, _, g, desc) in ACTIONS {
-        if group != Some(*g) {
-            if group.is_some() {
-                out.push(Line::default());
-            }
-            out.push(Line::from(Span::styled(g.title(), theme.h3)));
-            group = Some(*g);
-        }
-        let keys = app.keymap.labels(*action);
-        if keys.is_empty() {
-            continue;
-        }
-        out.push(Line::from(vec![
-            Span::styled(format!("  {keys:<16}"), theme.code_inline),
-            Span::raw(*desc),
-        ]));
-    }
-    out.push(Line::default());
-    out.push(Line::from(Span::styled(
-        "Mouse: wheel scrolls, click opens a link or sidebar entry.",
-        theme.muted,
-    )));
-    out
+pub fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: usize) {
+    draw(frame, app, &app.help_page(), Mode::Help, " Keys ", scroll);
 }
 
-/// The closing hint, from the live key map like everything else here.
-fn footer(app: &App, scrolls: bool) -> String {
-    let km = &app.keymap;
-    let label = |a: Action| km.label(a);
-    let close: Vec<String> = [label(Action::Help), label(Action::Cancel)]
-        .into_iter()
-        .flatten()
-        .collect();
+pub fn draw_messages(frame: &mut Frame<'_>, app: &App, scroll: usize) {
+    draw(
+        frame,
+        app,
+        &app.messages_page(),
+        Mode::Messages,
+        " Messages ",
+        scroll,
+    );
+}
+
+/// The closing (and, when there is more, scrolling) hint, from the live key map.
+fn footer(app: &App, mode: Mode, scrolls: bool) -> String {
     let mut parts = Vec::new();
-    if scrolls && let (Some(down), Some(up)) = (label(Action::ScrollDown), label(Action::ScrollUp))
-    {
-        parts.push(format!("{down}/{up} scroll"));
+    if scrolls {
+        parts.push((OverlayAction::Down, "down"));
+        parts.push((OverlayAction::Up, "up"));
+        parts.push((OverlayAction::PageDown, "page"));
     }
-    if !close.is_empty() {
-        parts.push(format!("{} closes", close.join(" or ")));
-    }
-    format!(" {} ", parts.join(" \u{b7} "))
+    parts.push((OverlayAction::Close, "close"));
+    app.keymap.footer(mode, &parts)
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: u16) {
-    let lines = lines(app);
-    let width = area.width.min(64);
-    let height = area.height.min(lines.len() as u16 + 2);
-    if width < 3 || height < 3 {
+fn draw(frame: &mut Frame<'_>, app: &App, page: &Page, mode: Mode, title: &str, scroll: usize) {
+    let rect = page.rect.intersection(frame.area());
+    if rect.width < 3 || rect.height < 3 {
         return;
     }
-    let rect = super::centered(area, width, height);
-    let max_scroll = (lines.len() as u16 + 2).saturating_sub(height);
-    let footer = footer(app, max_scroll > 0);
+    let theme = &app.theme;
+    let height = usize::from(rect.height - 2);
+    let scroll = scroll.min(page.max_scroll());
+    let key_width = usize::from(page.key_width);
+    let lines: Vec<Line<'_>> = page
+        .rows
+        .iter()
+        .skip(scroll)
+        .take(height)
+        .map(|r| {
+            let style = match r.kind {
+                Kind::Heading => theme.h3,
+                Kind::Text => theme.text,
+                Kind::Muted => theme.muted,
+                Kind::Error => theme.status_error,
+            };
+            let mut spans = Vec::new();
+            if key_width > 0 && r.kind != Kind::Heading && r.kind != Kind::Muted {
+                let pad = key_width.saturating_sub(crate::layout::wrap::str_width(&r.keys));
+                spans.push(Span::styled(
+                    format!("{}{}", r.keys, " ".repeat(pad)),
+                    theme.code_inline,
+                ));
+            }
+            spans.push(Span::styled(r.text.as_str(), style));
+            Line::from(spans)
+        })
+        .collect();
     let block = Block::bordered()
-        .border_style(app.theme.overlay_border)
-        .title(" Keys ")
-        .title_bottom(footer);
+        .border_style(theme.overlay_border)
+        .title(title)
+        .title_bottom(footer(app, mode, page.max_scroll() > 0));
     frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((scroll.min(max_scroll), 0)),
-        rect,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }

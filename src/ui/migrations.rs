@@ -8,9 +8,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::app::migrations::{Mode, PANEL_KEYS, Panel, PanelRow};
-use crate::app::{Action, App};
+use crate::app::App;
+use crate::app::migrations::{Mode, Panel, PanelRow};
 use crate::checklist::Catalog;
+use crate::keymap::{Mode as Keys, OverlayAction as Act};
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, panel: &Panel) {
     let theme = &app.theme;
@@ -23,11 +24,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, panel: &Panel) {
     let rows = Panel::rows(c);
     if summaries.is_empty() {
         lines.push(Line::from(Span::styled(
-            "No migrations yet: press n to start one.",
+            format!(
+                "No migrations yet: press {} to start one.",
+                app.keymap
+                    .overlay_label(Keys::Migrations, Act::New)
+                    .unwrap_or_default()
+            ),
             theme.muted,
         )));
     }
     let orphans = c.orphans();
+    let mut selected_line = 0;
     for (i, row) in rows.iter().enumerate() {
         let selected = i == panel.selected
             && matches!(
@@ -80,43 +87,53 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, panel: &Panel) {
                 ])
             }
         };
+        if i == panel.selected {
+            selected_line = lines.len();
+        }
         if selected {
             line = line.patch_style(theme.selection);
         }
         lines.push(line);
     }
-    lines.push(Line::default());
-    lines.push(mode_line(app, panel, catalog));
-    let height = area.height.min(lines.len() as u16 + 2);
+    // The list scrolls so the selection is on screen; the prompt below it always shows.
+    let tail = [Line::default(), mode_line(app, panel, catalog)];
+    let height = area.height.min((lines.len() + tail.len()) as u16 + 2);
     if width < 10 || height < 3 {
         return;
     }
     let rect = super::centered(area, width, height);
-    let keys: Vec<String> = PANEL_KEYS
-        .iter()
-        .map(|(k, what)| format!("{k} {what}"))
-        .collect();
-    // Switching and closing go through the key map; the panel's letters are its own.
-    let open = app.keymap.label(Action::Open).unwrap_or_default();
-    let close = app.keymap.label(Action::Cancel).unwrap_or_default();
-    let footer = format!(
-        " {open} switch \u{b7} {} \u{b7} {close} close ",
-        keys.join(" \u{b7} ")
+    let room = usize::from(height - 2).saturating_sub(tail.len()).max(1);
+    let first = crate::app::list::first_visible(selected_line, room, |_| 1);
+    let mut shown: Vec<Line<'static>> = lines.into_iter().skip(first).take(room).collect();
+    shown.extend(tail);
+    let footer = app.keymap.footer(
+        Keys::Migrations,
+        &[
+            (Act::Open, "switch"),
+            (Act::New, "new"),
+            (Act::Rename, "rename"),
+            (Act::Delete, "delete / discard"),
+            (Act::Close, "close"),
+        ],
     );
     let block = Block::bordered()
         .border_style(theme.overlay_border)
         .title(" Migrations ")
         .title_bottom(footer);
     frame.render_widget(Clear, rect);
-    let scroll = (lines.len() as u16 + 2).saturating_sub(height);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+    frame.render_widget(Paragraph::new(shown).block(block), rect);
 }
 
 fn mode_line(app: &App, panel: &Panel, catalog: &Catalog) -> Line<'static> {
     let theme = &app.theme;
     match &panel.mode {
         Mode::Browse => Line::from(Span::styled(
-            "Enter makes a migration active; on an orphan, re-attaches it.",
+            format!(
+                "{} makes a migration active; on an orphan, re-attaches it.",
+                app.keymap
+                    .overlay_label(Keys::Migrations, Act::Open)
+                    .unwrap_or_default()
+            ),
             theme.muted,
         )),
         Mode::Input {
@@ -141,24 +158,49 @@ fn mode_line(app: &App, panel: &Panel, catalog: &Catalog) -> Line<'static> {
             Line::from(spans)
         }
         Mode::ConfirmDelete { name } => Line::from(Span::styled(
-            format!("Delete migration {name} and all its ticks? y / n"),
+            format!("Delete migration {name} and all its ticks? {}", yes_no(app)),
             theme.status_error,
         )),
         Mode::ConfirmDiscard { .. } => Line::from(Span::styled(
-            "Discard this orphaned tick? y / n",
+            format!("Discard this orphaned tick? {}", yes_no(app)),
             theme.status_error,
         )),
         Mode::Reattach { selected, .. } => {
+            let label = |a| {
+                app.keymap
+                    .overlay_label(Keys::Migrations, a)
+                    .unwrap_or_default()
+            };
             let item = catalog.items().get(*selected);
             let text = item.map_or("(no items)".to_string(), |i| {
                 format!("{}  [{}]", i.text, i.guide)
             });
             Line::from(vec![
-                Span::styled("Re-attach to (j/k, Enter): ", theme.h3),
+                Span::styled(
+                    format!(
+                        "Re-attach to ({}/{}, {}): ",
+                        label(Act::Down),
+                        label(Act::Up),
+                        label(Act::Open)
+                    ),
+                    theme.h3,
+                ),
                 Span::styled(text, theme.code_inline),
             ])
         }
     }
+}
+
+/// `y / n`, from the live keys.
+fn yes_no(app: &App) -> String {
+    let km = &app.keymap;
+    let yes = km
+        .overlay_label(Keys::Migrations, Act::Yes)
+        .unwrap_or_default();
+    let no = km
+        .overlay_label(Keys::Migrations, Act::No)
+        .unwrap_or_default();
+    format!("{yes} / {no}")
 }
 
 fn progress_of(

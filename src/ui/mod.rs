@@ -14,6 +14,12 @@ use crate::app::{App, Overlay};
 
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
+    // The app is laid out for the size it was last given; a frame of another size (a
+    // resize between two queries) must still draw without writing outside its buffer.
+    // The run loop sizes the app from this very frame, so this only guards.
+    if app.size() != area {
+        return;
+    }
     let buf = frame.buffer_mut();
     if let Some(s) = app.areas.sidebar {
         sidebar::draw(buf, s, app);
@@ -23,7 +29,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         status::draw(buf, s, app);
     }
     match &app.overlay {
-        Some(Overlay::Help { scroll }) => help::draw(frame, area, app, *scroll),
+        Some(Overlay::Help { scroll }) => help::draw_help(frame, app, *scroll),
+        Some(Overlay::Messages { scroll }) => help::draw_messages(frame, app, *scroll),
         Some(Overlay::Migrations(panel)) => migrations::draw(frame, area, app, panel),
         Some(Overlay::Finder(f)) => finder::draw(frame, area, app, f),
         Some(Overlay::Start { selected }) => start::draw(frame, area, app, *selected),

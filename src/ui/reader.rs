@@ -132,16 +132,7 @@ fn task_of_row(app: &App, index: usize) -> Option<u32> {
 fn draw_gauge(buf: &mut Buffer, area: ratatui::layout::Rect, app: &App) {
     let theme = &app.theme;
     let c = &app.checklists;
-    let guide = app
-        .set
-        .guides
-        .get(app.reader.guide)
-        .map(|g| g.id.as_str())
-        .unwrap_or("");
-    let progress = c
-        .rollup()
-        .and_then(|r| r.guides.into_iter().find(|g| g.guide == guide))
-        .map(|g| g.progress);
+    let progress = c.progress.guide(app.reader.guide).map(|g| g.progress);
     let (label, done, total) = match (&c.migration, progress) {
         (Some(m), Some(p)) => (m.clone(), p.done, p.total),
         (None, Some(p)) => {

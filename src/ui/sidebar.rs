@@ -29,11 +29,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
     let current = app.current_heading();
     let focused = app.focus == Focus::Sidebar;
     let offset = app.sidebar_offset(usize::from(inner.height));
-    let rollup = app.checklists.rollup();
-    let open_id = app.set.guides.get(app.reader.guide).map(|g| g.id.as_str());
-    let open_guide_progress = rollup
-        .as_ref()
-        .and_then(|r| r.guides.iter().find(|g| Some(g.guide.as_str()) == open_id));
+    let open_guide_progress = app.checklists.progress.guide(app.reader.guide);
     let top_level = app.outline_top_level();
     for (i, entry) in entries
         .iter()
@@ -76,14 +72,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
             }
         };
         let progress = match *entry {
-            Entry::Guide(g) => app.set.guides.get(g).and_then(|x| {
-                rollup
-                    .as_ref()?
-                    .guides
-                    .iter()
-                    .find(|p| p.guide == x.id)
-                    .map(|p| p.progress)
-            }),
+            Entry::Guide(g) => app.checklists.progress.guide(g).map(|p| p.progress),
             Entry::Heading(h) => open_guide_progress
                 .and_then(|p| p.sections.iter().find(|s| s.heading_index == h))
                 .map(|s| s.progress),

@@ -22,63 +22,35 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize) {
         width,
         height,
     };
-    let open = app
-        .keymap
-        .label(Action::Open)
-        .unwrap_or_else(|| "Enter".into());
     let again = app
         .keymap
         .label(Action::StartScreen)
-        .unwrap_or_else(|| "s".into());
-    let footer = format!(" {open} read \u{b7} {again} brings this back \u{b7} Esc close ");
+        .map(|k| format!("{k} brings this back \u{b7}"))
+        .unwrap_or_default();
+    let footer = app.keymap.footer(
+        crate::keymap::Mode::Start,
+        &[
+            (crate::keymap::OverlayAction::Open, "read"),
+            (crate::keymap::OverlayAction::Down, "next"),
+            (crate::keymap::OverlayAction::Close, "close"),
+        ],
+    );
+    let footer = format!("{footer}{again} ");
     let block = Block::bordered()
         .border_style(theme.overlay_border)
         .title(" Guides ")
         .title_bottom(footer);
-    let rollup = app.checklists.rollup();
+    // Only the guides on screen are laid out: a frame costs the same at 10 or 10,000.
+    let room = usize::from(rect.height.saturating_sub(2));
+    let first = crate::app::list::first_visible(selected, room, |i| {
+        guide_lines(app, i, width, false).len()
+    });
     let mut lines: Vec<Line<'_>> = Vec::new();
-    for (i, g) in app.set.guides.iter().enumerate() {
-        let marker = if i == selected { "\u{25b8} " } else { "  " };
-        let mut head = vec![
-            Span::styled(marker, theme.sidebar_current),
-            Span::styled(
-                format!("{}. {}", i + 1, g.title),
-                if i == selected { theme.h2 } else { theme.h4 },
-            ),
-            Span::styled(format!("   {} min", app.guide_minutes(i)), theme.muted),
-        ];
-        if let Some((read, total)) = app.guide_read_progress(i).filter(|(_, t)| *t > 0) {
-            head.push(Span::styled(format!("   read {read}/{total}"), theme.muted));
+    for i in first..app.set.guides.len() {
+        if lines.len() >= room {
+            break;
         }
-        if let Some(p) = rollup
-            .as_ref()
-            .and_then(|r| r.guides.iter().find(|x| x.guide == g.id))
-        {
-            let style = if p.progress.is_complete() {
-                theme.task_done
-            } else {
-                theme.task_open
-            };
-            head.push(Span::styled(
-                format!("   \u{2713} {}/{}", p.progress.done, p.progress.total),
-                style,
-            ));
-        }
-        let mut line = Line::from(head);
-        if i == selected {
-            line = line.patch_style(theme.selection);
-        }
-        lines.push(line);
-        if let Some(summary) = &g.summary {
-            // Wrapped by hand so continuation lines keep the indent.
-            let room = usize::from(width.saturating_sub(8)).max(1);
-            for part in wrap([(summary.as_str(), theme.text, None)], room) {
-                let mut spans = vec![Span::raw("     ")];
-                spans.extend(part.spans);
-                lines.push(Line::from(spans));
-            }
-        }
-        lines.push(Line::default());
+        lines.extend(guide_lines(app, i, width, i == selected));
     }
     // As tall as its content, when the screen allows.
     let rect = Rect {
@@ -87,4 +59,55 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize) {
     };
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// Guide `i`'s entry: its title line with length and progress, its summary, a blank line.
+fn guide_lines(app: &App, i: usize, width: u16, selected: bool) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let Some(g) = app.set.guides.get(i) else {
+        return Vec::new();
+    };
+    let marker = if selected { "\u{25b8} " } else { "  " };
+    let mut head = vec![
+        Span::styled(marker, theme.sidebar_current),
+        Span::styled(
+            format!("{}. {}", i + 1, g.title),
+            if selected { theme.h2 } else { theme.h4 },
+        ),
+        Span::styled(format!("   {} min", app.guide_minutes(i)), theme.muted),
+    ];
+    if let Some((read, total)) = app.guide_read_progress(i).filter(|(_, t)| *t > 0) {
+        head.push(Span::styled(format!("   read {read}/{total}"), theme.muted));
+    }
+    if let Some(p) = app.checklists.progress.guide(i) {
+        let style = if p.progress.is_complete() {
+            theme.task_done
+        } else {
+            theme.task_open
+        };
+        head.push(Span::styled(
+            format!("   \u{2713} {}/{}", p.progress.done, p.progress.total),
+            style,
+        ));
+    }
+    let mut line = Line::from(head);
+    if selected {
+        line = line.patch_style(theme.selection);
+    }
+    let mut lines = vec![line];
+    if let Some(summary) = &g.summary {
+        // Wrapped by hand so continuation lines keep the indent.
+        let room = usize::from(width.saturating_sub(8)).max(1);
+        for part in wrap([(summary.as_str(), theme.text, None)], room) {
+            let mut spans = vec![Span::raw("     ")];
+            spans.extend(
+                part.spans
+                    .into_iter()
+                    .map(|s| Span::styled(s.content.into_owned(), s.style)),
+            );
+            lines.push(Line::from(spans));
+        }
+    }
+    lines.push(Line::default());
+    lines
 }
