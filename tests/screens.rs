@@ -181,3 +181,142 @@ fn migrations_panel_80x24() {
     a.update(Action::Migrations);
     insta::assert_snapshot!(draw(&mut a, 80, 24).backend());
 }
+
+mod user_bugs {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use devguide::app::{Msg, Overlay};
+
+    fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) {
+        app.update(Msg::Key(KeyEvent::new(code, mods)));
+    }
+
+    fn ch(app: &mut App, c: char) {
+        key(app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+
+    fn screen(app: &mut App, w: u16, h: u16) -> String {
+        let t = draw(app, w, h);
+        let buf = t.backend().buffer();
+        (0..h)
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+            .collect()
+    }
+
+    fn help_scroll(app: &App) -> usize {
+        match app.overlay {
+            Some(Overlay::Help { scroll }) => scroll,
+            _ => panic!("help is not open"),
+        }
+    }
+
+    #[test]
+    fn help_scrolls_with_every_scroll_key_and_is_sized_to_its_content() {
+        let mut a = app(ColorMode::None);
+        draw(&mut a, 100, 20);
+        ch(&mut a, '?');
+        let page = a.help_page();
+        assert!(
+            page.rect.width > 62,
+            "sized to content: {}",
+            page.rect.width
+        );
+        assert!(page.max_scroll() > 0);
+        key(&mut a, KeyCode::Char('d'), KeyModifiers::CONTROL);
+        let half = help_scroll(&a);
+        assert!(half > 1, "Ctrl-d scrolls half a page: {half}");
+        key(&mut a, KeyCode::PageDown, KeyModifiers::NONE);
+        assert!(help_scroll(&a) > half, "PgDn scrolls on");
+        ch(&mut a, 'G');
+        assert_eq!(help_scroll(&a), page.max_scroll(), "G goes to the end");
+        let end = screen(&mut a, 100, 20);
+        assert!(end.contains("Mouse: wheel scrolls"), "{end}");
+        ch(&mut a, 'g');
+        assert_eq!(help_scroll(&a), 0, "g goes to the top");
+        ch(&mut a, 'q');
+        assert!(a.overlay.is_none(), "q closes help, never quits");
+    }
+
+    #[test]
+    fn the_migrations_panel_scrolls_to_the_selection() {
+        let mut a = app(ColorMode::None);
+        let set = a.checklists.set_key.clone();
+        for i in 0..40 {
+            a.checklists
+                .state
+                .create_migration(&set, &format!("m{i:02}"), std::time::SystemTime::now())
+                .expect("creates");
+        }
+        draw(&mut a, 80, 24);
+        ch(&mut a, 'm');
+        for code in [
+            KeyCode::Home,
+            KeyCode::Char('j'),
+            KeyCode::Char('j'),
+            KeyCode::Char('j'),
+        ] {
+            key(&mut a, code, KeyModifiers::NONE);
+        }
+        let s = screen(&mut a, 80, 24);
+        assert!(
+            s.contains("\u{25b8} m03"),
+            "the selected migration is on screen:\n{s}"
+        );
+        for _ in 0..30 {
+            ch(&mut a, 'j');
+        }
+        let s = screen(&mut a, 80, 24);
+        assert!(s.contains("\u{25b8} m33"), "and follows it down:\n{s}");
+    }
+
+    #[test]
+    fn the_start_screen_scrolls_to_the_selection() {
+        let mut a = app(ColorMode::None);
+        draw(&mut a, 80, 14);
+        ch(&mut a, 's');
+        ch(&mut a, 'G');
+        let last = a.set.guides.len();
+        let s = screen(&mut a, 80, 14);
+        assert!(
+            s.contains(&format!("\u{25b8} {last}. ")),
+            "the last guide is on screen:\n{s}"
+        );
+    }
+
+    #[test]
+    fn the_status_line_names_the_focus_and_mode() {
+        let mut a = app(ColorMode::None);
+        assert!(screen(&mut a, 100, 24).contains("READER"));
+        key(&mut a, KeyCode::Tab, KeyModifiers::NONE);
+        let s = screen(&mut a, 100, 24);
+        assert!(s.contains("SIDEBAR") || s.contains("CHECKLIST"), "{s}");
+        ch(&mut a, '/');
+        assert!(screen(&mut a, 100, 24).contains("SEARCH"));
+    }
+
+    #[test]
+    fn a_long_status_message_wraps_and_the_messages_overlay_has_it_all() {
+        let mut a = app(ColorMode::None);
+        let long = format!("{} the end of a long message", "word ".repeat(20));
+        a.update(Msg::Report {
+            text: long.clone(),
+            error: true,
+        });
+        let s = screen(&mut a, 80, 24);
+        assert!(s.contains("the end of a long message"), "{s}");
+        ch(&mut a, 'M');
+        let s = screen(&mut a, 80, 24);
+        assert!(s.contains("MESSAGES") || s.contains("Messages"), "{s}");
+        assert!(s.contains("the end of a long message"), "{s}");
+    }
+
+    #[test]
+    fn a_frame_of_another_size_than_the_layout_draws_without_panic() {
+        let mut a = app(ColorMode::None);
+        a.update(Msg::Resize(Rect::new(0, 0, 120, 40)));
+        for (w, h) in [(1, 1), (20, 5), (119, 39), (0, 0)] {
+            let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+            t.draw(|f| devguide::ui::draw(f, &a)).expect("draws");
+        }
+    }
+}

@@ -269,9 +269,14 @@ impl App {
     /// keeping the same block at the top.
     pub(crate) fn resize(&mut self, size: Rect) {
         self.size = size;
-        // A message too long for one line gets a second (the messages overlay has it all).
+        // A message too long for the status line gets up to two rows of its own above it.
         let status_rows = match &self.status {
-            Some(s) if crate::layout::wrap::str_width(&s.text) + 2 > usize::from(size.width) => 2,
+            Some(s) if crate::layout::wrap::str_width(&s.text) + 2 > usize::from(size.width) => {
+                let w = usize::from(size.width).max(1);
+                1 + (crate::layout::wrap::str_width(&s.text) + 2)
+                    .div_ceil(w)
+                    .min(2) as u16
+            }
             _ => 1,
         };
         self.areas = areas::compute_with_status(

@@ -423,6 +423,58 @@ mod search_and_copy {
     }
 
     #[test]
+    fn a_search_that_finds_nothing_leaves_the_view_and_the_guide_alone() {
+        let mut app = app_at(100, 30);
+        app.act(Action::PageDown);
+        let (top, guide) = (app.reader.top, app.reader.guide);
+        app.handle_key(&key('/'));
+        // The start of the query matches further down and moves the view; the whole
+        // query matches nothing.
+        let far = app
+            .reader
+            .doc
+            .code_blocks
+            .last()
+            .map(|c| c.raw.clone())
+            .unwrap_or_default();
+        let far: String = far.lines().next().unwrap_or("").chars().take(30).collect();
+        type_str(&mut app, &far);
+        assert_ne!(app.reader.top, top, "a match far down moved the view");
+        type_str(&mut app, "zzqq");
+        assert_eq!(
+            app.reader.top, top,
+            "no match: the view is back where it was"
+        );
+        app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(
+            app.reader.find.as_ref().map(|f| f.count()).as_deref(),
+            Some("0/0")
+        );
+        app.handle_key(&key('n'));
+        assert_eq!(app.reader.guide, guide, "n after 0/0 stays in this guide");
+        assert_eq!(app.reader.top, top);
+        assert!(
+            app.status
+                .as_ref()
+                .is_some_and(|s| s.text.contains("no match")),
+            "{:?}",
+            app.status
+        );
+    }
+
+    #[test]
+    fn escape_while_typing_a_search_goes_back_to_where_it_began() {
+        let mut app = app_at(100, 30);
+        let top = app.reader.top;
+        app.handle_key(&key('/'));
+        type_str(&mut app, "get_websocket_manager");
+        assert_ne!(app.reader.top, top, "the match moved the view");
+        app.handle_key(&KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        assert_eq!(app.reader.top, top);
+        assert!(app.reader.find.is_none());
+    }
+
+    #[test]
     fn slash_searches_as_you_type_and_n_steps() {
         let mut app = app_at(100, 30);
         app.handle_key(&key('/'));

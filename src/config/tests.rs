@@ -237,8 +237,13 @@ fn the_default_bindings_have_no_conflict() {
 
 #[test]
 fn an_overlay_key_is_rebound_in_its_own_section_and_help_shows_it() {
-    let (c, problems) = parse("[keys.in_help]\nclose = [\"ctrl-g\"]\n[keys.in_finder]\nclose = [\"x\"]\n");
-    assert_eq!(problems.len(), 1, "x would be typed in the finder: {problems:?}");
+    let (c, problems) =
+        parse("[keys.in_help]\nclose = [\"ctrl-g\"]\n[keys.in_finder]\nclose = [\"x\"]\n");
+    assert_eq!(
+        problems.len(),
+        1,
+        "x would be typed in the finder: {problems:?}"
+    );
     assert!(problems[0].message.contains("types text"), "{problems:?}");
     let km = c.keymap();
     let esc = crossterm::event::KeyEvent::new(
@@ -247,7 +252,10 @@ fn an_overlay_key_is_rebound_in_its_own_section_and_help_shows_it() {
     );
     assert_eq!(km.overlay_action(crate::keymap::Mode::Help, &esc), None);
     assert_eq!(
-        km.overlay_labels(crate::keymap::Mode::Help, crate::keymap::OverlayAction::Close),
+        km.overlay_labels(
+            crate::keymap::Mode::Help,
+            crate::keymap::OverlayAction::Close
+        ),
         "Ctrl-g"
     );
     let app = crate::app::App::new(
@@ -285,11 +293,7 @@ fn an_empty_list_unbinds_and_the_help_overlay_follows_the_config() {
         line("show or hide this help").is_some_and(|l| l.contains("F1")),
         "{help:?}"
     );
-    assert_eq!(
-        line("  m "),
-        None,
-        "unbound actions are not listed"
-    );
+    assert_eq!(line("  m "), None, "unbound actions are not listed");
 }
 
 #[test]
