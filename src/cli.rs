@@ -55,6 +55,14 @@ pub struct Cli {
     #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Write what the reader does, and background failures, to FILE [env: DEVGUIDE_LOG]
+    #[arg(long, value_name = "FILE", global = true)]
+    pub log: Option<PathBuf>,
+
+    /// Print the environment devguide detected (terminal, colours, paths), for bug reports
+    #[arg(long, global = true)]
+    pub debug: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

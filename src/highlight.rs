@@ -27,6 +27,8 @@ pub type BlockKey = (usize, u32);
 pub struct Highlighter {
     syntaxes: SyntaxSet,
     theme: syntect::highlighting::Theme,
+    /// For 16-colour terminals: scopes mapped straight to ANSI colours (see [`ansi_theme`]).
+    ansi: syntect::highlighting::Theme,
 }
 
 /// The syntax theme used when none is configured.
@@ -68,6 +70,7 @@ impl Highlighter {
         Highlighter {
             syntaxes: two_face::syntax::extra_newlines(),
             theme,
+            ansi: ansi_theme(),
         }
     }
 
@@ -91,7 +94,10 @@ impl Highlighter {
     pub fn highlight(&self, lang: &str, code: &str, theme: &Theme) -> Option<Highlighted> {
         theme.rgb(0, 0, 0)?;
         let syntax = self.find(lang)?;
-        let mut h = HighlightLines::new(syntax, &self.theme);
+        // With 16 colours an RGB theme's tokens all round to one or two colours: name the
+        // colour per scope instead, as bat's `ansi` theme does.
+        let ansi = theme.mode == crate::theme::ColorMode::Ansi16;
+        let mut h = HighlightLines::new(syntax, if ansi { &self.ansi } else { &self.theme });
         let mut out = Vec::new();
         for full in code.lines() {
             let mut cut = full.len().min(MAX_HIGHLIGHT_LINE);
@@ -110,13 +116,102 @@ impl Highlighter {
             for (st, text) in regions {
                 let end = (pos + text.len()).min(line.len());
                 if pos < end {
-                    ranges.push((convert(st, theme), pos..end));
+                    let style = if ansi {
+                        convert_ansi(st)
+                    } else {
+                        convert(st, theme)
+                    };
+                    ranges.push((style, pos..end));
                 }
                 pos += text.len();
             }
             out.push(ranges);
         }
         Some(out)
+    }
+}
+
+/// Alpha 0 marks "ANSI colour number `r`", alpha 1 "the terminal's own colour", the
+/// encoding bat's `ansi` theme uses.
+const ANSI_ALPHA: u8 = 0;
+const DEFAULT_ALPHA: u8 = 1;
+
+/// Syntax scopes → the 16 ANSI colours: comments dim, strings green, keywords magenta,
+/// functions blue, types yellow, constants cyan, everything else the terminal's own text
+/// colour. The terminal's palette decides the exact shades, so it suits dark and light.
+fn ansi_theme() -> syntect::highlighting::Theme {
+    use std::str::FromStr;
+    use syntect::highlighting::{
+        Color, ScopeSelectors, StyleModifier, Theme as SynTheme, ThemeItem, ThemeSettings,
+    };
+    let colour = |n: u8, a: u8| Color {
+        r: n,
+        g: 0,
+        b: 0,
+        a,
+    };
+    #[rustfmt::skip]
+    let table: &[(&str, u8)] = &[
+        ("comment, punctuation.definition.comment", 8),
+        ("string, punctuation.definition.string", 2),
+        ("constant, support.constant", 6),
+        ("keyword, storage.modifier, keyword.control.import", 5),
+        ("storage.type, entity.name.type, entity.name.class, support.type, support.class, entity.other.inherited-class", 3),
+        ("entity.name.function, support.function, meta.function-call variable.function, variable.function", 4),
+        ("entity.name.tag, markup.heading", 4),
+        ("entity.other.attribute-name, variable.parameter", 1),
+        ("markup.inserted", 2),
+        ("markup.deleted, invalid", 1),
+    ];
+    let scopes = table
+        .iter()
+        .filter_map(|(sel, n)| {
+            Some(ThemeItem {
+                scope: ScopeSelectors::from_str(sel).ok()?,
+                style: StyleModifier {
+                    foreground: Some(colour(*n, ANSI_ALPHA)),
+                    background: None,
+                    font_style: None,
+                },
+            })
+        })
+        .collect();
+    SynTheme {
+        name: Some("ansi".into()),
+        author: None,
+        settings: ThemeSettings {
+            foreground: Some(colour(0, DEFAULT_ALPHA)),
+            ..ThemeSettings::default()
+        },
+        scopes,
+    }
+}
+
+/// A style from [`ansi_theme`]: the named ANSI colour, written with the classic codes.
+fn convert_ansi(st: syntect::highlighting::Style) -> Style {
+    use ratatui::style::Color;
+    const NAMED: [Color; 16] = [
+        Color::Black,
+        Color::Red,
+        Color::Green,
+        Color::Yellow,
+        Color::Blue,
+        Color::Magenta,
+        Color::Cyan,
+        Color::Gray,
+        Color::DarkGray,
+        Color::LightRed,
+        Color::LightGreen,
+        Color::LightYellow,
+        Color::LightBlue,
+        Color::LightMagenta,
+        Color::LightCyan,
+        Color::White,
+    ];
+    let fg = st.foreground;
+    match NAMED.get(usize::from(fg.r)) {
+        Some(c) if fg.a == ANSI_ALPHA => Style::new().fg(*c),
+        _ => Style::new(),
     }
 }
 
@@ -253,6 +348,45 @@ mod tests {
         assert!(styles.len() > 1, "{out:?}");
         let covered: usize = out[0].iter().map(|(_, r)| r.len()).sum();
         assert_eq!(covered, "from a.b import C  # comment".len());
+    }
+
+    #[test]
+    fn sixteen_colours_give_each_kind_of_token_its_own_ansi_colour() {
+        let h = Highlighter::load();
+        let theme = Theme::for_mode(ColorMode::Ansi16);
+        let code = "from a.b import get_c  # note\ndef f(x):\n    return \"s\" + 42\n";
+        let out = h
+            .highlight("python", code, &theme)
+            .expect("python is known");
+        let colours: std::collections::HashSet<_> =
+            out.iter().flatten().filter_map(|(s, _)| s.fg).collect();
+        assert!(colours.len() >= 4, "distinct colours: {colours:?}");
+        // Only the 16 named colours, written with the classic codes.
+        assert!(
+            colours.iter().all(|c| !matches!(
+                c,
+                ratatui::style::Color::Rgb(..) | ratatui::style::Color::Indexed(_)
+            )),
+            "{colours:?}"
+        );
+        let colour_of = |line: usize, text: &str| {
+            let l = code.lines().nth(line).expect("line");
+            let at = l.find(text).expect("text");
+            out[line]
+                .iter()
+                .find(|(_, r)| r.contains(&at))
+                .and_then(|(s, _)| s.fg)
+        };
+        assert_ne!(
+            colour_of(0, "# note"),
+            colour_of(2, "\"s\""),
+            "comment vs string"
+        );
+        assert_ne!(
+            colour_of(1, "def"),
+            colour_of(2, "\"s\""),
+            "keyword vs string"
+        );
     }
 
     #[test]

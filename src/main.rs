@@ -21,9 +21,10 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if commands::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            // Errors quote paths and names from the command line: defuse them as well.
-            let msg = devguide::sanitize::sanitize(&format!("{e:#}")).into_owned();
-            let _ = writeln!(std::io::stderr(), "devguide: {msg}");
+            // Errors quote paths and names from the command line: defused like every notice.
+            let msg = format!("{e:#}");
+            devguide::log::write(&msg);
+            let _ = devguide::sanitize::notice(&mut std::io::stderr(), &msg);
             ExitCode::from(1)
         }
     }
@@ -40,11 +41,33 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
     }
     // Commands about the configuration report its problems themselves; the others get
     // one line on stderr, the reader a status message.
+    // Configuration values inside the line may hold escape sequences: `notice` defuses.
     let warn = || {
         if let Some(line) = config::summary(&loaded.problems) {
-            let _ = writeln!(std::io::stderr(), "devguide: {line}");
+            let _ = devguide::sanitize::notice(&mut std::io::stderr(), &line);
         }
     };
+    if cli.log.is_none() {
+        cli.log = std::env::var_os("DEVGUIDE_LOG")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from);
+    }
+    if let Some(path) = &cli.log
+        && let Err(e) = devguide::log::init(path)
+    {
+        let _ = devguide::sanitize::notice(&mut std::io::stderr(), &e);
+    }
+    if cli.debug {
+        let report = devguide::tui::debug::report(&cli, &loaded);
+        let _ = devguide::sanitize::notice(&mut std::io::stderr(), "environment, for bug reports:");
+        for line in report {
+            let _ = writeln!(
+                std::io::stderr(),
+                "  {}",
+                devguide::sanitize::sanitize(&line)
+            );
+        }
+    }
     match cli.command {
         Some(Command::Config(cmd)) => commands::config::run(cmd, &loaded, &mut stdout.lock()),
         Some(Command::Themes) => commands::config::themes(&loaded, &mut stdout.lock()),
@@ -149,6 +172,12 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                 app.set_status(line, true);
             }
             let mouse = loaded.config.mouse && !cli.no_mouse;
+            devguide::log::write(&format!(
+                "reader: {} guide(s), colour {:?}, theme {:?}, mouse {mouse}",
+                app.set.guides.len(),
+                mode,
+                variant
+            ));
             devguide::tui::run(app, mouse, store)
         }
     }

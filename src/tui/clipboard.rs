@@ -52,7 +52,7 @@ pub fn copy(out: &mut dyn Write, text: &str, what: &str, mode: ClipboardMode) ->
 }
 
 /// The clipboard program for this session, if any: Wayland, X11, then macOS.
-fn native_tool() -> Option<Vec<&'static str>> {
+pub(crate) fn native_tool() -> Option<Vec<&'static str>> {
     let has = |name: &str| {
         std::env::var_os("PATH")
             .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))

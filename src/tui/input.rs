@@ -20,6 +20,8 @@ impl Input {
         let paused = Arc::new(AtomicBool::new(false));
         let idle = Arc::new(AtomicBool::new(false));
         let (p, i) = (Arc::clone(&paused), Arc::clone(&idle));
+        // Late answers to start-up queries are the terminal talking, not the user.
+        let mut replies = super::replies::ReplyFilter::default();
         std::thread::Builder::new()
             .name("input".into())
             .spawn(move || {
@@ -32,6 +34,7 @@ impl Input {
                     i.store(false, Ordering::SeqCst);
                     match event::poll(Duration::from_millis(50)) {
                         Ok(true) => match event::read() {
+                            Ok(ev) if !replies.accept(&ev) => {}
                             Ok(ev) => {
                                 if tx.send(wrap(ev)).is_err() {
                                     break;

@@ -3,9 +3,11 @@
 
 pub mod background;
 mod clipboard;
+pub mod debug;
 mod editor;
 mod hyperlinks;
 mod input;
+mod replies;
 mod terminal;
 
 use std::sync::mpsc::{self, Sender, TryRecvError};
@@ -35,6 +37,11 @@ enum Event {
 pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Result<u8> {
     let (tx, rx) = mpsc::channel();
     spawn_signal_thread(tx.clone())?;
+    // crossterm drops every colour when NO_COLOR is set; `--color always` (a theme with
+    // colours under NO_COLOR) asks for them back.
+    if app.theme.mode != crate::theme::ColorMode::None {
+        crossterm::style::force_color_output(true);
+    }
     let worker = {
         let tx = tx.clone();
         Worker::spawn(
