@@ -207,7 +207,8 @@ pub const OVERLAY_BINDINGS: &[(Mode, OverlayAction, &str, &[&str])] = &[
     (Mode::Help, OverlayAction::PageUp, "page up", &["pageup"]),
     (Mode::Help, OverlayAction::Top, "top", &["g", "home"]),
     (Mode::Help, OverlayAction::Bottom, "end", &["G", "end"]),
-    (Mode::Help, OverlayAction::Close, "close", &["esc", "?", "q"]),
+    // The key that opens help (`?`) or the messages (`M`) closes them as well.
+    (Mode::Help, OverlayAction::Close, "close", &["esc", "q"]),
     (Mode::Messages, OverlayAction::Down, "scroll down", &["j", "down"]),
     (Mode::Messages, OverlayAction::Up, "scroll up", &["k", "up"]),
     (Mode::Messages, OverlayAction::HalfPageDown, "half a page down", &["ctrl-d"]),
@@ -216,7 +217,7 @@ pub const OVERLAY_BINDINGS: &[(Mode, OverlayAction, &str, &[&str])] = &[
     (Mode::Messages, OverlayAction::PageUp, "page up", &["pageup"]),
     (Mode::Messages, OverlayAction::Top, "oldest", &["g", "home"]),
     (Mode::Messages, OverlayAction::Bottom, "newest", &["G", "end"]),
-    (Mode::Messages, OverlayAction::Close, "close", &["esc", "M", "q"]),
+    (Mode::Messages, OverlayAction::Close, "close", &["esc", "q"]),
     (Mode::Start, OverlayAction::Down, "next guide", &["j", "down"]),
     (Mode::Start, OverlayAction::Up, "previous guide", &["k", "up"]),
     (Mode::Start, OverlayAction::HalfPageDown, "half a page down", &["ctrl-d"]),

@@ -328,9 +328,9 @@ fn configured_keys_drive_the_reader_and_its_hints() {
     // q no longer quits: the help overlay, on F1, still opens after it, listing Q.
     s.keys("q");
     s.keys("\x1bOP");
-    s.wait_for("F1 or Esc closes");
+    s.wait_for("F1 or Esc close");
     s.keys("\x1b");
-    s.wait_until_gone("F1 or Esc closes");
+    s.wait_until_gone("F1 or Esc close");
     s.keys("Q");
     assert_eq!(s.wait_exit(), 0);
     s.assert_restored();
@@ -531,7 +531,7 @@ fn e_hands_the_guide_to_the_editor_and_shows_its_changes() {
     std::fs::write(
         &editor,
         format!(
-            "#!/bin/sh\necho \"$@\" > '{}'\nprintf '\\nadded by the editor\\n' >> \"$2\"\n",
+            "#!/bin/sh\necho \"$@\" > '{}'\nprintf '\\nadded by the editor\\n' >> \"$3\"\n",
             log.display()
         ),
     )
@@ -545,7 +545,8 @@ fn e_hands_the_guide_to_the_editor_and_shows_its_changes() {
     s.keys("e");
     s.wait_for("added by the editor");
     let args = std::fs::read_to_string(&log).expect("the editor ran");
-    assert_eq!(args.trim(), format!("+1 {}", file.display()));
+    // `--` ends the editor's options: a guide named like one stays a file.
+    assert_eq!(args.trim(), format!("+1 -- {}", file.display()));
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
     s.assert_restored();
@@ -883,4 +884,78 @@ fn with_no_terminal_for_keys_it_says_so_without_touching_the_screen() {
 /// A terminal dimension for vt100, which has no zero-sized screens.
 fn nonzero(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
+}
+
+#[test]
+fn sigquit_restores_the_terminal_and_keeps_the_state_file() {
+    signal_keeps_state("QUIT", 3);
+}
+
+#[test]
+fn sigusr1_restores_the_terminal_and_keeps_the_state_file() {
+    signal_keeps_state("USR1", 10);
+}
+
+#[test]
+fn a_sigtstp_from_outside_gives_the_terminal_back_and_sigcont_redraws() {
+    let mut s = Session::start(&["import-guide"], &[]);
+    s.wait_for_status("help");
+    assert!(s.alternate_screen());
+    s.kill("TSTP");
+    s.assert_restored();
+    s.kill("CONT");
+    s.poll("the alternate screen again", Session::alternate_screen);
+    s.wait_for_status("help");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+}
+
+#[test]
+fn a_late_background_colour_reply_is_not_read_as_keys() {
+    let mut s = Session::start(&["import-guide"], &[]);
+    s.wait_for_status("help");
+    // What a slow terminal sends after the 100 ms window: `:` in it would open the finder.
+    s.keys("\x1b]11;rgb:1e1e/1e1e/1e1e\x07");
+    s.keys("?");
+    s.wait_for("Keys");
+    let screen = s.contents();
+    assert!(!screen.contains("Find in all guides"), "{screen}");
+    assert!(!screen.contains("rgb:"), "{screen}");
+    s.keys("q");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn color_always_draws_colour_even_with_no_color_set() {
+    let mut s = Session::start(&["import-guide", "--color", "always"], &[("NO_COLOR", "1")]);
+    s.wait_for_status("help");
+    s.wait_for("WebSocket Manager Import Guide");
+    let raw = s.raw_text();
+    assert!(
+        raw.contains("\x1b[38;5;") || raw.contains("\x1b[38;2;"),
+        "no foreground colour written"
+    );
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn the_log_records_what_the_reader_did() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("devguide.log");
+    let log_str = log.to_str().expect("utf-8");
+    let mut s = Session::start(&["import-guide"], &[("DEVGUIDE_LOG", log_str)]);
+    s.wait_for_status("help");
+    s.keys(":");
+    s.wait_for("Find in all guides");
+    s.keys("\x1b");
+    s.wait_until_gone("Find in all guides");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    let text = std::fs::read_to_string(&log).expect("log written");
+    assert!(text.contains("msg key"), "{text}");
+    assert!(text.contains("effect index"), "{text}");
+    assert!(text.contains("effect quit"), "{text}");
 }

@@ -6,7 +6,7 @@
 use crossterm::event::KeyEvent;
 
 use super::list;
-use super::{App, Effect, Overlay};
+use super::{Action, App, Effect, Overlay};
 use crate::keymap::{Mode, OverlayAction};
 
 impl App {
@@ -46,7 +46,8 @@ impl App {
         })
     }
 
-    /// Scrolling text: the new scroll, or `None` when the key closes it.
+    /// Scrolling text: the new scroll, or `None` when the key closes it. The key that
+    /// opened it (`?`, `M`, or whatever they are bound to) closes it too.
     fn page_key(
         &self,
         mode: Mode,
@@ -55,6 +56,13 @@ impl App {
         page: usize,
         max: usize,
     ) -> Option<usize> {
+        let toggle = match mode {
+            Mode::Help => Action::Help,
+            _ => Action::Messages,
+        };
+        if self.keymap.actions(key).contains(&toggle) {
+            return None;
+        }
         match self.keymap.overlay_action(mode, key) {
             Some(OverlayAction::Close) => None,
             Some(a) => Some(match a.movement(page) {

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::App;
 use crate::app::finder::Finder;
+use crate::layout::wrap::str_width;
 use crate::search::{Hit, HitKind};
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, f: &Finder) {
@@ -66,9 +67,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, f: &Finder) {
     // Preview beside the list when wide, below it otherwise.
     let side = inner.width >= 90;
     let list_rows = if side { room } else { room / 2 };
-    let offset = f
-        .selected
-        .saturating_sub(usize::from(list_rows.saturating_sub(1)));
+    let offset = crate::app::list::first_visible(f.selected, usize::from(list_rows), |_| 1);
+    let row_width = if side {
+        inner.width - inner.width / 2
+    } else {
+        inner.width
+    };
     for (i, hit) in f
         .hits
         .iter()
@@ -76,7 +80,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, f: &Finder) {
         .skip(offset)
         .take(usize::from(list_rows))
     {
-        lines.push(hit_line(app, hit, i == f.selected));
+        lines.push(hit_line(app, hit, i == f.selected, usize::from(row_width)));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 
@@ -110,7 +114,9 @@ fn count(app: &App, f: &Finder) -> String {
     }
 }
 
-fn hit_line<'a>(app: &'a App, hit: &'a Hit, selected: bool) -> Line<'a> {
+/// One hit in `width` columns: its kind, the part of its text around the match (so seven
+/// hits on one long import line still read differently), and where it is, always shown.
+fn hit_line<'a>(app: &'a App, hit: &'a Hit, selected: bool, width: usize) -> Line<'a> {
     let theme = &app.theme;
     let kind = match hit.kind {
         HitKind::Title => "guide",
@@ -119,29 +125,72 @@ fn hit_line<'a>(app: &'a App, hit: &'a Hit, selected: bool) -> Line<'a> {
         HitKind::Body => "text ",
     };
     let guide = app.set.guides.get(hit.guide).map_or("", |g| g.id.as_str());
-    let mut spans = vec![Span::styled(format!(" {kind} "), theme.muted)];
+    let location = format!("  {guide}:{}", hit.line);
+    let kind = format!(" {kind} ");
+    let room = width.saturating_sub(str_width(&kind) + str_width(&location) + 1);
+    let (start, end) = window(&hit.text, &hit.ranges, room);
+    let mut spans = vec![Span::styled(kind, theme.muted)];
+    if start > 0 {
+        spans.push(Span::styled("\u{2026}", theme.muted));
+    }
     // The matched ranges stand out.
-    let mut pos = 0;
+    let mut pos = start;
     for r in &hit.ranges {
-        if r.start < pos
-            || r.end > hit.text.len()
-            || !hit.text.is_char_boundary(r.start)
-            || !hit.text.is_char_boundary(r.end)
-        {
+        let (a, b) = (r.start.max(start), r.end.min(end));
+        if a < pos || a >= b || !hit.text.is_char_boundary(a) || !hit.text.is_char_boundary(b) {
             continue;
         }
-        spans.push(Span::raw(&hit.text[pos..r.start]));
-        spans.push(Span::styled(&hit.text[r.start..r.end], theme.search_match));
-        pos = r.end;
+        spans.push(Span::raw(&hit.text[pos..a]));
+        spans.push(Span::styled(&hit.text[a..b], theme.search_match));
+        pos = b;
     }
-    spans.push(Span::raw(&hit.text[pos..]));
-    spans.push(Span::styled(format!("  {guide}"), theme.muted));
+    spans.push(Span::raw(&hit.text[pos..end]));
+    if end < hit.text.len() {
+        spans.push(Span::styled("\u{2026}", theme.muted));
+    }
+    let used: usize = spans.iter().map(|s| str_width(&s.content)).sum();
+    let pad = width.saturating_sub(used + str_width(&location));
+    spans.push(Span::raw(" ".repeat(pad)));
+    spans.push(Span::styled(location, theme.muted));
     let line = Line::from(spans);
     if selected {
         line.patch_style(theme.selection)
     } else {
         line.patch_style(Style::new())
     }
+}
+
+/// The byte range of `text` to show in `room` columns (one more each side goes to an
+/// ellipsis when cut): all of it when it fits, else a window that starts a little before
+/// the first match.
+fn window(text: &str, ranges: &[std::ops::Range<usize>], room: usize) -> (usize, usize) {
+    if str_width(text) <= room {
+        return (0, text.len());
+    }
+    let room = room.saturating_sub(2).max(1);
+    let first = ranges.first().map_or(0, |r| r.start.min(text.len()));
+    // Context before the match: a quarter of the room.
+    let mut start = first;
+    let mut before = 0;
+    for (i, c) in text[..first].char_indices().rev() {
+        let w = str_width(c.encode_utf8(&mut [0; 4]));
+        if before + w > room / 4 {
+            break;
+        }
+        before += w;
+        start = i;
+    }
+    let mut end = start;
+    let mut used = 0;
+    for (i, c) in text[start..].char_indices() {
+        let w = str_width(c.encode_utf8(&mut [0; 4]));
+        if used + w > room {
+            break;
+        }
+        used += w;
+        end = start + i + c.len_utf8();
+    }
+    (start, end)
 }
 
 fn draw_preview(frame: &mut Frame<'_>, area: Rect, app: &App, hit: &Hit) {
@@ -175,4 +224,22 @@ fn draw_preview(frame: &mut Frame<'_>, area: Rect, app: &App, hit: &Hit) {
     let block = Block::bordered().border_style(theme.muted).title(title);
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_shows_the_part_around_its_match() {
+        let text =
+            "from netra_backend.app.websocket_core.websocket_manager import get_websocket_manager";
+        let at = text.find("get_websocket_manager").expect("in text");
+        let (a, b) = window(text, &[at..at + 21], 40);
+        let shown = &text[a..b];
+        assert!(shown.contains("get_websocket_manager"), "{shown}");
+        assert!(a > 0, "the start is cut: {shown}");
+        // Short text is shown whole.
+        assert_eq!(window("abc", &[0..1], 40), (0, 3));
+    }
 }

@@ -5,8 +5,8 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::app::App;
 use crate::app::pages::{Kind, Page};
+use crate::app::{Action, App};
 use crate::keymap::{Mode, OverlayAction};
 
 pub fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: usize) {
@@ -24,16 +24,34 @@ pub fn draw_messages(frame: &mut Frame<'_>, app: &App, scroll: usize) {
     );
 }
 
-/// The closing (and, when there is more, scrolling) hint, from the live key map.
+/// The closing (and, when there is more, scrolling) hint, from the live key map: the key
+/// that opened the overlay, or its own close key.
 fn footer(app: &App, mode: Mode, scrolls: bool) -> String {
+    let km = &app.keymap;
     let mut parts = Vec::new();
     if scrolls {
-        parts.push((OverlayAction::Down, "down"));
-        parts.push((OverlayAction::Up, "up"));
-        parts.push((OverlayAction::PageDown, "page"));
+        for (a, word) in [
+            (OverlayAction::Down, "down"),
+            (OverlayAction::Up, "up"),
+            (OverlayAction::PageDown, "page"),
+        ] {
+            if let Some(k) = km.overlay_label(mode, a) {
+                parts.push(format!("{k} {word}"));
+            }
+        }
     }
-    parts.push((OverlayAction::Close, "close"));
-    app.keymap.footer(mode, &parts)
+    let toggle = match mode {
+        Mode::Help => km.label(Action::Help),
+        _ => km.label(Action::Messages),
+    };
+    let close: Vec<String> = toggle
+        .into_iter()
+        .chain(km.overlay_label(mode, OverlayAction::Close))
+        .collect();
+    if !close.is_empty() {
+        parts.push(format!("{} close", close.join(" or ")));
+    }
+    format!(" {} ", parts.join(" \u{b7} "))
 }
 
 fn draw(frame: &mut Frame<'_>, app: &App, page: &Page, mode: Mode, title: &str, scroll: usize) {

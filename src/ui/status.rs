@@ -8,11 +8,8 @@ use ratatui::text::{Line, Span};
 use crate::app::{Action, App, Focus};
 use crate::layout::wrap::str_width;
 
-const HINTS: &[(Action, &str)] = &[
-    (Action::Help, "help"),
-    (Action::FocusNext, "focus"),
-    (Action::Quit, "quit"),
-];
+/// The mode word beside them says where focus is, so there is no focus hint.
+const HINTS: &[(Action, &str)] = &[(Action::Help, "help"), (Action::Quit, "quit")];
 
 /// The word for where keys go now: the overlay, the search prompt, or the focused pane.
 pub fn mode(app: &App) -> &'static str {
@@ -96,10 +93,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
     }
     right.push(Span::styled(format!(" {} ", mode(app)), theme.status_key));
     right.push(Span::styled(format!(" {percent} "), theme.status));
+    let mut hints: Vec<Span<'_>> = Vec::new();
     for (action, word) in HINTS {
         if let Some(key) = app.keymap.label(*action) {
-            right.push(Span::styled(format!(" {key}"), theme.status_key));
-            right.push(Span::styled(format!(" {word} "), theme.status));
+            hints.push(Span::styled(format!(" {key}"), theme.status_key));
+            hints.push(Span::styled(format!(" {word} "), theme.status));
         }
     }
     if let Some(find) = &app.reader.find {
@@ -110,7 +108,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
         };
         right.insert(0, Span::styled(format!(" {count} "), theme.status_key));
     }
-    let right_width: usize = right.iter().map(|s| str_width(&s.content)).sum();
     let editing = app.reader.find.as_ref().filter(|f| f.editing);
     let left: Vec<Span<'_>> = match (shown_status, editing) {
         (_, Some(find)) => vec![
@@ -141,8 +138,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
             }
         },
     };
-    // Hints give way to the location and messages when space is short.
+    // The location and messages give way to the mode and hints when space is short.
     let width = usize::from(area.width);
+    right.extend(hints);
+    let right_width: usize = right.iter().map(|s| str_width(&s.content)).sum();
     let show_right = right_width + 10 <= width;
     let left_room = if show_right {
         width - right_width
