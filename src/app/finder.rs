@@ -187,10 +187,7 @@ impl App {
                 self.reader.cursor = Some(row);
             }
         }
-        if self.location() != here {
-            self.back.push(here);
-            self.forward.clear();
-        }
+        self.history.record(here, self.location());
         self.sync_sidebar_to_reader();
     }
 }

@@ -8,6 +8,7 @@ pub mod areas;
 pub mod checklist;
 pub mod find;
 pub mod finder;
+pub mod history;
 pub mod list;
 pub mod migrations;
 pub mod msg;
@@ -173,8 +174,7 @@ pub struct App {
     pub focus: Focus,
     pub sidebar_selected: usize,
     pub overlay: Option<Overlay>,
-    back: Vec<Location>,
-    forward: Vec<Location>,
+    history: history::History,
     pub status: Option<Status>,
     pub highlights: highlight::Cache,
     pub areas: Areas,
@@ -230,8 +230,7 @@ impl App {
             focus: Focus::Reader,
             sidebar_selected: 0,
             overlay: None,
-            back: Vec::new(),
-            forward: Vec::new(),
+            history: Default::default(),
             status: None,
             highlights: highlight::Cache::default(),
             areas: Areas::default(),
@@ -553,10 +552,7 @@ impl App {
                 }
             }
         }
-        if self.location() != here {
-            self.back.push(here);
-            self.forward.clear();
-        }
+        self.history.record(here, self.location());
         self.sync_sidebar_to_reader();
     }
 
@@ -564,7 +560,7 @@ impl App {
     /// a place to go back to.
     pub fn start_at(&mut self, guide: usize, anchor: Option<&str>) {
         self.open(guide, anchor);
-        self.back.clear();
+        self.history.clear_back();
     }
 
     /// Makes `guide` the open one, at the top, without touching history.
@@ -593,10 +589,7 @@ impl App {
     fn jump_within(&mut self, heading: usize) {
         let here = self.location();
         self.scroll_to_heading(heading);
-        if self.location() != here {
-            self.back.push(here);
-            self.forward.clear();
-        }
+        self.history.record(here, self.location());
         self.sync_sidebar_to_reader();
     }
 
@@ -942,18 +935,12 @@ impl App {
             },
             Action::NextGuide => self.step_guide(1),
             Action::PrevGuide => self.step_guide(-1),
-            Action::Back => match self.back.pop() {
-                Some(loc) => {
-                    self.forward.push(self.location());
-                    self.go_to(loc);
-                }
+            Action::Back => match self.history.back(self.location()) {
+                Some(loc) => self.go_to(loc),
                 None => self.set_status("nothing to go back to".into(), false),
             },
-            Action::Forward => match self.forward.pop() {
-                Some(loc) => {
-                    self.back.push(self.location());
-                    self.go_to(loc);
-                }
+            Action::Forward => match self.history.forward(self.location()) {
+                Some(loc) => self.go_to(loc),
                 None => self.set_status("nothing to go forward to".into(), false),
             },
         }
@@ -1127,6 +1114,11 @@ impl App {
 
     pub(crate) fn scroll_at(&mut self, column: u16, row: u16, down: bool) {
         self.finish_parse();
+        // Over an overlay the wheel moves the overlay's list or text, as its keys do.
+        if self.overlay.is_some() {
+            self.overlay_wheel(down);
+            return;
+        }
         let over_sidebar = self.areas.sidebar.is_some_and(|s| contains(s, column, row));
         let delta = if down { 3 } else { -3 };
         if over_sidebar {

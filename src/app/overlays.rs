@@ -73,6 +73,40 @@ impl App {
         }
     }
 
+    /// The mouse wheel over an open overlay: three rows of text, or one item of a list.
+    pub(super) fn overlay_wheel(&mut self, down: bool) {
+        let step: isize = if down { 1 } else { -1 };
+        let Some(overlay) = self.overlay.take() else {
+            return;
+        };
+        self.overlay = Some(match overlay {
+            Overlay::Help { scroll } => Overlay::Help {
+                scroll: scroll
+                    .saturating_add_signed(step * 3)
+                    .min(self.help_page().max_scroll()),
+            },
+            Overlay::Messages { scroll } => Overlay::Messages {
+                scroll: scroll
+                    .saturating_add_signed(step * 3)
+                    .min(self.messages_page().max_scroll()),
+            },
+            Overlay::Start { selected } => Overlay::Start {
+                selected: list::step(selected, step, self.set.guides.len()),
+            },
+            Overlay::Finder(mut f) => {
+                f.selected = list::step(f.selected, step, f.hits.len());
+                Overlay::Finder(f)
+            }
+            Overlay::Migrations(mut panel) => {
+                let rows = super::migrations::Panel::rows(&self.checklists).len();
+                if panel.mode == super::migrations::Mode::Browse {
+                    panel.selected = list::step(panel.selected, step, rows);
+                }
+                Overlay::Migrations(panel)
+            }
+        });
+    }
+
     /// Opens the messages overlay at its newest message.
     pub(super) fn open_messages(&mut self) {
         let scroll = self.messages_page().max_scroll();

@@ -40,7 +40,7 @@ impl App {
                                 .rposition(|h| h.block <= block);
                         }
                     }
-                    self.back.clear();
+                    self.history.clear_back();
                 }
                 self.reading = r;
             }

@@ -838,3 +838,16 @@ mod driver {
         assert_eq!(app.reader.doc.blocks.len(), 30_001);
     }
 }
+
+#[test]
+fn the_wheel_over_an_overlay_moves_its_list_not_the_text_beneath() {
+    let mut app = app_at(100, 30);
+    app.act(Action::StartScreen);
+    app.update(Msg::Scroll {
+        column: 50,
+        row: 10,
+        down: true,
+    });
+    assert_eq!(app.overlay, Some(Overlay::Start { selected: 1 }));
+    assert_eq!(app.reader.top, 0, "the reader under it did not scroll");
+}
