@@ -235,11 +235,13 @@ mod tests {
         let text =
             "from netra_backend.app.websocket_core.websocket_manager import get_websocket_manager";
         let at = text.find("get_websocket_manager").expect("in text");
-        let (a, b) = window(text, &[at..at + 21], 40);
+        let matched = vec![at..at + 21];
+        let (a, b) = window(text, &matched, 40);
         let shown = &text[a..b];
         assert!(shown.contains("get_websocket_manager"), "{shown}");
         assert!(a > 0, "the start is cut: {shown}");
         // Short text is shown whole.
-        assert_eq!(window("abc", &[0..1], 40), (0, 3));
+        let first = vec![0..1];
+        assert_eq!(window("abc", &first, 40), (0, 3));
     }
 }
