@@ -235,13 +235,13 @@ mod tests {
         let text =
             "from netra_backend.app.websocket_core.websocket_manager import get_websocket_manager";
         let at = text.find("get_websocket_manager").expect("in text");
-        let matched = vec![at..at + 21];
-        let (a, b) = window(text, &matched, 40);
+        let matched = at..at + 21;
+        let (a, b) = window(text, std::slice::from_ref(&matched), 40);
         let shown = &text[a..b];
         assert!(shown.contains("get_websocket_manager"), "{shown}");
         assert!(a > 0, "the start is cut: {shown}");
         // Short text is shown whole.
-        let first = vec![0..1];
-        assert_eq!(window("abc", &first, 40), (0, 3));
+        let first = 0..1;
+        assert_eq!(window("abc", std::slice::from_ref(&first), 40), (0, 3));
     }
 }
