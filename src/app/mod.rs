@@ -143,6 +143,8 @@ pub struct Reader {
     pub find: Option<find::Find>,
     /// The row a search or finder jump landed on: what `Y` copies.
     pub cursor: Option<usize>,
+    /// Rows of text on screen: the viewport is the reader's, `top` to `top + height`.
+    pub height: u16,
 }
 
 impl Reader {
@@ -160,7 +162,63 @@ impl Reader {
             find: None,
             cursor: None,
             partial,
+            height: 0,
         }
+    }
+
+    /// Rows on screen (at least one, so paging always moves).
+    pub fn page(&self) -> usize {
+        usize::from(self.height).max(1)
+    }
+
+    /// Rows on screen now.
+    pub fn visible_rows(&self) -> std::ops::Range<usize> {
+        let end = (self.top + usize::from(self.height)).min(self.layout.rows.len());
+        self.top.min(end)..end
+    }
+
+    /// The block of the top row.
+    pub fn top_block(&self) -> usize {
+        self.layout
+            .rows
+            .get(self.top)
+            .map_or(0, |r| r.block as usize)
+    }
+
+    /// Keeps the last screen full once the length is known.
+    fn clamp_top(&mut self) {
+        if self.layout.is_complete(&self.doc) {
+            let max = self.layout.rows.len().saturating_sub(self.page());
+            self.top = self.top.min(max);
+        }
+    }
+
+    /// The furthest the text can scroll (lays out the rest of the guide to know).
+    fn max_top(&mut self, theme: &Theme) -> usize {
+        self.layout.finish(&self.doc, theme);
+        self.layout.rows.len().saturating_sub(self.page())
+    }
+
+    /// Puts `row` at the top, laying out two screens ahead.
+    fn set_top(&mut self, row: usize, theme: &Theme) {
+        self.pinned = None;
+        self.top = row;
+        let want = row + self.page() * 2;
+        self.layout.extend_to_rows(&self.doc, theme, want);
+        self.clamp_top();
+    }
+
+    /// Percentage read, or `None` while the length is still being worked out.
+    pub fn percent(&self) -> Option<u16> {
+        if !self.layout.is_complete(&self.doc) {
+            return None;
+        }
+        let total = self.layout.rows.len();
+        if total <= self.page() {
+            return Some(100);
+        }
+        let seen = (self.top + self.page()).min(total);
+        Some(((seen * 100) / total) as u16)
     }
 }
 
@@ -294,6 +352,7 @@ impl App {
                 ..t
             };
         }
+        self.reader.height = self.areas.text.height;
         let width = self.areas.text.width.max(1);
         if width != self.reader.layout.width {
             let block = self.top_block();
@@ -317,34 +376,24 @@ impl App {
     }
 
     pub fn height(&self) -> usize {
-        usize::from(self.areas.text.height).max(1)
+        self.reader.page()
     }
 
     /// Rows on screen now.
     pub fn visible_rows(&self) -> std::ops::Range<usize> {
-        let end = (self.reader.top + usize::from(self.areas.text.height))
-            .min(self.reader.layout.rows.len());
-        self.reader.top.min(end)..end
+        self.reader.visible_rows()
     }
 
     fn max_top(&mut self) -> usize {
-        self.reader.layout.finish(&self.reader.doc, &self.theme);
-        self.reader.layout.rows.len().saturating_sub(self.height())
+        self.reader.max_top(&self.theme)
     }
 
     fn clamp_top(&mut self) {
-        if self.reader.layout.is_complete(&self.reader.doc) {
-            let max = self.reader.layout.rows.len().saturating_sub(self.height());
-            self.reader.top = self.reader.top.min(max);
-        }
+        self.reader.clamp_top();
     }
 
     fn top_block(&self) -> usize {
-        self.reader
-            .layout
-            .rows
-            .get(self.reader.top)
-            .map_or(0, |r| r.block as usize)
+        self.reader.top_block()
     }
 
     fn scroll_to_block(&mut self, block: usize) {
@@ -383,13 +432,7 @@ impl App {
     }
 
     fn set_top(&mut self, row: usize) {
-        self.reader.pinned = None;
-        self.reader.top = row;
-        let want = row + self.height() * 2;
-        self.reader
-            .layout
-            .extend_to_rows(&self.reader.doc, &self.theme, want);
-        self.clamp_top();
+        self.reader.set_top(row, &self.theme);
     }
 
     fn scroll_by(&mut self, delta: isize) {
@@ -440,16 +483,7 @@ impl App {
 
     /// Percentage read, or `None` while the length is still being worked out.
     pub fn percent(&self) -> Option<u16> {
-        let layout = &self.reader.layout;
-        if !layout.is_complete(&self.reader.doc) {
-            return None;
-        }
-        let total = layout.rows.len();
-        if total <= self.height() {
-            return Some(100);
-        }
-        let seen = (self.reader.top + self.height()).min(total);
-        Some(((seen * 100) / total) as u16)
+        self.reader.percent()
     }
 
     pub fn guide_title(&self) -> &str {
@@ -568,7 +602,9 @@ impl App {
         if guide != self.reader.guide {
             let doc = self.doc(guide);
             let width = self.reader.layout.width;
+            let height = self.reader.height;
             self.reader = Reader::new(guide, doc, width, false);
+            self.reader.height = height;
         }
         self.resize(self.size);
         self.set_top(0);
