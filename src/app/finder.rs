@@ -165,7 +165,7 @@ impl App {
 
     /// Opens the hit's guide at its exact row (code hits: the code line itself) and puts
     /// the cursor there, so `Y` copies it.
-    pub fn jump_to_hit(&mut self, hit: &Hit) {
+    pub(crate) fn jump_to_hit(&mut self, hit: &Hit) {
         let here = self.location();
         self.show(hit.guide);
         if hit.kind != HitKind::Title {

@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, f: &Finder) {
     let list_rows = if side { room } else { room / 2 };
     let offset = crate::app::list::first_visible(f.selected, usize::from(list_rows), |_| 1);
     let row_width = if side {
-        inner.width - inner.width / 2
+        inner.width - preview_width(inner.width)
     } else {
         inner.width
     };
@@ -85,7 +85,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, f: &Finder) {
     frame.render_widget(Paragraph::new(lines), inner);
 
     let preview_area = if side {
-        let w = inner.width / 2;
+        let w = preview_width(inner.width);
         Rect {
             x: inner.x + inner.width - w,
             y: inner.y + list_top,
@@ -102,6 +102,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, f: &Finder) {
     if let Some(hit) = f.hits.get(f.selected) {
         draw_preview(frame, preview_area, app, hit);
     }
+}
+
+/// Beside the list, the preview takes two fifths: the hits need the room to differ.
+fn preview_width(inner: u16) -> u16 {
+    inner * 2 / 5
 }
 
 fn count(app: &App, f: &Finder) -> String {
@@ -161,34 +166,47 @@ fn hit_line<'a>(app: &'a App, hit: &'a Hit, selected: bool, width: usize) -> Lin
 }
 
 /// The byte range of `text` to show in `room` columns (one more each side goes to an
-/// ellipsis when cut): all of it when it fits, else a window that starts a little before
-/// the first match.
+/// ellipsis when cut): all of it when it fits, else a window holding the whole first
+/// match, a little context before it and as much after it as fits. A window that reaches
+/// the end of the line is filled from before instead, so the row is always full.
 fn window(text: &str, ranges: &[std::ops::Range<usize>], room: usize) -> (usize, usize) {
     if str_width(text) <= room {
         return (0, text.len());
     }
     let room = room.saturating_sub(2).max(1);
-    let first = ranges.first().map_or(0, |r| r.start.min(text.len()));
-    // Context before the match: a quarter of the room.
+    let width_of = |c: char| str_width(c.encode_utf8(&mut [0; 4]));
+    let (first, match_end) = ranges
+        .first()
+        .map_or((0, 0), |r| (r.start.min(text.len()), r.end.min(text.len())));
+    let match_width = text.get(first..match_end).map_or(0, str_width);
+    // Context before the match: a quarter of the room, less if the match needs it.
+    let context = (room / 4).min(room.saturating_sub(match_width));
     let mut start = first;
     let mut before = 0;
     for (i, c) in text[..first].char_indices().rev() {
-        let w = str_width(c.encode_utf8(&mut [0; 4]));
-        if before + w > room / 4 {
+        if before + width_of(c) > context {
             break;
         }
-        before += w;
+        before += width_of(c);
         start = i;
     }
     let mut end = start;
     let mut used = 0;
     for (i, c) in text[start..].char_indices() {
-        let w = str_width(c.encode_utf8(&mut [0; 4]));
-        if used + w > room {
+        if used + width_of(c) > room {
             break;
         }
-        used += w;
+        used += width_of(c);
         end = start + i + c.len_utf8();
+    }
+    if end == text.len() {
+        for (i, c) in text[..start].char_indices().rev() {
+            if used + width_of(c) > room {
+                break;
+            }
+            used += width_of(c);
+            start = i;
+        }
     }
     (start, end)
 }
@@ -240,6 +258,12 @@ mod tests {
         let shown = &text[a..b];
         assert!(shown.contains("get_websocket_manager"), "{shown}");
         assert!(a > 0, "the start is cut: {shown}");
+        // A match near the end shows the end of the line, the window full.
+        let tail = text.find("import get_").expect("in text") + 7;
+        let (a, b) = window(text, std::slice::from_ref(&(tail..tail + 21)), 40);
+        assert_eq!(b, text.len());
+        assert!(text[a..b].ends_with("import get_websocket_manager"));
+        assert_eq!(str_width(&text[a..b]), 38);
         // Short text is shown whole.
         let first = 0..1;
         assert_eq!(window("abc", std::slice::from_ref(&first), 40), (0, 3));
