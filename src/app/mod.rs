@@ -514,6 +514,35 @@ impl App {
         out
     }
 
+    /// `count` sidebar rows from row `first`, without listing the rest: the open guide's
+    /// outline sits right after it, so every row is found by arithmetic.
+    pub fn sidebar_window(&self, first: usize, count: usize) -> Vec<Entry> {
+        let top = self.outline_top_level();
+        let outline: Vec<usize> = self
+            .reader
+            .doc
+            .headings
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.level >= top && h.level < top + 3)
+            .map(|(i, _)| i)
+            .collect();
+        let open = self.reader.guide;
+        let guides = self.set.guides.len();
+        let len = guides + if open < guides { outline.len() } else { 0 };
+        (first..len.min(first.saturating_add(count)))
+            .map(|row| {
+                if row <= open || open >= guides {
+                    Entry::Guide(row)
+                } else if row <= open + outline.len() {
+                    Entry::Heading(outline[row - open - 1])
+                } else {
+                    Entry::Guide(row - outline.len())
+                }
+            })
+            .collect()
+    }
+
     /// The shallowest heading level shown in the outline.
     pub fn outline_top_level(&self) -> u8 {
         let h1s = self

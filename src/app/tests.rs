@@ -840,6 +840,23 @@ mod driver {
 }
 
 #[test]
+fn the_sidebar_window_matches_the_whole_list() {
+    let mut app = app_at(100, 30);
+    app.act(Action::NextGuide);
+    let all = app.sidebar_entries();
+    for first in 0..all.len() {
+        for count in [1, 3, 100] {
+            let end = all.len().min(first + count);
+            assert_eq!(
+                app.sidebar_window(first, count),
+                all[first..end],
+                "{first}+{count}"
+            );
+        }
+    }
+}
+
+#[test]
 fn the_wheel_over_an_overlay_moves_its_list_not_the_text_beneath() {
     let mut app = app_at(100, 30);
     app.act(Action::StartScreen);

@@ -25,18 +25,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
     } else {
         area
     };
-    let entries = app.sidebar_entries();
+    // Only the rows on screen: a frame costs the same at 10 guides or 10,000.
+    let entries = app.sidebar_window(
+        app.sidebar_offset(usize::from(inner.height)),
+        usize::from(inner.height),
+    );
     let current = app.current_heading();
     let focused = app.focus == Focus::Sidebar;
     let offset = app.sidebar_offset(usize::from(inner.height));
     let open_guide_progress = app.checklists.progress.guide(app.reader.guide);
     let top_level = app.outline_top_level();
-    for (i, entry) in entries
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(usize::from(inner.height))
-    {
+    for (i, entry) in entries.iter().enumerate().map(|(n, e)| (offset + n, e)) {
         let y = inner.y + (i - offset) as u16;
         let line = match *entry {
             Entry::Guide(g) => {
