@@ -211,10 +211,18 @@ pub enum ChecklistCommand {
         #[arg(required = true, value_name = "ITEM")]
         items: Vec<String>,
     },
-    /// One-line summary; exits 0 when every item is ticked, 1 otherwise
+    /// One-line summary, for CI. Exit codes: 0 every item ticked, 1 items still open,
+    /// 2 error (unknown migration, unreadable or refused state)
     Status {
         #[arg(add = ArgValueCandidates::new(migration_candidates))]
         name: String,
+    },
+    /// Who ticked and unticked what, and when, newest first
+    Log {
+        #[arg(add = ArgValueCandidates::new(migration_candidates))]
+        name: String,
+        #[arg(long)]
+        json: bool,
     },
     /// Create a shared state file, .devguide/state.json, in this folder
     Init {

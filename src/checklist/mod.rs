@@ -14,12 +14,16 @@
 //! `ops::apply` (→ `store.update_loading`), keeping the returned state (it includes other
 //! processes' ticks).
 
+mod author;
 mod format;
 pub mod location;
+pub mod log;
 pub mod model;
 mod naming;
 pub mod ops;
+mod personal;
 pub mod reading;
+pub mod safe_fs;
 pub mod state;
 pub mod store;
 mod upgrade;
