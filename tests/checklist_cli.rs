@@ -296,7 +296,7 @@ fn status_exits_zero_only_when_all_done() {
     assert_eq!(e.run(&["status", "m"]).code(1).out, "m: 0/5 done\n");
     e.run(&["tick", "m", "1", "2", "3", "4", "5"]).ok();
     assert_eq!(e.run(&["status", "m"]).ok().out, "m: 5/5 done\n");
-    let o = e.run(&["status", "x"]).code(1);
+    let o = e.run(&["status", "x"]).code(2);
     assert!(o.err.contains("no migration named"), "{}", o.err);
 }
 
@@ -406,7 +406,7 @@ fn guide_sets_never_mix() {
     let e = Env::new();
     let dir = e.guides(&[("a.md", "- [ ] x\n")]);
     e.run(&["new", "m"]).ok();
-    let o = e.run_dir(&dir, &["status", "m"]).code(1);
+    let o = e.run_dir(&dir, &["status", "m"]).code(2);
     assert!(o.err.contains("no migration named \"m\""), "{}", o.err);
     e.run_dir(&dir, &["new", "m"]).ok();
     e.run_dir(&dir, &["tick", "m", "1"]).ok();
@@ -435,12 +435,15 @@ fn init_here_creates_the_team_file_which_is_then_used() {
     assert!(o.out.contains(".devguide/state.json"), "{}", o.out);
     let team = e.work().join(".devguide/state.json");
     let created = std::fs::read_to_string(&team).expect("team file");
-    assert!(created.contains("\"version\": 2"), "{created}");
+    assert!(created.contains("\"version\": 3"), "{created}");
     let ignore = std::fs::read_to_string(e.work().join(".devguide/.gitignore")).expect("ignore");
     assert_eq!(
-        ignore, "*.lock\n*.tmp-*\n",
+        ignore, "*.lock\n*.tmp-*\n*.corrupt-*\n",
         "migration files are shared, not ignored"
     );
+    let attributes =
+        std::fs::read_to_string(e.work().join(".devguide/.gitattributes")).expect("attributes");
+    assert_eq!(attributes, "state.json.d/** merge=union\n");
     let o = init().code(1);
     assert!(o.err.contains("already exists"), "{}", o.err);
     assert_eq!(
