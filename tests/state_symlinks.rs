@@ -311,3 +311,56 @@ fn links_at_the_git_files_are_not_written_through() {
 fn nonzero(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
 }
+
+/// `export DIR` never writes through a link already in DIR, with or without `--force`.
+#[test]
+fn export_refuses_links_in_its_folder() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("export");
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    let export = |force: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_devguide"));
+        cmd.env_remove("DEVGUIDE_STATE")
+            .env("HOME", tmp.path().join("home"))
+            .env("XDG_STATE_HOME", tmp.path().join("xdg"))
+            .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .arg("export")
+            .arg(&dir);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().expect("run")
+    };
+    let o = export(false);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let first = std::fs::read_dir(&dir)
+        .expect("read")
+        .flatten()
+        .find(|e| e.path().is_file())
+        .expect("a file")
+        .path();
+    for dangling in [false, true] {
+        std::fs::remove_file(&first).expect("rm");
+        let target = outside.join(if dangling { "missing" } else { "file" });
+        if !dangling {
+            std::fs::write(&target, "keep me").expect("write");
+        }
+        symlink(&target, &first).expect("symlink");
+        let before = snapshot(&outside);
+        for force in [false, true] {
+            let o = export(force);
+            assert_eq!(o.status.code(), Some(1), "force {force}");
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(
+                err.contains("symbolic link") && err.contains(&first.display().to_string()),
+                "{err}"
+            );
+        }
+        assert_eq!(snapshot(&outside), before);
+        assert!(
+            dangling != target.exists(),
+            "nothing created through the link"
+        );
+    }
+}

@@ -1193,9 +1193,9 @@ impl Store {
             let waited = start.elapsed();
             if waited >= self.lock_wait {
                 return Err(StoreError::Locked(format!(
-                    "{} is held by another devguide (waited {} s); nothing was changed. Try \
-                     again when it is done; if no devguide is running, the lock is stale \
-                     only if a process still holds the file.",
+                    "the lock on {} is held by another devguide ({}); waited {} s, nothing \
+                     was changed. Try again when it is done.",
+                    self.path.display(),
                     lock_path.display(),
                     waited.as_secs()
                 )));

@@ -911,3 +911,94 @@ mod props {
         }
     }
 }
+
+#[test]
+fn in_team_mode_personal_data_stays_out_of_the_shared_files() {
+    use crate::checklist::ops::{self, Op};
+    use crate::checklist::reading::Reading;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(".devguide/state.json");
+    Store::create_new(&path).expect("init");
+    let personal = dir.path().join("xdg/devguide/repos/repo.json");
+    let open = || {
+        let mut opened = Store::open(&path);
+        opened.store.set_personal_file(Some(personal.clone()));
+        opened.store.set_author("Ana");
+        opened
+    };
+    let mut store = open().store;
+    let ops = [
+        Op::Create { name: "m".into() },
+        Op::Activate { name: "m".into() },
+        Op::SetTick {
+            migration: "m".into(),
+            item: item("a", false),
+            done: true,
+        },
+    ];
+    ops::apply(&mut store, "set", &ops, at(1)).expect("apply");
+    let shared = |p: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut todo = vec![p.to_path_buf()];
+        while let Some(d) = todo.pop() {
+            for e in std::fs::read_dir(&d).expect("read").flatten() {
+                if e.path().is_dir() {
+                    todo.push(e.path());
+                } else if !e.file_name().to_string_lossy().ends_with(".lock") {
+                    out.insert(e.path(), std::fs::read(e.path()).expect("read"));
+                }
+            }
+        }
+        out
+    };
+    let team = dir.path().join(".devguide");
+    let before = shared(&team);
+    let index = String::from_utf8_lossy(&before[&path]).into_owned();
+    assert!(!index.contains("active"), "{index}");
+    let mut reading = Reading {
+        last: Some("guide".into()),
+        ..Reading::default()
+    };
+    reading.places.insert("guide".into(), 7);
+    ops::apply(&mut store, "set", &[Op::Reading(reading)], at(2)).expect("reading");
+    assert_eq!(shared(&team), before, "reading changed no shared file");
+    let mine = std::fs::read_to_string(&personal).expect("personal file");
+    assert!(
+        mine.contains("\"active\": \"m\"") && mine.contains("\"guide\""),
+        "{mine}"
+    );
+    // The personal file is set after opening here; a change reads it again.
+    let mut store = open().store;
+    let u = store.update(|_| Ok::<(), StoreError>(())).expect("update");
+    assert_eq!(u.state.active_migration("set"), Some("m"));
+    assert_eq!(
+        u.state
+            .reading("set")
+            .and_then(|r| r.places.get("guide").copied()),
+        Some(7)
+    );
+    let tick = u.state.tick("set", "m", "a").expect("ticked");
+    assert_eq!(tick.by, "Ana", "who ticked is recorded");
+    assert_eq!(shared(&team), before, "still no shared change");
+}
+
+#[test]
+fn a_clock_out_of_range_still_saves_and_reads_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let mut store = Store::open(&path).store;
+    new_migration(&mut store, "m");
+    let future = UNIX_EPOCH + Duration::from_secs(u64::MAX / 4);
+    let past = UNIX_EPOCH - Duration::from_secs(1_000);
+    for (id, when) in [("late", future), ("early", past)] {
+        store
+            .update_loading(&[("set", "m")], |s| {
+                s.set_tick("set", "m", &item(id, false), true, when)
+                    .map_err(StoreError::from)
+            })
+            .expect("tick");
+    }
+    let state = open_all(&path);
+    assert!(state.is_ticked("set", "m", "late", false));
+    assert!(state.is_ticked("set", "m", "early", false));
+}
