@@ -545,3 +545,61 @@ fn a_newer_state_file_is_read_only() {
     assert!(o.err.contains("read-only"), "{}", o.err);
     assert_eq!(std::fs::read_to_string(e.state()).expect("read"), newer);
 }
+
+#[test]
+fn orphans_are_listed_with_candidates_and_reattached_or_discarded() {
+    let e = Env::new();
+    let dir = e.guides(&[(
+        "a.md",
+        "# Setup\n\n- [ ] Install the toolchain version 1.89\n- [ ] Configure the cache\n- [ ] Remove the old config\n- [ ] Clean the build folder\n",
+    )]);
+    e.run_dir(&dir, &["new", "m"]).ok();
+    e.run_dir(&dir, &["tick", "m", "1", "2", "3"]).ok();
+    // The guide is edited: one item reworded, one rewritten, one removed.
+    e.guides(&[(
+        "a.md",
+        "# Setup\n\n- [ ] Install the toolchain version 1.89 first\n- [ ] Set up caching for builds\n- [ ] Clean the build folder\n",
+    )]);
+    let o = e.run_dir(&dir, &["orphans", "m"]).ok();
+    assert!(
+        o.out.starts_with("1. [x] Configure the cache")
+            && o.out.contains("Install the toolchain version 1.89 first")
+            && o.out.contains("reattach --auto carries it here"),
+        "{}",
+        o.out
+    );
+    let v = e.run_dir(&dir, &["orphans", "m", "--json"]).ok().json();
+    let orphans = v["orphans"].as_array().expect("orphans");
+    assert_eq!(orphans.len(), 3);
+    let carried: Vec<&Value> = orphans
+        .iter()
+        .filter(|o| !o["carry_forward_to"].is_null())
+        .collect();
+    assert_eq!(carried.len(), 1, "only the clear rewording: {v}");
+    assert_eq!(carried[0]["carry_forward_to"], 1);
+
+    let o = e.run_dir(&dir, &["reattach", "m", "--auto"]).ok();
+    assert!(o.out.contains("re-attached to 1."), "{}", o.out);
+    assert_eq!(
+        e.run_dir(&dir, &["status", "m"]).code(1).out,
+        "m: 1/3 done\n"
+    );
+    // By hand: orphan 1 is now "Configure the cache", onto item 2 by text.
+    let o = e.run_dir(&dir, &["reattach", "m", "1", "caching"]).ok();
+    assert!(o.out.contains("re-attached to 2."), "{}", o.out);
+    let o = e.run_dir(&dir, &["discard", "m", "1"]).ok();
+    assert!(o.out.contains("Remove the old config"), "{}", o.out);
+    let o = e.run_dir(&dir, &["orphans", "m"]).ok();
+    assert!(
+        o.out.is_empty() && o.err.contains("no orphaned ticks"),
+        "{}",
+        o.err
+    );
+    assert_eq!(
+        e.run_dir(&dir, &["status", "m"]).code(1).out,
+        "m: 2/3 done\n"
+    );
+    let o = e.run_dir(&dir, &["discard", "m", "9"]).code(1);
+    assert!(o.err.contains("no orphaned tick"), "{}", o.err);
+    e.run_dir(&dir, &["reattach", "m"]).code(2);
+}

@@ -242,9 +242,19 @@ pub fn fold(events: &[Event]) -> Ticks {
         .collect()
 }
 
-/// The events that turn `before` into `after`, numbered from `seq`. A tick present in
-/// `after` takes its own time; a removed one takes `removed_at`.
-pub fn diff(before: &Ticks, after: &Ticks, by: &str, removed_at: &str, seq: u64) -> Vec<Event> {
+/// The events that turn `before` into `after`, numbered from `seq`. A removed tick takes
+/// the time `now`; a new or changed one its own time, but never earlier than `now` when
+/// `at_least_now` (a re-attached tick keeps an old time, and its event must still come
+/// after every earlier event on its item).
+pub fn diff(
+    before: &Ticks,
+    after: &Ticks,
+    by: &str,
+    now: &str,
+    seq: u64,
+    at_least_now: bool,
+) -> Vec<Event> {
+    let removed_at = now;
     let mut out = Vec::new();
     let mut seq = seq;
     for (id, t) in after.iter() {
@@ -254,8 +264,13 @@ pub fn diff(before: &Ticks, after: &Ticks, by: &str, removed_at: &str, seq: u64)
         if same {
             continue;
         }
+        let at = if at_least_now && now > t.at.as_str() {
+            now.to_string()
+        } else {
+            t.at.clone()
+        };
         out.push(Event {
-            at: t.at.clone(),
+            at,
             by: if t.by.is_empty() {
                 by.to_string()
             } else {
@@ -346,7 +361,7 @@ mod tests {
     fn a_diff_round_trips_through_lines() {
         let before = fold(&[ev("2026-01-01T10:00:00Z", "Ana", Some(true), "x", 1)]);
         let after = fold(&[ev("2026-01-01T10:00:05Z", "", Some(true), "y", 1)]);
-        let events = diff(&before, &after, "Bo", "2026-01-01T10:00:05Z", 2);
+        let events = diff(&before, &after, "Bo", "2026-01-01T10:00:05Z", 2, true);
         assert_eq!(events.len(), 2);
         let text = render("m", &BTreeMap::new(), &events);
         let back = parse(text.as_bytes());

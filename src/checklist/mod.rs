@@ -21,6 +21,7 @@ pub mod log;
 pub mod model;
 mod naming;
 pub mod ops;
+pub mod orphans;
 mod personal;
 pub mod reading;
 pub mod safe_fs;

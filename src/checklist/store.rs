@@ -992,14 +992,21 @@ impl Store {
                         };
                         if let Some(old) = old.filter(|t| !t.is_empty()) {
                             let seq = log::next_seq(&events);
-                            events.extend(log::diff(&base, &old, "", &removed_at, seq));
+                            events.extend(log::diff(&base, &old, "", &removed_at, seq, false));
                             base = old;
                         }
                         let text = log::render(name, &m.file_extra, &events);
                         (text.into_bytes(), events, base)
                     }
                 };
-                let added = log::diff(&base, &m.ticks, &by, &removed_at, log::next_seq(&events));
+                let added = log::diff(
+                    &base,
+                    &m.ticks,
+                    &by,
+                    &removed_at,
+                    log::next_seq(&events),
+                    true,
+                );
                 for e in &added {
                     bytes.extend_from_slice(log::line(e).as_bytes());
                     bytes.push(b'\n');
@@ -1007,6 +1014,7 @@ impl Store {
                         && let Some(t) = m.ticks.get_mut(&e.item)
                     {
                         t.by.clone_from(&e.by);
+                        t.at.clone_from(&e.at);
                     }
                 }
                 events.extend(added);

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::checklist::location::{self, STATE_ENV, TEAM_STATE};
 use crate::checklist::log::{self, Event};
+use crate::checklist::orphans;
 use crate::checklist::safe_fs;
 use crate::checklist::state::timestamp;
 use crate::checklist::store::LOCK_WAIT;
@@ -73,6 +74,9 @@ pub fn run(
         | ChecklistCommand::Untick { name, .. }
         | ChecklistCommand::Status { name }
         | ChecklistCommand::Log { name, .. }
+        | ChecklistCommand::Orphans { name, .. }
+        | ChecklistCommand::Reattach { name, .. }
+        | ChecklistCommand::Discard { name, .. }
         | ChecklistCommand::Rm { name, .. }
         | ChecklistCommand::Rename { old: name, .. } => {
             store.load_migration(&mut state, &set_key, name)
@@ -101,6 +105,17 @@ pub fn run(
         ChecklistCommand::Untick { name, items } => cx.set_ticks(name, items, false),
         ChecklistCommand::Status { name } => cx.status(name),
         ChecklistCommand::Log { name, json } => cx.log(name, *json),
+        ChecklistCommand::Orphans { name, json } => cx.orphans(name, *json),
+        ChecklistCommand::Reattach {
+            name,
+            orphan,
+            item,
+            auto,
+        } => match (orphan, item) {
+            (Some(o), Some(i)) if !auto => cx.reattach(name, o, i),
+            _ => cx.reattach_auto(name),
+        },
+        ChecklistCommand::Discard { name, orphan } => cx.discard(name, orphan),
         ChecklistCommand::Init { .. } => Ok(USAGE),
     }
 }
@@ -650,6 +665,246 @@ impl Cx<'_> {
         let p = self.progress(name);
         writeln!(self.out, "{}: {}/{} done", shown(name), p.done, p.total)?;
         Ok(if p.is_complete() { OK } else { FAIL })
+    }
+
+    /// Orphaned ticks of a migration, in a stable order (by id): `orphans` numbers them
+    /// from 1 and `reattach`/`discard` accept those numbers.
+    fn orphan_list(&self, name: &str) -> Vec<(String, crate::checklist::Tick)> {
+        let Some(m) = self.state.migration(&self.set, name) else {
+            return Vec::new();
+        };
+        self.catalog
+            .orphans(m.ticks.keys())
+            .into_iter()
+            .filter_map(|id| Some((id.clone(), m.ticks.get(id)?.clone())))
+            .collect()
+    }
+
+    /// The items an orphan may belong to, closest first: open items only.
+    fn candidates_for(
+        &self,
+        name: &str,
+        id: &str,
+        tick: &crate::checklist::Tick,
+    ) -> Vec<orphans::Candidate<'_>> {
+        orphans::candidates(&self.catalog, id, &tick.text, |i| !self.done(name, i))
+    }
+
+    fn orphans(&mut self, name: &str, json: bool) -> anyhow::Result<u8> {
+        if !self.require_migration(name)? {
+            return Ok(FAIL);
+        }
+        let list = self.orphan_list(name);
+        let text_of = |id: &str, t: &crate::checklist::Tick| {
+            if t.text.is_empty() {
+                orphans::id_parts(id).2.to_string()
+            } else {
+                t.text.clone()
+            }
+        };
+        if json {
+            let entries: Vec<_> = list
+                .iter()
+                .enumerate()
+                .map(|(n, (id, t))| {
+                    let cands = self.candidates_for(name, id, t);
+                    let carry = orphans::carry_target(&cands).map(|i| i.number);
+                    let shown: Vec<_> = cands
+                        .iter()
+                        .take(5)
+                        .map(|c| {
+                            json!({
+                                "number": c.item.number,
+                                "text": c.item.text,
+                                "guide": c.item.guide,
+                                "heading": c.item.heading,
+                                "similarity": (c.similarity * 100.0).round() / 100.0,
+                            })
+                        })
+                        .collect();
+                    json!({
+                        "orphan": n + 1,
+                        "id": id,
+                        "text": text_of(id, t),
+                        "ticked": t.done,
+                        "at": t.at,
+                        "by": (!t.by.is_empty()).then_some(&t.by),
+                        "candidates": shown,
+                        "carry_forward_to": carry,
+                    })
+                })
+                .collect();
+            let doc = json!({"format": 1, "migration": name, "orphans": entries});
+            writeln!(self.out, "{}", serde_json::to_string_pretty(&doc)?)?;
+            return Ok(OK);
+        }
+        if list.is_empty() {
+            writeln!(self.err, "devguide: {} has no orphaned ticks", shown(name))?;
+            return Ok(OK);
+        }
+        for (n, (id, t)) in list.iter().enumerate() {
+            let mark = if t.done { 'x' } else { ' ' };
+            writeln!(
+                self.out,
+                "{}. [{mark}] {}  (ticked {})",
+                n + 1,
+                sanitize_line(&text_of(id, t)),
+                sanitize_line(&t.at)
+            )?;
+            let cands = self.candidates_for(name, id, t);
+            let carry = orphans::carry_target(&cands).map(|i| i.number);
+            let lines: Vec<String> = cands
+                .iter()
+                .take(3)
+                .map(|c| {
+                    let auto = if carry == Some(c.item.number) {
+                        "  <- reattach --auto carries it here"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "     {:>3}. {} ({}, {:.0}% alike){auto}",
+                        c.item.number,
+                        sanitize_line(&c.item.text),
+                        sanitize_line(&c.item.guide),
+                        c.similarity * 100.0
+                    )
+                })
+                .collect();
+            for line in lines {
+                writeln!(self.out, "{line}")?;
+            }
+        }
+        Ok(OK)
+    }
+
+    /// An ORPHAN argument: its number in `orphans` or its id.
+    fn pick_orphan(&mut self, name: &str, arg: &str) -> anyhow::Result<Option<String>> {
+        let list = self.orphan_list(name);
+        let found = match arg.trim().parse::<usize>() {
+            Ok(n) => n
+                .checked_sub(1)
+                .and_then(|i| list.get(i))
+                .map(|(id, _)| id.clone()),
+            Err(_) => list
+                .iter()
+                .find(|(id, _)| id == arg)
+                .map(|(id, _)| id.clone()),
+        };
+        if found.is_none() {
+            writeln!(
+                self.err,
+                "devguide: no orphaned tick {:?} in {} ({} orphaned; see `devguide checklist orphans {}`)",
+                sanitize_line(arg),
+                shown(name),
+                list.len(),
+                shown(name)
+            )?;
+        }
+        Ok(found)
+    }
+
+    fn reattach_pairs(&mut self, name: &str, pairs: &[(String, Item)]) -> anyhow::Result<u8> {
+        let (set, now) = (self.set.clone(), self.now);
+        let result = self.store.update(|s| {
+            for (orphan, item) in pairs {
+                s.reattach(&set, name, orphan, item, now)?;
+            }
+            Ok::<(), StoreError>(())
+        });
+        match result {
+            Ok(u) => {
+                self.notices(&u.notices)?;
+                self.state = u.state;
+                for (_, item) in pairs {
+                    writeln!(
+                        self.out,
+                        "re-attached to {}. {}",
+                        item.number,
+                        sanitize_line(&item.text)
+                    )?;
+                }
+                Ok(OK)
+            }
+            Err(e) => self.store_failed(e),
+        }
+    }
+
+    fn reattach(&mut self, name: &str, orphan: &str, item: &str) -> anyhow::Result<u8> {
+        if !self.require_migration(name)? {
+            return Ok(FAIL);
+        }
+        let Some(orphan) = self.pick_orphan(name, orphan)? else {
+            return Ok(FAIL);
+        };
+        let target = match Self::pick(&self.catalog, item) {
+            Pick::One(i) => i.clone(),
+            Pick::None(msg) => return self.fail(msg),
+            Pick::Many(msg, items) => {
+                writeln!(self.err, "devguide: {msg}")?;
+                for i in items {
+                    writeln!(self.err, "  {}. {} ({})", i.number, i.text, i.guide)?;
+                }
+                return Ok(USAGE);
+            }
+        };
+        self.reattach_pairs(name, &[(orphan, target)])
+    }
+
+    /// `reattach NAME --auto`: every orphan that is clearly one item reworded.
+    fn reattach_auto(&mut self, name: &str) -> anyhow::Result<u8> {
+        if !self.require_migration(name)? {
+            return Ok(FAIL);
+        }
+        let mut pairs: Vec<(String, Item)> = Vec::new();
+        for (id, t) in self.orphan_list(name) {
+            let cands = self.candidates_for(name, &id, &t);
+            if let Some(item) = orphans::carry_target(&cands)
+                && !pairs.iter().any(|(_, i)| i.id == item.id)
+            {
+                pairs.push((id.clone(), item.clone()));
+            }
+        }
+        if pairs.is_empty() {
+            writeln!(
+                self.err,
+                "devguide: no orphaned tick of {} clearly matches one item; re-attach by hand \
+                 (`devguide checklist orphans {}`)",
+                shown(name),
+                shown(name)
+            )?;
+            return Ok(OK);
+        }
+        self.reattach_pairs(name, &pairs)
+    }
+
+    fn discard(&mut self, name: &str, orphan: &str) -> anyhow::Result<u8> {
+        if !self.require_migration(name)? {
+            return Ok(FAIL);
+        }
+        let Some(orphan) = self.pick_orphan(name, orphan)? else {
+            return Ok(FAIL);
+        };
+        let (set, now) = (self.set.clone(), self.now);
+        match self.store.update(|s| {
+            s.discard(&set, name, &orphan, now)
+                .map_err(StoreError::from)
+        }) {
+            Ok(u) => {
+                self.notices(&u.notices)?;
+                writeln!(
+                    self.out,
+                    "discarded {}",
+                    sanitize_line(&if u.value.text.is_empty() {
+                        orphan.clone()
+                    } else {
+                        u.value.text.clone()
+                    })
+                )?;
+                Ok(OK)
+            }
+            Err(e) => self.store_failed(e),
+        }
     }
 
     /// `checklist log NAME`: every change, newest first: time, author, tick/untick, item.
