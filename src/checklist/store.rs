@@ -1126,7 +1126,14 @@ impl Store {
             };
             for entry in entries.flatten() {
                 let name = entry.file_name();
-                let is_temp = name.to_str().is_some_and(is_temp_name);
+                // The state file's folder may be shared with other files (`--state
+                // ~/notes/ticks.json`): there, only the state file's own temp files.
+                let ours = dir != &self.root
+                    || name
+                        .to_str()
+                        .zip(self.path.file_name().and_then(|n| n.to_str()))
+                        .is_some_and(|(n, state)| n.starts_with(&format!("{state}.tmp-")));
+                let is_temp = ours && name.to_str().is_some_and(is_temp_name);
                 let is_file = entry
                     .file_type()
                     .is_ok_and(|t| t.is_file() || t.is_symlink());

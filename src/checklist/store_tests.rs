@@ -1002,3 +1002,60 @@ fn a_clock_out_of_range_still_saves_and_reads_back() {
     assert!(state.is_ticked("set", "m", "late", false));
     assert!(state.is_ticked("set", "m", "early", false));
 }
+
+#[test]
+fn a_version_2_migration_file_becomes_a_log_on_the_next_write_losing_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    std::fs::create_dir_all(dir.path().join("state.json.d/ab")).expect("mkdir");
+    std::fs::write(
+        &path,
+        r#"{"version": 2, "sets": {"set": {"active": "m", "migrations": {"m": {"created": "2024-01-01T00:00:00Z", "file": "ab/m.json"}}}}}"#,
+    )
+    .expect("write index");
+    let v2 = r#"{
+  "migration": "m",
+  "note": "kept",
+  "ticks": {
+    "old": {"at": "2024-02-01T00:00:00Z", "done": true, "text": "Old item"},
+    "undone": {"at": "2024-02-02T00:00:00Z", "done": false, "text": "Default done"}
+  },
+  "updated": "2024-02-02T00:00:00Z"
+}
+"#;
+    let file = dir.path().join("state.json.d/ab/m.json");
+    std::fs::write(&file, v2).expect("write v2");
+    let opened = Store::open(&path);
+    assert!(opened.notices.is_empty(), "{:?}", opened.notices);
+    assert!(opened.state.is_ticked("set", "m", "old", false));
+    assert!(!opened.state.is_ticked("set", "m", "undone", true));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        v2,
+        "read only"
+    );
+    let mut store = opened.store;
+    store.set_author("Ana");
+    tick(&mut store, "m", "new").expect("tick");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(lines[0]["devguide"], "checklist");
+    assert_eq!(lines[0]["note"], "kept", "unknown fields of the file stay");
+    let old = lines
+        .iter()
+        .find(|l| l["item"] == "old")
+        .expect("old carried");
+    assert_eq!(old["at"], "2024-02-01T00:00:00Z", "its time kept");
+    assert!(old.get("by").is_none(), "author unknown, not made up");
+    let new = lines.iter().find(|l| l["item"] == "new").expect("new");
+    assert_eq!(new["by"], "Ana");
+    let state = open_all(&path);
+    assert!(state.is_ticked("set", "m", "old", false));
+    assert!(!state.is_ticked("set", "m", "undone", true));
+    assert!(state.is_ticked("set", "m", "new", false));
+    let index = std::fs::read_to_string(&path).expect("read");
+    assert!(index.contains("\"version\": 3"), "{index}");
+}

@@ -912,11 +912,29 @@ impl Cx<'_> {
         if !self.require_migration(name)? {
             return Ok(FAIL);
         }
-        let events: Vec<Event> = self
+        let mut events: Vec<Event> = self
             .state
             .migration(&self.set, name)
             .map(|m| m.log.to_vec())
             .unwrap_or_default();
+        if events.is_empty()
+            && let Some(m) = self.state.migration(&self.set, name)
+        {
+            // A file from before the log (version 2): its ticks, of unknown author.
+            events = m
+                .ticks
+                .iter()
+                .map(|(id, t)| Event {
+                    at: t.at.clone(),
+                    by: t.by.clone(),
+                    done: Some(t.done),
+                    item: id.clone(),
+                    seq: 0,
+                    text: t.text.clone(),
+                    extra: Default::default(),
+                })
+                .collect();
+        }
         let mut order: Vec<&Event> = events.iter().collect();
         order.sort_by(|a, b| {
             if log::later(a, b) {
