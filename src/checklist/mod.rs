@@ -5,6 +5,9 @@
 //! - [`state`]: the in-memory state and every operation on it (tick, migrations, active).
 //! - [`store`]: the files: open, load a migration's ticks, and `update` = lock + re-read
 //!   what changed + change + atomic writes.
+//! - [`log`]: a migration's file, one tick event per line, merged by git line by line.
+//! - [`safe_fs`]: reading and writing in a state folder that may hold hostile links.
+//! - [`orphans`]: where an orphaned tick probably belongs now.
 //! - [`location`]: which file (flag, env, team file, user default) and the default
 //!   migration name.
 //!

@@ -1,25 +1,35 @@
 //! The state on disk. Ticks are user state that must never be lost, so:
 //! - every read-modify-write holds a lock on `state.json.lock` and re-reads what changed
-//!   inside it, so two devguide processes both keep their ticks;
+//!   inside it, so two devguide processes both keep their ticks; the lock is waited for
+//!   a bounded time ([`LOCK_WAIT`]), never forever;
 //! - writes go to a temp file in the same folder, are fsynced, renamed over the file and
-//!   the folder fsynced, so a crash leaves the old file or the new one, never half;
-//! - a corrupt or empty file is renamed aside, never overwritten;
+//!   the folder fsynced, so a crash leaves the old file or the new one, never half; the
+//!   next successful write removes temp files a crash left;
+//! - a corrupt or empty file is reported when read and renamed aside only by a change,
+//!   never overwritten: opening a store writes nothing at all;
 //! - a file from a newer devguide, or one we may not read or write, is left untouched
-//!   and the session runs read-only.
+//!   and the session runs read-only;
+//! - nothing below the state folder is followed if it is a link, no FIFO or device is
+//!   opened, no file over 64 MB read (see `safe_fs`): in team mode the folder comes from
+//!   a repository someone else wrote.
 //!
-//! Layout (version 2): `state.json` is an index: per guide set the active migration and,
-//! per migration, when it was created and which file holds its ticks. Each migration's
-//! `updated` time and ticks are in `state.json.d/<set>/<name>.json` (see `naming`). With
-//! 1,000 migrations × 100 ticks a start-up reads the small index and the active
-//! migration's file only, and a tick rewrites one small file; the index is rewritten only
-//! when it changes (a migration created, renamed, deleted or made active).
+//! Layout (version 3): `state.json` is an index: per guide set and migration, when it
+//! was created and which file holds its changes, `state.json.d/<set>/<name>.json` (see
+//! `naming`). That file is a log of tick events, one per line (see `log`), which a change
+//! only appends to, so git merges two branches' ticks line by line. With 1,000
+//! migrations × 100 ticks a start-up reads the small index and the active migration's
+//! file only, and a tick rewrites one small file; the index is rewritten only when it
+//! changes (a migration created, renamed or deleted). In team mode the active migration
+//! and the reading record are this person's own (see `personal`) and never reach the
+//! index.
 //!
 //! Order of writes, so that a crash at any point loses no tick: migration files first,
-//! then the index, then removal of files the index no longer names (a rename writes the
-//! new file, then the index, then removes the old file; a delete drops the entry, then
-//! the file). Upgrading a version 1 file (every tick inline) writes every migration file
-//! first and the new index last, so until then the old file still loads as it was. Files
-//! in `state.json.d` that the index does not name are left alone.
+//! then the personal file, then the index, then removal of files the index no longer
+//! names (a rename writes the new file, then the index, then removes the old file; a
+//! delete drops the entry, then the file). Upgrading a version 1 file (every tick
+//! inline) writes every migration file first and the new index last, so until then the
+//! old file still loads as it was. Files in `state.json.d` that the index does not name
+//! are left alone.
 //!
 //! Speed also comes from not redoing work: the store remembers what it last read or
 //! wrote together with each file's identity (device, inode, size, mtime, ctime), and
