@@ -36,5 +36,6 @@ python3 - "$work/status.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
 print(f"checklist status, 10,000 events: median {r['median'] * 1000:.2f} ms "
-      f"(min {r['min'] * 1000:.2f}, max {r['max'] * 1000:.2f}, {len(r['times'])} runs)")
+      f"(min {r['min'] * 1000:.2f}, max {r['max'] * 1000:.2f}, {len(r['times'])} runs; "
+      f"CPU per run: user {r['user'] * 1000:.2f} ms, system {r['system'] * 1000:.2f} ms)")
 PY
