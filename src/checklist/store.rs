@@ -103,6 +103,9 @@ pub struct Store {
     /// Why the state could not be read, if it could not (a link, a FIFO, a damaged or
     /// unreadable file): `checklist status` then cannot tell done from not done.
     damaged: Option<String>,
+    /// Folders already cleaned of a crash's temp files this session: once is enough (a
+    /// set's folder may hold a thousand files, too many to list on every tick).
+    cleaned: BTreeSet<PathBuf>,
 }
 
 /// A clone starts without the caches: it re-reads the files on its first update, which
@@ -437,6 +440,7 @@ impl Store {
             lock_wait: LOCK_WAIT,
             on_lock_wait: None,
             damaged: None,
+            cleaned: BTreeSet::new(),
         }
     }
 
@@ -1125,9 +1129,14 @@ impl Store {
 
     /// Removes temp files a crashed write left in the state folder and in `dirs`. Runs
     /// under the lock, so no other devguide is writing one at the moment. Best effort.
-    fn clean_temps(&self, dirs: &BTreeSet<PathBuf>) {
-        let folders = std::iter::once(&self.root).chain(dirs.iter());
-        for dir in folders {
+    fn clean_temps(&mut self, dirs: &BTreeSet<PathBuf>) {
+        let folders: Vec<PathBuf> = std::iter::once(&self.root)
+            .chain(dirs.iter())
+            .filter(|d| !self.cleaned.contains(*d))
+            .cloned()
+            .collect();
+        for dir in &folders {
+            self.cleaned.insert(dir.clone());
             if safe_fs::check_no_links(&self.root, dir, self.team).is_err() {
                 continue;
             }
