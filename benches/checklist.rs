@@ -4,6 +4,9 @@
 //! - toggling an item (`ops::apply` of one `SetTick`: lock, re-read what changed,
 //!   change, atomic write of the migration's file): under 10 ms
 //! - loading at start-up (`Store::open`: the index and the active migration): under 20 ms
+//! - what `checklist status` does with a migration whose log holds 10,000 events (open,
+//!   read and fold the log, roll up): part of the 20 ms end-to-end budget, which
+//!   `benches/measure_status.sh` measures on the real binary
 //!
 //! Also measured, to know what the disk alone costs: writing and fsyncing a file the
 //! size of all migrations together, and one the size of a single migration.
@@ -70,6 +73,7 @@ fn build(path: &Path, items: &[Item]) {
         .set_active(SET, &migration_name(MIGRATIONS / 2))
         .expect("set active");
     let mut store = Store::open(path).store;
+    store.set_author("bench");
     store
         .update(|s| {
             *s = state;
@@ -133,6 +137,7 @@ fn benches(c: &mut Criterion) {
     let opened = Store::open(&path);
     assert!(opened.notices.is_empty(), "{:?}", opened.notices);
     let mut store = opened.store;
+    store.set_author("bench");
     let item = &items[ITEMS / 2];
     let mut done = false;
     let mut n = 0u64;
@@ -147,6 +152,42 @@ fn benches(c: &mut Criterion) {
             let applied = ops::apply(&mut store, SET, &[op], at(1_000_000 + n)).expect("toggle");
             done = !done;
             black_box(applied.state.is_ticked(SET, &name, &item.id, false))
+        })
+    });
+
+    // A migration with 10,000 logged events: 100 rounds of ticking and unticking.
+    let long = tmp.path().join("long").join("state.json");
+    let mut store = Store::open(&long).store;
+    store.set_author("bench");
+    store
+        .update(|s| {
+            s.create_migration(SET, "long", at(0))
+                .map_err(StoreError::from)
+        })
+        .expect("create");
+    for round in 0..100u64 {
+        let ops: Vec<Op> = items
+            .iter()
+            .map(|item| Op::SetTick {
+                migration: "long".into(),
+                item: item.clone(),
+                done: round % 2 == 0,
+            })
+            .collect();
+        ops::apply(&mut store, SET, &ops, at(round)).expect("round");
+    }
+    c.bench_function("checklist/status_10000_events", |b| {
+        b.iter(|| {
+            let mut opened = Store::open(&long);
+            let notices = opened.store.load_migration(&mut opened.state, SET, "long");
+            assert!(notices.is_empty(), "{notices:?}");
+            let m = opened.state.migration(SET, "long").expect("long");
+            assert_eq!(m.log.len(), 10_000);
+            let done = items
+                .iter()
+                .filter(|i| opened.state.is_ticked(SET, "long", &i.id, false))
+                .count();
+            black_box(done)
         })
     });
 

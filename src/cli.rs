@@ -219,10 +219,48 @@ pub enum ChecklistCommand {
         #[arg(required = true, value_name = "ITEM")]
         items: Vec<String>,
     },
-    /// One-line summary; exits 0 when every item is ticked, 1 otherwise
+    /// One-line summary, for CI. Exit codes: 0 every item ticked, 1 items still open,
+    /// 2 error (unknown migration, unreadable or refused state)
     Status {
         #[arg(add = ArgValueCandidates::new(migration_candidates))]
         name: String,
+    },
+    /// Ticks whose item is no longer in the guides, each with the items it may belong
+    /// to now, closest first
+    Orphans {
+        #[arg(add = ArgValueCandidates::new(migration_candidates))]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move an orphaned tick onto an item; with --auto, every orphan that is clearly one
+    /// item reworded
+    Reattach {
+        #[arg(add = ArgValueCandidates::new(migration_candidates))]
+        name: String,
+        /// The orphan's number (from `orphans`) or id
+        #[arg(required_unless_present = "auto", requires = "item")]
+        orphan: Option<String>,
+        /// The item: by number or text fragment, as for `tick`
+        #[arg(required_unless_present = "auto")]
+        item: Option<String>,
+        /// Carry forward each orphan with exactly one clearly matching item
+        #[arg(long, conflicts_with_all = ["orphan", "item"])]
+        auto: bool,
+    },
+    /// Drop an orphaned tick
+    Discard {
+        #[arg(add = ArgValueCandidates::new(migration_candidates))]
+        name: String,
+        /// The orphan's number (from `orphans`) or id
+        orphan: String,
+    },
+    /// Who ticked and unticked what, and when, newest first
+    Log {
+        #[arg(add = ArgValueCandidates::new(migration_candidates))]
+        name: String,
+        #[arg(long)]
+        json: bool,
     },
     /// Create a shared state file, .devguide/state.json, in this folder
     Init {

@@ -235,6 +235,9 @@ fn reader_checklists(
     let cwd = std::env::current_dir().unwrap_or_default();
     let read_only = opened.store.read_only().map(str::to_string);
     let mut store = opened.store;
+    // The reader saves on its own thread of input: wait less than the command line, and
+    // let the status bar say why a tick was not kept.
+    store.set_lock_wait(std::time::Duration::from_secs(2), None);
     let mut notices = opened.notices;
     let mut view = Checklists::new(
         set_key,

@@ -296,7 +296,7 @@ fn status_exits_zero_only_when_all_done() {
     assert_eq!(e.run(&["status", "m"]).code(1).out, "m: 0/5 done\n");
     e.run(&["tick", "m", "1", "2", "3", "4", "5"]).ok();
     assert_eq!(e.run(&["status", "m"]).ok().out, "m: 5/5 done\n");
-    let o = e.run(&["status", "x"]).code(1);
+    let o = e.run(&["status", "x"]).code(2);
     assert!(o.err.contains("no migration named"), "{}", o.err);
 }
 
@@ -406,7 +406,7 @@ fn guide_sets_never_mix() {
     let e = Env::new();
     let dir = e.guides(&[("a.md", "- [ ] x\n")]);
     e.run(&["new", "m"]).ok();
-    let o = e.run_dir(&dir, &["status", "m"]).code(1);
+    let o = e.run_dir(&dir, &["status", "m"]).code(2);
     assert!(o.err.contains("no migration named \"m\""), "{}", o.err);
     e.run_dir(&dir, &["new", "m"]).ok();
     e.run_dir(&dir, &["tick", "m", "1"]).ok();
@@ -435,12 +435,15 @@ fn init_here_creates_the_team_file_which_is_then_used() {
     assert!(o.out.contains(".devguide/state.json"), "{}", o.out);
     let team = e.work().join(".devguide/state.json");
     let created = std::fs::read_to_string(&team).expect("team file");
-    assert!(created.contains("\"version\": 2"), "{created}");
+    assert!(created.contains("\"version\": 3"), "{created}");
     let ignore = std::fs::read_to_string(e.work().join(".devguide/.gitignore")).expect("ignore");
     assert_eq!(
-        ignore, "*.lock\n*.tmp-*\n",
+        ignore, "*.lock\n*.tmp-*\n*.corrupt-*\n",
         "migration files are shared, not ignored"
     );
+    let attributes =
+        std::fs::read_to_string(e.work().join(".devguide/.gitattributes")).expect("attributes");
+    assert_eq!(attributes, "state.json.d/** merge=union\n");
     let o = init().code(1);
     assert!(o.err.contains("already exists"), "{}", o.err);
     assert_eq!(
@@ -541,4 +544,62 @@ fn a_newer_state_file_is_read_only() {
     let o = e.run(&["tick", "m", "1"]).code(1);
     assert!(o.err.contains("read-only"), "{}", o.err);
     assert_eq!(std::fs::read_to_string(e.state()).expect("read"), newer);
+}
+
+#[test]
+fn orphans_are_listed_with_candidates_and_reattached_or_discarded() {
+    let e = Env::new();
+    let dir = e.guides(&[(
+        "a.md",
+        "# Setup\n\n- [ ] Install the toolchain version 1.89\n- [ ] Configure the cache\n- [ ] Remove the old config\n- [ ] Clean the build folder\n",
+    )]);
+    e.run_dir(&dir, &["new", "m"]).ok();
+    e.run_dir(&dir, &["tick", "m", "1", "2", "3"]).ok();
+    // The guide is edited: one item reworded, one rewritten, one removed.
+    e.guides(&[(
+        "a.md",
+        "# Setup\n\n- [ ] Install the toolchain version 1.89 first\n- [ ] Set up caching for builds\n- [ ] Clean the build folder\n",
+    )]);
+    let o = e.run_dir(&dir, &["orphans", "m"]).ok();
+    assert!(
+        o.out.starts_with("1. [x] Configure the cache")
+            && o.out.contains("Install the toolchain version 1.89 first")
+            && o.out.contains("reattach --auto carries it here"),
+        "{}",
+        o.out
+    );
+    let v = e.run_dir(&dir, &["orphans", "m", "--json"]).ok().json();
+    let orphans = v["orphans"].as_array().expect("orphans");
+    assert_eq!(orphans.len(), 3);
+    let carried: Vec<&Value> = orphans
+        .iter()
+        .filter(|o| !o["carry_forward_to"].is_null())
+        .collect();
+    assert_eq!(carried.len(), 1, "only the clear rewording: {v}");
+    assert_eq!(carried[0]["carry_forward_to"], 1);
+
+    let o = e.run_dir(&dir, &["reattach", "m", "--auto"]).ok();
+    assert!(o.out.contains("re-attached to 1."), "{}", o.out);
+    assert_eq!(
+        e.run_dir(&dir, &["status", "m"]).code(1).out,
+        "m: 1/3 done\n"
+    );
+    // By hand: orphan 1 is now "Configure the cache", onto item 2 by text.
+    let o = e.run_dir(&dir, &["reattach", "m", "1", "caching"]).ok();
+    assert!(o.out.contains("re-attached to 2."), "{}", o.out);
+    let o = e.run_dir(&dir, &["discard", "m", "1"]).ok();
+    assert!(o.out.contains("Remove the old config"), "{}", o.out);
+    let o = e.run_dir(&dir, &["orphans", "m"]).ok();
+    assert!(
+        o.out.is_empty() && o.err.contains("no orphaned ticks"),
+        "{}",
+        o.err
+    );
+    assert_eq!(
+        e.run_dir(&dir, &["status", "m"]).code(1).out,
+        "m: 2/3 done\n"
+    );
+    let o = e.run_dir(&dir, &["discard", "m", "9"]).code(1);
+    assert!(o.err.contains("no orphaned tick"), "{}", o.err);
+    e.run_dir(&dir, &["reattach", "m"]).code(2);
 }

@@ -2,13 +2,14 @@
 //! written compactly on one line. A tick is then one line of a diff, and two people's
 //! ticks in a shared `.devguide/state.json` merge in git without conflicts.
 //!
-//! The same holds for version 2, where the ticks moved into one file per migration: the
-//! state file is an index (pretty, sorted) and each migration file lists its ticks one
-//! per line. Reading is plain `serde_json`; only writing needs this.
+//! Since version 2 the state file is an index (pretty, sorted) and each migration has a
+//! file of its own; since version 3 that file is a log of one event per line (see `log`),
+//! whose lines are rendered here too. Reading is plain `serde_json`; only writing needs
+//! this.
 
 use serde_json::{Map, Value};
 
-use super::state::{Migration, State};
+use super::state::State;
 use super::upgrade::Files;
 
 /// The state file of version 2: per set the active migration and an index entry per
@@ -48,20 +49,6 @@ pub fn render_index(state: &State, files: &Files) -> String {
     root.insert("sets".into(), Value::Object(sets));
     root.insert("version".into(), Value::from(state.version));
     render(&Value::Object(root))
-}
-
-/// A migration's own file: its name (for a person reading it), `updated`, and the ticks,
-/// one per line.
-pub fn render_migration(name: &str, m: &Migration) -> serde_json::Result<String> {
-    let mut root: Map<String, Value> = m
-        .file_extra
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    root.insert("migration".into(), Value::from(name));
-    root.insert("ticks".into(), serde_json::to_value(&m.ticks)?);
-    root.insert("updated".into(), Value::from(m.updated.as_str()));
-    Ok(render(&Value::Object(root)))
 }
 
 /// Renders the state document. `value` is the serialised [`super::state::State`].
@@ -117,6 +104,13 @@ fn write(out: &mut String, value: &Value, indent: usize, path: &[&str]) {
         }
         other => compact(out, other),
     }
+}
+
+/// `value` on one line, keys sorted (a migration log's line).
+pub fn compact_line(value: &Value) -> String {
+    let mut out = String::new();
+    compact(&mut out, value);
+    out
 }
 
 /// One line, sorted keys, a space after `:` and `,` for readability.
@@ -200,7 +194,7 @@ mod tests {
     }
 
     #[test]
-    fn a_migration_file_has_one_tick_per_line_and_the_index_no_ticks() {
+    fn the_index_has_no_ticks() {
         let doc = json!({
             "version": 2,
             "zz": "last",
@@ -211,27 +205,7 @@ mod tests {
                 }}
             }}}
         });
-        let mut state: State = serde_json::from_value(doc).expect("state");
-        let m = state
-            .sets
-            .get_mut("one")
-            .and_then(|s| s.migrations.get_mut("m"))
-            .expect("m");
-        m.file_extra.insert("later".into(), json!(true));
-        let text = render_migration("m", m).expect("render");
-        assert_eq!(
-            text,
-            r#"{
-  "later": true,
-  "migration": "m",
-  "ticks": {
-    "g#s#a": {"at": "t", "done": true, "note": [1], "text": "A"},
-    "g#s#b": {"at": "t2", "done": true, "text": "B"}
-  },
-  "updated": "u"
-}
-"#
-        );
+        let state: State = serde_json::from_value(doc).expect("state");
         let mut files = Files::new();
         files.insert(("one".into(), "m".into()), "0a/m.json".into());
         let index = render_index(&state, &files);

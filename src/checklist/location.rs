@@ -82,12 +82,14 @@ pub fn user_default(xdg_state_home: Option<OsString>) -> Option<PathBuf> {
     Some(base.join("devguide").join("state.json"))
 }
 
-/// The nearest `.devguide/state.json` from `start` upward.
+/// The nearest `.devguide/state.json` from `start` upward. Anything by that name counts,
+/// a link or a FIFO included, so that the store refuses it with a message instead of
+/// devguide quietly using another file.
 pub fn find_team_state(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .map(|d| d.join(TEAM_STATE))
-        .find(|p| p.is_file())
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
 }
 
 /// The name offered for a new migration: the current git branch when there is one

@@ -5,6 +5,9 @@
 //! - [`state`]: the in-memory state and every operation on it (tick, migrations, active).
 //! - [`store`]: the files: open, load a migration's ticks, and `update` = lock + re-read
 //!   what changed + change + atomic writes.
+//! - [`log`]: a migration's file, one tick event per line, merged by git line by line.
+//! - [`safe_fs`]: reading and writing in a state folder that may hold hostile links.
+//! - [`orphans`]: where an orphaned tick probably belongs now.
 //! - [`location`]: which file (flag, env, team file, user default) and the default
 //!   migration name.
 //!
@@ -14,12 +17,17 @@
 //! `ops::apply` (→ `store.update_loading`), keeping the returned state (it includes other
 //! processes' ticks).
 
+mod author;
 mod format;
 pub mod location;
+pub mod log;
 pub mod model;
 mod naming;
 pub mod ops;
+pub mod orphans;
+mod personal;
 pub mod reading;
+pub mod safe_fs;
 pub mod state;
 pub mod store;
 mod upgrade;

@@ -16,10 +16,14 @@ use serde_json::Value;
 
 use super::model::Item;
 
-/// The version this build writes. Version 2 keeps an index in the state file and each
-/// migration's ticks in a file of its own (see `store`); version 1 kept everything in
-/// one file, version 0 was the unversioned shape of the first builds.
-pub const VERSION: u64 = 2;
+/// The version this build writes. Version 3 keeps an index in the state file and each
+/// migration's changes in a log of its own that git merges line by line (see `log`);
+/// version 2 had the same index with a JSON object of ticks per migration; version 1 kept
+/// everything in one file, version 0 was the unversioned shape of the first builds.
+pub const VERSION: u64 = 3;
+
+/// The first version with an index and one file per migration.
+pub const FIRST_INDEX: u64 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct State {
@@ -75,6 +79,9 @@ pub struct Migration {
     pub file_extra: BTreeMap<String, Value>,
     #[serde(skip)]
     pub(crate) loaded: bool,
+    /// The events of its file (version 3), oldest line first: who changed what, when.
+    #[serde(skip)]
+    pub log: super::log::Log,
 }
 
 impl Default for Migration {
@@ -86,6 +93,7 @@ impl Default for Migration {
             extra: BTreeMap::new(),
             file_extra: BTreeMap::new(),
             loaded: true,
+            log: Default::default(),
         }
     }
 }
@@ -114,6 +122,9 @@ pub struct Tick {
     /// The item's text then, so an orphaned tick can still be recognised.
     #[serde(default)]
     pub text: String,
+    /// Who made it, from the migration's log; empty when not known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by: String,
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
 }
@@ -251,10 +262,12 @@ record_deserialize!(Tick, "a tick record", |map, key, extra| {
     done: bool = "done",
     at: String = "at",
     text: String = "text",
+    by: String = "by",
 } => Ok(Tick {
     done: done.ok_or_else(|| de::Error::missing_field("done"))?,
     at: at.ok_or_else(|| de::Error::missing_field("at"))?,
     text: text.unwrap_or_default(),
+    by: by.unwrap_or_default(),
     extra,
 }));
 
@@ -269,6 +282,7 @@ record_deserialize!(Migration, "a migration", |map, key, extra| {
     extra,
     file_extra: BTreeMap::new(),
     loaded: true,
+    log: Default::default(),
 }));
 
 record_deserialize!(SetState, "a guide set's checklist state", |map, key, extra| {
@@ -346,8 +360,17 @@ pub struct MigrationSummary {
     pub last_change: Option<SystemTime>,
 }
 
+/// RFC 3339 UTC, to the second. A clock outside what the format can hold (before 1970,
+/// after 9999) is clamped to its ends instead of panicking: a broken clock must not
+/// cost a tick.
 pub fn timestamp(t: SystemTime) -> String {
-    humantime::format_rfc3339_seconds(t).to_string()
+    // 9999-12-31T23:59:59Z.
+    const LAST: u64 = 253_402_300_799;
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs().min(LAST));
+    humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+        .to_string()
 }
 
 /// Names are free-form (`auth-service`, `tests/unit`, `PR-1234`) but must be printable.
@@ -476,6 +499,7 @@ impl State {
                     done,
                     at: timestamp(now),
                     text: item.text.clone(),
+                    by: String::new(),
                     extra,
                 },
             );
@@ -683,6 +707,20 @@ mod tests {
         assert!(
             s.set_tick("other", "m", &open, true, t(1)).is_err(),
             "sets never mix"
+        );
+    }
+
+    #[test]
+    fn a_clock_out_of_range_is_clamped_not_a_panic() {
+        let before = UNIX_EPOCH - Duration::from_secs(86_400);
+        assert_eq!(timestamp(before), "1970-01-01T00:00:00Z");
+        let after = UNIX_EPOCH + Duration::from_secs(400_000_000_000);
+        assert_eq!(timestamp(after), "9999-12-31T23:59:59Z");
+        let mut s = State::default();
+        s.create_migration("set", "m", before).expect("create");
+        assert!(
+            s.set_tick("set", "m", &item("a", false), true, after)
+                .expect("tick")
         );
     }
 

@@ -1,40 +1,51 @@
 //! The state on disk. Ticks are user state that must never be lost, so:
 //! - every read-modify-write holds a lock on `state.json.lock` and re-reads what changed
-//!   inside it, so two devguide processes both keep their ticks;
+//!   inside it, so two devguide processes both keep their ticks; the lock is waited for
+//!   a bounded time ([`LOCK_WAIT`]), never forever;
 //! - writes go to a temp file in the same folder, are fsynced, renamed over the file and
-//!   the folder fsynced, so a crash leaves the old file or the new one, never half;
-//! - a corrupt or empty file is renamed aside, never overwritten;
+//!   the folder fsynced, so a crash leaves the old file or the new one, never half; the
+//!   next successful write removes temp files a crash left;
+//! - a corrupt or empty file is reported when read and renamed aside only by a change,
+//!   never overwritten: opening a store writes nothing at all;
 //! - a file from a newer devguide, or one we may not read or write, is left untouched
-//!   and the session runs read-only.
+//!   and the session runs read-only;
+//! - nothing below the state folder is followed if it is a link, no FIFO or device is
+//!   opened, no file over 64 MB read (see `safe_fs`): in team mode the folder comes from
+//!   a repository someone else wrote.
 //!
-//! Layout (version 2): `state.json` is an index: per guide set the active migration and,
-//! per migration, when it was created and which file holds its ticks. Each migration's
-//! `updated` time and ticks are in `state.json.d/<set>/<name>.json` (see `naming`). With
-//! 1,000 migrations × 100 ticks a start-up reads the small index and the active
-//! migration's file only, and a tick rewrites one small file; the index is rewritten only
-//! when it changes (a migration created, renamed, deleted or made active).
+//! Layout (version 3): `state.json` is an index: per guide set and migration, when it
+//! was created and which file holds its changes, `state.json.d/<set>/<name>.json` (see
+//! `naming`). That file is a log of tick events, one per line (see `log`), which a change
+//! only appends to, so git merges two branches' ticks line by line. With 1,000
+//! migrations × 100 ticks a start-up reads the small index and the active migration's
+//! file only, and a tick rewrites one small file; the index is rewritten only when it
+//! changes (a migration created, renamed or deleted). In team mode the active migration
+//! and the reading record are this person's own (see `personal`) and never reach the
+//! index.
 //!
 //! Order of writes, so that a crash at any point loses no tick: migration files first,
-//! then the index, then removal of files the index no longer names (a rename writes the
-//! new file, then the index, then removes the old file; a delete drops the entry, then
-//! the file). Upgrading a version 1 file (every tick inline) writes every migration file
-//! first and the new index last, so until then the old file still loads as it was. Files
-//! in `state.json.d` that the index does not name are left alone.
+//! then the personal file, then the index, then removal of files the index no longer
+//! names (a rename writes the new file, then the index, then removes the old file; a
+//! delete drops the entry, then the file). Upgrading a version 1 file (every tick
+//! inline) writes every migration file first and the new index last, so until then the
+//! old file still loads as it was. Files in `state.json.d` that the index does not name
+//! are left alone.
 //!
 //! Speed also comes from not redoing work: the store remembers what it last read or
 //! wrote together with each file's identity (device, inode, size, mtime, ctime), and
 //! inside the lock re-reads only files whose identity changed.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::fs::{File, Metadata, OpenOptions};
-use std::io::{ErrorKind, Read, Write};
+use std::fs::{File, Metadata};
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use super::format::{render, render_index, render_migration};
-use super::naming;
-use super::state::{Migration, State, StateError, VERSION};
-use super::upgrade::{Decoded, Files, MigrationDoc, decode, decode_migration};
+use super::format::{render, render_index};
+use super::log;
+use super::state::{Migration, State, StateError, Ticks, VERSION};
+use super::upgrade::{Decoded, Files, decode, decode_migration};
+use super::{author, naming, personal, safe_fs};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -48,7 +59,15 @@ pub enum StoreError {
     },
     #[error(transparent)]
     State(#[from] StateError),
+    /// Another devguide held the lock for longer than this one waits.
+    #[error("{0}")]
+    Locked(String),
 }
+
+/// How long a change waits for another devguide's lock before giving up; the wait is
+/// announced after [`LOCK_NOTICE_AFTER`].
+pub const LOCK_WAIT: Duration = Duration::from_secs(5);
+pub const LOCK_NOTICE_AFTER: Duration = Duration::from_secs(1);
 
 /// How many migration files stay open (see [`Pin`]); a session that read every migration
 /// must not run out of file handles.
@@ -69,6 +88,24 @@ pub struct Store {
     wanted: BTreeSet<(String, String)>,
     /// Counts uses of migration files, to keep the most recently used ones pinned.
     clock: u64,
+    /// The state folder (the state file's folder): nothing below it is followed if a link.
+    root: PathBuf,
+    /// Team mode (`.devguide/state.json`): the folder came with a repository, so the
+    /// folder itself must not be a link either, and personal data lives elsewhere.
+    team: bool,
+    /// Where this person's own data (active migration, reading) is kept in team mode.
+    personal: Option<PathBuf>,
+    /// Who this process's changes are recorded as; looked up on the first change.
+    author: Option<String>,
+    /// How long to wait for the lock, and what to call once the wait is noticeable.
+    lock_wait: Duration,
+    on_lock_wait: Option<fn(&str)>,
+    /// Why the state could not be read, if it could not (a link, a FIFO, a damaged or
+    /// unreadable file): `checklist status` then cannot tell done from not done.
+    damaged: Option<String>,
+    /// Folders already cleaned of a crash's temp files this session: once is enough (a
+    /// set's folder may hold a thousand files, too many to list on every tick).
+    cleaned: BTreeSet<PathBuf>,
 }
 
 /// A clone starts without the caches: it re-reads the files on its first update, which
@@ -77,6 +114,9 @@ impl Clone for Store {
     fn clone(&self) -> Store {
         Store {
             read_only: self.read_only.clone(),
+            author: self.author.clone(),
+            lock_wait: self.lock_wait,
+            on_lock_wait: self.on_lock_wait,
             ..Store::new(self.path.clone())
         }
     }
@@ -123,9 +163,13 @@ fn stamp(_meta: &Metadata) -> Option<Stamp> {
     None
 }
 
-/// The current stamp of the file at `path`, if it exists and has one.
+/// The current stamp of the file at `path`, if it exists and has one (a link has none).
 fn stamp_of(path: &Path) -> Option<Stamp> {
-    std::fs::metadata(path).ok().as_ref().and_then(stamp)
+    std::fs::symlink_metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .as_ref()
+        .and_then(stamp)
 }
 
 /// A file we read or wrote, kept open. While it is open its inode cannot be freed, so
@@ -158,9 +202,12 @@ struct FileCache {
     seen: SystemTime,
     /// The migration name it was rendered with (the file names it).
     name: String,
-    /// Its content (`updated`, `ticks`, `file_extra`).
+    /// Its content (`updated`, `ticks`, `file_extra`, `log`).
     migration: Migration,
     bytes: Vec<u8>,
+    /// A version 3 log without conflict markers: a change appends to these bytes.
+    /// Otherwise (version 2, markers) the next change rewrites it as a clean log.
+    appendable: bool,
 }
 
 #[cfg(test)]
@@ -203,22 +250,21 @@ enum Loaded {
 /// A file's bytes, the file kept open, and its stamp when read.
 type Pinned = (Vec<u8>, File, Option<Stamp>);
 
-fn read_pinned(path: &Path) -> std::io::Result<Option<Pinned>> {
-    let mut file = match File::open(path) {
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-        Ok(f) => f,
+/// Reads a file of the state folder: no link followed on the way (`root` and below), no
+/// FIFO or device opened, no more than the size cap read.
+fn read_pinned(root: &Path, team: bool, path: &Path) -> std::io::Result<Option<Pinned>> {
+    safe_fs::check_no_links(root, path, team)?;
+    let Some((mut file, meta)) = safe_fs::open_read(path)? else {
+        return Ok(None);
     };
     // The stamp is taken from the open file before reading, so it can only be older
     // than the bytes: at worst a later check re-reads needlessly, never wrongly skips.
-    let meta = file.metadata().ok();
-    let mut bytes = Vec::with_capacity(meta.as_ref().map_or(0, |m| m.len() as usize));
-    file.read_to_end(&mut bytes)?;
-    Ok(Some((bytes, file, meta.as_ref().and_then(stamp))))
+    let bytes = safe_fs::read_capped(path, &mut file, meta.len())?;
+    Ok(Some((bytes, file, stamp(&meta))))
 }
 
-fn load(path: &Path) -> Loaded {
-    let (bytes, file, stamp) = match read_pinned(path) {
+fn load(root: &Path, team: bool, path: &Path) -> Loaded {
+    let (bytes, file, stamp) = match read_pinned(root, team, path) {
         Ok(None) => return Loaded::Missing,
         Err(e) => return Loaded::Unreadable(e),
         Ok(Some(read)) => read,
@@ -235,17 +281,82 @@ fn load(path: &Path) -> Loaded {
     }
 }
 
+/// A migration file's content, of either version.
+struct MigrationContent {
+    updated: String,
+    ticks: Ticks,
+    log: log::Log,
+    extra: BTreeMap<String, serde_json::Value>,
+    appendable: bool,
+    /// Written by a newer devguide (its log version).
+    newer: Option<u64>,
+    /// Things to tell the user: conflict markers read through, lines skipped.
+    notes: Vec<String>,
+}
+
+/// Decodes a migration file: a version 3 log, or a version 2 JSON object of ticks.
+fn decode_content(path: &Path, bytes: &[u8]) -> Result<MigrationContent, String> {
+    if !log::is_log(bytes)
+        && let Ok(doc) = decode_migration(bytes)
+    {
+        return Ok(MigrationContent {
+            updated: doc.updated,
+            ticks: doc.ticks,
+            log: log::Log::default(),
+            extra: doc.extra,
+            appendable: false,
+            newer: None,
+            notes: Vec::new(),
+        });
+    }
+    let parsed = log::parse(bytes);
+    if parsed.events.is_empty() && parsed.version == 0 && !parsed.bad_lines.is_empty() {
+        let (line, why) = &parsed.bad_lines[0];
+        return Err(format!("line {line}: {why}; not a migration file"));
+    }
+    let mut notes = Vec::new();
+    if parsed.conflict_markers {
+        notes.push(format!(
+            "{}: holds git conflict markers; the ticks of both sides were read (latest change              per item wins). The next change here rewrites it without them; to share that,              commit it, and add `.devguide/.gitattributes` (`devguide checklist init --here`)              so git merges these files by itself.",
+            path.display()
+        ));
+    }
+    for (line, why) in &parsed.bad_lines {
+        notes.push(format!(
+            "{}:{line}: {why}; the line is skipped. Fix or delete that line.",
+            path.display()
+        ));
+    }
+    let ticks = log::fold(&parsed.events);
+    let updated = parsed
+        .events
+        .iter()
+        .map(|e| e.at.as_str())
+        .max()
+        .unwrap_or_default()
+        .to_string();
+    Ok(MigrationContent {
+        updated,
+        ticks,
+        appendable: !parsed.conflict_markers && bytes.last().is_none_or(|b| *b == b'\n'),
+        log: std::sync::Arc::new(parsed.events),
+        extra: parsed.header_extra,
+        newer: (parsed.version > log::LOG_VERSION).then_some(parsed.version),
+        notes,
+    })
+}
+
 enum FileRead {
     Missing,
-    Ok(MigrationDoc, Vec<u8>, File, Option<Stamp>),
+    Ok(Box<MigrationContent>, Vec<u8>, File, Option<Stamp>),
     Same(File, Option<Stamp>),
     Corrupt(String),
     Unreadable(std::io::Error),
 }
 
 /// Reads a migration file; `Same` when its bytes are `known`, to skip parsing them.
-fn read_migration(path: &Path, known: Option<&[u8]>) -> FileRead {
-    match read_pinned(path) {
+fn read_migration(root: &Path, team: bool, path: &Path, known: Option<&[u8]>) -> FileRead {
+    match read_pinned(root, team, path) {
         Ok(None) => FileRead::Missing,
         Err(e) => FileRead::Unreadable(e),
         Ok(Some((bytes, file, stamp))) => {
@@ -254,8 +365,8 @@ fn read_migration(path: &Path, known: Option<&[u8]>) -> FileRead {
             }
             #[cfg(test)]
             MIGRATION_PARSES.with(|n| n.set(n.get() + 1));
-            match decode_migration(&bytes) {
-                Ok(doc) => FileRead::Ok(doc, bytes, file, stamp),
+            match decode_content(path, &bytes) {
+                Ok(doc) => FileRead::Ok(Box::new(doc), bytes, file, stamp),
                 Err(why) => FileRead::Corrupt(why),
             }
         }
@@ -267,6 +378,7 @@ fn fill_from(m: &mut Migration, content: &Migration) {
     m.updated = content.updated.clone();
     m.ticks = content.ticks.clone();
     m.file_extra = content.file_extra.clone();
+    m.log = content.log.clone();
     m.loaded = true;
 }
 
@@ -307,7 +419,14 @@ fn same_index(a: &State, b: &State) -> bool {
 
 impl Store {
     fn new(path: PathBuf) -> Store {
+        let root = parent(&path).unwrap_or(Path::new(".")).to_path_buf();
+        let team = personal::is_team_file(&path);
         Store {
+            personal: if team {
+                personal::path_for(&path)
+            } else {
+                None
+            },
             path,
             read_only: None,
             cache: None,
@@ -315,7 +434,37 @@ impl Store {
             files: BTreeMap::new(),
             wanted: BTreeSet::new(),
             clock: 0,
+            root,
+            team,
+            author: None,
+            lock_wait: LOCK_WAIT,
+            on_lock_wait: None,
+            damaged: None,
+            cleaned: BTreeSet::new(),
         }
+    }
+
+    /// Keeps personal data (active migration, reading) in `file` instead of the state
+    /// file, as team mode does; `None` keeps it in the state file.
+    pub fn set_personal_file(&mut self, file: Option<PathBuf>) {
+        self.personal = file;
+    }
+
+    /// Records changes as made by `name` instead of looking it up in git.
+    pub fn set_author(&mut self, name: impl Into<String>) {
+        self.author = Some(name.into());
+    }
+
+    /// How long a change waits for another devguide's lock, and a function told once the
+    /// wait passes a second (the command line prints it; the reader shows it).
+    pub fn set_lock_wait(&mut self, wait: Duration, notice: Option<fn(&str)>) {
+        self.lock_wait = wait;
+        self.on_lock_wait = notice;
+    }
+
+    /// Why the state could not be read, if it could not.
+    pub fn damaged(&self) -> Option<&str> {
+        self.damaged.as_deref()
     }
 
     /// Opens the state file at `path` and reads each set's active migration. Never
@@ -324,7 +473,7 @@ impl Store {
     pub fn open(path: impl Into<PathBuf>) -> Opened {
         let mut store = Store::new(path.into());
         let mut notices = Vec::new();
-        let mut state = match load(&store.path) {
+        let mut state = match load(&store.root, store.team, &store.path) {
             Loaded::Missing => State::default(),
             Loaded::Ok(decoded, bytes, pin) => store.remember_index(decoded, bytes, pin),
             Loaded::Newer(version, index) => {
@@ -338,25 +487,25 @@ impl Store {
                 }
             }
             Loaded::Unreadable(e) => {
-                store.read_only = Some(store.unreadable_message(&store.path, &e));
+                let why = store.unreadable_message(&store.path, &e);
+                store.damaged = Some(why.clone());
+                store.read_only = Some(why);
                 State::default()
             }
-            Loaded::Corrupt(reason) => match store.update(|_| Ok::<(), StoreError>(())) {
-                // `update` re-reads under the lock and sets the file aside.
-                Ok(u) => {
-                    notices.extend(u.notices);
-                    u.state
-                }
-                Err(e) => {
-                    store.read_only = Some(format!(
-                        "{}: {reason}, and it cannot be moved aside ({e}); checklist ticks are \
-                         read-only this session",
-                        store.path.display()
-                    ));
-                    State::default()
-                }
-            },
+            // Opening writes nothing: the first change sets the file aside (under the
+            // lock, after reading it again).
+            Loaded::Corrupt(reason) => {
+                let why = format!(
+                    "{}: {reason}; it is shown as empty, and the next change moves it aside \
+                     (restore it from git or a backup first if it matters)",
+                    store.path.display()
+                );
+                store.damaged = Some(why.clone());
+                notices.push(why);
+                State::default()
+            }
         };
+        notices.extend(store.overlay_personal(&mut state));
         let actives: Vec<(String, String)> = state
             .sets
             .iter()
@@ -422,7 +571,7 @@ impl Store {
         let mut state = if let Some(state) = self.cached_index() {
             state.clone()
         } else {
-            match load(&self.path) {
+            match load(&self.root, self.team, &self.path) {
                 Loaded::Ok(decoded, bytes, pin) => self.remember_index(decoded, bytes, pin),
                 Loaded::Newer(_, Some((s, files))) => {
                     self.layout = files;
@@ -431,10 +580,26 @@ impl Store {
                 _ => State::default(),
             }
         };
+        self.overlay_personal(&mut state);
         for (set, name) in self.wanted.clone() {
             self.load_migration(&mut state, &set, &name);
         }
         state
+    }
+
+    /// In team mode, puts this person's own data (from their file) over the index:
+    /// each set's active migration and reading record. Reads only; returns notices.
+    fn overlay_personal(&mut self, state: &mut State) -> Vec<String> {
+        let Some(file) = &self.personal else {
+            return Vec::new();
+        };
+        match personal::read(file) {
+            Ok(p) => {
+                p.apply(state);
+                Vec::new()
+            }
+            Err(e) => vec![e],
+        }
     }
 
     /// The remembered index, if the file on disk is still the one it came from.
@@ -546,7 +711,8 @@ impl Store {
             return Ok(());
         }
         let now = SystemTime::now();
-        match read_migration(&full, cached.map(|c| c.bytes.as_slice())) {
+        let known = cached.map(|c| c.bytes.as_slice());
+        match read_migration(&self.root, self.team, &full, known) {
             FileRead::Missing => {
                 // No file (yet): no ticks. Its file is written on the next change.
                 self.files.remove(&rel);
@@ -561,9 +727,22 @@ impl Store {
                 self.touch(&rel, file);
             }
             FileRead::Ok(doc, bytes, file, stamp) => {
+                notices.extend(doc.notes);
+                if let Some(version) = doc.newer
+                    && self.read_only.is_none()
+                {
+                    self.read_only = Some(format!(
+                        "{}: written by a newer devguide (log version {version}, this one knows \
+                         {}); opened read-only so it stays intact. Update devguide to change \
+                         ticks.",
+                        full.display(),
+                        log::LOG_VERSION
+                    ));
+                }
                 m.updated = doc.updated;
                 m.ticks = doc.ticks;
                 m.file_extra = doc.extra;
+                m.log = doc.log;
                 m.loaded = true;
                 self.files.insert(
                     rel.clone(),
@@ -575,35 +754,32 @@ impl Store {
                         name: name.to_string(),
                         migration: m.clone(),
                         bytes,
+                        appendable: doc.appendable,
                     },
                 );
                 self.touch(&rel, file);
             }
             FileRead::Unreadable(e) => {
                 let why = self.unreadable_message(&full, &e);
+                self.damaged = Some(why.clone());
                 self.read_only = Some(why.clone());
                 return Err(StoreError::ReadOnly(why));
             }
             FileRead::Corrupt(reason) => {
-                if self.read_only.is_some() {
-                    notices.push(format!(
-                        "{}: {reason}; migration {name:?} is shown without ticks",
+                // Only a change (under the lock) sets a file aside; reading writes nothing.
+                if self.read_only.is_some() || !locked {
+                    let why = format!(
+                        "{}: {reason}; migration {name:?} is shown without ticks, and the next \
+                         change to it moves the file aside (restore it from git first if it \
+                         matters)",
                         full.display()
-                    ));
+                    );
+                    self.damaged = Some(why.clone());
+                    notices.push(why);
                     return Ok(());
                 }
-                let _lock = if locked {
-                    None
-                } else {
-                    let lock = self.lock().map_err(|e| self.write_failed(&full, e))?;
-                    // Under the lock it may have been repaired or replaced meanwhile.
-                    if !matches!(read_migration(&full, None), FileRead::Corrupt(_)) {
-                        drop(lock);
-                        return self.fill(state, set, name, false, notices);
-                    }
-                    Some(lock)
-                };
-                let aside = set_aside(&full).map_err(|e| self.write_failed(&full, e))?;
+                let aside = set_aside(&self.root, self.team, &full)
+                    .map_err(|e| self.write_failed(&full, e))?;
                 notices.push(format!(
                     "{}: {reason}; it was moved to {} and migration {name:?} starts without ticks",
                     full.display(),
@@ -639,11 +815,10 @@ impl Store {
         if let Some(why) = &self.read_only {
             return Err(StoreError::ReadOnly(why.clone()).into());
         }
-        let _lock = self
-            .lock()
-            .map_err(|e| self.write_failed(&self.path.clone(), e))?;
+        let _lock = self.lock()?;
         let mut notices = Vec::new();
         let (mut state, on_disk, single) = self.read_index_locked(&mut notices)?;
+        notices.extend(self.overlay_personal(&mut state));
         let before = self.layout.clone();
         if !single {
             let mut want: BTreeSet<(String, String)> = std::mem::take(&mut self.wanted);
@@ -657,9 +832,13 @@ impl Store {
                 self.fill(&mut state, set, name, true, &mut notices)?;
             }
         }
+        // A version 0/1 file's ticks as read, to record them as events of unknown author
+        // (cheap: ticks are shared, not copied).
+        let upgrading = single.then(|| state.clone());
         let value = change(&mut state)?;
         state.version = VERSION;
-        self.save(&state, &before, on_disk, single)?;
+        self.save(&mut state, &before, on_disk, upgrading.as_ref())?;
+        self.damaged = None;
         self.wanted = state
             .sets
             .iter()
@@ -690,7 +869,7 @@ impl Store {
             return Ok((c.state.clone(), Some(c.bytes.clone()), c.single));
         }
         self.cache = None;
-        match load(&self.path) {
+        match load(&self.root, self.team, &self.path) {
             Loaded::Missing => {
                 self.layout = Files::new();
                 Ok((State::default(), None, false))
@@ -712,7 +891,8 @@ impl Store {
             }
             Loaded::Corrupt(reason) => {
                 let path = self.path.clone();
-                let aside = set_aside(&path).map_err(|e| self.write_failed(&path, e))?;
+                let aside = set_aside(&self.root, self.team, &path)
+                    .map_err(|e| self.write_failed(&path, e))?;
                 notices.push(format!(
                     "{}: {reason}; it was moved to {} and checklist state starts empty",
                     path.display(),
@@ -724,15 +904,18 @@ impl Store {
         }
     }
 
-    /// Writes `state`: changed migration files, then the index if it changed, then
-    /// removes the files of migrations no longer listed (see the module notes).
+    /// Writes `state`: changed migration files (appending their new events), then the
+    /// index if it changed, then this person's own file in team mode, then removes the
+    /// files of migrations no longer listed (see the module notes) and temp files a crash
+    /// left behind.
     fn save(
         &mut self,
-        state: &State,
+        state: &mut State,
         before: &Files,
         on_disk: Option<Vec<u8>>,
-        single: bool,
+        upgrading: Option<&State>,
     ) -> Result<(), StoreError> {
+        let single = upgrading.is_some();
         let dir = self.files_dir();
         // Every listed migration keeps its file; new and renamed ones get a new one.
         let mut after = Files::new();
@@ -753,38 +936,120 @@ impl Store {
         for key in new {
             let file = (1..)
                 .map(|n| naming::candidate(&key.0, &key.1, n))
-                .find(|c| !taken.contains(&c.to_lowercase()) && !dir.join(c).exists())
+                .find(|c| {
+                    !taken.contains(&c.to_lowercase())
+                        && std::fs::symlink_metadata(dir.join(c)).is_err()
+                })
                 .unwrap_or_default();
             taken.insert(file.to_lowercase());
             after.insert(key, file);
         }
-        for (set, s) in &state.sets {
-            for (name, m) in &s.migrations {
+        let mut written_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut author: Option<String> = None;
+        for (set, s) in state.sets.iter_mut() {
+            for (name, m) in s.migrations.iter_mut() {
                 if !m.loaded {
                     continue;
                 }
                 let Some(rel) = after.get(&(set.clone(), name.clone())) else {
                     continue;
                 };
-                let unchanged = self.files.get(rel).is_some_and(|fc| {
+                let fc = self.files.get(rel);
+                let unchanged = fc.is_some_and(|fc| {
                     fc.name == *name
                         && fc.migration.ticks == m.ticks
-                        && fc.migration.updated == m.updated
                         && fc.migration.file_extra == m.file_extra
                 });
                 if unchanged {
                     continue;
                 }
+                let by = match &author {
+                    Some(a) => a.clone(),
+                    None => {
+                        let a = match &self.author {
+                            Some(a) => a.clone(),
+                            None => author::current(&self.root),
+                        };
+                        self.author = Some(a.clone());
+                        author = Some(a.clone());
+                        a
+                    }
+                };
+                let removed_at = if m.updated.is_empty() {
+                    super::state::timestamp(SystemTime::now())
+                } else {
+                    m.updated.clone()
+                };
+                let fc = self.files.get(rel);
+                let (mut bytes, mut events, base) = match fc {
+                    // The usual case: append the change to the file as it is.
+                    Some(fc) if fc.appendable && fc.name == *name => (
+                        fc.bytes.clone(),
+                        fc.migration.log.to_vec(),
+                        fc.migration.ticks.clone(),
+                    ),
+                    // A new or renamed file, a version 2 file, or one with conflict
+                    // markers: written whole, as a clean log holding every event known.
+                    _ => {
+                        let mut events = m.log.to_vec();
+                        let mut base = log::fold(&events);
+                        // Ticks of an older version become events of unknown author:
+                        // version 2 (the file's), version 0/1 (the single file's).
+                        let old = match fc {
+                            Some(fc) if fc.migration.log.is_empty() => {
+                                Some(fc.migration.ticks.clone())
+                            }
+                            Some(_) => None,
+                            None => upgrading
+                                .and_then(|u| u.migration(set, name))
+                                .map(|old| old.ticks.clone()),
+                        };
+                        if let Some(old) = old.filter(|t| !t.is_empty()) {
+                            let seq = log::next_seq(&events);
+                            events.extend(log::diff(&base, &old, "", &removed_at, seq, false));
+                            base = old;
+                        }
+                        let text = log::render(name, &m.file_extra, &events);
+                        (text.into_bytes(), events, base)
+                    }
+                };
+                let added = log::diff(
+                    &base,
+                    &m.ticks,
+                    &by,
+                    &removed_at,
+                    log::next_seq(&events),
+                    true,
+                );
+                for e in &added {
+                    bytes.extend_from_slice(log::line(e).as_bytes());
+                    bytes.push(b'\n');
+                    if e.done.is_some()
+                        && let Some(t) = m.ticks.get_mut(&e.item)
+                    {
+                        t.by.clone_from(&e.by);
+                        t.at.clone_from(&e.at);
+                    }
+                }
+                events.extend(added);
+                // As a later read derives it, so what is returned equals what is read.
+                m.updated = events
+                    .iter()
+                    .map(|e| e.at.as_str())
+                    .max()
+                    .unwrap_or_default()
+                    .to_string();
+                m.log = std::sync::Arc::new(events);
                 let full = dir.join(rel);
-                let text = render_migration(name, m).map_err(|e| StoreError::Io {
-                    path: full.clone(),
-                    source: std::io::Error::other(e),
-                })?;
                 // Until the write succeeds the file's content is not known for certain.
                 self.files.remove(rel);
-                let written = ensure_dir(&full)
-                    .and_then(|()| write_atomic_pinned(&full, text.as_bytes()))
+                let written = self
+                    .ensure_dir(&full)
+                    .and_then(|()| write_atomic_pinned(&self.root, self.team, &full, &bytes))
                     .map_err(|e| self.write_failed(&full, e))?;
+                if let Some(d) = parent(&full) {
+                    written_dirs.insert(d.to_path_buf());
+                }
                 let (file, stamp) = match written {
                     Some((file, stamp)) => (Some(file), Some(stamp)),
                     None => (None, None),
@@ -798,7 +1063,8 @@ impl Store {
                         seen: SystemTime::now(),
                         name: name.clone(),
                         migration: m.clone(),
-                        bytes: text.into_bytes(),
+                        bytes,
+                        appendable: true,
                     },
                 );
                 if let Some(file) = file {
@@ -806,6 +1072,16 @@ impl Store {
                 }
             }
         }
+        if let Some(file) = self.personal.clone() {
+            personal::write(&file, state).map_err(|e| self.write_failed(&file, e))?;
+        }
+        let team_view;
+        let shared: &State = if self.personal.is_some() {
+            team_view = personal::without_personal(state);
+            &team_view
+        } else {
+            state
+        };
         // A tick leaves the index as it was: then it is neither rendered nor written.
         let unchanged = !single
             && after == *before
@@ -813,79 +1089,167 @@ impl Store {
             && self
                 .cache
                 .as_ref()
-                .is_some_and(|c| same_index(&c.state, state));
+                .is_some_and(|c| same_index(&c.state, shared));
         if unchanged {
             self.layout = after;
+            self.clean_temps(&written_dirs);
             return Ok(());
         }
-        let text = render_index(state, &after);
+        let text = render_index(shared, &after);
         if on_disk.as_deref() != Some(text.as_bytes()) {
             self.cache = None;
             let path = self.path.clone();
-            let pin = write_atomic_pinned(&path, text.as_bytes())
+            let pin = write_atomic_pinned(&self.root, self.team, &path, text.as_bytes())
                 .map_err(|e| self.write_failed(&path, e))?;
             self.cache = pin.map(|(file, stamp)| Cache {
                 pin: Pin { _file: file, stamp },
-                state: index_only(state),
+                state: index_only(shared),
                 bytes: text.into_bytes(),
                 single: false,
             });
         } else if let Some(c) = &mut self.cache {
-            c.state = index_only(state);
+            c.state = index_only(shared);
         }
         let kept: HashSet<&String> = after.values().collect();
-        let mut removed = false;
         for rel in before.values().filter(|f| !kept.contains(f)) {
             self.files.remove(rel);
             let full = dir.join(rel);
-            match std::fs::remove_file(&full) {
-                Ok(()) => removed = true,
+            let removed = safe_fs::check_no_links(&self.root, &full, self.team)
+                .and_then(|()| std::fs::remove_file(&full));
+            match removed {
+                Ok(()) => sync_dir(&full),
                 Err(e) if e.kind() == ErrorKind::NotFound => {}
                 Err(e) => return Err(self.write_failed(&full, e)),
             }
-            if removed {
-                sync_dir(&full);
-            }
         }
         self.layout = after;
+        self.clean_temps(&written_dirs);
+        Ok(())
+    }
+
+    /// Removes temp files a crashed write left in the state folder and in `dirs`. Runs
+    /// under the lock, so no other devguide is writing one at the moment. Best effort.
+    fn clean_temps(&mut self, dirs: &BTreeSet<PathBuf>) {
+        let folders: Vec<PathBuf> = std::iter::once(&self.root)
+            .chain(dirs.iter())
+            .filter(|d| !self.cleaned.contains(*d))
+            .cloned()
+            .collect();
+        for dir in &folders {
+            self.cleaned.insert(dir.clone());
+            if safe_fs::check_no_links(&self.root, dir, self.team).is_err() {
+                continue;
+            }
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                // The state file's folder may be shared with other files (`--state
+                // ~/notes/ticks.json`): there, only the state file's own temp files.
+                let ours = dir != &self.root
+                    || name
+                        .to_str()
+                        .zip(self.path.file_name().and_then(|n| n.to_str()))
+                        .is_some_and(|(n, state)| n.starts_with(&format!("{state}.tmp-")));
+                let is_temp = ours && name.to_str().is_some_and(is_temp_name);
+                let is_file = entry
+                    .file_type()
+                    .is_ok_and(|t| t.is_file() || t.is_symlink());
+                if is_temp && is_file {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+
+    /// Creates the folder of a migration file if needed, refusing links on the way and
+    /// making the new folders durable.
+    fn ensure_dir(&self, file: &Path) -> std::io::Result<()> {
+        let Some(dir) = parent(file) else {
+            return Ok(());
+        };
+        safe_fs::check_no_links(&self.root, dir, self.team)?;
+        if dir.is_dir() {
+            return Ok(());
+        }
+        safe_fs::create_dirs(&self.root, dir, self.team)?;
+        // The set's folder in `.d`, and `.d` in the state file's folder.
+        sync_dir(dir);
+        if let Some(d) = parent(dir) {
+            sync_dir(d);
+        }
         Ok(())
     }
 
     /// Creates a new state file holding an empty state; fails if one exists.
     pub fn create_new(path: &Path) -> Result<(), StoreError> {
-        if let Some(dir) = parent(path) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                path: dir.into(),
-                source,
-            })?;
-        }
         let mut store = Store::new(path.to_path_buf());
-        let _lock = store.lock().map_err(|e| store.write_failed(path, e))?;
-        if path.exists() {
-            return Err(StoreError::Io {
-                path: path.into(),
-                source: ErrorKind::AlreadyExists.into(),
-            });
+        let io = |path: &Path, source| StoreError::Io {
+            path: path.into(),
+            source,
+        };
+        if let Some(dir) = parent(path) {
+            safe_fs::check_no_links(dir, dir, store.team).map_err(|e| io(dir, e))?;
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        }
+        let _lock = store.lock()?;
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(io(path, ErrorKind::AlreadyExists.into()));
         }
         let text = render(&serde_json::to_value(State::default()).unwrap_or_default());
-        write_atomic(path, text.as_bytes()).map_err(|e| store.write_failed(path, e))
+        write_atomic_pinned(&store.root, store.team, path, text.as_bytes())
+            .map(drop)
+            .map_err(|e| store.write_failed(path, e))
     }
 
-    fn lock(&self) -> std::io::Result<File> {
-        if let Some(dir) = parent(&self.path) {
-            std::fs::create_dir_all(dir)?;
+    /// Takes the lock beside the state file: a regular file, never through a link.
+    /// Waits at most `lock_wait` for another devguide to finish, saying so after a
+    /// second; then fails with a message naming the file.
+    fn lock(&mut self) -> Result<File, StoreError> {
+        let lock_path = self.lock_path();
+        let file = safe_fs::check_no_links(&self.root, &lock_path, self.team)
+            .and_then(|()| {
+                safe_fs::create_dirs(&self.root, &self.root, self.team)?;
+                safe_fs::open_write(&lock_path, true)
+            })
+            .map_err(|e| self.write_failed(&lock_path, e))?;
+        let start = std::time::Instant::now();
+        let mut told = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(std::fs::TryLockError::WouldBlock) => {}
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(self.write_failed(&lock_path, e));
+                }
+            }
+            let waited = start.elapsed();
+            if waited >= self.lock_wait {
+                return Err(StoreError::Locked(format!(
+                    "the lock on {} is held by another devguide ({}); waited {} s, nothing \
+                     was changed. Try again when it is done.",
+                    self.path.display(),
+                    lock_path.display(),
+                    waited.as_secs()
+                )));
+            }
+            if !told && waited >= LOCK_NOTICE_AFTER {
+                told = true;
+                if let Some(notice) = self.on_lock_wait {
+                    notice(&format!(
+                        "waiting for the lock on {} held by another devguide…",
+                        self.path.display()
+                    ));
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.lock_path())?;
-        file.lock()?;
-        Ok(file)
     }
 
-    /// Opens the file and its lock for writing without changing either, so a session
-    /// that cannot write says so at the start rather than at the first tick.
+    /// Checks that the file and its lock could be written, creating and changing
+    /// nothing, so a session that cannot write says so at the start rather than at the
+    /// first tick.
     fn probe_writable(&self) -> Result<(), String> {
         let denied = |path: &Path, e: std::io::Error| {
             format!(
@@ -893,27 +1257,38 @@ impl Store {
                 path.display()
             )
         };
-        if self.path.exists() {
-            OpenOptions::new()
-                .write(true)
-                .open(&self.path)
-                .map_err(|e| denied(&self.path, e))?;
+        let lock = self.lock_path();
+        for path in [&self.path, &lock] {
+            safe_fs::check_no_links(&self.root, path, self.team).map_err(|e| denied(path, e))?;
+            if std::fs::symlink_metadata(path).is_ok() {
+                safe_fs::open_write(path, false).map_err(|e| denied(path, e))?;
+            }
         }
-        let dir_exists = parent(&self.path).is_none_or(Path::exists);
-        if dir_exists {
-            let lock = self.lock_path();
-            OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&lock)
-                .map_err(|e| denied(&lock, e))?;
+        // A file not there yet is created in its folder: that must be writable.
+        if std::fs::symlink_metadata(&lock).is_err() {
+            let dir = self
+                .root
+                .ancestors()
+                .find(|d| d.exists())
+                .unwrap_or(Path::new("."));
+            if !writable_dir(dir) {
+                return Err(denied(
+                    dir,
+                    std::io::Error::from(ErrorKind::PermissionDenied),
+                ));
+            }
         }
         Ok(())
     }
 
-    /// Permission problems turn the session read-only; other errors are reported as is.
+    /// Permission problems and refusals (a link, a FIFO) turn the session read-only;
+    /// other errors are reported as is.
     fn write_failed(&mut self, path: &Path, e: std::io::Error) -> StoreError {
+        if safe_fs::is_refusal(&e) {
+            let why = format!("{e}; checklist ticks are read-only this session");
+            self.read_only = Some(why.clone());
+            return StoreError::ReadOnly(why);
+        }
         if matches!(
             e.kind(),
             ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
@@ -941,28 +1316,14 @@ impl Store {
     }
 
     fn unreadable_message(&self, path: &Path, e: &std::io::Error) -> String {
+        if safe_fs::is_refusal(e) {
+            return format!("{e}; checklist ticks are read-only this session");
+        }
         format!(
             "{}: cannot be read ({e}); checklist ticks are read-only this session",
             path.display()
         )
     }
-}
-
-/// Creates the folder of a migration file if needed, making the new folders durable.
-fn ensure_dir(file: &Path) -> std::io::Result<()> {
-    let Some(dir) = parent(file) else {
-        return Ok(());
-    };
-    if dir.is_dir() {
-        return Ok(());
-    }
-    std::fs::create_dir_all(dir)?;
-    // The set's folder in `.d`, and `.d` in the state file's folder.
-    sync_dir(dir);
-    if let Some(d) = parent(dir) {
-        sync_dir(d);
-    }
-    Ok(())
 }
 
 fn parent(path: &Path) -> Option<&Path> {
@@ -978,18 +1339,48 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Whether this process may create files in `dir`.
+#[cfg(unix)]
+fn writable_dir(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `c` is a valid NUL-terminated path; access(2) only reads it.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
+}
+
+#[cfg(not(unix))]
+fn writable_dir(dir: &Path) -> bool {
+    std::fs::metadata(dir).is_ok_and(|m| !m.permissions().readonly())
+}
+
+/// Whether a file name is one of our temp files: `<name>.tmp-<pid>-<n>`.
+fn is_temp_name(name: &str) -> bool {
+    name.rsplit_once(".tmp-").is_some_and(|(stem, tail)| {
+        !stem.is_empty()
+            && tail
+                .split_once('-')
+                .is_some_and(|(a, b)| is_digits(a) && is_digits(b))
+    })
+}
+
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Renames a file to `<name>.corrupt-<UTC timestamp>` (with `-N` if taken) and returns
-/// the new path.
-fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
-    let stamp: String = humantime::format_rfc3339_seconds(SystemTime::now())
-        .to_string()
+/// the new path. Neither name may be a link.
+fn set_aside(root: &Path, team: bool, path: &Path) -> std::io::Result<PathBuf> {
+    safe_fs::check_no_links(root, path, team)?;
+    let stamp: String = super::state::timestamp(SystemTime::now())
         .chars()
         .filter(|c| !matches!(c, '-' | ':'))
         .collect();
     let base = sibling(path, &format!(".corrupt-{stamp}"));
     let mut target = base.clone();
     let mut n = 1;
-    while target.exists() {
+    while std::fs::symlink_metadata(&target).is_ok() {
         n += 1;
         target = sibling(&base, &format!("-{n}"));
     }
@@ -998,18 +1389,30 @@ fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
     Ok(target)
 }
 
-/// Temp file in the same folder → write → fsync → rename → fsync the folder.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomic_pinned(path, bytes).map(drop)
+/// Temp file in the same folder → write → fsync → rename → fsync the folder, without
+/// following a link anywhere from `root` down (see `safe_fs`).
+pub(crate) fn write_atomic(
+    root: &Path,
+    check_root: bool,
+    path: &Path,
+    bytes: &[u8],
+) -> std::io::Result<()> {
+    write_atomic_pinned(root, check_root, path, bytes).map(drop)
 }
 
 /// [`write_atomic`], keeping the new file open and returning its stamp as renamed into
 /// place (a rename may change its ctime), so the next update can tell it is unchanged.
-fn write_atomic_pinned(path: &Path, bytes: &[u8]) -> std::io::Result<Option<(File, Stamp)>> {
+fn write_atomic_pinned(
+    root: &Path,
+    check_root: bool,
+    path: &Path,
+    bytes: &[u8],
+) -> std::io::Result<Option<(File, Stamp)>> {
+    safe_fs::check_no_links(root, path, check_root)?;
     let mut attempt = 0u32;
     let (tmp, mut file) = loop {
         let tmp = sibling(path, &format!(".tmp-{}-{attempt}", std::process::id()));
-        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        match safe_fs::create_new(&tmp) {
             Ok(f) => break (tmp, f),
             Err(e) if e.kind() == ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
             Err(e) => return Err(e),
@@ -1017,7 +1420,9 @@ fn write_atomic_pinned(path: &Path, bytes: &[u8]) -> std::io::Result<Option<(Fil
     };
     let result = (|| {
         file.write_all(bytes)?;
-        if let Ok(meta) = std::fs::metadata(path) {
+        if let Ok(meta) = std::fs::symlink_metadata(path)
+            && meta.is_file()
+        {
             // Keep the mode of a shared file (group-writable in a team checkout).
             file.set_permissions(meta.permissions())?;
         }

@@ -54,6 +54,21 @@ fn migration_file(path: &Path, name: &str) -> PathBuf {
     sibling(path, ".d").join(file)
 }
 
+/// The state without what only the log knows (who made a tick; `updated`, which the
+/// log derives from its events), to compare with a model that has no log.
+fn without_log_fields(state: &State) -> State {
+    let mut s = state.clone();
+    for set in s.sets.values_mut() {
+        for m in set.migrations.values_mut() {
+            m.updated.clear();
+            for t in m.ticks.values_mut() {
+                t.by.clear();
+            }
+        }
+    }
+    s
+}
+
 fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("read dir")
@@ -176,7 +191,7 @@ fn a_tick_rewrites_only_its_migration_file() {
     let two_after = std::fs::metadata(migration_file(&path, "two")).expect("two");
     assert_eq!(two.modified().ok(), two_after.modified().ok());
     let text = std::fs::read_to_string(migration_file(&path, "one")).expect("one");
-    assert!(text.contains("\"x\": {"), "{text}");
+    assert!(text.contains("\"item\": \"x\""), "{text}");
 }
 
 #[test]
@@ -246,9 +261,9 @@ fn an_edit_in_place_is_noticed() {
     // The same for a migration's file.
     let file = migration_file(&path, "m");
     let text = std::fs::read_to_string(&file).expect("read");
-    let edited = text.replace(
-        "\"ticks\": {",
-        "\"ticks\": {\n\"by-hand\": {\"at\": \"2024-01-01T00:00:00Z\", \"done\": true},",
+    let edited = format!(
+        "{text}{}\n",
+        r#"{"at": "2024-01-01T00:00:00Z", "done": true, "item": "by-hand"}"#
     );
     std::fs::OpenOptions::new()
         .write(true)
@@ -278,21 +293,29 @@ fn a_corrupt_migration_file_is_set_aside_and_named() {
     assert_eq!(opened.notices.len(), 1, "{:?}", opened.notices);
     let notice = &opened.notices[0];
     assert!(
-        notice.contains(&file.display().to_string()) && notice.contains("m.json.corrupt-"),
+        notice.contains(&file.display().to_string()) && notice.contains("moves the file aside"),
         "{notice}"
     );
     assert!(opened.store.read_only().is_none());
     assert!(
         !opened.state.is_ticked("set", "m", "x", false),
-        "starts empty"
+        "shown empty"
     );
-    let asides: Vec<String> = files_in(file.parent().expect("dir"))
-        .into_iter()
-        .filter(|n| n.starts_with("m.json.corrupt-"))
-        .collect();
-    assert_eq!(asides.len(), 1);
+    let asides = || -> Vec<String> {
+        files_in(file.parent().expect("dir"))
+            .into_iter()
+            .filter(|n| n.starts_with("m.json.corrupt-"))
+            .collect()
+    };
+    assert!(asides().is_empty(), "opening moves nothing");
     let mut store = opened.store;
-    tick(&mut store, "m", "y").expect("tick again");
+    let ticked = tick(&mut store, "m", "y").expect("tick again");
+    assert_eq!(asides().len(), 1);
+    assert!(
+        ticked.notices.iter().any(|n| n.contains("m.json.corrupt-")),
+        "{:?}",
+        ticked.notices
+    );
     let state = open_all(&path);
     assert!(state.is_ticked("set", "m", "y", false));
     assert_eq!(
@@ -382,27 +405,27 @@ fn ticks_are_written_one_per_line_with_sorted_keys() {
     let file = migration_file(&path, "tests/unit");
     assert!(file.ends_with("tests%2Funit.json"), "{}", file.display());
     let text = std::fs::read_to_string(&file).expect("read");
-    let tick_lines: Vec<&str> = text.lines().filter(|l| l.contains("\"done\"")).collect();
-    assert_eq!(tick_lines.len(), 3, "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "a header and one event per tick: {text}");
     assert_eq!(
-        tick_lines[0].trim(),
-        r#""g#s#a": {"at": "2023-11-14T22:13:30Z", "done": true, "text": "Text of g#s#a"},"#
+        lines[0],
+        r#"{"devguide": "checklist", "migration": "tests/unit", "version": 3}"#
     );
-    assert!(tick_lines[2].trim().starts_with("\"g#t#c\""));
-    assert!(
-        text.starts_with("{\n  \"migration\": \"tests/unit\",\n  \"ticks\": {\n"),
-        "{text}"
+    let by = store.author.clone().expect("author known after a change");
+    assert_eq!(
+        lines[2],
+        format!(
+            r#"{{"at": "2023-11-14T22:13:30Z", "by": {}, "done": true, "item": "g#s#a", "seq": 2, "text": "Text of g#s#a"}}"#,
+            serde_json::Value::from(by.as_str())
+        )
     );
-    assert!(
-        text.ends_with("  \"updated\": \"2023-11-14T22:13:30Z\"\n}\n"),
-        "{text}"
-    );
+    assert!(lines[3].contains("\"item\": \"g#t#c\""));
     let index = std::fs::read_to_string(&path).expect("read");
     assert!(
         !index.contains("\"done\""),
         "no ticks in the index: {index}"
     );
-    assert!(index.ends_with("  \"version\": 2\n}\n"), "{index}");
+    assert!(index.ends_with("  \"version\": 3\n}\n"), "{index}");
 }
 
 #[test]
@@ -423,10 +446,12 @@ fn unversioned_files_are_upgraded_on_the_next_write() {
     let mut store = opened.store;
     tick(&mut store, "m", "new").expect("tick");
     let text = std::fs::read_to_string(&path).expect("read");
-    assert!(text.contains("\"version\": 2"), "{text}");
+    assert!(text.contains("\"version\": 3"), "{text}");
     let m = std::fs::read_to_string(migration_file(&path, "m")).expect("read");
     assert!(
-        m.contains(r#""old": {"at": "2024-03-01T10:00:00Z", "done": true, "text": ""}"#),
+        m.contains(
+            r#"{"at": "2024-03-01T10:00:00Z", "done": true, "item": "old", "seq": 1, "text": ""}"#
+        ),
         "{m}"
     );
 }
@@ -498,13 +523,17 @@ fn a_version_1_file_becomes_an_index_and_migration_files_with_the_same_ticks() {
     let index = std::fs::read_to_string(&path).expect("read");
     assert_ne!(index, v1_text);
     assert!(
-        index.contains("\"version\": 2") && !index.contains("\"done\""),
+        index.contains("\"version\": 3") && !index.contains("\"done\""),
         "{index}"
     );
     let mut reopened = Store::open(&path);
     reopened.store.load_set(&mut reopened.state, "set");
     reopened.store.load_set(&mut reopened.state, "other set");
-    assert_eq!(reopened.state, v1_as_current, "ticks and fields identical");
+    assert_eq!(
+        without_log_fields(&reopened.state),
+        without_log_fields(&v1_as_current),
+        "ticks and fields identical"
+    );
     // `Default` and `default` differ only in case: two different files.
     let a = migration_file(&path, "Default");
     let b = migration_file(&path, "default");
@@ -544,6 +573,19 @@ fn assert_set_aside(original: &[u8], expect_reason: &str) {
     std::fs::write(&path, original).expect("write");
     let opened = Store::open(&path);
     assert!(opened.store.read_only().is_none());
+    assert_eq!(opened.state, State::default(), "shown empty");
+    assert_eq!(opened.notices.len(), 1, "{:?}", opened.notices);
+    assert!(opened.notices[0].contains("the next change moves it aside"));
+    assert_eq!(
+        files_in(dir.path()),
+        ["state.json"],
+        "opening moves nothing"
+    );
+    assert_eq!(std::fs::read(&path).expect("read"), original);
+    let mut store = opened.store;
+    let opened = store
+        .update(|_| Ok::<(), StoreError>(()))
+        .expect("a change sets it aside");
     assert_eq!(opened.state, State::default(), "starts fresh");
     let asides: Vec<String> = files_in(dir.path())
         .into_iter()
@@ -582,10 +624,14 @@ fn an_empty_file_is_set_aside() {
 fn a_second_corrupt_file_gets_its_own_name() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("state.json");
+    let write = || {
+        let mut store = Store::open(&path).store;
+        store.update(|_| Ok::<(), StoreError>(())).expect("update");
+    };
     std::fs::write(&path, "one").expect("write");
-    Store::open(&path);
+    write();
     std::fs::write(&path, "two").expect("write");
-    Store::open(&path);
+    write();
     let mut contents: Vec<String> = files_in(dir.path())
         .into_iter()
         .filter(|n| n.contains(".corrupt-"))
@@ -599,7 +645,7 @@ fn a_second_corrupt_file_gets_its_own_name() {
 fn a_newer_version_opens_read_only_and_stays_untouched() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("state.json");
-    let newer = r#"{"version": 3, "sets": {"set": {"active": "m", "migrations": {"m": {"file": "m.json"}}}}, "future": true}"#;
+    let newer = r#"{"version": 4, "sets": {"set": {"active": "m", "migrations": {"m": {"file": "m.json"}}}}, "future": true}"#;
     std::fs::create_dir_all(dir.path().join("state.json.d")).expect("mkdir");
     std::fs::write(
         dir.path().join("state.json.d/m.json"),
@@ -610,7 +656,7 @@ fn a_newer_version_opens_read_only_and_stays_untouched() {
     let opened = Store::open(&path);
     let why = opened.store.read_only().expect("read-only").to_string();
     assert!(
-        why.contains("newer devguide") && why.contains("version 3"),
+        why.contains("newer devguide") && why.contains("version 4"),
         "{why}"
     );
     assert_eq!(opened.notices, [why]);
@@ -655,33 +701,43 @@ fn unknown_fields_survive_a_rewrite() {
     };
     let v = read(&path);
     let file = migration_file(&path, "m");
-    let m = read(&file);
+    let events = |p: &Path| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(p)
+            .expect("read")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect()
+    };
     assert_eq!(v["top"], serde_json::json!({"a": [1, 2]}), "top level");
     assert_eq!(v["sets"]["set"]["colour"], "blue", "per set");
     assert_eq!(
         v["sets"]["set"]["migrations"]["m"]["owner"], "ana",
         "per migration"
     );
-    assert_eq!(m["ticks"]["x"]["note"], "by hand", "per tick");
-    assert_eq!(m["ticks"]["y"]["done"], true);
-    // Unknown fields of a migration file stay in it.
-    let with_extra = std::fs::read_to_string(&file).expect("read").replacen(
-        '{',
-        "{\n  \"reviewed\": \"yes\",",
-        1,
-    );
+    let lines = events(&file);
+    let x = lines
+        .iter()
+        .find(|e| e["item"] == "x")
+        .expect("x carried over");
+    assert_eq!(x["note"], "by hand", "per tick");
+    assert!(lines.iter().any(|e| e["item"] == "y" && e["done"] == true));
+    // Unknown fields of a migration file's header stay in it.
+    let text = std::fs::read_to_string(&file).expect("read");
+    let with_extra = text.replacen('{', "{\"reviewed\": \"yes\", ", 1);
     std::fs::write(&file, with_extra).expect("write");
     tick(&mut store, "m", "z").expect("tick");
-    assert_eq!(read(&file)["reviewed"], "yes");
+    assert_eq!(events(&file)[0]["reviewed"], "yes");
     assert!(read(&path).get("reviewed").is_none());
-    // Unticking and re-ticking an item keeps its record's extra fields too.
+    // Unticking an item keeps its record's extra fields in the event.
     store
         .update_loading(&[("set", "m")], |s| {
             s.set_tick("set", "m", &item("x", true), false, at(20))
                 .map_err(StoreError::from)
         })
         .expect("untick x");
-    assert_eq!(read(&file)["ticks"]["x"]["note"], "by hand");
+    let last = events(&file).pop().expect("an event");
+    assert_eq!((&last["item"], &last["done"]), (&"x".into(), &false.into()));
+    assert_eq!(last["note"], "by hand");
 }
 
 #[test]
@@ -822,7 +878,7 @@ mod props {
                 prop_assert!(reopened.notices.is_empty(), "{:?}", reopened.notices);
                 let notices = reopened.store.load_set(&mut reopened.state, "set");
                 prop_assert!(notices.is_empty(), "{:?}", notices);
-                prop_assert_eq!(&reopened.state, &model);
+                prop_assert_eq!(&without_log_fields(&reopened.state), &without_log_fields(&model));
                 let set = reopened.state.set_state("set");
                 if let Some(active) = set.and_then(|s| s.active.as_deref()) {
                     prop_assert!(set.is_some_and(|s| s.migrations.contains_key(active)));
@@ -834,21 +890,172 @@ mod props {
                     prop_assert!(m.last_change().is_some());
                 }
             }
-            // One line per tick, one file per migration, nothing left over.
+            // Each file a log whose events add up to the ticks; one file per migration,
+            // nothing left over.
             let files_dir = dir.path().join("state.json.d");
             let mut lines = 0;
             let mut files = 0;
             for set_dir in std::fs::read_dir(&files_dir).into_iter().flatten().flatten() {
                 for f in std::fs::read_dir(set_dir.path()).expect("set dir").flatten() {
                     let text = std::fs::read_to_string(f.path()).expect("read");
-                    lines += text.lines().filter(|l| l.contains("\"done\"")).count();
+                    let parsed = crate::checklist::log::parse(text.as_bytes());
+                    prop_assert!(parsed.bad_lines.is_empty(), "{text}");
+                    lines += crate::checklist::log::fold(&parsed.events).len();
                     files += 1;
                 }
             }
             let records: usize = model.sets.values().flat_map(|s| s.migrations.values()).map(|m| m.ticks.len()).sum();
-            prop_assert_eq!(lines, records, "one line per tick");
+            prop_assert_eq!(lines, records, "the logs add up to the ticks");
             let migrations = model.set_state("set").map_or(0, |s| s.migrations.len());
             prop_assert_eq!(files, migrations, "one file per migration");
         }
     }
+}
+
+#[test]
+fn in_team_mode_personal_data_stays_out_of_the_shared_files() {
+    use crate::checklist::ops::{self, Op};
+    use crate::checklist::reading::Reading;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(".devguide/state.json");
+    Store::create_new(&path).expect("init");
+    let personal = dir.path().join("xdg/devguide/repos/repo.json");
+    let open = || {
+        let mut opened = Store::open(&path);
+        opened.store.set_personal_file(Some(personal.clone()));
+        opened.store.set_author("Ana");
+        opened
+    };
+    let mut store = open().store;
+    let ops = [
+        Op::Create { name: "m".into() },
+        Op::Activate { name: "m".into() },
+        Op::SetTick {
+            migration: "m".into(),
+            item: item("a", false),
+            done: true,
+        },
+    ];
+    ops::apply(&mut store, "set", &ops, at(1)).expect("apply");
+    let shared = |p: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut todo = vec![p.to_path_buf()];
+        while let Some(d) = todo.pop() {
+            for e in std::fs::read_dir(&d).expect("read").flatten() {
+                if e.path().is_dir() {
+                    todo.push(e.path());
+                } else if !e.file_name().to_string_lossy().ends_with(".lock") {
+                    out.insert(e.path(), std::fs::read(e.path()).expect("read"));
+                }
+            }
+        }
+        out
+    };
+    let team = dir.path().join(".devguide");
+    let before = shared(&team);
+    let index = String::from_utf8_lossy(&before[&path]).into_owned();
+    assert!(!index.contains("active"), "{index}");
+    let mut reading = Reading {
+        last: Some("guide".into()),
+        ..Reading::default()
+    };
+    reading.places.insert("guide".into(), 7);
+    ops::apply(&mut store, "set", &[Op::Reading(reading)], at(2)).expect("reading");
+    assert_eq!(shared(&team), before, "reading changed no shared file");
+    let mine = std::fs::read_to_string(&personal).expect("personal file");
+    assert!(
+        mine.contains("\"active\": \"m\"") && mine.contains("\"guide\""),
+        "{mine}"
+    );
+    // The personal file is set after opening here; a change reads it again.
+    let mut store = open().store;
+    let u = store.update(|_| Ok::<(), StoreError>(())).expect("update");
+    assert_eq!(u.state.active_migration("set"), Some("m"));
+    assert_eq!(
+        u.state
+            .reading("set")
+            .and_then(|r| r.places.get("guide").copied()),
+        Some(7)
+    );
+    let tick = u.state.tick("set", "m", "a").expect("ticked");
+    assert_eq!(tick.by, "Ana", "who ticked is recorded");
+    assert_eq!(shared(&team), before, "still no shared change");
+}
+
+#[test]
+fn a_clock_out_of_range_still_saves_and_reads_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let mut store = Store::open(&path).store;
+    new_migration(&mut store, "m");
+    let future = UNIX_EPOCH + Duration::from_secs(u64::MAX / 4);
+    let past = UNIX_EPOCH - Duration::from_secs(1_000);
+    for (id, when) in [("late", future), ("early", past)] {
+        store
+            .update_loading(&[("set", "m")], |s| {
+                s.set_tick("set", "m", &item(id, false), true, when)
+                    .map_err(StoreError::from)
+            })
+            .expect("tick");
+    }
+    let state = open_all(&path);
+    assert!(state.is_ticked("set", "m", "late", false));
+    assert!(state.is_ticked("set", "m", "early", false));
+}
+
+#[test]
+fn a_version_2_migration_file_becomes_a_log_on_the_next_write_losing_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    std::fs::create_dir_all(dir.path().join("state.json.d/ab")).expect("mkdir");
+    std::fs::write(
+        &path,
+        r#"{"version": 2, "sets": {"set": {"active": "m", "migrations": {"m": {"created": "2024-01-01T00:00:00Z", "file": "ab/m.json"}}}}}"#,
+    )
+    .expect("write index");
+    let v2 = r#"{
+  "migration": "m",
+  "note": "kept",
+  "ticks": {
+    "old": {"at": "2024-02-01T00:00:00Z", "done": true, "text": "Old item"},
+    "undone": {"at": "2024-02-02T00:00:00Z", "done": false, "text": "Default done"}
+  },
+  "updated": "2024-02-02T00:00:00Z"
+}
+"#;
+    let file = dir.path().join("state.json.d/ab/m.json");
+    std::fs::write(&file, v2).expect("write v2");
+    let opened = Store::open(&path);
+    assert!(opened.notices.is_empty(), "{:?}", opened.notices);
+    assert!(opened.state.is_ticked("set", "m", "old", false));
+    assert!(!opened.state.is_ticked("set", "m", "undone", true));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        v2,
+        "read only"
+    );
+    let mut store = opened.store;
+    store.set_author("Ana");
+    tick(&mut store, "m", "new").expect("tick");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(lines[0]["devguide"], "checklist");
+    assert_eq!(lines[0]["note"], "kept", "unknown fields of the file stay");
+    let old = lines
+        .iter()
+        .find(|l| l["item"] == "old")
+        .expect("old carried");
+    assert_eq!(old["at"], "2024-02-01T00:00:00Z", "its time kept");
+    assert!(old.get("by").is_none(), "author unknown, not made up");
+    let new = lines.iter().find(|l| l["item"] == "new").expect("new");
+    assert_eq!(new["by"], "Ana");
+    let state = open_all(&path);
+    assert!(state.is_ticked("set", "m", "old", false));
+    assert!(!state.is_ticked("set", "m", "undone", true));
+    assert!(state.is_ticked("set", "m", "new", false));
+    let index = std::fs::read_to_string(&path).expect("read");
+    assert!(index.contains("\"version\": 3"), "{index}");
 }

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
-use super::state::{Key, Migration, SetState, State, Ticks, VERSION};
+use super::state::{FIRST_INDEX, Key, Migration, SetState, State, Ticks, VERSION};
 
 /// Where each migration's ticks live, relative to the `<state file>.d` folder, keyed by
 /// (set, migration name).
@@ -49,7 +49,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     // Fast path: a current index parses straight into its records. Anything else
     // (older, newer or broken) takes the general path below, which upgrades and explains.
     if let Ok(doc) = serde_json::from_slice::<IndexDoc>(bytes)
-        && doc.version == VERSION
+        && (FIRST_INDEX..=VERSION).contains(&doc.version)
     {
         return match doc.into_state() {
             Ok((state, files)) => Decoded::Index { state, files },
@@ -77,7 +77,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             .and_then(|doc| doc.into_state().ok());
         return Decoded::Newer { version, index };
     }
-    if version == VERSION {
+    if version >= FIRST_INDEX {
         return match serde_json::from_value::<IndexDoc>(value) {
             Ok(doc) => match doc.into_state() {
                 Ok((state, files)) => Decoded::Index { state, files },

@@ -10,7 +10,11 @@ use std::time::SystemTime;
 use serde_json::json;
 
 use crate::checklist::location::{self, STATE_ENV, TEAM_STATE};
+use crate::checklist::log::{self, Event};
+use crate::checklist::orphans;
+use crate::checklist::safe_fs;
 use crate::checklist::state::timestamp;
+use crate::checklist::store::LOCK_WAIT;
 use crate::checklist::{Catalog, Item, State, StateError, Store, StoreError};
 use crate::cli::ChecklistCommand;
 use crate::content::GuideSet;
@@ -19,6 +23,21 @@ use crate::sanitize::sanitize_line;
 const OK: u8 = 0;
 const FAIL: u8 = 1;
 const USAGE: u8 = 2;
+/// `checklist status`: the state could not be read, or names no such migration; CI must
+/// tell that apart from "items still open" (1).
+const GATE_ERROR: u8 = 2;
+
+/// Printed once a change has waited a second for another devguide's lock.
+fn lock_wait_notice(msg: &str) {
+    eprintln!("devguide: {}", sanitize_line(msg));
+}
+
+/// What `init --here` puts in `.devguide/.gitattributes`: git merges migration logs by
+/// keeping the lines of both sides (the built-in `union` driver, no set-up needed).
+const GITATTRIBUTES: &str = "state.json.d/** merge=union\n";
+/// What `init --here` puts in `.devguide/.gitignore`: the lock, temp files of a write in
+/// progress and files set aside as damaged are never shared.
+const GITIGNORE: &[&str] = &["*.lock", "*.tmp-*", "*.corrupt-*"];
 
 pub fn run(
     cmd: &ChecklistCommand,
@@ -31,13 +50,21 @@ pub fn run(
     if let ChecklistCommand::Init { here } = cmd {
         return init(*here, state_flag, out, err);
     }
-    let location = location::resolve_current(state_flag)?;
+    let location = match location::resolve_current(state_flag) {
+        Ok(l) => l,
+        Err(e) if matches!(cmd, ChecklistCommand::Status { .. }) => {
+            writeln!(err, "devguide: {}", sanitize_line(&format!("{e:#}")))?;
+            return Ok(GATE_ERROR);
+        }
+        Err(e) => return Err(e),
+    };
     let opened = Store::open(&location.path);
     for notice in &opened.notices {
         writeln!(err, "devguide: {notice}")?;
     }
     let set_key = set.identity();
     let mut store = opened.store;
+    store.set_lock_wait(LOCK_WAIT, Some(lock_wait_notice));
     let mut state = opened.state;
     // Only the index and the active migration were read: read what the command shows.
     let loaded = match cmd {
@@ -46,6 +73,10 @@ pub fn run(
         | ChecklistCommand::Tick { name, .. }
         | ChecklistCommand::Untick { name, .. }
         | ChecklistCommand::Status { name }
+        | ChecklistCommand::Log { name, .. }
+        | ChecklistCommand::Orphans { name, .. }
+        | ChecklistCommand::Reattach { name, .. }
+        | ChecklistCommand::Discard { name, .. }
         | ChecklistCommand::Rm { name, .. }
         | ChecklistCommand::Rename { old: name, .. } => {
             store.load_migration(&mut state, &set_key, name)
@@ -73,6 +104,18 @@ pub fn run(
         ChecklistCommand::Tick { name, items } => cx.set_ticks(name, items, true),
         ChecklistCommand::Untick { name, items } => cx.set_ticks(name, items, false),
         ChecklistCommand::Status { name } => cx.status(name),
+        ChecklistCommand::Log { name, json } => cx.log(name, *json),
+        ChecklistCommand::Orphans { name, json } => cx.orphans(name, *json),
+        ChecklistCommand::Reattach {
+            name,
+            orphan,
+            item,
+            auto,
+        } => match (orphan, item) {
+            (Some(o), Some(i)) if !auto => cx.reattach(name, o, i),
+            _ => cx.reattach_auto(name),
+        },
+        ChecklistCommand::Discard { name, orphan } => cx.discard(name, orphan),
         ChecklistCommand::Init { .. } => Ok(USAGE),
     }
 }
@@ -93,26 +136,56 @@ fn init(
     }
     let cwd = std::env::current_dir()?;
     let path = cwd.join(TEAM_STATE);
-    if path.exists() {
+    let exists = std::fs::symlink_metadata(&path).is_ok();
+    if !exists && let Err(e) = Store::create_new(&path) {
         writeln!(
             err,
-            "devguide: {} already exists; it is left as it is",
+            "devguide: cannot create {}: {}",
+            path.display(),
+            sanitize_line(&e.to_string())
+        )?;
+        return Ok(FAIL);
+    }
+    let folder = cwd.join(".devguide");
+    let mut added = Vec::new();
+    for (name, lines) in [
+        (".gitattributes", &[GITATTRIBUTES.trim_end()][..]),
+        (".gitignore", GITIGNORE),
+    ] {
+        match ensure_lines(&folder, name, lines) {
+            Ok(true) => added.push(name),
+            Ok(false) => {}
+            Err(e) => {
+                writeln!(
+                    err,
+                    "devguide: cannot write {}: {}",
+                    folder.join(name).display(),
+                    sanitize_line(&e.to_string())
+                )?;
+                return Ok(FAIL);
+            }
+        }
+    }
+    if exists {
+        let also = if added.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; added what was missing to .devguide/{}",
+                added.join(", .devguide/")
+            )
+        };
+        writeln!(
+            err,
+            "devguide: {} already exists; it is left as it is{also}",
             path.display()
         )?;
         return Ok(FAIL);
     }
-    if let Err(e) = Store::create_new(&path) {
-        writeln!(err, "devguide: cannot create {}: {e}", path.display())?;
-        return Ok(FAIL);
-    }
-    // Keep the lock and temp files out of commits; the state file itself is shared.
-    let ignore = cwd.join(".devguide/.gitignore");
-    if !ignore.exists() {
-        std::fs::write(&ignore, "*.lock\n*.tmp-*\n")?;
-    }
     writeln!(
         out,
-        "created {TEAM_STATE}: commit it and the state.json.d folder beside it to share checklist ticks through git"
+        "created {TEAM_STATE}: commit the .devguide folder to share checklist ticks through git \
+         (.gitattributes lets git merge them by itself)"
     )?;
     if state_flag.is_some() || std::env::var_os(STATE_ENV).is_some_and(|v| !v.is_empty()) {
         writeln!(
@@ -121,6 +194,31 @@ fn init(
         )?;
     }
     Ok(OK)
+}
+
+/// Adds to `folder/name` each of `lines` it lacks, never through a link. Whether it
+/// changed the file.
+fn ensure_lines(folder: &Path, name: &str, lines: &[&str]) -> std::io::Result<bool> {
+    let path = folder.join(name);
+    safe_fs::check_no_links(folder, &path, true)?;
+    let current = safe_fs::read(&path)?.unwrap_or_default();
+    let mut text = String::from_utf8_lossy(&current).into_owned();
+    let missing: Vec<&&str> = lines
+        .iter()
+        .filter(|l| !text.lines().any(|have| have.trim() == **l))
+        .collect();
+    if missing.is_empty() {
+        return Ok(false);
+    }
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    for l in missing {
+        text.push_str(l);
+        text.push('\n');
+    }
+    crate::checklist::store::write_atomic(folder, true, &path, text.as_bytes())?;
+    Ok(true)
 }
 
 struct Cx<'a> {
@@ -182,6 +280,14 @@ impl Cx<'_> {
             .tick(&self.set, migration, &item.id)
             .filter(|t| t.done)
             .map(|t| t.at.clone())
+    }
+
+    /// Who ticked an item, when known.
+    fn ticked_by(&self, migration: &str, item: &Item) -> Option<String> {
+        self.state
+            .tick(&self.set, migration, &item.id)
+            .filter(|t| t.done && !t.by.is_empty())
+            .map(|t| t.by.clone())
     }
 
     fn progress(&self, migration: &str) -> crate::checklist::Progress {
@@ -370,6 +476,7 @@ impl Cx<'_> {
                         "text": i.text,
                         "ticked": self.done(name, i),
                         "ticked_at": self.ticked_at(name, i),
+                        "ticked_by": self.ticked_by(name, i),
                     })
                 })
                 .collect();
@@ -403,9 +510,13 @@ impl Cx<'_> {
                 section = Some(here);
             }
             let mark = if self.done(name, item) { 'x' } else { ' ' };
+            let by = self
+                .ticked_by(name, item)
+                .map(|b| format!(" by {}", sanitize_line(&b)))
+                .unwrap_or_default();
             let when = self
                 .ticked_at(name, item)
-                .map(|t| format!("  (ticked {t})"))
+                .map(|t| format!("  (ticked {}{by})", sanitize_line(&t)))
                 .unwrap_or_default();
             writeln!(
                 self.out,
@@ -537,13 +648,347 @@ impl Cx<'_> {
         Ok(OK)
     }
 
+    /// The gate: 0 all done, 1 items open, 2 error (see [`GATE_ERROR`]).
     fn status(&mut self, name: &str) -> anyhow::Result<u8> {
+        if let Some(why) = self.store.damaged() {
+            let why = sanitize_line(why);
+            writeln!(
+                self.err,
+                "devguide: cannot tell whether {} is done: {why}",
+                shown(name)
+            )?;
+            return Ok(GATE_ERROR);
+        }
         if !self.require_migration(name)? {
-            return Ok(FAIL);
+            return Ok(GATE_ERROR);
         }
         let p = self.progress(name);
         writeln!(self.out, "{}: {}/{} done", shown(name), p.done, p.total)?;
         Ok(if p.is_complete() { OK } else { FAIL })
+    }
+
+    /// Orphaned ticks of a migration, in a stable order (by id): `orphans` numbers them
+    /// from 1 and `reattach`/`discard` accept those numbers.
+    fn orphan_list(&self, name: &str) -> Vec<(String, crate::checklist::Tick)> {
+        let Some(m) = self.state.migration(&self.set, name) else {
+            return Vec::new();
+        };
+        self.catalog
+            .orphans(m.ticks.keys())
+            .into_iter()
+            .filter_map(|id| Some((id.clone(), m.ticks.get(id)?.clone())))
+            .collect()
+    }
+
+    /// The items an orphan may belong to, closest first: open items only.
+    fn candidates_for(
+        &self,
+        name: &str,
+        id: &str,
+        tick: &crate::checklist::Tick,
+    ) -> Vec<orphans::Candidate<'_>> {
+        orphans::candidates(&self.catalog, id, &tick.text, |i| !self.done(name, i))
+    }
+
+    fn orphans(&mut self, name: &str, json: bool) -> anyhow::Result<u8> {
+        if !self.require_migration(name)? {
+            return Ok(FAIL);
+        }
+        let list = self.orphan_list(name);
+        let text_of = |id: &str, t: &crate::checklist::Tick| {
+            if t.text.is_empty() {
+                orphans::id_parts(id).2.to_string()
+            } else {
+                t.text.clone()
+            }
+        };
+        if json {
+            let entries: Vec<_> = list
+                .iter()
+                .enumerate()
+                .map(|(n, (id, t))| {
+                    let cands = self.candidates_for(name, id, t);
+                    let carry = orphans::carry_target(&cands).map(|i| i.number);
+                    let shown: Vec<_> = cands
+                        .iter()
+                        .take(5)
+                        .map(|c| {
+                            json!({
+                                "number": c.item.number,
+                                "text": c.item.text,
+                                "guide": c.item.guide,
+                                "heading": c.item.heading,
+                                "similarity": (c.similarity * 100.0).round() / 100.0,
+                            })
+                        })
+                        .collect();
+                    json!({
+                        "orphan": n + 1,
+                        "id": id,
+                        "text": text_of(id, t),
+                        "ticked": t.done,
+                        "at": t.at,
+                        "by": (!t.by.is_empty()).then_some(&t.by),
+                        "candidates": shown,
+                        "carry_forward_to": carry,
+                    })
+                })
+                .collect();
+            let doc = json!({"format": 1, "migration": name, "orphans": entries});
+            writeln!(self.out, "{}", serde_json::to_string_pretty(&doc)?)?;
+            return Ok(OK);
+        }
+        if list.is_empty() {
+            writeln!(self.err, "devguide: {} has no orphaned ticks", shown(name))?;
+            return Ok(OK);
+        }
+        for (n, (id, t)) in list.iter().enumerate() {
+            let mark = if t.done { 'x' } else { ' ' };
+            writeln!(
+                self.out,
+                "{}. [{mark}] {}  (ticked {})",
+                n + 1,
+                sanitize_line(&text_of(id, t)),
+                sanitize_line(&t.at)
+            )?;
+            let cands = self.candidates_for(name, id, t);
+            let carry = orphans::carry_target(&cands).map(|i| i.number);
+            let lines: Vec<String> = cands
+                .iter()
+                .take(3)
+                .map(|c| {
+                    let auto = if carry == Some(c.item.number) {
+                        "  <- reattach --auto carries it here"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "     {:>3}. {} ({}, {:.0}% alike){auto}",
+                        c.item.number,
+                        sanitize_line(&c.item.text),
+                        sanitize_line(&c.item.guide),
+                        c.similarity * 100.0
+                    )
+                })
+                .collect();
+            for line in lines {
+                writeln!(self.out, "{line}")?;
+            }
+        }
+        Ok(OK)
+    }
+
+    /// An ORPHAN argument: its number in `orphans` or its id.
+    fn pick_orphan(&mut self, name: &str, arg: &str) -> anyhow::Result<Option<String>> {
+        let list = self.orphan_list(name);
+        let found = match arg.trim().parse::<usize>() {
+            Ok(n) => n
+                .checked_sub(1)
+                .and_then(|i| list.get(i))
+                .map(|(id, _)| id.clone()),
+            Err(_) => list
+                .iter()
+                .find(|(id, _)| id == arg)
+                .map(|(id, _)| id.clone()),
+        };
+        if found.is_none() {
+            writeln!(
+                self.err,
+                "devguide: no orphaned tick {:?} in {} ({} orphaned; see `devguide checklist orphans {}`)",
+                sanitize_line(arg),
+                shown(name),
+                list.len(),
+                shown(name)
+            )?;
+        }
+        Ok(found)
+    }
+
+    fn reattach_pairs(&mut self, name: &str, pairs: &[(String, Item)]) -> anyhow::Result<u8> {
+        let (set, now) = (self.set.clone(), self.now);
+        let result = self.store.update(|s| {
+            for (orphan, item) in pairs {
+                s.reattach(&set, name, orphan, item, now)?;
+            }
+            Ok::<(), StoreError>(())
+        });
+        match result {
+            Ok(u) => {
+                self.notices(&u.notices)?;
+                self.state = u.state;
+                for (_, item) in pairs {
+                    writeln!(
+                        self.out,
+                        "re-attached to {}. {}",
+                        item.number,
+                        sanitize_line(&item.text)
+                    )?;
+                }
+                Ok(OK)
+            }
+            Err(e) => self.store_failed(e),
+        }
+    }
+
+    fn reattach(&mut self, name: &str, orphan: &str, item: &str) -> anyhow::Result<u8> {
+        if !self.require_migration(name)? {
+            return Ok(FAIL);
+        }
+        let Some(orphan) = self.pick_orphan(name, orphan)? else {
+            return Ok(FAIL);
+        };
+        let target = match Self::pick(&self.catalog, item) {
+            Pick::One(i) => i.clone(),
+            Pick::None(msg) => return self.fail(msg),
+            Pick::Many(msg, items) => {
+                writeln!(self.err, "devguide: {msg}")?;
+                for i in items {
+                    writeln!(self.err, "  {}. {} ({})", i.number, i.text, i.guide)?;
+                }
+                return Ok(USAGE);
+            }
+        };
+        self.reattach_pairs(name, &[(orphan, target)])
+    }
+
+    /// `reattach NAME --auto`: every orphan that is clearly one item reworded.
+    fn reattach_auto(&mut self, name: &str) -> anyhow::Result<u8> {
+        if !self.require_migration(name)? {
+            return Ok(FAIL);
+        }
+        let mut pairs: Vec<(String, Item)> = Vec::new();
+        for (id, t) in self.orphan_list(name) {
+            let cands = self.candidates_for(name, &id, &t);
+            if let Some(item) = orphans::carry_target(&cands)
+                && !pairs.iter().any(|(_, i)| i.id == item.id)
+            {
+                pairs.push((id.clone(), item.clone()));
+            }
+        }
+        if pairs.is_empty() {
+            writeln!(
+                self.err,
+                "devguide: no orphaned tick of {} clearly matches one item; re-attach by hand \
+                 (`devguide checklist orphans {}`)",
+                shown(name),
+                shown(name)
+            )?;
+            return Ok(OK);
+        }
+        self.reattach_pairs(name, &pairs)
+    }
+
+    fn discard(&mut self, name: &str, orphan: &str) -> anyhow::Result<u8> {
+        if !self.require_migration(name)? {
+            return Ok(FAIL);
+        }
+        let Some(orphan) = self.pick_orphan(name, orphan)? else {
+            return Ok(FAIL);
+        };
+        let (set, now) = (self.set.clone(), self.now);
+        match self.store.update(|s| {
+            s.discard(&set, name, &orphan, now)
+                .map_err(StoreError::from)
+        }) {
+            Ok(u) => {
+                self.notices(&u.notices)?;
+                writeln!(
+                    self.out,
+                    "discarded {}",
+                    sanitize_line(&if u.value.text.is_empty() {
+                        orphan.clone()
+                    } else {
+                        u.value.text.clone()
+                    })
+                )?;
+                Ok(OK)
+            }
+            Err(e) => self.store_failed(e),
+        }
+    }
+
+    /// `checklist log NAME`: every change, newest first: time, author, tick/untick, item.
+    fn log(&mut self, name: &str, json: bool) -> anyhow::Result<u8> {
+        if !self.require_migration(name)? {
+            return Ok(FAIL);
+        }
+        let mut events: Vec<Event> = self
+            .state
+            .migration(&self.set, name)
+            .map(|m| m.log.to_vec())
+            .unwrap_or_default();
+        if events.is_empty()
+            && let Some(m) = self.state.migration(&self.set, name)
+        {
+            // A file from before the log (version 2): its ticks, of unknown author.
+            events = m
+                .ticks
+                .iter()
+                .map(|(id, t)| Event {
+                    at: t.at.clone(),
+                    by: t.by.clone(),
+                    done: Some(t.done),
+                    item: id.clone(),
+                    seq: 0,
+                    text: t.text.clone(),
+                    extra: Default::default(),
+                })
+                .collect();
+        }
+        let mut order: Vec<&Event> = events.iter().collect();
+        order.sort_by(|a, b| {
+            if log::later(a, b) {
+                std::cmp::Ordering::Less
+            } else if log::later(b, a) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+        let verb = |e: &Event| match e.done {
+            Some(true) => "tick",
+            _ => "untick",
+        };
+        let number = |e: &Event| self.catalog.get(&e.item).map(|i| i.number);
+        if json {
+            let changes: Vec<_> = order
+                .iter()
+                .map(|e| {
+                    json!({
+                        "at": e.at,
+                        "by": (!e.by.is_empty()).then_some(&e.by),
+                        "action": verb(e),
+                        "done": e.done,
+                        "item": e.item,
+                        "number": number(e),
+                        "text": e.text,
+                    })
+                })
+                .collect();
+            let doc = json!({"format": 1, "migration": name, "changes": changes});
+            writeln!(self.out, "{}", serde_json::to_string_pretty(&doc)?)?;
+            return Ok(OK);
+        }
+        if order.is_empty() {
+            writeln!(self.err, "devguide: no changes in {} yet", shown(name))?;
+            return Ok(OK);
+        }
+        for e in order {
+            let who = if e.by.is_empty() { "?" } else { e.by.as_str() };
+            let item = match number(e) {
+                Some(n) => format!("{n}. {}", e.text),
+                None => format!("{} (no longer in the guides)", e.text),
+            };
+            writeln!(
+                self.out,
+                "{}  {}  {:<6}  {}",
+                sanitize_line(&e.at),
+                sanitize_line(who),
+                verb(e),
+                sanitize_line(&item)
+            )?;
+        }
+        Ok(OK)
     }
 
     fn notices(&mut self, notices: &[String]) -> anyhow::Result<()> {
