@@ -118,6 +118,7 @@ fn set_name(set: &GuideSet) -> String {
         Origin::Bundled => "the bundled guide set".into(),
         Origin::Dir(d) => format!("the guide set in {}", d.display()),
         Origin::File(f) => f.display().to_string(),
+        Origin::Stdin => "standard input".into(),
     }
 }
 

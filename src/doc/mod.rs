@@ -6,7 +6,7 @@
 pub mod anchor;
 mod parse;
 
-pub use parse::{MAX_NESTING, parse, parse_prefix};
+pub use parse::{MAX_NESTING, options as parse_options, parse, parse_prefix};
 
 /// Inline style flags, combined bitwise.
 pub mod style {
