@@ -55,15 +55,38 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Export { ref dir, force }) => {
             commands::export::run(dir, force, &mut stdout.lock())
         }
-        Some(Command::List { json, skipped }) => {
+        Some(Command::List {
+            json,
+            skipped,
+            quiet,
+        }) => {
             warn();
             let set = commands::load_set(&cli.set)?;
+            if !quiet {
+                commands::print_notices(
+                    set.guides.iter().flat_map(|g| &g.notices),
+                    &mut stderr.lock(),
+                )?;
+            }
             commands::list::run(&set, json, skipped, &mut stdout.lock())
+        }
+        Some(Command::Check { json }) => {
+            warn();
+            // A set that cannot be loaded is an error (2), not a finding (1).
+            match commands::load_set(&cli.set) {
+                Ok(set) => commands::check::run(&set, json, &mut stdout.lock()),
+                Err(e) => {
+                    let msg = devguide::sanitize::sanitize(&format!("{e:#}")).into_owned();
+                    let _ = writeln!(std::io::stderr(), "devguide: {msg}");
+                    Ok(2)
+                }
+            }
         }
         Some(Command::Show {
             ref doc,
             width,
-            verbose,
+            quiet,
+            ..
         }) => {
             warn();
             let (set, target) = commands::open_target(&cli.set, Some(doc))?;
@@ -71,7 +94,7 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                 guide: 0,
                 anchor: None,
             });
-            let opts = show_options(&cli, &loaded, width, verbose);
+            let opts = show_options(&cli, &loaded, width, quiet);
             show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock())
         }
         Some(Command::Checklist(ref cmd)) => {
@@ -106,7 +129,11 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             )
         }
         None => {
-            let (set, target) = commands::open_target(&cli.set, cli.doc.as_deref())?;
+            // `cat notes.md | devguide` reads what is piped; keys then come from the
+            // terminal itself (crossterm reads /dev/tty when stdin is not one).
+            let piped = cli.doc.is_none() && commands::stdin_is_piped();
+            let doc = if piped { Some("-") } else { cli.doc.as_deref() };
+            let (set, target) = commands::open_target(&cli.set, doc)?;
             if !stdout.is_terminal() || devguide::theme::term_is_dumb() {
                 // Into a pipe, or a terminal that cannot move the cursor (an editor's shell
                 // buffer): print the guide instead of drawing a screen.
@@ -172,8 +199,8 @@ fn syntax_theme(loaded: &Loaded, variant: Variant) -> String {
 
 /// `show` colours with the configured theme; for `auto` it reads `COLORFGBG` only, as
 /// its output may not go to the terminal it would ask.
-fn show_options(cli: &Cli, loaded: &Loaded, width: Option<u16>, verbose: bool) -> show::Options {
-    let mut opts = show::Options::resolve(width, cli.color, verbose);
+fn show_options(cli: &Cli, loaded: &Loaded, width: Option<u16>, quiet: bool) -> show::Options {
+    let mut opts = show::Options::resolve(width, cli.color, quiet);
     opts.variant = appearance::variant(
         cli.theme,
         loaded.config.theme,

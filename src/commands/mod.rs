@@ -2,6 +2,7 @@
 //! none of them draws a TUI.
 
 pub mod ansi;
+pub mod check;
 pub mod checklist;
 pub mod completions;
 pub mod config;
@@ -85,6 +86,17 @@ pub fn open_target(
     args: &SetArgs,
     doc: Option<&str>,
 ) -> anyhow::Result<(GuideSet, Option<Target>)> {
+    if doc == Some("-") {
+        let set = GuideSet::from_reader(std::io::stdin().lock())
+            .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+        return Ok((
+            set,
+            Some(Target {
+                guide: 0,
+                anchor: None,
+            }),
+        ));
+    }
     let set = load_set(args)?;
     let Some(doc) = doc else {
         return Ok((set, None));
@@ -138,6 +150,42 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// True when standard input is a pipe or a file (`cat x.md | devguide`, `devguide < x.md`);
+/// a terminal, `/dev/null` or a closed stdin is not, so scripts and editors that run
+/// `devguide` without piping anything still get the guide set.
+pub fn stdin_is_piped() -> bool {
+    #[cfg(unix)]
+    {
+        // SAFETY: fstat writes into the zeroed struct we own; fd 0 may be closed, which
+        // fstat reports as an error.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        if unsafe { libc::fstat(0, &mut st) } != 0 {
+            return false;
+        }
+        let kind = st.st_mode & libc::S_IFMT;
+        kind == libc::S_IFIFO || kind == libc::S_IFREG
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::IsTerminal;
+        !std::io::stdin().is_terminal()
+    }
+}
+
+/// Problems with guides (bad front matter, invalid UTF-8, repaired text, includes),
+/// one line each on `err`, as the reader's status bar shows them.
+pub fn print_notices<'a>(
+    notices: impl Iterator<Item = &'a String>,
+    err: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    for n in notices {
+        // Notices quote file names, which may hold control characters too.
+        let n = crate::sanitize::sanitize_line(n);
+        write_context(writeln!(err, "devguide: {n}"))?;
+    }
+    Ok(())
 }
 
 pub(crate) fn write_context<T>(r: std::io::Result<T>) -> anyhow::Result<T> {

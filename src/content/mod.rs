@@ -507,7 +507,7 @@ fn read_guide_file(path: &Path) -> Result<Vec<u8>, String> {
 
 /// Reads at most `limit + 1` bytes of a file opened without blocking on FIFOs, so a
 /// file that grows (or a device that never ends) cannot exhaust memory.
-pub(crate) fn read_capped_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+pub fn read_capped_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut options = std::fs::File::options();
     options.read(true);
@@ -515,7 +515,7 @@ pub(crate) fn read_capped_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<
     {
         use std::os::unix::fs::OpenOptionsExt;
         // A FIFO swapped in after the type check must not block the open.
-        options.custom_flags(libc_o_nonblock());
+        options.custom_flags(libc::O_NONBLOCK);
     }
     let file = options.open(path)?;
     if !file.metadata()?.is_file() {
@@ -524,16 +524,6 @@ pub(crate) fn read_capped_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<
     let mut bytes = Vec::new();
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)
-}
-
-#[cfg(unix)]
-fn libc_o_nonblock() -> i32 {
-    // O_NONBLOCK: 0o4000 on Linux, 0x4 on the BSDs and macOS.
-    if cfg!(any(target_os = "linux", target_os = "android")) {
-        0o4000
-    } else {
-        0x0004
-    }
 }
 
 /// A guide read from disk: its bytes, then mdBook directives expanded from `root`.
