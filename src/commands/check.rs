@@ -229,8 +229,14 @@ fn duplicate_items(guide: &crate::content::Guide, d: &Doc, offset: usize, out: &
     }
 }
 
-/// Chapters of a book that neither `SUMMARY.md` nor any reachable chapter links to.
+/// Chapters of a book that neither `SUMMARY.md` nor any reachable chapter links to (or
+/// includes: a file written to be included is read through its includer).
 fn unreachable(set: &GuideSet, edges: &[Vec<usize>], out: &mut Vec<Problem>) {
+    let included: std::collections::HashSet<&std::path::Path> = set
+        .guides
+        .iter()
+        .flat_map(|g| g.included_files.iter().map(|p| p.as_path()))
+        .collect();
     let mut reached = vec![false; set.guides.len()];
     let mut stack: Vec<usize> = set
         .guides
@@ -245,15 +251,22 @@ fn unreachable(set: &GuideSet, edges: &[Vec<usize>], out: &mut Vec<Problem>) {
         }
         stack.extend(edges[i].iter().copied().filter(|&t| !reached[t]));
     }
-    for (g, _) in set.guides.iter().zip(&reached).filter(|(_, r)| !**r) {
+    for (i, g) in set.guides.iter().enumerate() {
+        if reached[i] || g.draft {
+            continue;
+        }
+        let real = set.disk_path(i).and_then(|p| std::fs::canonicalize(p).ok());
+        if real.is_some_and(|p| included.contains(p.as_path())) {
+            continue;
+        }
         out.push(Problem {
             file: g.rel_path.clone(),
             line: 0,
             link: String::new(),
-            message:
-                "not in SUMMARY.md and no chapter links to it: unreachable from the reading order"
-                    .into(),
-            suggestion: Some("add it to SUMMARY.md".into()),
+            message: "unreachable from the reading order: not in SUMMARY.md and no chapter \
+                      links to it; add it to SUMMARY.md or link to it"
+                .into(),
+            suggestion: None,
         });
     }
 }

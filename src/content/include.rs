@@ -26,6 +26,8 @@ pub struct Expanded {
     pub problems: Vec<Problem>,
     /// From `{{#title …}}`.
     pub title: Option<String>,
+    /// Every file read, canonical: a chapter included into others is reached through them.
+    pub files: Vec<PathBuf>,
 }
 
 /// Quick test so chapters without directives are not copied.
@@ -82,6 +84,11 @@ fn expand_in(
             .split_once(char::is_whitespace)
             .map_or((inner, ""), |(n, a)| (n, a.trim()));
         match name {
+            // Without a file named, mdBook leaves the text alone (it is usually prose
+            // about the directive); so does this.
+            "include" | "rustdoc_include" | "playground" if args.is_empty() => {
+                result.push_str(&directive)
+            }
             "include" | "rustdoc_include" | "playground" => {
                 let replacement = include(name, args, base, root, depth, out, line, budget);
                 match replacement {
@@ -135,6 +142,9 @@ fn include(
     };
     let file = resolve(base, path, root)?;
     let text = read_capped(&file)?;
+    if !out.files.contains(&file) {
+        out.files.push(file.clone());
+    }
     let selected = select(&text, selector)?;
     if selected.len() > *budget {
         return Err("the chapter would grow too large".into());

@@ -59,6 +59,8 @@ pub struct Guide {
     pub toc_position: Option<usize>,
     /// Includes that could not be resolved, for `check` and the notices.
     pub include_problems: Vec<include::Problem>,
+    /// Files this guide includes (canonical paths).
+    pub included_files: Vec<PathBuf>,
     /// The title was set in front matter, so nothing else overrides it.
     pub title_from_front: bool,
 }
@@ -550,6 +552,7 @@ fn load_disk_guide(rel: &str, path: &Path, root: Option<&Path>) -> Result<Guide,
                 }
                 guide.body = expanded.text;
                 guide.include_problems = expanded.problems;
+                guide.included_files = expanded.files;
             }
             None => guide
                 .notices
@@ -615,6 +618,7 @@ pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
         draft: false,
         toc_position: None,
         include_problems: Vec::new(),
+        included_files: Vec::new(),
         title_from_front,
     }
 }

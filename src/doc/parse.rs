@@ -513,7 +513,15 @@ impl Builder {
                             self.push_display(&format!("Filename: {file}"), style::MUTED);
                             self.html_line_break(true);
                         }
-                        let caption = token.attr("caption").or_else(|| token.attr("title"));
+                        // A title heads the content; a caption follows it, as under a
+                        // figure or a listing.
+                        if let Some(title) = token.attr("title").filter(|t| !t.trim().is_empty())
+                            && token.attr("caption").is_none()
+                        {
+                            self.push_display(title, style::STRONG);
+                            self.html_line_break(true);
+                        }
+                        let caption = token.attr("caption");
                         let caption = match (token.attr("number"), caption) {
                             (Some(n), Some(c)) => Some(format!("Listing {n}: {c}")),
                             (Some(n), None) => Some(format!("Listing {n}")),
