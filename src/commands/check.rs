@@ -35,7 +35,7 @@ pub fn problems(set: &GuideSet) -> Vec<Problem> {
             continue;
         }
         let offset = guide.body_line.saturating_sub(1);
-        let lines = link_lines(d);
+        let lines = link_lines(d, &guide.body);
         for (li, link) in d.links.iter().enumerate() {
             if link.is_external() || link.url.is_empty() {
                 continue;
@@ -112,18 +112,32 @@ pub fn problems(set: &GuideSet) -> Vec<Problem> {
     out
 }
 
-/// The source line of each link (by its index), from the block it is in.
-fn link_lines(d: &Doc) -> Vec<usize> {
+/// The source line of each link (by its index): the line, from its block's first line
+/// on, where its target is written.
+fn link_lines(d: &Doc, body: &str) -> Vec<usize> {
+    let source: Vec<&str> = body.lines().collect();
     let mut lines = vec![0usize; d.links.len()];
     for block in &d.blocks {
+        let mut from = block.line as usize;
         let mut visit = |inl: &[doc::Inline]| {
             for i in inl {
-                if let Some(l) = i.link
-                    && let Some(slot) = lines.get_mut(l as usize)
-                    && *slot == 0
-                {
-                    *slot = block.line as usize;
+                let Some(l) = i.link else { continue };
+                let Some(slot) = lines.get_mut(l as usize) else {
+                    continue;
+                };
+                if *slot != 0 {
+                    continue;
                 }
+                let url = d.links.get(l as usize).map_or("", |k| k.url.as_str());
+                let found = source
+                    .iter()
+                    .enumerate()
+                    .skip(from.saturating_sub(1))
+                    .take(200)
+                    .find(|(_, text)| !url.is_empty() && text.contains(url))
+                    .map(|(n, _)| n + 1);
+                *slot = found.unwrap_or(block.line as usize);
+                from = (*slot).max(from);
             }
         };
         match &block.leaf {
