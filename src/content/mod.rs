@@ -897,4 +897,60 @@ mod tests {
             Err(LoadError::Empty { .. })
         ));
     }
+
+    #[test]
+    fn rescan_sees_guides_added_removed_and_renamed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.md"), "# A\n").expect("write");
+        std::fs::write(dir.path().join("b.md"), "# B\n").expect("write");
+        let set = GuideSet::from_dir(dir.path()).expect("loads");
+        assert!(set.rescan().expect("walks").is_none(), "nothing changed");
+        std::fs::rename(dir.path().join("b.md"), dir.path().join("c.md")).expect("rename");
+        std::fs::write(dir.path().join("0.md"), "# Zero\n").expect("write");
+        let r = set.rescan().expect("walks").expect("a change");
+        let paths: Vec<&str> = r.set.guides.iter().map(|g| g.rel_path.as_str()).collect();
+        assert_eq!(paths, ["0.md", "a.md", "c.md"]);
+        assert_eq!(r.moved, [Some(1), None]);
+        assert!(r.set.rescan().expect("walks").is_none());
+        assert!(GuideSet::bundled().rescan().expect("bundled").is_none());
+    }
+
+    #[test]
+    fn mdbook_links_resolve_to_markdown_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("cli")).expect("mkdir");
+        for f in ["README.md", "ch01.md", "cli/README.md", "cli/init.md"] {
+            std::fs::write(dir.path().join(f), format!("# {f}\n")).expect("write");
+        }
+        let set = GuideSet::from_dir(dir.path()).expect("loads");
+        let at = |p: &str| set.guides.iter().position(|g| g.rel_path == p);
+        let init = at("cli/init.md").expect("init");
+        assert_eq!(set.resolve_link(init, "../ch01.html"), at("ch01.md"));
+        assert_eq!(set.resolve_link(init, "index.html"), at("cli/README.md"));
+        assert_eq!(set.resolve_link(init, "../index.html"), at("README.md"));
+        assert_eq!(set.resolve_link(at("README.md").expect("readme"), "cli/"), at("cli/README.md"));
+        assert_eq!(set.resolve_link(init, "../../outside.html"), None);
+        // Folders keep together, each folder's README first.
+        let order: Vec<&str> = set.guides.iter().map(|g| g.rel_path.as_str()).collect();
+        assert_eq!(order, ["README.md", "ch01.md", "cli/README.md", "cli/init.md"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_devices_are_refused_before_reading() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("pipe.md");
+        let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).expect("path");
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        std::fs::write(dir.path().join("ok.md"), "# Ok\n").expect("write");
+        let set = GuideSet::from_dir(dir.path()).expect("loads");
+        assert_eq!(set.guides.len(), 1);
+        assert!(set.skipped.iter().any(|s| s.path == fifo));
+        assert!(matches!(
+            GuideSet::from_file(Path::new("/dev/zero")),
+            Err(LoadError::NotGuide { .. })
+        ));
+        assert!(read_capped_bytes(&fifo, 10).is_err());
+    }
 }
