@@ -11,6 +11,10 @@ use devguide::commands::{self, Target, show};
 use devguide::config::{self, Loaded};
 use devguide::theme::ColorMode;
 
+/// How long a bare `devguide` waits for piped input to start before showing the guide
+/// set instead.
+const PIPE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 fn main() -> ExitCode {
     // `COMPLETE=<shell> devguide …` is the shell asking for completions.
     clap_complete::CompleteEnv::with_factory(Cli::command)
@@ -131,9 +135,20 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
         None => {
             // `cat notes.md | devguide` reads what is piped; keys then come from the
             // terminal itself (crossterm reads /dev/tty when stdin is not one).
-            let piped = cli.doc.is_none() && commands::stdin_is_piped();
-            let doc = if piped { Some("-") } else { cli.doc.as_deref() };
-            let (set, target) = commands::open_target(&cli.set, doc)?;
+            let piped = match cli.doc {
+                None => commands::piped_guide(PIPE_WAIT),
+                Some(_) => None,
+            };
+            let (set, target) = match piped {
+                Some(set) => (
+                    set?,
+                    Some(Target {
+                        guide: 0,
+                        anchor: None,
+                    }),
+                ),
+                None => commands::open_target(&cli.set, cli.doc.as_deref())?,
+            };
             if !stdout.is_terminal() || devguide::theme::term_is_dumb() {
                 // Into a pipe, or a terminal that cannot move the cursor (an editor's shell
                 // buffer): print the guide instead of drawing a screen.

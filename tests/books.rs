@@ -435,3 +435,38 @@ fn deep_tree(root: &Path, depth: usize, files: &[(usize, &str, &str)]) {
         libc::close(fd);
     }
 }
+
+#[test]
+fn a_pipe_never_written_to_does_not_hang_a_bare_devguide() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("devguide"))
+        .env("XDG_CONFIG_HOME", "/nonexistent-config-dir")
+        .env("DEVGUIDE_STATE", "/nonexistent-dir/state.json")
+        .env_remove("DEVGUIDE_CONFIG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    // Held open, never written: the reader must give up on it and show the guide set.
+    let _writer = child.stdin.take();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("devguide waited for a silent pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success());
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut out)
+        .expect("reads");
+    assert!(out.starts_with("WebSocket Manager Import Guide\n"), "{out}");
+}

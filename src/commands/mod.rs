@@ -174,6 +174,50 @@ pub fn stdin_is_piped() -> bool {
     }
 }
 
+/// What a bare `devguide` was piped, as a set of one guide: `None` when standard input is
+/// not a pipe or file, when it is empty (a script that runs `devguide` with an empty
+/// pipe gets the guide set), or when nothing arrives within `wait` (a parent holding a
+/// pipe open without writing must not hang the reader).
+pub fn piped_guide(wait: std::time::Duration) -> Option<anyhow::Result<GuideSet>> {
+    if !stdin_is_piped() || !stdin_ready(wait) {
+        return None;
+    }
+    let limit = crate::content::max_file_bytes();
+    let mut bytes = Vec::new();
+    let read = std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::io::stdin().lock(), limit.saturating_add(1)),
+        &mut bytes,
+    );
+    if let Err(e) = read {
+        return Some(Err(anyhow::anyhow!("standard input: cannot be read: {e}")));
+    }
+    if bytes.is_empty() {
+        return None;
+    }
+    Some(GuideSet::from_reader(&bytes[..]).map_err(|e| anyhow::anyhow!(e.to_string())))
+}
+
+/// True when standard input has data or its end within `wait`.
+fn stdin_ready(wait: std::time::Duration) -> bool {
+    #[cfg(unix)]
+    {
+        let mut pfd = libc::pollfd {
+            fd: 0,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = i32::try_from(wait.as_millis()).unwrap_or(i32::MAX);
+        // SAFETY: one valid pollfd for the duration of the call.
+        let ready = unsafe { libc::poll(&mut pfd, 1, ms) };
+        ready > 0
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = wait;
+        true
+    }
+}
+
 /// Problems with guides (bad front matter, invalid UTF-8, repaired text, includes),
 /// one line each on `err`, as the reader's status bar shows them.
 pub fn print_notices<'a>(

@@ -928,11 +928,17 @@ mod tests {
         assert_eq!(set.resolve_link(init, "../ch01.html"), at("ch01.md"));
         assert_eq!(set.resolve_link(init, "index.html"), at("cli/README.md"));
         assert_eq!(set.resolve_link(init, "../index.html"), at("README.md"));
-        assert_eq!(set.resolve_link(at("README.md").expect("readme"), "cli/"), at("cli/README.md"));
+        assert_eq!(
+            set.resolve_link(at("README.md").expect("readme"), "cli/"),
+            at("cli/README.md")
+        );
         assert_eq!(set.resolve_link(init, "../../outside.html"), None);
         // Folders keep together, each folder's README first.
         let order: Vec<&str> = set.guides.iter().map(|g| g.rel_path.as_str()).collect();
-        assert_eq!(order, ["README.md", "ch01.md", "cli/README.md", "cli/init.md"]);
+        assert_eq!(
+            order,
+            ["README.md", "ch01.md", "cli/README.md", "cli/init.md"]
+        );
     }
 
     #[cfg(unix)]

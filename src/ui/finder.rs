@@ -109,7 +109,16 @@ fn hit_line<'a>(app: &'a App, hit: &'a Hit, selected: bool) -> Line<'a> {
         HitKind::Code => "code ",
         HitKind::Body => "text ",
     };
-    let guide = app.set.guides.get(hit.guide).map_or("", |g| g.id.as_str());
+    // The folder too, so same-named guides in different folders are told apart.
+    let guide = app
+        .set
+        .guides
+        .get(hit.guide)
+        .map_or(String::new(), |g| match g.folder() {
+            "" => g.id.clone(),
+            folder if !g.id.contains('/') => format!("{folder}/{}", g.id),
+            _ => g.id.clone(),
+        });
     let mut spans = vec![Span::styled(format!(" {kind} "), theme.muted)];
     // The matched ranges stand out.
     let mut pos = 0;
