@@ -163,7 +163,7 @@ impl GuideSet {
             if book.as_ref().is_some_and(|b| b.summary == rel) {
                 // The table of contents orders the others; it is not a chapter itself.
                 match read_guide_file(&path) {
-                    Ok(bytes) => toc = Some(String::from_utf8_lossy(&bytes).into_owned()),
+                    Ok((bytes, _)) => toc = Some(String::from_utf8_lossy(&bytes).into_owned()),
                     Err(reason) => skipped.push(Skipped { path, reason }),
                 }
                 continue;
@@ -480,8 +480,15 @@ pub(crate) fn max_file_bytes() -> u64 {
         .saturating_mul(1024 * 1024)
 }
 
-fn read_guide_file(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot be read: {e}"))?;
+/// A guide file's bytes and modification time. The file is opened first and checked
+/// through its handle (one path lookup, and nothing can be swapped in between); a folder,
+/// pipe or device is refused before any byte is read.
+fn read_guide_file(path: &Path) -> Result<(Vec<u8>, Option<std::time::SystemTime>), String> {
+    use std::io::Read;
+    let file = open_nonblocking(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot be read: {e}"))?;
     if meta.is_dir() {
         return Err("is a folder (use --dir for a folder of guides)".into());
     }
@@ -497,29 +504,36 @@ fn read_guide_file(path: &Path) -> Result<Vec<u8>, String> {
             limit / (1024 * 1024)
         ));
     }
-    let bytes = read_capped_bytes(path, limit).map_err(|e| format!("cannot be read: {e}"))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot be read: {e}"))?;
     if bytes.len() as u64 > limit {
         return Err("grew over the size limit while being read".into());
     }
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("binary file (contains NUL bytes)".into());
     }
-    Ok(bytes)
+    Ok((bytes, meta.modified().ok()))
 }
 
-/// Reads at most `limit + 1` bytes of a file opened without blocking on FIFOs, so a
-/// file that grows (or a device that never ends) cannot exhaust memory.
-pub fn read_capped_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
+/// Opens for reading without blocking on a FIFO (its type is checked after opening).
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::File::options();
     options.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        // A FIFO swapped in after the type check must not block the open.
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let file = options.open(path)?;
+    options.open(path)
+}
+
+/// Reads at most `limit + 1` bytes of a regular file, so a file that grows (or a device
+/// that never ends) cannot exhaust memory; anything else is refused unread.
+pub fn read_capped_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = open_nonblocking(path)?;
     if !file.metadata()?.is_file() {
         return Err(std::io::Error::other("not a regular file"));
     }
@@ -530,9 +544,9 @@ pub fn read_capped_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 
 /// A guide read from disk: its bytes, then mdBook directives expanded from `root`.
 fn load_disk_guide(rel: &str, path: &Path, root: Option<&Path>) -> Result<Guide, String> {
-    let bytes = read_guide_file(path)?;
+    let (bytes, modified) = read_guide_file(path)?;
     let mut guide = guide_from_bytes(rel, &bytes);
-    guide.modified = modified(path);
+    guide.modified = modified;
     if include::has_directives(&guide.body) {
         match root {
             Some(root) => {

@@ -16,12 +16,15 @@ pub(super) fn walk(
     skipped: &mut Vec<Skipped>,
 ) -> Result<(), LoadError> {
     let mut seen = std::collections::HashSet::new();
-    let mut stack = vec![root.to_path_buf()];
+    // Each folder with its identity, when known without another lookup of its path.
+    let mut stack: Vec<(PathBuf, Option<Key>)> = vec![(root.to_path_buf(), None)];
     let mut first = true;
-    while let Some(dir) = stack.pop() {
-        match folder_key(&dir) {
-            Some(key) if !seen.insert(key) => continue,
-            _ => {}
+    while let Some((dir, key)) = stack.pop() {
+        let key = key.or_else(|| folder_key(&dir));
+        if let Some(k) = &key
+            && !seen.insert(k.clone())
+        {
+            continue;
         }
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
@@ -49,14 +52,22 @@ pub(super) fn walk(
             let path = entry.path();
             let hidden = entry.file_name().to_string_lossy().starts_with('.');
             // The entry's own type needs no path lookup; only symlinks are followed.
+            let mut child_key = None;
             let kind = match entry.file_type() {
-                Ok(t) if t.is_symlink() => std::fs::metadata(&path).map(|m| m.file_type()),
-                other => other,
+                Ok(t) if t.is_symlink() => std::fs::metadata(&path).map(|m| {
+                    child_key = meta_key(&m);
+                    m.file_type()
+                }),
+                Ok(t) => {
+                    child_key = entry_key(&entry, key.clone());
+                    Ok(t)
+                }
+                Err(e) => Err(e),
             };
             match kind {
                 Ok(t) if t.is_dir() => {
                     if !hidden {
-                        stack.push(path);
+                        stack.push((path, child_key));
                     }
                 }
                 Ok(t) if is_markdown(&path) && !t.is_file() => skipped.push(Skipped {
@@ -83,14 +94,42 @@ pub(super) fn walk(
 }
 
 #[cfg(unix)]
-fn folder_key(dir: &Path) -> Option<(u64, u64)> {
+type Key = (u64, u64);
+#[cfg(not(unix))]
+type Key = PathBuf;
+
+#[cfg(unix)]
+fn folder_key(dir: &Path) -> Option<Key> {
+    std::fs::metadata(dir).ok().as_ref().and_then(meta_key)
+}
+
+#[cfg(unix)]
+fn meta_key(m: &std::fs::Metadata) -> Option<Key> {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(dir).ok().map(|m| (m.dev(), m.ino()))
+    Some((m.dev(), m.ino()))
+}
+
+/// A real (not symlinked) sub-folder is on its parent's device, and its inode is in the
+/// folder entry itself: no path lookup needed.
+#[cfg(unix)]
+fn entry_key(entry: &std::fs::DirEntry, parent: Option<Key>) -> Option<Key> {
+    use std::os::unix::fs::DirEntryExt;
+    parent.map(|(dev, _)| (dev, entry.ino()))
 }
 
 #[cfg(not(unix))]
-fn folder_key(dir: &Path) -> Option<PathBuf> {
+fn folder_key(dir: &Path) -> Option<Key> {
     std::fs::canonicalize(dir).ok()
+}
+
+#[cfg(not(unix))]
+fn meta_key(_: &std::fs::Metadata) -> Option<Key> {
+    None
+}
+
+#[cfg(not(unix))]
+fn entry_key(_: &std::fs::DirEntry, _: Option<Key>) -> Option<Key> {
+    None
 }
 
 #[cfg(test)]
