@@ -10,6 +10,8 @@ use super::{LoadError, Skipped, is_markdown};
 /// visited once, so symlink loops end. Folders are told apart by device and inode rather
 /// than by resolving their full path: resolving costs one lookup per level, which made a
 /// deep tree quadratic.
+// `Key` is `Copy` on unix but a `PathBuf` elsewhere, so it is cloned.
+#[allow(clippy::clone_on_copy)]
 pub(super) fn walk(
     root: &Path,
     files: &mut Vec<PathBuf>,
