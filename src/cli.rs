@@ -22,7 +22,9 @@ devguide quick-reference            open a guide by id\n  \
 devguide import-guide#migration-guide  open at a heading\n  \
 devguide --dir docs/guides          browse a folder of markdown\n  \
 devguide notes/setup.md             open one markdown file\n  \
-devguide show quick-reference | less   render to stdout\n\n\
+devguide show quick-reference | less   render to stdout\n  \
+cat notes.md | devguide -            read markdown from stdin\n  \
+devguide check --dir docs           check the links of a folder of guides\n\n\
 Settings are read from $XDG_CONFIG_HOME/devguide/config.toml (see `devguide config path`); \
 `devguide config default` prints every setting with its default."
 )]
@@ -86,21 +88,36 @@ pub enum Command {
         /// Machine-readable output
         #[arg(long)]
         json: bool,
-        /// Also list files that were skipped, and why
+        /// Also list files that were skipped (or folders that could not be read), and why
         #[arg(long)]
         skipped: bool,
+        /// Do not print problems with guides (bad front matter, invalid UTF-8) on stderr
+        #[arg(long, short)]
+        quiet: bool,
     },
-    /// Render a guide (or one section of it) to stdout
+    /// Render a guide (or one section of it) to stdout; `-` reads markdown from stdin
     Show {
-        /// Guide id, file name or markdown path, optionally with #anchor
+        /// Guide id, file name or markdown path, optionally with #anchor; `-` for stdin
         #[arg(value_name = "DOC[#anchor]", add = ArgValueCandidates::new(guide_candidates))]
         doc: String,
-        /// Wrap width in columns [default: the terminal's width, else 80]
+        /// Wrap width in columns, code included [default: the terminal's width, else 80;
+        /// into a pipe, code lines are never broken]
         #[arg(long, value_name = "N")]
         width: Option<u16>,
-        /// Also print notices about the file (bad front matter, invalid UTF-8)
-        #[arg(long, short)]
+        /// Problems with the guide are printed on stderr by default (kept for scripts)
+        #[arg(long, short, hide = true)]
         verbose: bool,
+        /// Do not print problems with the guide (bad front matter, invalid UTF-8) on stderr
+        #[arg(long, short, conflicts_with = "verbose")]
+        quiet: bool,
+    },
+    /// Check the links of the guide set: guides and headings that do not exist, includes
+    /// that cannot be read, duplicate heading ids, checklist items sharing an id, chapters
+    /// of a book no reading order reaches. Exits 0 when clean, 1 on problems, 2 on error
+    Check {
+        /// Machine-readable output
+        #[arg(long)]
+        json: bool,
     },
     /// Work with migration checklists (ticks kept per migration)
     #[command(subcommand)]

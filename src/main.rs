@@ -11,6 +11,10 @@ use devguide::commands::{self, Target, show};
 use devguide::config::{self, Loaded};
 use devguide::theme::ColorMode;
 
+/// How long a bare `devguide` waits for piped input to start before showing the guide
+/// set instead.
+const PIPE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 fn main() -> ExitCode {
     // `COMPLETE=<shell> devguide …` is the shell asking for completions.
     clap_complete::CompleteEnv::with_factory(Cli::command)
@@ -78,15 +82,38 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Export { ref dir, force }) => {
             commands::export::run(dir, force, &mut stdout.lock())
         }
-        Some(Command::List { json, skipped }) => {
+        Some(Command::List {
+            json,
+            skipped,
+            quiet,
+        }) => {
             warn();
             let set = commands::load_set(&cli.set)?;
+            if !quiet {
+                commands::print_notices(
+                    set.guides.iter().flat_map(|g| &g.notices),
+                    &mut stderr.lock(),
+                )?;
+            }
             commands::list::run(&set, json, skipped, &mut stdout.lock())
+        }
+        Some(Command::Check { json }) => {
+            warn();
+            // A set that cannot be loaded is an error (2), not a finding (1).
+            match commands::load_set(&cli.set) {
+                Ok(set) => commands::check::run(&set, json, &mut stdout.lock()),
+                Err(e) => {
+                    let msg = devguide::sanitize::sanitize(&format!("{e:#}")).into_owned();
+                    let _ = writeln!(std::io::stderr(), "devguide: {msg}");
+                    Ok(2)
+                }
+            }
         }
         Some(Command::Show {
             ref doc,
             width,
-            verbose,
+            quiet,
+            ..
         }) => {
             warn();
             let (set, target) = commands::open_target(&cli.set, Some(doc))?;
@@ -94,7 +121,7 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                 guide: 0,
                 anchor: None,
             });
-            let opts = show_options(&cli, &loaded, width, verbose);
+            let opts = show_options(&cli, &loaded, width, quiet);
             show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock())
         }
         Some(Command::Checklist(ref cmd)) => {
@@ -129,7 +156,22 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             )
         }
         None => {
-            let (set, target) = commands::open_target(&cli.set, cli.doc.as_deref())?;
+            // `cat notes.md | devguide` reads what is piped; keys then come from the
+            // terminal itself (crossterm reads /dev/tty when stdin is not one).
+            let piped = match cli.doc {
+                None => commands::piped_guide(PIPE_WAIT),
+                Some(_) => None,
+            };
+            let (set, target) = match piped {
+                Some(set) => (
+                    set?,
+                    Some(Target {
+                        guide: 0,
+                        anchor: None,
+                    }),
+                ),
+                None => commands::open_target(&cli.set, cli.doc.as_deref())?,
+            };
             if !stdout.is_terminal() || devguide::theme::term_is_dumb() {
                 // Into a pipe, or a terminal that cannot move the cursor (an editor's shell
                 // buffer): print the guide instead of drawing a screen.
@@ -201,8 +243,8 @@ fn syntax_theme(loaded: &Loaded, variant: Variant) -> String {
 
 /// `show` colours with the configured theme; for `auto` it reads `COLORFGBG` only, as
 /// its output may not go to the terminal it would ask.
-fn show_options(cli: &Cli, loaded: &Loaded, width: Option<u16>, verbose: bool) -> show::Options {
-    let mut opts = show::Options::resolve(width, cli.color, verbose);
+fn show_options(cli: &Cli, loaded: &Loaded, width: Option<u16>, quiet: bool) -> show::Options {
+    let mut opts = show::Options::resolve(width, cli.color, quiet);
     opts.variant = appearance::variant(
         cli.theme,
         loaded.config.theme,

@@ -129,6 +129,8 @@ proptest! {
                 origin: Origin::File("p.md".into()),
                 guides: vec![guide],
                 skipped: Vec::new(),
+                summary: None,
+                root: None,
             };
             App::new(set, Theme::for_mode(ColorMode::None), Keymap::default())
         };

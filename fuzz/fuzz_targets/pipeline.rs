@@ -37,6 +37,8 @@ fuzz_target!(|data: &[u8]| {
         origin: Origin::File("fuzz.md".into()),
         guides: vec![guide],
         skipped: Vec::new(),
+        summary: None,
+        root: None,
     };
     let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
     let Ok(mut terminal) = Terminal::new(TestBackend::new(width, height));

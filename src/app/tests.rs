@@ -86,7 +86,7 @@ fn links_select_and_open_other_guides() {
     press(&mut app, &[Action::NextLink]);
     let sel = app.reader.link.expect("a link is selected");
     let url = app.reader.doc.links[sel.link as usize].url.clone();
-    assert_eq!(url, "quick-reference.md");
+    assert_eq!(url, "02-quick-reference.md");
     press(&mut app, &[Action::Open]);
     assert_eq!(app.reader.guide, 1);
     press(&mut app, &[Action::Back]);
@@ -95,7 +95,7 @@ fn links_select_and_open_other_guides() {
     let second = app.reader.link.expect("second link");
     assert_eq!(
         app.reader.doc.links[second.link as usize].url,
-        "migration-checklist.md"
+        "03-migration-checklist.md"
     );
     press(&mut app, &[Action::PrevLink]);
     assert_eq!(app.reader.link.map(|l| l.link), Some(sel.link));

@@ -12,6 +12,15 @@ struct GuideInfo<'a> {
     id: &'a str,
     title: &'a str,
     path: &'a str,
+    /// The folder within the set (`""` at the top), to tell same-named guides apart.
+    folder: &'a str,
+    /// Nesting: chapter level in a book, else folder depth.
+    level: u8,
+    /// The book part the chapter is in, and its number in the book.
+    part: Option<&'a str>,
+    number: Option<&'a str>,
+    /// A chapter named in `SUMMARY.md` with no file yet.
+    draft: bool,
     summary: Option<&'a str>,
     tags: &'a [String],
     headings: Vec<HeadingInfo>,
@@ -41,6 +50,11 @@ pub fn run(set: &GuideSet, json: bool, skipped: bool, out: &mut dyn Write) -> an
                 id: &g.id,
                 title: &g.title,
                 path: &g.rel_path,
+                folder: g.folder(),
+                level: g.level,
+                part: g.part.as_deref(),
+                number: g.number.as_deref(),
+                draft: g.draft,
                 summary: g.summary.as_deref(),
                 tags: &g.tags,
                 headings: d
@@ -83,11 +97,21 @@ pub fn run(set: &GuideSet, json: bool, skipped: bool, out: &mut dyn Write) -> an
         } else {
             String::new()
         };
+        // Same-named files in different folders are told apart by their folder.
+        let folder = if g.folder.is_empty() {
+            String::new()
+        } else {
+            format!("  in {}/", g.folder)
+        };
+        let number = g.number.map_or(String::new(), |n| format!("{n} "));
+        let detail = if g.draft {
+            "draft, no file yet".to_string()
+        } else {
+            format!("{} headings", g.headings.len())
+        };
         let line = format!(
-            "{:<id_width$}  {}  ({} headings){tasks}",
-            g.id,
-            g.title,
-            g.headings.len()
+            "{:<id_width$}  {number}{}{folder}  ({detail}){tasks}",
+            g.id, g.title,
         );
         super::write_context(writeln!(out, "{}", crate::sanitize::sanitize_line(&line)))?;
     }

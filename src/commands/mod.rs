@@ -2,6 +2,7 @@
 //! none of them draws a TUI.
 
 pub mod ansi;
+pub mod check;
 pub mod checklist;
 pub mod completions;
 pub mod config;
@@ -85,6 +86,17 @@ pub fn open_target(
     args: &SetArgs,
     doc: Option<&str>,
 ) -> anyhow::Result<(GuideSet, Option<Target>)> {
+    if doc == Some("-") {
+        let set = GuideSet::from_reader(std::io::stdin().lock())
+            .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+        return Ok((
+            set,
+            Some(Target {
+                guide: 0,
+                anchor: None,
+            }),
+        ));
+    }
     let set = load_set(args)?;
     let Some(doc) = doc else {
         return Ok((set, None));
@@ -118,6 +130,7 @@ fn set_name(set: &GuideSet) -> String {
         Origin::Bundled => "the bundled guide set".into(),
         Origin::Dir(d) => format!("the guide set in {}", d.display()),
         Origin::File(f) => f.display().to_string(),
+        Origin::Stdin => "standard input".into(),
     }
 }
 
@@ -137,6 +150,86 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// True when standard input is a pipe or a file (`cat x.md | devguide`, `devguide < x.md`);
+/// a terminal, `/dev/null` or a closed stdin is not, so scripts and editors that run
+/// `devguide` without piping anything still get the guide set.
+pub fn stdin_is_piped() -> bool {
+    #[cfg(unix)]
+    {
+        // SAFETY: fstat writes into the zeroed struct we own; fd 0 may be closed, which
+        // fstat reports as an error.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        if unsafe { libc::fstat(0, &mut st) } != 0 {
+            return false;
+        }
+        let kind = st.st_mode & libc::S_IFMT;
+        kind == libc::S_IFIFO || kind == libc::S_IFREG
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::IsTerminal;
+        !std::io::stdin().is_terminal()
+    }
+}
+
+/// What a bare `devguide` was piped, as a set of one guide: `None` when standard input is
+/// not a pipe or file, when it is empty (a script that runs `devguide` with an empty
+/// pipe gets the guide set), or when nothing arrives within `wait` (a parent holding a
+/// pipe open without writing must not hang the reader).
+pub fn piped_guide(wait: std::time::Duration) -> Option<anyhow::Result<GuideSet>> {
+    if !stdin_is_piped() || !stdin_ready(wait) {
+        return None;
+    }
+    let limit = crate::content::max_file_bytes();
+    let mut bytes = Vec::new();
+    let read = std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::io::stdin().lock(), limit.saturating_add(1)),
+        &mut bytes,
+    );
+    if let Err(e) = read {
+        return Some(Err(anyhow::anyhow!("standard input: cannot be read: {e}")));
+    }
+    if bytes.is_empty() {
+        return None;
+    }
+    Some(GuideSet::from_reader(&bytes[..]).map_err(|e| anyhow::anyhow!(e.to_string())))
+}
+
+/// True when standard input has data or its end within `wait`.
+fn stdin_ready(wait: std::time::Duration) -> bool {
+    #[cfg(unix)]
+    {
+        let mut pfd = libc::pollfd {
+            fd: 0,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = i32::try_from(wait.as_millis()).unwrap_or(i32::MAX);
+        // SAFETY: one valid pollfd for the duration of the call.
+        let ready = unsafe { libc::poll(&mut pfd, 1, ms) };
+        ready > 0
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = wait;
+        true
+    }
+}
+
+/// Problems with guides (bad front matter, invalid UTF-8, repaired text, includes),
+/// one line each on `err`, as the reader's status bar shows them.
+pub fn print_notices<'a>(
+    notices: impl Iterator<Item = &'a String>,
+    err: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    for n in notices {
+        // Notices quote file names, which may hold control characters too.
+        let n = crate::sanitize::sanitize_line(n);
+        write_context(writeln!(err, "devguide: {n}"))?;
+    }
+    Ok(())
 }
 
 pub(crate) fn write_context<T>(r: std::io::Result<T>) -> anyhow::Result<T> {

@@ -15,7 +15,10 @@ use super::Target;
 pub struct Options {
     pub width: u16,
     pub color: bool,
-    pub verbose: bool,
+    /// Problems with the guide are not printed.
+    pub quiet: bool,
+    /// Code lines are laid out whole, however wide (output into a pipe, no `--width`).
+    pub whole_code: bool,
     /// The theme to colour with (from `--theme`, the config, or `COLORFGBG`).
     pub variant: Variant,
     /// Syntax theme for code blocks, by name.
@@ -24,9 +27,10 @@ pub struct Options {
 
 impl Options {
     /// Width from the flag, else the terminal, else 80; colour per `--color` and `NO_COLOR`.
-    pub fn resolve(width: Option<u16>, color: ColorChoice, verbose: bool) -> Options {
+    pub fn resolve(width: Option<u16>, color: ColorChoice, quiet: bool) -> Options {
         use std::io::IsTerminal;
         let tty = std::io::stdout().is_terminal();
+        let whole_code = width.is_none() && !tty;
         let width = width
             .or_else(|| {
                 tty.then(|| crossterm::terminal::size().ok().map(|(w, _)| w))
@@ -43,7 +47,8 @@ impl Options {
         Options {
             width,
             color,
-            verbose,
+            quiet,
+            whole_code,
             variant: Variant::Dark,
             syntax_theme: crate::highlight::DEFAULT_SYNTAX_THEME.to_string(),
         }
@@ -80,12 +85,8 @@ pub fn run(
         },
         None => 0..doc.blocks.len(),
     };
-    if opts.verbose {
-        for n in &guide.notices {
-            // Notices quote file names, which may hold control characters too.
-            let n = crate::sanitize::sanitize_line(n);
-            super::write_context(writeln!(err, "devguide: {n}"))?;
-        }
+    if !opts.quiet {
+        super::print_notices(guide.notices.iter(), err)?;
     }
     let mode = if opts.color {
         // Colour was asked for: a terminal that names no colours gets the 16 all have.
@@ -115,8 +116,10 @@ pub fn run(
         .block_rows
         .get(blocks.end)
         .map_or(layout.rows.len(), |&r| r as usize);
+    // A code line wrapped over several rows is joined back into one when printing into a
+    // pipe: copied code must run, so it is never broken (its frame keeps the width).
+    let mut pending: Option<String> = None;
     for row in layout.rows.get(first_row..end_row).unwrap_or(&[]) {
-        // Leading blank rows of a section are noise.
         if let (Some(h), Some(f)) = (&highlighter, row.frame)
             && !highlights.contains_key(&f)
         {
@@ -132,13 +135,24 @@ pub fn run(
             .and_then(|f| highlights.get(&f))
             .and_then(Option::as_ref);
         let spans = styled_spans(row, hl);
+        let continues = opts.whole_code && row.code_line.is_some_and(|c| c.start > 0);
+        if continues && let Some(line) = &mut pending {
+            let head = row.spans.len().saturating_sub(1).min(spans.len());
+            line.push_str(&super::ansi::line(&spans[head..], opts.color));
+            continue;
+        }
         let mut text = super::ansi::line(&spans, opts.color);
         if let Some((task, col)) = row.task
             && doc.tasks.get(task as usize).is_some_and(|t| t.checked)
         {
             text = tick_box(&text, usize::from(col), opts.color);
         }
-        super::write_context(writeln!(out, "{text}"))?;
+        if let Some(done) = pending.replace(text) {
+            super::write_context(writeln!(out, "{done}"))?;
+        }
+    }
+    if let Some(done) = pending {
+        super::write_context(writeln!(out, "{done}"))?;
     }
     Ok(0)
 }

@@ -429,7 +429,7 @@ pub fn load_from(path: Option<(PathBuf, Origin)>) -> Loaded {
     let mut problems = Vec::new();
     if let Some((p, origin)) = &path {
         let label = p.display().to_string();
-        match std::fs::read(p) {
+        match read_config_file(p) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => problems = config.apply(&text, &label, p.parent()),
                 Err(_) => problems.push(Problem {
@@ -458,6 +458,31 @@ pub fn load_from(path: Option<(PathBuf, Origin)>) -> Loaded {
         problems,
         path,
     }
+}
+
+/// A configuration file is small: anything larger is refused, and so is anything that
+/// is not a regular file (a FIFO would block startup, `/dev/zero` would never end).
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+fn read_config_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file; point --config at a TOML file",
+        ));
+    }
+    if meta.len() > MAX_CONFIG_BYTES {
+        return Err(std::io::Error::other(
+            "larger than 1 MB; not a configuration file",
+        ));
+    }
+    let bytes = crate::content::read_capped_bytes(path, MAX_CONFIG_BYTES)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(std::io::Error::other(
+            "larger than 1 MB; not a configuration file",
+        ));
+    }
+    Ok(bytes)
 }
 
 /// One line for a status bar or stderr: the first problem and how many more there are.

@@ -351,3 +351,22 @@ fn summary_names_the_first_problem_and_counts_the_rest() {
     );
     assert!(s.contains("(+1 more)"), "{s}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_config_that_is_a_device_or_fifo_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("config.toml");
+    let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).expect("path");
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    for path in [fifo, PathBuf::from("/dev/zero")] {
+        let loaded = load_from(Some((path.clone(), Origin::Flag)));
+        assert_eq!(loaded.problems.len(), 1, "{path:?}");
+        assert!(
+            loaded.problems[0].message.contains("not a regular file"),
+            "{:?}",
+            loaded.problems
+        );
+    }
+}

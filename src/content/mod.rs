@@ -3,6 +3,11 @@
 //! later, when first opened.
 
 mod front_matter;
+pub mod include;
+pub mod links;
+mod order;
+pub mod summary;
+mod walk;
 
 use std::path::{Component, Path, PathBuf};
 
@@ -20,6 +25,8 @@ pub enum Origin {
     Bundled,
     Dir(PathBuf),
     File(PathBuf),
+    /// Markdown piped in (`devguide -`, `devguide show -`).
+    Stdin,
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +46,30 @@ pub struct Guide {
     pub notices: Vec<String>,
     /// When the file was last modified, for noticing edits (files on disk only).
     pub modified: Option<std::time::SystemTime>,
+    /// Nesting for the sidebar: the chapter's level in an mdBook's `SUMMARY.md`, else how
+    /// many folders deep the file is.
+    pub level: u8,
+    /// The mdBook part title the chapter is under.
+    pub part: Option<String>,
+    /// The chapter number from `SUMMARY.md` (`1.2.`), for numbered chapters.
+    pub number: Option<String>,
+    /// A chapter named in `SUMMARY.md` that has no file yet.
+    pub draft: bool,
+    /// Position in `SUMMARY.md`, when the set is an mdBook that names this file.
+    pub toc_position: Option<usize>,
+    /// Includes that could not be resolved, for `check` and the notices.
+    pub include_problems: Vec<include::Problem>,
+    /// Files this guide includes (canonical paths).
+    pub included_files: Vec<PathBuf>,
+    /// The title was set in front matter, so nothing else overrides it.
+    pub title_from_front: bool,
+}
+
+impl Guide {
+    /// The folder of the guide within the set (`""` at the top), with `/` separators.
+    pub fn folder(&self) -> &str {
+        self.rel_path.rsplit_once('/').map_or("", |(d, _)| d)
+    }
 }
 
 /// A file that could not become a guide, and why.
@@ -53,6 +84,18 @@ pub struct GuideSet {
     pub origin: Origin,
     pub guides: Vec<Guide>,
     pub skipped: Vec<Skipped>,
+    /// Where the set's `SUMMARY.md` is (relative path), when the set is an mdBook.
+    pub summary: Option<String>,
+    /// The folder includes may read from (canonical), for sets on disk.
+    pub root: Option<PathBuf>,
+}
+
+/// What [`GuideSet::rescan`] found when the files of a folder changed.
+#[derive(Debug)]
+pub struct Rescan {
+    pub set: GuideSet,
+    /// For each guide of the old set, its index in the new one (`None`: removed).
+    pub moved: Vec<Option<usize>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,7 +130,9 @@ impl GuideSet {
     }
 
     /// Every markdown file under `dir`, recursively. Unreadable or binary files are
-    /// skipped and listed; the readable ones still open.
+    /// skipped and listed; the readable ones still open. A folder holding an mdBook
+    /// (`SUMMARY.md` here or in `src/`) is read in the book's order, with its titles,
+    /// nesting and includes.
     pub fn from_dir(dir: &Path) -> Result<GuideSet, LoadError> {
         let meta = std::fs::metadata(dir).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => LoadError::MissingDir {
@@ -105,62 +150,167 @@ impl GuideSet {
         }
         let mut files = Vec::new();
         let mut skipped = Vec::new();
-        walk(dir, &mut files, &mut skipped)?;
+        walk::walk(dir, &mut files, &mut skipped)?;
+        let book = order::find_book(dir, &files);
+        let root = book
+            .as_ref()
+            .map(|b| b.root.clone())
+            .or_else(|| std::fs::canonicalize(dir).ok());
         let mut guides = Vec::new();
+        let mut toc = None;
         for path in files {
             let rel = rel_string(dir, &path);
-            match read_guide_file(&path) {
-                Ok(bytes) => {
-                    let mut guide = guide_from_bytes(&rel, &bytes);
-                    guide.modified = modified(&path);
-                    guides.push(guide);
+            if book.as_ref().is_some_and(|b| b.summary == rel) {
+                // The table of contents orders the others; it is not a chapter itself.
+                match read_guide_file(&path) {
+                    Ok((bytes, _)) => toc = Some(String::from_utf8_lossy(&bytes).into_owned()),
+                    Err(reason) => skipped.push(Skipped { path, reason }),
                 }
+                continue;
+            }
+            match load_disk_guide(&rel, &path, root.as_deref()) {
+                Ok(guide) => guides.push(guide),
                 Err(reason) => skipped.push(Skipped { path, reason }),
             }
         }
+        let summary = match (&book, toc) {
+            (Some(b), Some(text)) => {
+                order::apply_summary(&mut guides, &summary::parse(&text), &b.base);
+                Some(b.summary.clone())
+            }
+            _ => None,
+        };
         if guides.is_empty() {
             return Err(LoadError::Empty {
                 path: dir.to_path_buf(),
                 skipped,
             });
         }
-        Ok(GuideSet::from_guides(
-            Origin::Dir(dir.to_path_buf()),
-            guides,
-            skipped,
-        ))
+        let mut set = GuideSet::from_guides(Origin::Dir(dir.to_path_buf()), guides, skipped);
+        set.summary = summary;
+        set.root = root;
+        Ok(set)
     }
 
-    /// A set of one markdown file, for `devguide notes/setup.md`.
+    /// A set of one markdown file, for `devguide notes/setup.md`. Includes are read from
+    /// the file's own folder.
     pub fn from_file(path: &Path) -> Result<GuideSet, LoadError> {
-        let bytes = read_guide_file(path).map_err(|reason| LoadError::NotGuide {
-            path: path.to_path_buf(),
-            reason,
-        })?;
         let name = path
             .file_name()
             .map_or_else(|| "guide.md".into(), |n| n.to_string_lossy().into_owned());
-        let mut guide = guide_from_bytes(&name, &bytes);
-        guide.modified = modified(path);
+        let root = path
+            .parent()
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
+            .and_then(|p| std::fs::canonicalize(p).ok());
+        let guide = load_disk_guide(&name, path, root.as_deref()).map_err(|reason| {
+            LoadError::NotGuide {
+                path: path.to_path_buf(),
+                reason,
+            }
+        })?;
+        let mut set =
+            GuideSet::from_guides(Origin::File(path.to_path_buf()), vec![guide], Vec::new());
+        set.root = root;
+        Ok(set)
+    }
+
+    /// A set of one guide read from `input` (standard input), at most the file size cap.
+    /// Includes are not followed: piped text has no folder of its own.
+    pub fn from_reader(input: impl std::io::Read) -> Result<GuideSet, LoadError> {
+        use std::io::Read;
+        let limit = max_file_bytes();
+        let mut bytes = Vec::new();
+        input
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|source| LoadError::Unreadable {
+                path: PathBuf::from("-"),
+                source,
+            })?;
+        if bytes.len() as u64 > limit {
+            return Err(LoadError::NotGuide {
+                path: PathBuf::from("-"),
+                reason: format!(
+                    "standard input is over the {} MB limit; set DEVGUIDE_MAX_FILE_MB to raise it",
+                    limit / (1024 * 1024)
+                ),
+            });
+        }
+        if bytes[..bytes.len().min(8192)].contains(&0) {
+            return Err(LoadError::NotGuide {
+                path: PathBuf::from("-"),
+                reason: "binary input (contains NUL bytes)".into(),
+            });
+        }
+        let guide = guide_from_bytes("stdin.md", &bytes);
         Ok(GuideSet::from_guides(
-            Origin::File(path.to_path_buf()),
+            Origin::Stdin,
             vec![guide],
             Vec::new(),
         ))
     }
 
     fn from_guides(origin: Origin, mut guides: Vec<Guide>, skipped: Vec<Skipped>) -> GuideSet {
-        // Reading order: front-matter `order` first, then file name.
-        guides.sort_by(|a, b| {
-            (a.order.unwrap_or(i64::MAX), &a.rel_path)
-                .cmp(&(b.order.unwrap_or(i64::MAX), &b.rel_path))
-        });
+        order::sort(&mut guides);
         make_ids_unique(&mut guides);
         GuideSet {
             origin,
             guides,
             skipped,
+            summary: None,
+            root: None,
         }
+    }
+
+    /// Walks the folder again; when guides were added, removed or renamed, the new set and
+    /// where each old guide went. `Ok(None)` when the same files are there (edits to a
+    /// file are [`GuideSet::reload`]'s job) or for sets that are not a folder.
+    pub fn rescan(&self) -> Result<Option<Rescan>, LoadError> {
+        let Origin::Dir(dir) = &self.origin else {
+            return Ok(None);
+        };
+        let mut files = Vec::new();
+        let mut skipped = Vec::new();
+        walk::walk(dir, &mut files, &mut skipped)?;
+        let now: std::collections::BTreeSet<String> =
+            files.iter().map(|p| rel_string(dir, p)).collect();
+        let before: std::collections::BTreeSet<String> = self
+            .guides
+            .iter()
+            .filter(|g| !g.draft)
+            .map(|g| g.rel_path.clone())
+            .chain(self.summary.clone())
+            .chain(
+                self.skipped
+                    .iter()
+                    .filter(|s| is_markdown(&s.path))
+                    .map(|s| rel_string(dir, &s.path)),
+            )
+            .collect();
+        if now == before {
+            return Ok(None);
+        }
+        let set = GuideSet::from_dir(dir)?;
+        let moved = self
+            .guides
+            .iter()
+            .map(|old| {
+                set.guides.iter().position(|g| {
+                    if old.draft {
+                        g.draft && g.title == old.title
+                    } else {
+                        g.rel_path == old.rel_path
+                    }
+                })
+            })
+            .collect();
+        Ok(Some(Rescan { set, moved }))
     }
 
     /// Finds a guide by id, file name or relative path (`quick-reference`,
@@ -193,8 +343,8 @@ impl GuideSet {
             })
     }
 
-    /// Resolves a relative link written in guide `from` (`../x.md`, `quick-reference.md`)
-    /// to a guide of this set.
+    /// Resolves a relative link written in guide `from` (`../x.md`, `quick-reference.md`,
+    /// or mdBook's `x.html`, `dir/index.html`, `dir/`) to a guide of this set.
     pub fn resolve_link(&self, from: usize, target: &str) -> Option<usize> {
         let base = self
             .guides
@@ -202,22 +352,36 @@ impl GuideSet {
             .map(|g| g.rel_path.as_str())
             .unwrap_or("");
         let dir = base.rsplit_once('/').map_or("", |(d, _)| d);
+        let target = links::percent_decode(target);
         let joined = if dir.is_empty() {
             target.to_string()
         } else {
             format!("{dir}/{target}")
         };
-        let normal = normalize(&joined);
-        self.guides
-            .iter()
-            .position(|g| Some(&g.rel_path) == normal.as_ref())
-            .or_else(|| self.find(target))
+        let normal = normalize(&joined)?;
+        for candidate in links::candidates(&normal) {
+            if let Some(i) = self
+                .guides
+                .iter()
+                .position(|g| !g.draft && g.rel_path == candidate)
+            {
+                return Some(i);
+            }
+        }
+        // A bare name may still be a guide's id or file name (`quick-reference`), but
+        // never a path that climbed out of the set.
+        if target.contains("..") {
+            return None;
+        }
+        let name = links::strip_html(&target);
+        self.find(&name)
     }
 
     /// A stable identity for keeping per-set state apart.
     pub fn identity(&self) -> String {
         match &self.origin {
             Origin::Bundled => "bundled".to_string(),
+            Origin::Stdin => "stdin".to_string(),
             Origin::Dir(p) | Origin::File(p) => std::fs::canonicalize(p)
                 .unwrap_or_else(|_| p.clone())
                 .to_string_lossy()
@@ -226,11 +390,13 @@ impl GuideSet {
     }
 
     /// Reads guide `index` again when its file changed since it was loaded; `Ok(true)`
-    /// when it did. A file that vanished keeps the text already shown.
+    /// when it did. A file that vanished keeps the text already shown. What the book's
+    /// `SUMMARY.md` gave the guide (title, place, nesting) is kept.
     pub fn reload(&mut self, index: usize) -> Result<bool, String> {
         let Some(path) = self.disk_path(index) else {
             return Ok(false);
         };
+        let root = self.root.clone();
         let Some(guide) = self.guides.get_mut(index) else {
             return Ok(false);
         };
@@ -240,19 +406,25 @@ impl GuideSet {
         }
         // Remember the new time first, so a file that cannot be read is reported once.
         guide.modified = now;
-        let bytes = read_guide_file(&path).map_err(|r| format!("{}: {r}", path.display()))?;
-        let mut fresh = guide_from_bytes(&guide.rel_path, &bytes);
+        let mut fresh = load_disk_guide(&guide.rel_path, &path, root.as_deref())
+            .map_err(|r| format!("{}: {r}", path.display()))?;
         fresh.id = guide.id.clone();
-        fresh.modified = now;
+        if guide.toc_position.is_some() {
+            fresh.title = guide.title.clone();
+        }
+        fresh.level = guide.level;
+        fresh.part = guide.part.take();
+        fresh.number = guide.number.take();
+        fresh.toc_position = guide.toc_position;
         *guide = fresh;
         Ok(true)
     }
 
     /// Where a guide lives on disk, when it does.
     pub fn disk_path(&self, index: usize) -> Option<PathBuf> {
-        let guide = self.guides.get(index)?;
+        let guide = self.guides.get(index).filter(|g| !g.draft)?;
         match &self.origin {
-            Origin::Bundled => None,
+            Origin::Bundled | Origin::Stdin => None,
             Origin::Dir(d) => Some(d.join(&guide.rel_path)),
             Origin::File(f) => Some(f.clone()),
         }
@@ -300,67 +472,7 @@ fn is_markdown(path: &Path) -> bool {
     )
 }
 
-/// Walks `root` without recursion; hidden folders are passed over and each real folder is
-/// visited once, so symlink loops end.
-fn walk(
-    root: &Path,
-    files: &mut Vec<PathBuf>,
-    skipped: &mut Vec<Skipped>,
-) -> Result<(), LoadError> {
-    let mut seen = std::collections::HashSet::new();
-    let mut stack = vec![root.to_path_buf()];
-    let mut first = true;
-    while let Some(dir) = stack.pop() {
-        if let Ok(real) = std::fs::canonicalize(&dir)
-            && !seen.insert(real)
-        {
-            continue;
-        }
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(source) if first => return Err(LoadError::Unreadable { path: dir, source }),
-            Err(e) => {
-                skipped.push(Skipped {
-                    path: dir,
-                    reason: format!("folder cannot be read: {e}"),
-                });
-                continue;
-            }
-        };
-        first = false;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            match std::fs::metadata(&path) {
-                Ok(m) if m.is_dir() => {
-                    if !hidden {
-                        stack.push(path);
-                    }
-                }
-                Ok(m) if is_markdown(&path) && !m.is_file() => skipped.push(Skipped {
-                    path,
-                    reason: "not a regular file (a pipe or device would block the reader)".into(),
-                }),
-                Ok(_) if is_markdown(&path) => files.push(path),
-                // Listed so `list --skipped` accounts for every file in the folder.
-                Ok(_) if !hidden => skipped.push(Skipped {
-                    path,
-                    reason: "not markdown (guides are .md, .markdown, .mdown, .mkd)".into(),
-                }),
-                Ok(_) => {}
-                Err(e) if is_markdown(&path) => skipped.push(Skipped {
-                    path,
-                    reason: format!("cannot be read: {e}"),
-                }),
-                Err(_) => {}
-            }
-        }
-    }
-    files.sort();
-    Ok(())
-}
-
-fn max_file_bytes() -> u64 {
+pub(crate) fn max_file_bytes() -> u64 {
     std::env::var("DEVGUIDE_MAX_FILE_MB")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
@@ -368,8 +480,15 @@ fn max_file_bytes() -> u64 {
         .saturating_mul(1024 * 1024)
 }
 
-fn read_guide_file(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot be read: {e}"))?;
+/// A guide file's bytes and modification time. The file is opened first and checked
+/// through its handle (one path lookup, and nothing can be swapped in between); a folder,
+/// pipe or device is refused before any byte is read.
+fn read_guide_file(path: &Path) -> Result<(Vec<u8>, Option<std::time::SystemTime>), String> {
+    use std::io::Read;
+    let file = open_nonblocking(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot be read: {e}"))?;
     if meta.is_dir() {
         return Err("is a folder (use --dir for a folder of guides)".into());
     }
@@ -385,11 +504,76 @@ fn read_guide_file(path: &Path) -> Result<Vec<u8>, String> {
             limit / (1024 * 1024)
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err("grew over the size limit while being read".into());
+    }
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("binary file (contains NUL bytes)".into());
     }
+    Ok((bytes, meta.modified().ok()))
+}
+
+/// Opens for reading without blocking on a FIFO (its type is checked after opening).
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::File::options();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// Reads at most `limit + 1` bytes of a regular file, so a file that grows (or a device
+/// that never ends) cannot exhaust memory; anything else is refused unread.
+pub fn read_capped_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = open_nonblocking(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// A guide read from disk: its bytes, then mdBook directives expanded from `root`.
+fn load_disk_guide(rel: &str, path: &Path, root: Option<&Path>) -> Result<Guide, String> {
+    let (bytes, modified) = read_guide_file(path)?;
+    let mut guide = guide_from_bytes(rel, &bytes);
+    guide.modified = modified;
+    if include::has_directives(&guide.body) {
+        match root {
+            Some(root) => {
+                let expanded = include::expand(&guide.body, path, root);
+                for p in &expanded.problems {
+                    guide.notices.push(format!(
+                        "{rel}:{}: {}: {}",
+                        p.line + guide.body_line - 1,
+                        p.directive,
+                        p.message
+                    ));
+                }
+                if let Some(t) = expanded.title
+                    && !guide.title_from_front
+                {
+                    guide.title = t;
+                }
+                guide.body = expanded.text;
+                guide.include_problems = expanded.problems;
+                guide.included_files = expanded.files;
+            }
+            None => guide
+                .notices
+                .push(format!("{rel}: includes are not read for this file")),
+        }
+    }
+    Ok(guide)
 }
 
 /// A guide from a file's bytes: decoded (bad UTF-8 becomes U+FFFD), mis-decoded lines
@@ -419,12 +603,13 @@ pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
     }
     let body = split.body.to_string();
     let stem = file_stem(rel_path);
+    let title_from_front = split.front.title.is_some();
     let title = split
         .front
         .title
         .clone()
         .map(|t| crate::sanitize::sanitize_line(&t))
-        .or_else(|| first_h1(&body))
+        .or_else(|| first_heading(&body))
         // File names may hold control characters too.
         .unwrap_or_else(|| crate::sanitize::sanitize_line(stem));
     Guide {
@@ -441,6 +626,14 @@ pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
         body,
         notices,
         modified: None,
+        level: rel_path.matches('/').count().min(usize::from(u8::MAX)) as u8,
+        part: None,
+        number: None,
+        draft: false,
+        toc_position: None,
+        include_problems: Vec::new(),
+        included_files: Vec::new(),
+        title_from_front,
     }
 }
 
@@ -462,11 +655,15 @@ pub fn doc_id(stem: &str) -> String {
     }
 }
 
-/// The first ATX `# ` heading outside code fences: a cheap scan, no full parse.
-fn first_h1(body: &str) -> Option<String> {
+/// The first heading of any level outside code fences (ATX `#`…`######`, or setext
+/// `===` / `---` underlines): a cheap scan, no full parse. Chapters that start at `##`
+/// are still titled by their heading, not their file name.
+fn first_heading(body: &str) -> Option<String> {
     let mut fence: Option<&str> = None;
+    let mut previous: Option<&str> = None;
     for line in body.lines() {
         let t = line.trim_start();
+        let indent = line.len() - t.len();
         if let Some(f) = fence {
             if t.starts_with(f) {
                 fence = None;
@@ -477,14 +674,65 @@ fn first_h1(body: &str) -> Option<String> {
             fence = Some("```");
         } else if t.starts_with("~~~") {
             fence = Some("~~~");
-        } else if let Some(rest) = t.strip_prefix("# ") {
-            let title = rest.trim().trim_end_matches('#').trim();
-            if !title.is_empty() {
-                return Some(crate::sanitize::sanitize_line(title));
+        } else if indent < 4 && t.starts_with('#') {
+            let hashes = t.bytes().take_while(|&b| b == b'#').count();
+            let rest = &t[hashes..];
+            if hashes <= 6 && (rest.is_empty() || rest.starts_with([' ', '\t'])) {
+                let title = rest.trim().trim_end_matches('#').trim();
+                let title = strip_heading_attrs(title);
+                if !title.is_empty() {
+                    return Some(crate::sanitize::sanitize_line(&plain_heading(title)));
+                }
             }
+        } else if indent < 4
+            && !t.is_empty()
+            && (t.trim_end().bytes().all(|b| b == b'=')
+                || (t.trim_end().bytes().all(|b| b == b'-') && t.trim_end().len() >= 2))
+            && let Some(p) = previous.map(str::trim).filter(|p| !p.is_empty())
+        {
+            return Some(crate::sanitize::sanitize_line(&plain_heading(p)));
+        }
+        previous = (!t.is_empty()).then_some(line);
+        if t.is_empty() {
+            previous = None;
         }
     }
     None
+}
+
+/// `Title {#id .class}` → `Title`.
+fn strip_heading_attrs(title: &str) -> &str {
+    match title.rfind(" {") {
+        Some(i) if title.ends_with('}') => title[..i].trim_end(),
+        _ => title,
+    }
+}
+
+/// A heading's text without its inline markup: `` `code` ``, `**bold**`, links, HTML.
+fn plain_heading(text: &str) -> String {
+    if !text.contains(['`', '*', '_', '[', '<', '&', '\\']) {
+        return text.to_string();
+    }
+    let doc = crate::doc::parse(text);
+    let words: String = doc
+        .blocks
+        .first()
+        .map(|b| match &b.leaf {
+            crate::doc::Leaf::Paragraph(inl) | crate::doc::Leaf::Heading { inlines: inl, .. } => {
+                inl.iter()
+                    .filter(|i| i.style & crate::doc::style::LINK_TARGET == 0)
+                    .map(|i| i.text.as_str())
+                    .collect()
+            }
+            _ => String::new(),
+        })
+        .unwrap_or_default();
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.is_empty() {
+        text.to_string()
+    } else {
+        words
+    }
 }
 
 fn make_ids_unique(guides: &mut [Guide]) {
@@ -579,12 +827,17 @@ mod tests {
     }
 
     #[test]
-    fn first_h1_skips_code_fences() {
+    fn first_heading_of_any_level_skips_code_fences() {
         assert_eq!(
-            first_h1("```\n# not\n```\n# Real\n").as_deref(),
+            first_heading("```\n# not\n```\n# Real\n").as_deref(),
             Some("Real")
         );
-        assert_eq!(first_h1("## only h2\n"), None);
+        assert_eq!(
+            first_heading("## Installing `rustup` {#install}\n").as_deref(),
+            Some("Installing rustup")
+        );
+        assert_eq!(first_heading("Setext\n===\n").as_deref(), Some("Setext"));
+        assert_eq!(first_heading("#hashtag\n    # code\n"), None);
     }
 
     #[test]
@@ -657,5 +910,67 @@ mod tests {
             GuideSet::from_dir(dir.path()),
             Err(LoadError::Empty { .. })
         ));
+    }
+
+    #[test]
+    fn rescan_sees_guides_added_removed_and_renamed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.md"), "# A\n").expect("write");
+        std::fs::write(dir.path().join("b.md"), "# B\n").expect("write");
+        let set = GuideSet::from_dir(dir.path()).expect("loads");
+        assert!(set.rescan().expect("walks").is_none(), "nothing changed");
+        std::fs::rename(dir.path().join("b.md"), dir.path().join("c.md")).expect("rename");
+        std::fs::write(dir.path().join("0.md"), "# Zero\n").expect("write");
+        let r = set.rescan().expect("walks").expect("a change");
+        let paths: Vec<&str> = r.set.guides.iter().map(|g| g.rel_path.as_str()).collect();
+        assert_eq!(paths, ["0.md", "a.md", "c.md"]);
+        assert_eq!(r.moved, [Some(1), None]);
+        assert!(r.set.rescan().expect("walks").is_none());
+        assert!(GuideSet::bundled().rescan().expect("bundled").is_none());
+    }
+
+    #[test]
+    fn mdbook_links_resolve_to_markdown_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("cli")).expect("mkdir");
+        for f in ["README.md", "ch01.md", "cli/README.md", "cli/init.md"] {
+            std::fs::write(dir.path().join(f), format!("# {f}\n")).expect("write");
+        }
+        let set = GuideSet::from_dir(dir.path()).expect("loads");
+        let at = |p: &str| set.guides.iter().position(|g| g.rel_path == p);
+        let init = at("cli/init.md").expect("init");
+        assert_eq!(set.resolve_link(init, "../ch01.html"), at("ch01.md"));
+        assert_eq!(set.resolve_link(init, "index.html"), at("cli/README.md"));
+        assert_eq!(set.resolve_link(init, "../index.html"), at("README.md"));
+        assert_eq!(
+            set.resolve_link(at("README.md").expect("readme"), "cli/"),
+            at("cli/README.md")
+        );
+        assert_eq!(set.resolve_link(init, "../../outside.html"), None);
+        // Folders keep together, each folder's README first.
+        let order: Vec<&str> = set.guides.iter().map(|g| g.rel_path.as_str()).collect();
+        assert_eq!(
+            order,
+            ["README.md", "ch01.md", "cli/README.md", "cli/init.md"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_devices_are_refused_before_reading() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("pipe.md");
+        let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).expect("path");
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        std::fs::write(dir.path().join("ok.md"), "# Ok\n").expect("write");
+        let set = GuideSet::from_dir(dir.path()).expect("loads");
+        assert_eq!(set.guides.len(), 1);
+        assert!(set.skipped.iter().any(|s| s.path == fifo));
+        assert!(matches!(
+            GuideSet::from_file(Path::new("/dev/zero")),
+            Err(LoadError::NotGuide { .. })
+        ));
+        assert!(read_capped_bytes(&fifo, 10).is_err());
     }
 }

@@ -4,9 +4,10 @@
 //! container frames on each leaf block, so deep nesting never means deep recursion.
 
 pub mod anchor;
+pub mod html;
 mod parse;
 
-pub use parse::{MAX_NESTING, parse, parse_prefix};
+pub use parse::{MAX_NESTING, options as parse_options, parse, parse_prefix};
 
 /// Inline style flags, combined bitwise.
 pub mod style {
@@ -20,6 +21,9 @@ pub mod style {
     pub const FOOTNOTE_REF: u8 = 1 << 6;
     /// Raw HTML and image alt text: shown, but muted.
     pub const MUTED: u8 = 1 << 7;
+    /// A key (`<kbd>`): drawn as bold code, so it stands out as something to press
+    /// without a style bit of its own.
+    pub const KBD: u8 = CODE | STRONG;
 }
 
 /// A run of text with one style. Text never holds control characters other than `\n`

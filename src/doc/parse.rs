@@ -5,7 +5,7 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 use super::anchor::{AnchorSet, slug};
 use super::{
     Align, Block, CodeBlock, Container, Doc, Frame, Heading, Inline, Leaf, Link, ListMarker, Table,
-    TaskItem, expand_tabs, style,
+    TaskItem, expand_tabs, html, style,
 };
 use crate::sanitize::{sanitize, sanitize_line};
 
@@ -88,6 +88,10 @@ struct Builder {
     cell: Vec<Inline>,
     row: Vec<Vec<Inline>>,
     last_was_implicit: bool,
+    /// Styles in force before each open HTML tag that changed the style (`<kbd>`, `<b>`).
+    html_styles: Vec<u8>,
+    /// Captions of custom elements (`<Listing caption=…>`) shown when they close.
+    captions: Vec<(String, String)>,
     /// Byte offset of the event being handled, and where the open block began.
     offset: usize,
     block_start: Option<usize>,
@@ -110,9 +114,9 @@ impl Builder {
             Event::InlineMath(t) | Event::DisplayMath(t) => self.push_inline(&t, style::CODE),
             Event::Html(t) => match &mut self.target {
                 Some(Target::Html(buf)) => buf.push_str(&t),
-                _ => self.push_inline(&t, style::MUTED),
+                _ => self.inline_html(&t),
             },
-            Event::InlineHtml(t) => self.push_inline(&t, style::MUTED),
+            Event::InlineHtml(t) => self.inline_html(&t),
             Event::FootnoteReference(label) => {
                 self.push_inline(&format!("[^{label}]"), style::FOOTNOTE_REF)
             }
@@ -279,7 +283,11 @@ impl Builder {
             }
             TagEnd::CodeBlock => {
                 if let Some(Target::Code { lang, text }) = self.target.take() {
-                    let raw = text;
+                    let raw = if lang.as_deref().is_some_and(is_rust) {
+                        hide_rustdoc_lines(text)
+                    } else {
+                        text
+                    };
                     let display = expand_tabs(&sanitize(&raw), TAB_STOP);
                     let index = self.doc.code_blocks.len() as u32;
                     let block = self.doc.blocks.len();
@@ -294,8 +302,7 @@ impl Builder {
             }
             TagEnd::HtmlBlock => {
                 if let Some(Target::Html(text)) = self.target.take() {
-                    let text = expand_tabs(&sanitize(text.trim_end()), TAB_STOP);
-                    self.push_block(Leaf::Html(text), true);
+                    self.html_block(&text);
                 }
             }
             TagEnd::List(_) => {
@@ -414,7 +421,181 @@ impl Builder {
         }
     }
 
+    /// Inline HTML: the tags become what they mean, never text. The raw HTML still goes
+    /// into a task item's text, so markers written as comments on a task stay readable.
+    fn inline_html(&mut self, raw: &str) {
+        if let Some((_, text)) = &mut self.task_text {
+            text.push_str(raw);
+        }
+        for token in html::tokens(raw) {
+            self.html_token(&token, false);
+        }
+    }
+
+    /// A block of HTML: its text as a paragraph, broken into lines where the HTML starts
+    /// a new block; nothing at all when it holds only tags and comments.
+    fn html_block(&mut self, raw: &str) {
+        self.flush_paragraph();
+        self.target = Some(Target::Paragraph { implicit: false });
+        for token in html::tokens(raw) {
+            self.html_token(&token, true);
+        }
+        while let Some(last) = self.inlines.last_mut() {
+            let trimmed = last.text.trim_end_matches([' ', '\n']).len();
+            last.text.truncate(trimmed);
+            if last.text.is_empty() {
+                self.inlines.pop();
+            } else {
+                break;
+            }
+        }
+        self.style = self.html_styles.first().copied().unwrap_or(self.style);
+        self.html_styles.clear();
+        self.flush_paragraph();
+    }
+
+    fn html_token(&mut self, token: &html::Token<'_>, block: bool) {
+        match token {
+            html::Token::Text(t) => {
+                let decoded = html::decode_entities(t);
+                if block {
+                    let collapsed = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if collapsed.is_empty() {
+                        return;
+                    }
+                    let at_line_start = self.inlines.last().is_none_or(|l| l.text.ends_with('\n'));
+                    let lead = decoded.starts_with(char::is_whitespace) && !at_line_start;
+                    let trail = decoded.ends_with(char::is_whitespace);
+                    let text = format!(
+                        "{}{collapsed}{}",
+                        if lead { " " } else { "" },
+                        if trail { " " } else { "" }
+                    );
+                    self.push_display(&text, 0);
+                } else {
+                    self.push_display(&decoded, 0);
+                }
+            }
+            html::Token::Comment(_) => {}
+            html::Token::Open {
+                name, self_closing, ..
+            } => {
+                match name.as_str() {
+                    "br" => self.push_display("\n", 0),
+                    "img" => {
+                        let alt = token.attr("alt").unwrap_or("").trim();
+                        let text = if alt.is_empty() {
+                            "[image]".to_string()
+                        } else {
+                            format!("[image: {alt}]")
+                        };
+                        self.push_display(&text, style::MUTED);
+                    }
+                    "kbd" => self.open_html_style(style::KBD),
+                    "summary" | "b" | "strong" => {
+                        self.html_line_break(block && name == "summary");
+                        self.open_html_style(style::STRONG);
+                    }
+                    "em" | "i" => self.open_html_style(style::EMPH),
+                    "code" | "tt" => self.open_html_style(style::CODE),
+                    "del" | "s" => self.open_html_style(style::STRIKE),
+                    "hr" => {
+                        self.html_line_break(block);
+                        self.push_display("───", style::MUTED);
+                        self.html_line_break(block);
+                    }
+                    n if html::is_inline(n) => {}
+                    _ => {
+                        self.html_line_break(block);
+                        // `<Listing file-name=… caption=…>` and other custom elements:
+                        // the file name before the content, the caption after it.
+                        if let Some(file) = token.attr("file-name").filter(|f| !f.is_empty()) {
+                            self.push_display(&format!("Filename: {file}"), style::MUTED);
+                            self.html_line_break(true);
+                        }
+                        // A title heads the content; a caption follows it, as under a
+                        // figure or a listing.
+                        if let Some(title) = token.attr("title").filter(|t| !t.trim().is_empty())
+                            && token.attr("caption").is_none()
+                        {
+                            self.push_display(title, style::STRONG);
+                            self.html_line_break(true);
+                        }
+                        let caption = token.attr("caption");
+                        let caption = match (token.attr("number"), caption) {
+                            (Some(n), Some(c)) => Some(format!("Listing {n}: {c}")),
+                            (Some(n), None) => Some(format!("Listing {n}")),
+                            (None, Some(c)) => Some(c.to_string()),
+                            (None, None) => None,
+                        };
+                        if let Some(c) = caption.filter(|c| !c.trim().is_empty()) {
+                            if *self_closing {
+                                self.push_display(&c, style::EMPH | style::MUTED);
+                                self.html_line_break(true);
+                            } else if self.captions.len() < MAX_NESTING {
+                                self.captions.push((name.clone(), c));
+                            }
+                        }
+                    }
+                }
+            }
+            html::Token::Close { name } => match name.as_str() {
+                "kbd" | "b" | "strong" | "em" | "i" | "code" | "tt" | "del" | "s" | "summary" => {
+                    if let Some(saved) = self.html_styles.pop() {
+                        self.style = saved;
+                    }
+                    if name == "summary" {
+                        self.html_line_break(block);
+                    }
+                }
+                n if html::is_inline(n) => {}
+                _ => {
+                    if let Some(at) = self.captions.iter().rposition(|(n, _)| n == name) {
+                        let (_, caption) = self.captions.remove(at);
+                        self.html_line_break(true);
+                        self.push_display(&caption, style::EMPH | style::MUTED);
+                    }
+                    self.html_line_break(block);
+                }
+            },
+        }
+    }
+
+    fn open_html_style(&mut self, add: u8) {
+        if self.html_styles.len() < MAX_NESTING {
+            self.html_styles.push(self.style);
+            self.style |= add;
+        }
+    }
+
+    /// A line break in block HTML, unless the line is already empty.
+    fn html_line_break(&mut self, block: bool) {
+        if block
+            && self
+                .inlines
+                .last()
+                .is_some_and(|l| !l.text.is_empty() && !l.text.ends_with('\n'))
+        {
+            if let Some(last) = self.inlines.last_mut() {
+                let trimmed = last.text.trim_end_matches(' ').len();
+                last.text.truncate(trimmed);
+            }
+            self.push_display("\n", 0);
+        }
+    }
+
     fn push_inline(&mut self, t: &str, extra: u8) {
+        if let Some((_, text)) = &mut self.task_text
+            && extra & (style::LINK_TARGET | style::FOOTNOTE_REF) == 0
+            && !matches!(self.target, Some(Target::Metadata))
+        {
+            text.push_str(t);
+        }
+        self.push_display(t, extra);
+    }
+
+    /// Text shown on the page only (a task item's text is not changed).
+    fn push_display(&mut self, t: &str, extra: u8) {
         match self.target {
             None => {
                 self.block_start = Some(self.offset);
@@ -422,11 +603,6 @@ impl Builder {
             }
             Some(Target::Metadata) => return,
             _ => {}
-        }
-        if let Some((_, text)) = &mut self.task_text
-            && extra & (style::LINK_TARGET | style::FOOTNOTE_REF) == 0
-        {
-            text.push_str(t);
         }
         let clean = sanitize(t);
         // Tabs inside text have no column to expand against: four spaces.
@@ -508,6 +684,37 @@ impl Builder {
             self.frames.pop();
         }
     }
+}
+
+fn is_rust(lang: &str) -> bool {
+    matches!(lang, "rust" | "rs")
+}
+
+/// rustdoc's hidden lines: in Rust code, a line that is `#` or starts with `# ` is part of
+/// the example but not shown; `##` at the start shows a literal `#`.
+fn hide_rustdoc_lines(code: String) -> String {
+    if !code.lines().any(|l| {
+        let t = l.trim_start();
+        t == "#" || t.starts_with("# ") || t.starts_with("##")
+    }) {
+        return code;
+    }
+    let mut out = String::with_capacity(code.len());
+    for line in code.split_inclusive('\n') {
+        let t = line.trim_start();
+        let bare = t.trim_end_matches(['\n', '\r']);
+        if bare == "#" || t.starts_with("# ") {
+            continue;
+        }
+        if t.starts_with("##") {
+            let indent = line.len() - t.len();
+            out.push_str(&line[..indent]);
+            out.push_str(&t[1..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -660,5 +867,97 @@ mod tests {
             doc.blocks[1].frames[0].container,
             Container::Footnote { .. }
         ));
+    }
+}
+
+#[cfg(test)]
+mod html_tests {
+    use super::*;
+
+    fn page(doc: &Doc) -> String {
+        doc.blocks
+            .iter()
+            .filter_map(|b| match &b.leaf {
+                Leaf::Paragraph(inl) | Leaf::Heading { inlines: inl, .. } => {
+                    Some(inl.iter().map(|i| i.text.as_str()).collect::<String>())
+                }
+                Leaf::Table(t) => Some(
+                    t.rows
+                        .iter()
+                        .flatten()
+                        .flat_map(|c| c.iter().map(|i| i.text.clone()))
+                        .collect(),
+                ),
+                Leaf::Html(h) => Some(h.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn no_tag_reaches_the_page() {
+        let md = "<span class=\"caption\">Filename: src/main.rs</span>\n\n\
+Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, x<sup>2</sup> H<sub>2</sub>O<br>next <!-- hidden -->line\n\n\
+<details>\n<summary>More &amp; more</summary>\n\nBody text.\n\n</details>\n\n\
+<div align=\"center\"><img src=\"a.png\" alt=\"Ferris\"> <custom-el>kept</custom-el></div>\n\n\
+| a | b |\n|---|---|\n| <img src=x alt=\"cell pic\"> | y |\n\n\
+<Listing number=\"4-1\" file-name=\"src/main.rs\" caption=\"Strings\">\n\n```rust\nfn main() {}\n```\n\n</Listing>\n";
+        let doc = parse(md);
+        let text = page(&doc);
+        for tag in [
+            "<span", "<kbd", "</", "<sup", "<br", "<!--", "<details", "<img", "<Listing", "&amp;",
+        ] {
+            assert!(!text.contains(tag), "{tag} in {text}");
+        }
+        for kept in [
+            "Filename: src/main.rs",
+            "Press Ctrl+C, x2 H2O\nnext line",
+            "More & more",
+            "Body text.",
+            "[image: Ferris]\nkept",
+            "[image: cell pic]",
+            "Listing 4-1: Strings",
+        ] {
+            assert!(text.contains(kept), "{kept:?} missing from {text:?}");
+        }
+        let kbd = doc.blocks[1].leaf.clone();
+        let Leaf::Paragraph(inl) = kbd else { panic!() };
+        assert!(
+            inl.iter()
+                .any(|i| i.text == "Ctrl" && i.style == style::KBD),
+            "{inl:?}"
+        );
+    }
+
+    #[test]
+    fn task_items_keep_their_comment_text() {
+        let doc = parse("- [ ] run the scan <!-- devguide: scan -->\n");
+        assert!(
+            doc.tasks[0].text.contains("<!-- devguide: scan -->"),
+            "{:?}",
+            doc.tasks
+        );
+        assert!(!page(&doc).contains("<!--"));
+    }
+
+    #[test]
+    fn rustdoc_hidden_lines_are_hidden_in_rust_only() {
+        let doc = parse(
+            "```rust\n# fn main() {\n    let x = 1;\n#\n## not hidden\n# }\n```\n\n```sh\n# comment\n```\n",
+        );
+        assert_eq!(doc.code_blocks[0].display, "    let x = 1;\n# not hidden\n");
+        assert_eq!(doc.code_blocks[1].display, "# comment\n");
+    }
+
+    #[test]
+    fn hostile_html_does_not_panic_or_leak_controls() {
+        let md = format!(
+            "{}\n\n<a title=\"\u{1b}[2J\">&#27;]0;x</a>\n\n<{}\n",
+            "<div>".repeat(10_000),
+            "b ".repeat(5000)
+        );
+        let doc = parse(&md);
+        assert!(!page(&doc).chars().any(|c| c.is_control() && c != '\n'));
     }
 }

@@ -2,18 +2,10 @@ use super::*;
 use crate::content::Guide;
 
 fn guide(id: &str, title: &str, body: &str) -> Guide {
-    Guide {
-        id: id.into(),
-        rel_path: format!("{id}.md"),
-        title: title.into(),
-        order: None,
-        summary: None,
-        tags: Vec::new(),
-        body: body.into(),
-        body_line: 1,
-        notices: Vec::new(),
-        modified: None,
-    }
+    let mut g = crate::content::guide_from_bytes(&format!("{id}.md"), body.as_bytes());
+    g.id = id.into();
+    g.title = title.into();
+    g
 }
 
 fn index_of(guides: &[Guide]) -> Index {

@@ -17,6 +17,10 @@ pub struct Region {
     pub url: String,
 }
 
+/// URLs longer than this are shown as text but not linked: the URL is resent for every
+/// wrapped row of the link, so a 100 KB URL would make each frame megabytes long.
+pub const MAX_URL_BYTES: usize = 2048;
+
 /// Whether this terminal should get hyperlinks at all.
 pub fn supported() -> bool {
     !matches!(
@@ -41,7 +45,10 @@ pub fn visible(app: &App) -> Vec<Region> {
             let Some(link) = app.reader.doc.links.get(cell.link as usize) else {
                 continue;
             };
-            if !link.is_external() || link.url.chars().any(char::is_control) {
+            if !link.is_external()
+                || link.url.len() > MAX_URL_BYTES
+                || link.url.chars().any(char::is_control)
+            {
                 continue;
             }
             let x = text.x.saturating_add(cell.start);
@@ -88,6 +95,21 @@ pub fn emit(out: &mut dyn Write, buf: &Buffer, regions: &[Region]) -> io::Result
 mod tests {
     use super::*;
     use ratatui::layout::Rect;
+
+    #[test]
+    fn overlong_urls_are_shown_but_not_linked() {
+        let long = format!("https://example.com/{}", "a".repeat(100_000));
+        let body = format!("# T\n\n[short](https://example.com/s) [long]({long})\n");
+        let set = crate::content::GuideSet::from_reader(body.as_bytes()).expect("loads");
+        let mut app = App::new(
+            set,
+            crate::theme::Theme::for_mode(crate::theme::ColorMode::None),
+            crate::keymap::Keymap::default(),
+        );
+        app.resize(Rect::new(0, 0, 100, 30));
+        let urls: Vec<String> = visible(&app).into_iter().map(|r| r.url).collect();
+        assert_eq!(urls, ["https://example.com/s"]);
+    }
 
     #[test]
     fn links_are_wrapped_in_osc8_with_their_own_text() {

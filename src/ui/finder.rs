@@ -129,7 +129,16 @@ fn hit_line<'a>(app: &'a App, hit: &'a Hit, selected: bool, width: usize) -> Lin
         HitKind::Code => "code ",
         HitKind::Body => "text ",
     };
-    let guide = app.set.guides.get(hit.guide).map_or("", |g| g.id.as_str());
+    // The folder too, so same-named guides in different folders are told apart.
+    let guide = app
+        .set
+        .guides
+        .get(hit.guide)
+        .map_or(String::new(), |g| match g.folder() {
+            "" => g.id.clone(),
+            folder if !g.id.contains('/') => format!("{folder}/{}", g.id),
+            _ => g.id.clone(),
+        });
     let location = format!("  {guide}:{}", hit.line);
     let kind = format!(" {kind} ");
     let room = width.saturating_sub(str_width(&kind) + str_width(&location) + 1);

@@ -40,17 +40,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
         let line = match *entry {
             Entry::Guide(g) => {
                 let open = g == app.reader.guide;
-                let title = app.set.guides.get(g).map_or("", |x| x.title.as_str());
                 let marker = if open { "\u{25be} " } else { "\u{25b8} " };
                 let style = if open {
                     theme.sidebar_current
                 } else {
                     theme.text
                 };
-                Line::from(vec![
-                    Span::styled(marker, theme.muted),
-                    Span::styled(title.to_string(), style),
-                ])
+                let mut spans = vec![Span::styled(marker, theme.muted)];
+                if let Some(guide) = app.set.guides.get(g) {
+                    spans.splice(0..0, guide_nesting(guide));
+                    spans.extend(guide_label(guide, style, theme.muted));
+                }
+                Line::from(spans)
             }
             Entry::Heading(h) => {
                 let head = &app.reader.doc.headings[h];
@@ -110,4 +111,28 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
             }
         }
     }
+}
+
+/// Indentation for a guide's place in the set: its chapter level in a book, else its
+/// folder depth, so a book's nesting and a docs tree's folders show.
+fn guide_nesting(guide: &crate::content::Guide) -> Option<Span<'static>> {
+    let depth = usize::from(guide.level).min(6);
+    (depth > 0).then(|| Span::raw("  ".repeat(depth)))
+}
+
+/// `1.2. Title`, and a muted `(draft)` for chapters with no file yet.
+fn guide_label(
+    guide: &crate::content::Guide,
+    style: ratatui::style::Style,
+    muted: ratatui::style::Style,
+) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    if let Some(n) = &guide.number {
+        spans.push(Span::styled(format!("{n} "), muted));
+    }
+    spans.push(Span::styled(guide.title.clone(), style));
+    if guide.draft {
+        spans.push(Span::styled(" (draft)", muted));
+    }
+    spans
 }
