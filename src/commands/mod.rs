@@ -6,8 +6,10 @@ pub mod checklist;
 pub mod completions;
 pub mod config;
 pub mod export;
+pub mod fix;
 pub mod list;
 pub mod lookup;
+pub mod scan;
 pub mod search;
 pub mod show;
 

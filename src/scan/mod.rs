@@ -77,6 +77,19 @@ pub struct Finding {
     pub context: Option<Context>,
     /// Whether `fix` rewrites it.
     pub fixable: bool,
+    /// The rewrite `fix` makes to its statement, when it has one.
+    pub fix: Option<Fix>,
+}
+
+/// A rewrite with its position, for reports that carry fixes (SARIF, the editor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub edit: Edit,
+    /// 1-based line and character column of the replaced text's start and end.
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
 }
 
 /// Every finding in one Python file's text. `path` is used to resolve relative imports
@@ -151,7 +164,7 @@ fn site_findings(
                     module: String,
                     name: Option<String>,
                     rule: usize,
-                    fixable: bool| {
+                    edit: Option<Fix>| {
         let Some(r) = rules.get(rule) else { return };
         let (line, column) = lines.position(text, range.start);
         let (end_line, end_column) = lines.position(text, range.end);
@@ -191,7 +204,8 @@ fn site_findings(
                 Vec::new()
             },
             context: site.context,
-            fixable,
+            fixable: edit.is_some(),
+            fix: edit,
         });
     };
     match &site.kind {
@@ -201,7 +215,17 @@ fn site_findings(
             names,
             ..
         } => {
-            let plan = fix::plan_from(site, rules, package);
+            let plan = fix::plan_from(site, rules, package).map(|edit| {
+                let (line, column) = lines.position(text, edit.range.start);
+                let (end_line, end_column) = lines.position(text, edit.range.end);
+                Fix {
+                    edit,
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                }
+            });
             for n in names {
                 let found = if *level == 0 {
                     rules
@@ -217,7 +241,7 @@ fn site_findings(
                         m,
                         Some(n.name.clone()),
                         rule,
-                        plan.is_some(),
+                        plan.clone(),
                     );
                 }
             }
@@ -231,7 +255,7 @@ fn site_findings(
                         n.name.clone(),
                         None,
                         rule,
-                        false,
+                        None,
                     );
                 }
             }
@@ -244,7 +268,7 @@ fn site_findings(
                     value.clone(),
                     None,
                     rule,
-                    false,
+                    None,
                 );
             }
         }
