@@ -169,7 +169,7 @@ fn site_findings(
         let (line, column) = lines.position(text, range.start);
         let (end_line, end_column) = lines.position(text, range.end);
         // A module rule met through another name: that name's own canonical home, if any.
-        let same_name = name.is_none() || r.name == name;
+        let same_name = r.name == name;
         let replacement = if same_name {
             r.replacement.clone()
         } else {
