@@ -12,6 +12,7 @@ pub mod lookup;
 pub mod scan;
 pub mod search;
 pub mod show;
+pub mod verify;
 
 use std::path::Path;
 
