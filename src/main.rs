@@ -116,7 +116,7 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
-            let (code, _report) = commands::scan::run(
+            let (code, report) = commands::scan::run(
                 &set,
                 paths,
                 format,
@@ -124,6 +124,17 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                 &mut stdout.lock(),
                 &mut stderr.lock(),
             )?;
+            if let (Some(m), Some(report)) = (cli.migration.as_deref(), report)
+                && !commands::scan::record(
+                    &set,
+                    cli.set.state.as_deref(),
+                    m,
+                    &report,
+                    &mut stderr.lock(),
+                )?
+            {
+                return Ok(2);
+            }
             Ok(code)
         }
         Some(Command::Fix { ref paths, diff }) => {

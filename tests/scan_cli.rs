@@ -442,3 +442,31 @@ fn a_self_verifying_item_gates_checklist_status() {
     let (code, _, _) = with_state(&["checklist", "status", "ws", "--verify", "no/such/dir"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn scan_with_a_migration_records_its_summary_for_checklist_show() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state.json");
+    let with_state = |args: &[&str]| {
+        let mut cmd = devguide();
+        cmd.env("DEVGUIDE_STATE", &state).args(args);
+        run(&mut cmd)
+    };
+    let (code, _, err) = with_state(&["scan", CODE, "--migration", "ws"]);
+    assert_eq!(code, 2, "unknown migration");
+    assert!(err.contains("devguide checklist new ws"), "{err}");
+    assert_eq!(with_state(&["checklist", "new", "ws"]).0, 0);
+    let (code, _, err) = with_state(&["scan", CODE, "--migration", "ws"]);
+    assert_eq!(code, 1, "{err}");
+    let clean = format!("{CODE}/netra_backend/app/services/clean.py");
+    assert_eq!(with_state(&["scan", &clean, "--migration", "ws"]).0, 0);
+    let history = std::fs::read_to_string(dir.path().join("scans.json")).expect("history");
+    let v: Value = serde_json::from_str(&history).expect("json");
+    assert_eq!(v["version"], 1);
+    let (_, out, _) = with_state(&["checklist", "show", "ws"]);
+    assert!(
+        out.contains("scan: 0 deprecated and 0 problematic imports left (scan at "),
+        "{out}"
+    );
+    assert!(out.contains("; 11 at "), "{out}");
+}

@@ -69,7 +69,14 @@ pub fn run(
         ChecklistCommand::New { name } => cx.new_migration(name),
         ChecklistCommand::Rename { old, new } => cx.rename(old, new),
         ChecklistCommand::Rm { name, yes } => cx.rm(name, *yes),
-        ChecklistCommand::Show { name, json } => cx.show(name, *json),
+        ChecklistCommand::Show { name, json } => {
+            let code = cx.show(name, *json)?;
+            if !*json && code == OK {
+                let set_key = cx.set.clone();
+                super::scan::write_trend(&location.path, &set_key, name, cx.out)?;
+            }
+            Ok(code)
+        }
         ChecklistCommand::Tick { name, items } => cx.set_ticks(name, items, true),
         ChecklistCommand::Untick { name, items } => cx.set_ticks(name, items, false),
         ChecklistCommand::Status {
