@@ -155,6 +155,45 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                 &mut stderr.lock(),
             )
         }
+        Some(Command::Scan { ref paths, format }) => {
+            warn();
+            let set = commands::load_set(&cli.set)?;
+            let color = match cli.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    stdout.is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            // Thousands of findings: one write per buffer, not per line.
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+            let (code, report) =
+                commands::scan::run(&set, paths, format, color, &mut out, &mut stderr.lock())?;
+            out.flush()?;
+            if let (Some(m), Some(report)) = (cli.migration.as_deref(), report)
+                && !commands::scan::record(
+                    &set,
+                    cli.set.state.as_deref(),
+                    m,
+                    &report,
+                    &mut stderr.lock(),
+                )?
+            {
+                return Ok(2);
+            }
+            Ok(code)
+        }
+        Some(Command::Fix { ref paths, diff }) => {
+            warn();
+            let set = commands::load_set(&cli.set)?;
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+            let mut err = std::io::BufWriter::new(stderr.lock());
+            let code = commands::fix::run(&set, paths, diff, &mut out, &mut err)?;
+            out.flush()?;
+            err.flush()?;
+            Ok(code)
+        }
         None => {
             // `cat notes.md | devguide` reads what is piped; keys then come from the
             // terminal itself (crossterm reads /dev/tty when stdin is not one).

@@ -7,10 +7,13 @@ pub mod checklist;
 pub mod completions;
 pub mod config;
 pub mod export;
+pub mod fix;
 pub mod list;
 pub mod lookup;
+pub mod scan;
 pub mod search;
 pub mod show;
+pub mod verify;
 
 use std::path::Path;
 

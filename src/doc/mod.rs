@@ -6,6 +6,7 @@
 pub mod anchor;
 pub mod html;
 mod parse;
+pub mod task_check;
 
 pub use parse::{MAX_NESTING, options as parse_options, parse, parse_prefix};
 
@@ -158,6 +159,8 @@ pub struct TaskItem {
     /// Index into [`Doc::headings`] of the nearest heading above.
     pub heading: Option<usize>,
     pub block: usize,
+    /// The built-in check the item names (`<!-- devguide: scan -->`), if any.
+    pub check: Option<task_check::TaskCheck>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
