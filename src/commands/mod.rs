@@ -8,8 +8,10 @@ pub mod config;
 pub mod export;
 pub mod list;
 pub mod lookup;
+pub mod lsp;
 pub mod search;
 pub mod show;
+pub mod vimgrep;
 
 use std::path::Path;
 
