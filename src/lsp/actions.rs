@@ -12,8 +12,8 @@ use lsp_types::{
 use crate::sanitize::sanitize_line;
 
 use super::diagnostics;
-use super::documents::range_in_line;
-use super::findings::Finding;
+use super::documents;
+use super::findings::{self, Finding};
 use super::guides::Loaded;
 
 /// The command behind "Open the guide at …"; its one argument is `guide#anchor`.
@@ -23,15 +23,23 @@ pub const FIX_TITLE: &str = "Use the canonical import";
 /// At most this many lines of a section go into a message.
 const SECTION_LINES: usize = 60;
 
-/// The actions for the findings of `text` on the lines `range` touches.
-pub fn actions(uri: &Uri, text: &str, range: Range, guides: &Loaded) -> Vec<CodeActionOrCommand> {
-    let first = range.start.line as usize;
-    let last = range.end.line as usize;
-    let findings: Vec<Finding> = guides
-        .rules
-        .findings(text)
+/// The actions for the findings of `text` on the lines `range` touches; `path` resolves
+/// relative imports.
+pub fn actions(
+    uri: &Uri,
+    path: &std::path::Path,
+    text: &str,
+    range: Range,
+    guides: &Loaded,
+) -> Vec<CodeActionOrCommand> {
+    let first = range.start.line;
+    let last = range.end.line;
+    let findings: Vec<Finding> = findings::findings(&guides.rules, path, text)
         .into_iter()
-        .filter(|f| f.line >= first && f.line <= last)
+        .filter(|f| {
+            let r = documents::range(text, f.range.clone());
+            r.end.line >= first && r.start.line <= last
+        })
         .collect();
     let mut out = Vec::new();
     let mut fixed = Vec::new();
@@ -44,7 +52,7 @@ pub fn actions(uri: &Uri, text: &str, range: Range, guides: &Loaded) -> Vec<Code
         fixed.push(fix.clone());
         let diag: Diagnostic = diagnostics::diagnostic(text, f, guides);
         let edit = TextEdit {
-            range: range_in_line(text, fix.line, fix.start, fix.end),
+            range: documents::range(text, fix.range.clone()),
             new_text: fix.text.clone(),
         };
         out.push(CodeActionOrCommand::CodeAction(CodeAction {
@@ -125,6 +133,7 @@ mod tests {
         let text = "from netra_backend.app.websocket_core import WebSocketManager\n";
         let got = actions(
             &uri,
+            std::path::Path::new("/w/a.py"),
             text,
             Range::new(Position::new(0, 0), Position::new(0, 0)),
             &guides,

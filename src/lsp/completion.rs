@@ -25,8 +25,8 @@ pub fn items(guides: &Loaded, line: &str, line_no: u32, col: usize) -> Vec<Compl
         end: Position::new(line_no, utf16_col(line, col)),
     };
     let mut out: Vec<CompletionItem> = guides
-        .rules
-        .canonical_forms()
+        .canonical
+        .iter()
         .filter(|(module, _)| module.starts_with(prefix))
         .map(|(_, form)| {
             let label = sanitize_line(&form.import_line);

@@ -1,13 +1,15 @@
 //! Findings as LSP diagnostics: deprecated as warnings, problematic as errors, in the
 //! guide's words, with the guide section as the code and a link to it.
 
+use std::path::Path;
+
 use lsp_types::{CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString};
 
 use crate::lookup::Class;
 use crate::sanitize::sanitize_line;
 
-use super::documents::range_in_line;
-use super::findings::Finding;
+use super::documents;
+use super::findings::{self, Finding};
 use super::guides::Loaded;
 use super::uri;
 
@@ -16,7 +18,7 @@ pub const SOURCE: &str = "devguide";
 /// The diagnostic for one finding in `text`.
 pub fn diagnostic(text: &str, f: &Finding, guides: &Loaded) -> Diagnostic {
     Diagnostic {
-        range: range_in_line(text, f.line, f.start, f.end),
+        range: documents::range(text, f.range.clone()),
         severity: Some(match f.class {
             Class::Problematic => DiagnosticSeverity::ERROR,
             _ => DiagnosticSeverity::WARNING,
@@ -31,9 +33,13 @@ pub fn diagnostic(text: &str, f: &Finding, guides: &Loaded) -> Diagnostic {
     }
 }
 
-/// `deprecated import: <reason>\nuse: <canonical>\n<advice>`; every part sanitised.
+/// `deprecated import (TYPE_CHECKING): <reason>` then `use: <canonical>` and the guide's
+/// advice, one per line; every part sanitised.
 pub fn message(f: &Finding) -> String {
     let mut msg = format!("{} import", f.class.as_str());
+    if let Some(c) = f.context {
+        msg.push_str(&format!(" ({c})"));
+    }
     if let Some(r) = &f.reason {
         msg.push_str(": ");
         msg.push_str(&sanitize_line(r));
@@ -42,8 +48,9 @@ pub fn message(f: &Finding) -> String {
         msg.push_str("\nuse: ");
         msg.push_str(&sanitize_line(r));
     }
-    if let Some(a) = &f.advice {
-        msg.push_str(&format!(" ({})", sanitize_line(a)));
+    for a in &f.advice {
+        msg.push_str("\n");
+        msg.push_str(&sanitize_line(a));
     }
     msg
 }
@@ -51,17 +58,16 @@ pub fn message(f: &Finding) -> String {
 /// Where the guide says it: the guide's file at the heading when it is on disk, else a
 /// `devguide:` URI naming the section.
 pub fn section_uri(guides: &Loaded, f: &Finding) -> Option<lsp_types::Uri> {
-    match guides.guide_path(f.guide) {
-        Some(p) => uri::from_path(&p, f.anchor.as_deref()),
+    let (id, anchor) = f.guide_and_anchor();
+    match guides.set.find(id).and_then(|g| guides.guide_path(g)) {
+        Some(p) => uri::from_path(&p, anchor),
         None => uri::guide_uri(&f.location),
     }
 }
 
-/// All diagnostics of a document.
-pub fn for_text(text: &str, guides: &Loaded) -> Vec<Diagnostic> {
-    guides
-        .rules
-        .findings(text)
+/// All diagnostics of a document; `path` resolves relative imports.
+pub fn for_text(path: &Path, text: &str, guides: &Loaded) -> Vec<Diagnostic> {
+    findings::findings(&guides.rules, path, text)
         .iter()
         .map(|f| diagnostic(text, f, guides))
         .collect()

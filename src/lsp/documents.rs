@@ -120,12 +120,22 @@ pub fn utf16_col(line: &str, col: usize) -> u32 {
         .sum()
 }
 
-/// The LSP range of bytes `start..end` of line `line` (0-based) of `text`.
-pub fn range_in_line(text: &str, line: usize, start: usize, end: usize) -> Range {
-    let l = text.lines().nth(line).unwrap_or("");
+/// The LSP position of byte `at` of `text` (clamped to the text).
+pub fn position(text: &str, at: usize) -> Position {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..line_start].matches('\n').count();
+    Position::new(line as u32, utf16_col(&text[line_start..], at - line_start))
+}
+
+/// The LSP range of bytes `r` of `text`.
+pub fn range(text: &str, r: std::ops::Range<usize>) -> Range {
     Range {
-        start: Position::new(line as u32, utf16_col(l, start)),
-        end: Position::new(line as u32, utf16_col(l, end)),
+        start: position(text, r.start),
+        end: position(text, r.end),
     }
 }
 
@@ -169,6 +179,9 @@ mod tests {
         assert_eq!(offset(text, Position::new(1, 1)), Some(10));
         assert_eq!(offset(text, Position::new(2, 0)), None);
         assert_eq!(utf16_col("aé😀b", 7), 4);
+        assert_eq!(position(text, 7), Position::new(0, 4));
+        assert_eq!(position(text, 10), Position::new(1, 1));
+        assert_eq!(position(text, 99), Position::new(1, 1), "clamped");
     }
 
     #[test]

@@ -11,9 +11,10 @@ use std::time::SystemTime;
 
 use crate::content::GuideSet;
 use crate::doc::{self, Doc};
-use crate::lookup::Catalog;
+use crate::lookup::{Catalog, Form};
+use crate::scan::Rules;
 
-use super::findings::Rules;
+use super::findings;
 
 /// The team's guides inside a repository.
 pub const TEAM_GUIDES: &str = ".devguide/guides";
@@ -87,6 +88,8 @@ pub struct Loaded {
     pub docs: Vec<Doc>,
     pub catalog: Catalog,
     pub rules: Rules,
+    /// Canonical `(module, form)` pairs, for completion.
+    pub canonical: Vec<(String, Form)>,
     pub stamp: Stamp,
 }
 
@@ -113,7 +116,8 @@ impl Loaded {
                 .enumerate()
                 .map(|(i, (g, d))| (i, g, d)),
         );
-        let rules = Rules::build(&catalog);
+        let rules = Rules::from_catalog(&catalog, &set, &docs);
+        let canonical = findings::canonical_imports(&catalog, &rules);
         let stamp = choice.dir().map(stamp).unwrap_or_default();
         (
             Loaded {
@@ -122,6 +126,7 @@ impl Loaded {
                 docs,
                 catalog,
                 rules,
+                canonical,
                 stamp,
             },
             problem,

@@ -378,7 +378,7 @@ impl<W: Write> Server<W> {
             };
             let version = doc.version;
             let diags = match (&self.guides, doc.is_python(&uri)) {
-                (Some(g), true) => diagnostics::for_text(&doc.text, g),
+                (Some(g), true) => diagnostics::for_text(&doc_path(&uri), &doc.text, g),
                 _ => Vec::new(),
             };
             self.publish(uri, diags, Some(version));
@@ -489,12 +489,8 @@ impl<W: Write> Server<W> {
         if !doc.is_python(&p.text_document.uri) {
             return None;
         }
-        Some(actions::actions(
-            &p.text_document.uri,
-            &doc.text,
-            p.range,
-            g,
-        ))
+        let uri = &p.text_document.uri;
+        Some(actions::actions(uri, &doc_path(uri), &doc.text, p.range, g))
     }
 
     fn execute(&mut self, p: ExecuteCommandParams) -> Result<Value, (i32, String)> {
@@ -542,7 +538,7 @@ impl<W: Write> Server<W> {
     fn document_diagnostic(&self, p: DocumentDiagnosticParams) -> Value {
         let items = match (&self.guides, self.docs.get(&p.text_document.uri)) {
             (Some(g), Some(doc)) if doc.is_python(&p.text_document.uri) => {
-                diagnostics::for_text(&doc.text, g)
+                diagnostics::for_text(&doc_path(&p.text_document.uri), &doc.text, g)
             }
             _ => Vec::new(),
         };
@@ -555,6 +551,12 @@ impl<W: Write> Server<W> {
         };
         workspace::report(root, g, &self.docs)
     }
+}
+
+/// The file a document is, for resolving its relative imports; an unsaved buffer has
+/// none, and its relative imports then resolve against nothing.
+fn doc_path(u: &Uri) -> PathBuf {
+    uri::to_path(u).unwrap_or_else(|| PathBuf::from("untitled.py"))
 }
 
 /// Parses a request's params and answers with the handler's result, or the error.

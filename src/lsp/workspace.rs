@@ -39,7 +39,7 @@ pub fn report(root: &Path, guides: &Loaded, docs: &Documents) -> Value {
                 }
             }
         };
-        let found = diagnostics::for_text(&text, guides);
+        let found = diagnostics::for_text(path, &text, guides);
         if found.is_empty() {
             continue;
         }
