@@ -47,6 +47,9 @@ pub fn message(f: &Finding) -> String {
     if let Some(r) = &f.replacement {
         msg.push_str("\nuse: ");
         msg.push_str(&sanitize_line(r));
+        if let Some(c) = &f.caveat {
+            msg.push_str(&format!("  ({})", sanitize_line(c)));
+        }
     }
     for a in &f.advice {
         msg.push_str("\n");

@@ -22,7 +22,9 @@ pub struct Finding {
     pub reason: Option<String>,
     /// The canonical import line, when the guides give one.
     pub replacement: Option<String>,
-    /// The guide's caveat on the canonical line and its advice beyond the import.
+    /// The guide's caveat on the canonical line (`Backward compatibility function`).
+    pub caveat: Option<String>,
+    /// What the guide says to do beyond the import.
     pub advice: Vec<String>,
     /// `TYPE_CHECKING`, `try/except ImportError`.
     pub context: Option<&'static str>,
@@ -68,20 +70,14 @@ pub fn findings(rules: &Rules, path: &Path, text: &str) -> Vec<Finding> {
                         .cloned()
                 })
                 .flatten();
-            let mut advice: Vec<String> = f
-                .replacement
-                .as_ref()
-                .and_then(|r| r.caveat.clone())
-                .into_iter()
-                .collect();
-            advice.extend(f.advice.iter().cloned());
             Finding {
                 range: f.range,
                 class: f.class,
                 written: f.text,
                 reason: f.reason,
+                caveat: f.replacement.as_ref().and_then(|r| r.caveat.clone()),
                 replacement: f.replacement.map(|r| r.import_line),
-                advice,
+                advice: f.advice,
                 context: f.context.map(|c| c.label()),
                 location: f.rule_id,
                 fix,
