@@ -117,7 +117,10 @@ fn bench(c: &mut Criterion) {
                         && v["params"]["version"] == version
                 });
                 total += t.elapsed();
-                assert_eq!(msg["params"]["diagnostics"].as_array().map(Vec::len), Some(5));
+                assert_eq!(
+                    msg["params"]["diagnostics"].as_array().map(Vec::len),
+                    Some(5)
+                );
             }
             total
         })
@@ -141,8 +144,8 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
-    let status = std::fs::read_to_string(format!("/proc/{}/status", client.child.id()))
-        .unwrap_or_default();
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", client.child.id())).unwrap_or_default();
     let hwm = status
         .lines()
         .find(|l| l.starts_with("VmHWM:"))

@@ -302,3 +302,60 @@ fn the_guides_are_polled_when_the_client_does_not_report_changes() {
         "{diags:#?}"
     );
 }
+
+#[test]
+fn clients_that_pull_get_document_and_workspace_diagnostics_and_no_pushes() {
+    let (_tmp, _guides, ws) = workspace();
+    std::fs::create_dir_all(ws.join("pkg")).expect("mkdir");
+    std::fs::write(ws.join("pkg/on_disk.py"), format!("{OLD}\n")).expect("write");
+    std::fs::write(ws.join("pkg/clean.py"), format!("{NEW}\n")).expect("write");
+    let mut c = Client::spawn(BIN, &[], &[], &ws);
+    let init = c.call(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": format!("file://{}", ws.display()),
+            "capabilities": {"textDocument": {"diagnostic": {"dynamicRegistration": false}}},
+        }),
+    );
+    assert_eq!(
+        init["result"]["capabilities"]["diagnosticProvider"]["workspaceDiagnostics"], true,
+        "{init}"
+    );
+    c.notify("initialized", json!({}));
+    let uri = format!("file://{}/open.py", ws.display());
+    open(&mut c, &uri, &format!("import os\n{OLD}\n"));
+    let doc = c.call(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(doc["result"]["kind"], "full");
+    assert_eq!(
+        doc["result"]["items"].as_array().map(Vec::len),
+        Some(1),
+        "{doc}"
+    );
+    let all = c.call("workspace/diagnostic", json!({"previousResultIds": []}));
+    let files: Vec<&str> = all["result"]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["uri"].as_str())
+        .collect();
+    assert_eq!(
+        files.len(),
+        1,
+        "only the file on disk with a finding: {files:?}"
+    );
+    assert!(files[0].ends_with("pkg/on_disk.py"), "{files:?}");
+    c.call("shutdown", Value::Null);
+    assert!(
+        !c.backlog
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics"),
+        "a pulling client gets no pushes: {:#?}",
+        c.backlog
+    );
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit().code(), Some(0));
+}

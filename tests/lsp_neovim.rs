@@ -80,7 +80,7 @@ fn neovim_shows_the_guides_reason_and_the_code_action_fixes_the_import() {
         "the guide's reason is shown:\n{seen}"
     );
     assert!(
-        seen.contains(&format!("hover: **WebSocketManager**")),
+        seen.contains("hover: **WebSocketManager**"),
         "{seen}"
     );
     assert!(seen.contains("action: Use the canonical import"), "{seen}");

@@ -15,6 +15,8 @@ pub struct Client {
     /// The client pulls diagnostics (`textDocument/diagnostic`); then the server does not
     /// push them, so they are not shown twice.
     pub pull_diagnostics: bool,
+    /// The client accepts `workspace/diagnostic/refresh` (sent when the guides change).
+    pub diagnostic_refresh: bool,
     pub show_document: bool,
     pub watch_dynamic: bool,
 }
@@ -26,6 +28,12 @@ impl Client {
                 .text_document
                 .as_ref()
                 .is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.diagnostic.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
             show_document: caps
                 .window
                 .as_ref()

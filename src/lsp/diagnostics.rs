@@ -52,7 +52,7 @@ pub fn message(f: &Finding) -> String {
         }
     }
     for a in &f.advice {
-        msg.push_str("\n");
+        msg.push('\n');
         msg.push_str(&sanitize_line(a));
     }
     msg

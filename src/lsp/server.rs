@@ -58,6 +58,7 @@ struct Server<W: Write> {
     last_change: Instant,
     next_poll: Instant,
     pull: bool,
+    refresh: bool,
     show_document: bool,
     watch_dynamic: bool,
     next_id: i32,
@@ -111,6 +112,7 @@ where
         last_change: now,
         next_poll: now + POLL,
         pull: false,
+        refresh: false,
         show_document: false,
         watch_dynamic: false,
         next_id: 1,
@@ -186,7 +188,7 @@ impl<W: Write> Server<W> {
                     Ok(r) => r,
                     Err(_) => {
                         log::line(&format!("request {method} panicked; still serving"));
-                        Response::new_err(
+                        fail(
                             id,
                             code::INTERNAL_ERROR,
                             format!("devguide lsp: internal error in {method} (see the log)"),
@@ -214,18 +216,18 @@ impl<W: Write> Server<W> {
         let id = req.id.clone();
         if req.method == "initialize" {
             if self.initialized {
-                return Response::new_err(id, code::INVALID_REQUEST, "already initialized".into());
+                return fail(id, code::INVALID_REQUEST, "already initialized".into());
             }
             return match serde_json::from_value::<InitializeParams>(req.params) {
                 Ok(p) => self.initialize(id, p),
-                Err(e) => Response::new_err(id, code::INVALID_PARAMS, e.to_string()),
+                Err(e) => fail(id, code::INVALID_PARAMS, e.to_string()),
             };
         }
         if !self.initialized {
-            return Response::new_err(id, code::SERVER_NOT_INITIALIZED, "not initialized".into());
+            return fail(id, code::SERVER_NOT_INITIALIZED, "not initialized".into());
         }
         if self.shutdown {
-            return Response::new_err(id, code::INVALID_REQUEST, "shutting down".into());
+            return fail(id, code::INVALID_REQUEST, "shutting down".into());
         }
         match req.method.as_str() {
             "shutdown" => {
@@ -241,7 +243,7 @@ impl<W: Write> Server<W> {
             }
             "workspace/diagnostic" => Response::new_ok(id, self.workspace_diagnostic()),
             "devguide/panic" if self.panic_hook => panic!("devguide/panic asked for a panic"),
-            other => Response::new_err(
+            other => fail(
                 id,
                 code::METHOD_NOT_FOUND,
                 format!("devguide lsp does not handle {other}"),
@@ -275,6 +277,7 @@ impl<W: Write> Server<W> {
         log::line(&format!("guides: {}", loaded.choice.describe()));
         let caps = capabilities::Client::read(&p.capabilities);
         self.pull = caps.pull_diagnostics;
+        self.refresh = caps.diagnostic_refresh;
         self.show_document = caps.show_document;
         self.watch_dynamic = caps.watch_dynamic;
         self.root = root;
@@ -358,15 +361,7 @@ impl<W: Write> Server<W> {
         self.first_dirty = None;
         let dirty = std::mem::take(&mut self.dirty);
         if self.pull {
-            // The client asks when it wants them; tell it they changed.
-            if !dirty.is_empty() {
-                let id = self.request_id();
-                self.send(Request::new(
-                    id,
-                    "workspace/diagnostic/refresh".into(),
-                    Value::Null,
-                ));
-            }
+            // The client pulls after its own edits; nothing to push.
             return;
         }
         for key in dirty {
@@ -451,6 +446,15 @@ impl<W: Write> Server<W> {
             log::line(&p);
         }
         self.guides = Some(loaded);
+        if self.pull && self.refresh {
+            // New rules: ask a pulling client to pull again.
+            let id = self.request_id();
+            self.send(Request::new(
+                id,
+                "workspace/diagnostic/refresh".into(),
+                Value::Null,
+            ));
+        }
         let open: Vec<Uri> = self.docs.uris().cloned().collect();
         for uri in &open {
             self.mark_dirty(uri);
@@ -553,6 +557,11 @@ impl<W: Write> Server<W> {
     }
 }
 
+/// An error answer; its message may quote the client's input, so it is sanitised.
+fn fail(id: RequestId, code: i32, message: String) -> Response {
+    Response::new_err(id, code, crate::sanitize::sanitize_line(&message))
+}
+
 /// The file a document is, for resolving its relative imports; an unsaved buffer has
 /// none, and its relative imports then resolve against nothing.
 fn doc_path(u: &Uri) -> PathBuf {
@@ -572,9 +581,9 @@ where
     match serde_json::from_value::<P>(params) {
         Ok(p) => match f(p) {
             Ok(r) => Response::new_ok(id, r),
-            Err((c, m)) => Response::new_err(id, c, m),
+            Err((c, m)) => fail(id, c, m),
         },
-        Err(e) => Response::new_err(id, code::INVALID_PARAMS, format!("invalid params: {e}")),
+        Err(e) => fail(id, code::INVALID_PARAMS, format!("invalid params: {e}")),
     }
 }
 

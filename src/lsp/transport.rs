@@ -145,7 +145,7 @@ pub fn write_error(w: &mut impl Write, id: &Value, code: i32, message: &str) -> 
     let body = serde_json::json!({
         "jsonrpc": "2.0",
         "id": id,
-        "error": { "code": code, "message": message },
+        "error": { "code": code, "message": crate::sanitize::sanitize_line(message) },
     })
     .to_string();
     write!(w, "Content-Length: {}\r\n\r\n{body}", body.len())?;
