@@ -79,10 +79,7 @@ fn neovim_shows_the_guides_reason_and_the_code_action_fixes_the_import() {
             && seen.contains("Still works but generates deprecation warnings"),
         "the guide's reason is shown:\n{seen}"
     );
-    assert!(
-        seen.contains("hover: **WebSocketManager**"),
-        "{seen}"
-    );
+    assert!(seen.contains("hover: **WebSocketManager**"), "{seen}");
     assert!(seen.contains("action: Use the canonical import"), "{seen}");
     assert!(seen.contains(&format!("line: {NEW}")), "{seen}");
     assert!(seen.contains("clean after fix: true"), "{seen}");
