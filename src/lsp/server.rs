@@ -482,6 +482,9 @@ impl<W: Write> Server<W> {
         let g = self.guides.as_ref()?;
         let pos = p.text_document_position;
         let doc = self.docs.get(&pos.text_document.uri)?;
+        if !doc.is_python(&pos.text_document.uri) {
+            return None;
+        }
         let (line, col) = line_at(&doc.text, pos.position)?;
         let items = completion::items(g, line, pos.position.line, col);
         Some(CompletionResponse::Array(items))
