@@ -150,6 +150,37 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `devguide man | man -l -`
     Man,
+    /// Find the imports the guides call deprecated or problematic in Python code, with the
+    /// guide's reason and replacement. Exits 0 when none are found, 1 when some are, 2 on
+    /// error
+    Scan {
+        /// Files or folders to scan [default: the current folder]
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Output format: grouped by file, versioned JSON, SARIF 2.1.0, or GitHub Actions
+        /// annotations
+        #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
+        format: ScanFormat,
+    },
+    /// Rewrite imports the guides give a one-to-one replacement for; everything else is
+    /// reported. Exits 0 when nothing is left, 1 when findings remain, 2 on error
+    Fix {
+        /// Files or folders to fix [default: the current folder]
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Print a unified diff of the changes and write nothing
+        #[arg(long)]
+        diff: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ScanFormat {
+    #[default]
+    Human,
+    Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -237,6 +268,10 @@ pub enum ChecklistCommand {
     Status {
         #[arg(add = ArgValueCandidates::new(migration_candidates))]
         name: String,
+        /// Also run the items' built-in checks (`<!-- devguide: scan -->`) on the code in
+        /// PATH (default: the current folder); fails while findings remain
+        #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = ".")]
+        verify: Option<PathBuf>,
     },
     /// Create a shared state file, .devguide/state.json, in this folder
     Init {

@@ -125,6 +125,32 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                 &mut stderr.lock(),
             )
         }
+        Some(Command::Scan { ref paths, format }) => {
+            warn();
+            let set = commands::load_set(&cli.set)?;
+            let color = match cli.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    stdout.is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            let (code, _report) = commands::scan::run(
+                &set,
+                paths,
+                format,
+                color,
+                &mut stdout.lock(),
+                &mut stderr.lock(),
+            )?;
+            Ok(code)
+        }
+        Some(Command::Fix { ref paths, diff }) => {
+            warn();
+            let set = commands::load_set(&cli.set)?;
+            commands::fix::run(&set, paths, diff, &mut stdout.lock(), &mut stderr.lock())
+        }
         None => {
             let (set, target) = commands::open_target(&cli.set, cli.doc.as_deref())?;
             if !stdout.is_terminal() || devguide::theme::term_is_dumb() {

@@ -45,7 +45,7 @@ pub fn run(
         ChecklistCommand::Show { name, .. }
         | ChecklistCommand::Tick { name, .. }
         | ChecklistCommand::Untick { name, .. }
-        | ChecklistCommand::Status { name }
+        | ChecklistCommand::Status { name, .. }
         | ChecklistCommand::Rm { name, .. }
         | ChecklistCommand::Rename { old: name, .. } => {
             store.load_migration(&mut state, &set_key, name)
@@ -72,7 +72,7 @@ pub fn run(
         ChecklistCommand::Show { name, json } => cx.show(name, *json),
         ChecklistCommand::Tick { name, items } => cx.set_ticks(name, items, true),
         ChecklistCommand::Untick { name, items } => cx.set_ticks(name, items, false),
-        ChecklistCommand::Status { name } => cx.status(name),
+        ChecklistCommand::Status { name, .. } => cx.status(name),
         ChecklistCommand::Init { .. } => Ok(USAGE),
     }
 }

@@ -52,6 +52,10 @@ pub struct Form {
     pub reason: Option<String>,
     /// The guide's explanation around the snippet.
     pub notes: Vec<String>,
+    /// The comment written on the import line itself, here or where the guides repeat
+    /// the same line (`get_websocket_manager,  # Backward compatibility function`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caveat: Option<String>,
     /// Index into [`GuideSet::guides`].
     #[serde(skip)]
     pub guide: usize,
@@ -333,6 +337,7 @@ fn block_forms(gi: usize, guide: &Guide, doc: &Doc, code: &doc::CodeBlock, out: 
         basis: None,
         reason: None,
         notes: Vec::new(),
+        caveat: None,
         guide: gi,
         guide_id: guide.id.clone(),
         anchor: anchor.clone(),
@@ -396,24 +401,42 @@ fn block_forms(gi: usize, guide: &Guide, doc: &Doc, code: &doc::CodeBlock, out: 
         form.basis = basis;
         form.reason = (!reason.is_empty()).then(|| sanitize_line(&reason.join("; ")));
         form.notes = notes;
+        form.caveat = imp.comment.as_deref().map(sanitize_line);
         out.push(form);
     }
 }
 
-/// Keeps the first of identical forms (same line, same class), and drops an unclassified
-/// form when the same line is classified elsewhere.
+/// Keeps the first of identical forms (same line, same class), taking the caveat of a
+/// later one when it has none (a canonical line repeated in a backward-compatibility
+/// block keeps that block's comment), and drops an unclassified form when the same line is classified
+/// elsewhere.
 fn dedupe(forms: Vec<Form>) -> Vec<Form> {
     let classified: HashSet<String> = forms
         .iter()
         .filter(|f| f.class.is_some())
         .map(|f| f.import_line.clone())
         .collect();
-    let mut seen = HashSet::new();
-    forms
-        .into_iter()
-        .filter(|f| f.class.is_some() || !classified.contains(&f.import_line))
-        .filter(|f| seen.insert((f.import_line.clone(), f.class)))
-        .collect()
+    let mut kept: Vec<Form> = Vec::new();
+    let mut index: std::collections::HashMap<(String, Option<Class>), usize> =
+        std::collections::HashMap::new();
+    for f in forms {
+        if f.class.is_none() && classified.contains(&f.import_line) {
+            continue;
+        }
+        match index.get(&(f.import_line.clone(), f.class)) {
+            Some(&i) => {
+                let first = &mut kept[i];
+                if first.caveat.is_none() {
+                    first.caveat = f.caveat;
+                }
+            }
+            None => {
+                index.insert((f.import_line.clone(), f.class), kept.len());
+                kept.push(f);
+            }
+        }
+    }
+    kept
 }
 
 /// Edit distance over characters, two rows.

@@ -77,6 +77,19 @@ pub struct Finding {
     pub context: Option<Context>,
     /// Whether `fix` rewrites it.
     pub fixable: bool,
+    /// The rewrite `fix` makes to its statement, when it has one.
+    pub fix: Option<Fix>,
+}
+
+/// A rewrite with its position, for reports that carry fixes (SARIF, the editor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub edit: Edit,
+    /// 1-based line and character column of the replaced text's start and end.
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
 }
 
 /// Every finding in one Python file's text. `path` is used to resolve relative imports
@@ -151,12 +164,12 @@ fn site_findings(
                     module: String,
                     name: Option<String>,
                     rule: usize,
-                    fixable: bool| {
+                    edit: Option<Fix>| {
         let Some(r) = rules.get(rule) else { return };
         let (line, column) = lines.position(text, range.start);
         let (end_line, end_column) = lines.position(text, range.end);
         // A module rule met through another name: that name's own canonical home, if any.
-        let same_name = name.is_none() || r.name == name;
+        let same_name = r.name == name;
         let replacement = if same_name {
             r.replacement.clone()
         } else {
@@ -191,7 +204,8 @@ fn site_findings(
                 Vec::new()
             },
             context: site.context,
-            fixable,
+            fixable: edit.is_some(),
+            fix: edit,
         });
     };
     match &site.kind {
@@ -201,7 +215,17 @@ fn site_findings(
             names,
             ..
         } => {
-            let plan = fix::plan_from(site, rules, package);
+            let plan = fix::plan_from(site, rules, package).map(|edit| {
+                let (line, column) = lines.position(text, edit.range.start);
+                let (end_line, end_column) = lines.position(text, edit.range.end);
+                Fix {
+                    edit,
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                }
+            });
             for n in names {
                 let found = if *level == 0 {
                     rules
@@ -217,7 +241,7 @@ fn site_findings(
                         m,
                         Some(n.name.clone()),
                         rule,
-                        plan.is_some(),
+                        plan.clone(),
                     );
                 }
             }
@@ -231,7 +255,7 @@ fn site_findings(
                         n.name.clone(),
                         None,
                         rule,
-                        false,
+                        None,
                     );
                 }
             }
@@ -244,7 +268,7 @@ fn site_findings(
                     value.clone(),
                     None,
                     rule,
-                    false,
+                    None,
                 );
             }
         }

@@ -143,7 +143,7 @@ impl Rules {
                     (i.name == *n && *m != module).then(|| Replacement {
                         module: m.clone(),
                         import_line: f.import_line.clone(),
-                        caveat: f.reason.clone(),
+                        caveat: f.caveat.clone(),
                     })
                 })
             });

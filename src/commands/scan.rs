@@ -1,0 +1,420 @@
+//! `devguide scan`: the deprecated and problematic imports the guides name, found in a
+//! code base. Exit codes as ruff's: 0 nothing found, 1 findings, 2 error.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use crate::cli::ScanFormat;
+use crate::content::GuideSet;
+use crate::sanitize::sanitize_line;
+use crate::scan::{Class, Finding, Report, Rules, ScanOptions, scan_paths};
+
+use super::write_context;
+
+/// Version of the `json` output; bumped when a field changes meaning or goes away.
+pub const JSON_FORMAT: u32 = 1;
+
+const CLEAN: u8 = 0;
+const FINDINGS: u8 = 1;
+const ERROR: u8 = 2;
+
+/// The folders to scan: the paths given, else the current folder.
+pub fn roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    }
+}
+
+/// Paths given on the command line that do not exist: an error (exit 2), as in ripgrep.
+pub fn missing(paths: &[PathBuf], err: &mut dyn Write) -> anyhow::Result<bool> {
+    let mut any = false;
+    for p in paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            write_context(writeln!(
+                err,
+                "devguide: {}: no such file or folder",
+                sanitize_line(&p.display().to_string())
+            ))?;
+            any = true;
+        }
+    }
+    Ok(any)
+}
+
+/// Runs the scan and prints it; returns the exit code and the report (for `--migration`).
+pub fn run(
+    set: &GuideSet,
+    paths: &[PathBuf],
+    format: ScanFormat,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<(u8, Option<Report>)> {
+    let paths = roots(paths);
+    if missing(&paths, err)? {
+        return Ok((ERROR, None));
+    }
+    let rules = Rules::from_guides(set);
+    if rules.is_empty() {
+        write_context(writeln!(
+            err,
+            "devguide: the guides mark no import as deprecated or problematic, so there is nothing to check (see README: Scanning code)"
+        ))?;
+    }
+    let report = scan_paths(&paths, &rules, &ScanOptions::default());
+    for p in &report.problems {
+        write_context(writeln!(
+            err,
+            "devguide: {}: {}",
+            sanitize_line(&p.path.display().to_string()),
+            sanitize_line(&p.message)
+        ))?;
+    }
+    match format {
+        ScanFormat::Human => human(&report, color, out)?,
+        ScanFormat::Json => {
+            let v = json_report(&report);
+            write_context(writeln!(out, "{}", serde_json::to_string_pretty(&v)?))?;
+        }
+        ScanFormat::Sarif => {
+            let v = sarif(&report, &rules);
+            write_context(writeln!(out, "{}", serde_json::to_string_pretty(&v)?))?;
+        }
+        ScanFormat::Github => github(&report, out)?,
+    }
+    let code = if report.findings.is_empty() {
+        CLEAN
+    } else {
+        FINDINGS
+    };
+    Ok((code, Some(report)))
+}
+
+/// "3 deprecated imports left in 2 files" and the like.
+pub fn summary(report: &Report) -> String {
+    let (d, p) = counts(report);
+    if d + p == 0 {
+        return format!(
+            "no deprecated or problematic imports ({} files checked)",
+            report.files
+        );
+    }
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(format!("{d} deprecated"));
+    }
+    if p > 0 {
+        parts.push(format!("{p} problematic"));
+    }
+    let files = report.files_with_findings();
+    format!(
+        "{} import{} left in {files} file{}",
+        parts.join(" and "),
+        if d + p == 1 { "" } else { "s" },
+        if files == 1 { "" } else { "s" }
+    )
+}
+
+/// Findings per class: (deprecated, problematic).
+pub fn counts(report: &Report) -> (usize, usize) {
+    let d = report
+        .findings
+        .iter()
+        .filter(|f| f.class == Class::Deprecated)
+        .count();
+    (d, report.findings.len() - d)
+}
+
+fn paint(text: &str, code: &str, color: bool) -> String {
+    if color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn class_colour(class: Class) -> &'static str {
+    match class {
+        Class::Problematic => "1;31",
+        _ => "33",
+    }
+}
+
+fn human(report: &Report, color: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut current: Option<&std::path::Path> = None;
+    for f in &report.findings {
+        if current != Some(f.path.as_path()) {
+            if current.is_some() {
+                write_context(writeln!(out))?;
+            }
+            current = Some(f.path.as_path());
+            let name = sanitize_line(&f.path.display().to_string());
+            write_context(writeln!(out, "{}", paint(&name, "1;4", color)))?;
+        }
+        let class = paint(f.class.as_str(), class_colour(f.class), color);
+        let context = f
+            .context
+            .map_or(String::new(), |c| format!("  [{}]", c.label()));
+        write_context(writeln!(
+            out,
+            "  {}:{}  {class}  {}{context}",
+            f.line,
+            f.column,
+            sanitize_line(&f.text)
+        ))?;
+        for line in explanation(f) {
+            write_context(writeln!(out, "      {}", line))?;
+        }
+    }
+    if !report.findings.is_empty() {
+        write_context(writeln!(out))?;
+    }
+    let fixable = report.findings.iter().filter(|f| f.fixable).count();
+    let mut line = summary(report);
+    if fixable > 0 {
+        line.push_str(&format!(
+            "; {fixable} fixable with `devguide fix` (preview with `devguide fix --diff`)"
+        ));
+    }
+    write_context(writeln!(out, "{line}"))?;
+    Ok(())
+}
+
+/// The lines under a finding: why, what to use, what else to change, where it is said.
+pub fn explanation(f: &Finding) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(r) = &f.reason {
+        lines.push(format!("why: {}", sanitize_line(r)));
+    }
+    if let Some(r) = &f.replacement {
+        let mut l = format!("use: {}", sanitize_line(&r.import_line));
+        if let Some(c) = &r.caveat {
+            l.push_str(&format!("  ({})", sanitize_line(c)));
+        }
+        if !f.fixable {
+            l.push_str("  [no automatic fix for this statement]");
+        }
+        lines.push(l);
+    } else {
+        lines.push("use: the guides give no one-to-one replacement".to_string());
+    }
+    for a in &f.advice {
+        lines.push(format!("also: {}", sanitize_line(a)));
+    }
+    lines.push(format!("see: {}", sanitize_line(&f.rule_id)));
+    lines
+}
+
+fn json_report(report: &Report) -> Value {
+    let (d, p) = counts(report);
+    let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &report.findings {
+        *per_rule.entry(f.rule_id.as_str()).or_default() += 1;
+    }
+    json!({
+        "format": JSON_FORMAT,
+        "summary": {
+            "findings": report.findings.len(),
+            "deprecated": d,
+            "problematic": p,
+            "files_with_findings": report.files_with_findings(),
+            "files_checked": report.files,
+            "fixable": report.findings.iter().filter(|f| f.fixable).count(),
+            "per_rule": per_rule,
+        },
+        "findings": report.findings.iter().map(|f| json!({
+            "path": f.path.display().to_string(),
+            "line": f.line,
+            "column": f.column,
+            "end_line": f.end_line,
+            "end_column": f.end_column,
+            "text": f.text,
+            "form": f.form,
+            "module": f.module,
+            "name": f.name,
+            "class": f.class,
+            "rule": f.rule_id,
+            "reason": f.reason,
+            "replacement": f.replacement,
+            "advice": f.advice,
+            "context": f.context.map(|c| c.label()),
+            "fixable": f.fixable,
+        })).collect::<Vec<_>>(),
+        "problems": report.problems.iter().map(|p| json!({
+            "path": p.path.display().to_string(),
+            "message": p.message,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A relative URI for a path as walked: forward slashes, no leading `./`, reserved
+/// characters escaped.
+fn uri(path: &std::path::Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    let s = s.strip_prefix("./").unwrap_or(&s);
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn message(f: &Finding) -> String {
+    let what = match &f.name {
+        Some(n) => format!("{}.{n}", f.module),
+        None => f.module.clone(),
+    };
+    let mut m = format!("{} import of {what}", f.class.as_str());
+    if let Some(r) = &f.reason {
+        m.push_str(&format!(": {r}"));
+    }
+    if let Some(r) = &f.replacement {
+        m.push_str(&format!(". Use: {}", r.import_line));
+    }
+    for a in &f.advice {
+        m.push_str(&format!(". {a}"));
+    }
+    if let Some(c) = f.context {
+        m.push_str(&format!(" [{}]", c.label()));
+    }
+    m.push_str(&format!(" (see {})", f.rule_id));
+    sanitize_line(&m)
+}
+
+/// SARIF 2.1.0: one rule per guide section, results with physical locations, and a fix
+/// where the guides give a one-to-one replacement.
+pub fn sarif(report: &Report, rules: &Rules) -> Value {
+    let mut ids: Vec<&str> = rules.rules().iter().map(|r| r.id.as_str()).collect();
+    ids.dedup();
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(*id));
+    let sarif_rules: Vec<Value> = ids
+        .iter()
+        .map(|id| {
+            let first = rules.rules().iter().find(|r| r.id == *id);
+            let class = first.map_or(Class::Deprecated, |r| r.class);
+            let text = first
+                .and_then(|r| r.reason.clone())
+                .unwrap_or_else(|| format!("{} import", class.as_str()));
+            json!({
+                "id": id,
+                "name": id.replace(['#', '-'], "_"),
+                "shortDescription": { "text": sanitize_line(&text) },
+                "fullDescription": { "text": sanitize_line(&first.map(|r| r.notes.join(" ")).filter(|s| !s.is_empty()).unwrap_or(text)) },
+                "defaultConfiguration": { "level": level(class) },
+                "properties": { "tags": [class.as_str()] },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let region = json!({
+                "startLine": f.line,
+                "startColumn": f.column,
+                "endLine": f.end_line,
+                "endColumn": f.end_column,
+            });
+            let location = json!({
+                "physicalLocation": {
+                    "artifactLocation": { "uri": uri(&f.path) },
+                    "region": region,
+                }
+            });
+            let mut result = json!({
+                "ruleId": f.rule_id,
+                "ruleIndex": ids.iter().position(|i| *i == f.rule_id).unwrap_or(0),
+                "level": level(f.class),
+                "message": { "text": message(f) },
+                "locations": [location],
+            });
+            if let Some(fix) = &f.fix
+                && let Some(obj) = result.as_object_mut()
+            {
+                obj.insert(
+                    "fixes".into(),
+                    json!([{
+                        "description": { "text": sanitize_line(&format!("Import from {}", fix.edit.text)) },
+                        "artifactChanges": [{
+                            "artifactLocation": { "uri": uri(&f.path) },
+                            "replacements": [{
+                                "deletedRegion": {
+                                    "startLine": fix.line,
+                                    "startColumn": fix.column,
+                                    "endLine": fix.end_line,
+                                    "endColumn": fix.end_column,
+                                },
+                                "insertedContent": { "text": fix.edit.text }
+                            }]
+                        }]
+                    }]),
+                );
+            }
+            result
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "devguide",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": sarif_rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
+}
+
+fn level(class: Class) -> &'static str {
+    match class {
+        Class::Problematic => "error",
+        _ => "warning",
+    }
+}
+
+/// GitHub Actions workflow commands: `::warning file=…,line=…::message`.
+fn github(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
+    for f in &report.findings {
+        let kind = level(f.class);
+        write_context(writeln!(
+            out,
+            "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            property(&f.path.display().to_string()),
+            f.line,
+            f.column,
+            f.end_line,
+            f.end_column,
+            property(&format!("devguide {}", f.rule_id)),
+            data(&message(f))
+        ))?;
+    }
+    Ok(())
+}
+
+/// Escapes for a workflow command's message.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes for a workflow command's property value.
+fn property(s: &str) -> String {
+    data(&sanitize_line(s))
+        .replace(':', "%3A")
+        .replace(',', "%2C")
+}
