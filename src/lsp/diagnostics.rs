@@ -33,27 +33,27 @@ pub fn diagnostic(text: &str, f: &Finding, guides: &Loaded) -> Diagnostic {
     }
 }
 
-/// `deprecated import (TYPE_CHECKING): <reason>` then `use: <canonical>` and the guide's
-/// advice, one per line; every part sanitised.
+/// `deprecated import [TYPE_CHECKING]: <reason>`, then the lines `devguide scan` prints
+/// under a finding (`use: …`, `also: …`); the section is the diagnostic's code, so its
+/// `see:` line is left out. Every part sanitised.
 pub fn message(f: &Finding) -> String {
     let mut msg = format!("{} import", f.class.as_str());
     if let Some(c) = f.context {
-        msg.push_str(&format!(" ({c})"));
+        msg.push_str(&format!(" [{c}]"));
     }
-    if let Some(r) = &f.reason {
+    let mut lines = f
+        .explanation
+        .iter()
+        .filter(|l| !l.starts_with("see: "))
+        .peekable();
+    if let Some(why) = lines.peek().and_then(|l| l.strip_prefix("why: ")) {
         msg.push_str(": ");
-        msg.push_str(&sanitize_line(r));
+        msg.push_str(&sanitize_line(why));
+        lines.next();
     }
-    if let Some(r) = &f.replacement {
-        msg.push_str("\nuse: ");
-        msg.push_str(&sanitize_line(r));
-        if let Some(c) = &f.caveat {
-            msg.push_str(&format!("  ({})", sanitize_line(c)));
-        }
-    }
-    for a in &f.advice {
+    for l in lines {
         msg.push('\n');
-        msg.push_str(&sanitize_line(a));
+        msg.push_str(&sanitize_line(l));
     }
     msg
 }

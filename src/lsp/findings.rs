@@ -22,16 +22,15 @@ pub struct Finding {
     pub reason: Option<String>,
     /// The canonical import line, when the guides give one.
     pub replacement: Option<String>,
-    /// The guide's caveat on the canonical line (`Backward compatibility function`).
-    pub caveat: Option<String>,
-    /// What the guide says to do beyond the import.
-    pub advice: Vec<String>,
     /// `TYPE_CHECKING`, `try/except ImportError`.
     pub context: Option<&'static str>,
     /// Where the guide says it: `guide#anchor`.
     pub location: String,
     /// The edit of `devguide fix`, when the replacement is one-to-one.
     pub fix: Option<Edit>,
+    /// The lines `devguide scan` prints under the finding (`why:`, `use:`, `also:`,
+    /// `see:`), so the editor says it in the same words.
+    pub explanation: Vec<String>,
 }
 
 impl Finding {
@@ -70,14 +69,14 @@ pub fn findings(rules: &Rules, path: &Path, text: &str) -> Vec<Finding> {
                         .cloned()
                 })
                 .flatten();
+            let explanation = crate::commands::scan::explanation(&f);
             Finding {
+                explanation,
                 range: f.range,
                 class: f.class,
                 written: f.text,
                 reason: f.reason,
-                caveat: f.replacement.as_ref().and_then(|r| r.caveat.clone()),
                 replacement: f.replacement.map(|r| r.import_line),
-                advice: f.advice,
                 context: f.context.map(|c| c.label()),
                 location: f.rule_id,
                 fix,
