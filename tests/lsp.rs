@@ -359,3 +359,47 @@ fn clients_that_pull_get_document_and_workspace_diagnostics_and_no_pushes() {
     c.notify("exit", Value::Null);
     assert_eq!(c.wait_exit().code(), Some(0));
 }
+
+#[test]
+fn a_burst_of_edits_is_analysed_once_it_settles() {
+    let (_tmp, _guides, ws) = workspace();
+    let mut c = Client::spawn(BIN, &[], &[], &ws);
+    c.initialize(&ws, json!({}));
+    let uri = format!("file://{}/burst.py", ws.display());
+    open(&mut c, &uri, &format!("{OLD}\n"));
+    assert_eq!(c.diagnostics(&uri).len(), 1);
+    // Fifty keystrokes in one write, as a fast typist's editor sends them.
+    const EDITS: i64 = 50;
+    let mut burst = Vec::new();
+    for k in 0..EDITS {
+        let body = json!({
+            "jsonrpc": "2.0",
+            "method": "textDocument/didChange",
+            "params": {
+                "textDocument": {"uri": uri, "version": 2 + k},
+                "contentChanges": [{"range": {"start": pos(1, 0), "end": pos(1, 0)}, "text": "x"}],
+            },
+        })
+        .to_string();
+        burst.extend(format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes());
+    }
+    c.send_raw(&burst);
+    let last = c.wait_for("diagnostics of the last edit", |v| {
+        v["method"] == "textDocument/publishDiagnostics"
+            && v["params"]["version"] == json!(1 + EDITS)
+    });
+    assert_eq!(
+        last["params"]["diagnostics"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let published = c
+        .backlog
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .count()
+        + 1;
+    assert!(
+        published < (EDITS / 2) as usize,
+        "{published} analyses for {EDITS} edits in one burst"
+    );
+}

@@ -145,6 +145,9 @@ where
                 Flow::Exit(code) => return code,
             },
         }
+        // A client that never pauses (requests back to back) still gets its diagnostics
+        // and its guide reloads on time.
+        server.on_timer();
     }
 }
 
