@@ -136,20 +136,33 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
-            let (code, _report) = commands::scan::run(
-                &set,
-                paths,
-                format,
-                color,
-                &mut stdout.lock(),
-                &mut stderr.lock(),
-            )?;
+            // Thousands of findings: one write per buffer, not per line.
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+            let (code, report) =
+                commands::scan::run(&set, paths, format, color, &mut out, &mut stderr.lock())?;
+            out.flush()?;
+            if let (Some(m), Some(report)) = (cli.migration.as_deref(), report)
+                && !commands::scan::record(
+                    &set,
+                    cli.set.state.as_deref(),
+                    m,
+                    &report,
+                    &mut stderr.lock(),
+                )?
+            {
+                return Ok(2);
+            }
             Ok(code)
         }
         Some(Command::Fix { ref paths, diff }) => {
             warn();
             let set = commands::load_set(&cli.set)?;
-            commands::fix::run(&set, paths, diff, &mut stdout.lock(), &mut stderr.lock())
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+            let mut err = std::io::BufWriter::new(stderr.lock());
+            let code = commands::fix::run(&set, paths, diff, &mut out, &mut err)?;
+            out.flush()?;
+            err.flush()?;
+            Ok(code)
         }
         None => {
             let (set, target) = commands::open_target(&cli.set, cli.doc.as_deref())?;

@@ -53,7 +53,7 @@ fn lookup_json_groups_forms() {
 #[test]
 fn lookup_without_a_match_exits_1_with_near_matches() {
     let out = devguide()
-        .args(["lookup", "websocketmanager"])
+        .args(["lookup", "WebSocketManagr"])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
@@ -93,5 +93,35 @@ fn lookup_reads_another_guide_set() {
     assert!(
         text.contains("# unclassified\nuse acme_storage::Client;\n"),
         "{text}"
+    );
+}
+
+#[test]
+fn lookup_falls_back_to_any_case_and_suggests_the_replacement() {
+    let out = devguide()
+        .args(["lookup", "get_WebSocket_manager"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let err = String::from_utf8(out.stderr).expect("utf-8");
+    assert!(err.contains("no exact match"), "{err}");
+    assert!(
+        text.contains("    caveat: Backward compatibility function; new code: Direct instantiation with user context: websocket_manager = WebSocketManager(user_context=user_context)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    use: from netra_backend.app.websocket_core.websocket_manager import get_websocket_manager"),
+        "{text}"
+    );
+    let out = devguide()
+        .args(["lookup", "WebSocketManager", "--json"])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["ignored_case"], false);
+    assert_eq!(
+        v["replacement"]["module"],
+        "netra_backend.app.websocket_core.websocket_manager"
     );
 }

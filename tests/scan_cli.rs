@@ -400,3 +400,73 @@ fn the_walk_skips_ignored_hidden_binary_and_virtualenv_files_and_reports_bad_one
     assert!(paths[0].ends_with("app/main.py"));
     assert!(err.contains("latin.py: not valid UTF-8"), "{err}");
 }
+
+#[test]
+fn a_self_verifying_item_gates_checklist_status() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state.json");
+    let with_state = |args: &[&str]| {
+        let mut cmd = devguide();
+        cmd.env("DEVGUIDE_STATE", &state).args(args);
+        run(&mut cmd)
+    };
+    let (code, _, err) = with_state(&["checklist", "new", "ws"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = with_state(&["checklist", "status", "ws", "--verify", CODE]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("[!!] Replace deprecated import paths with canonical paths (scan: 7 deprecated and 4 problematic imports left in 5 files)"),
+        "{out}"
+    );
+    assert!(out.contains("ws: 0/5 done"), "{out}");
+    let (_keep, root) = fixture_copy();
+    let clean = root.join("netra_backend/app/services/clean.py");
+    let clean = clean.to_str().expect("utf-8 path");
+    let (code, out, _) = with_state(&["checklist", "status", "ws", "--verify", clean]);
+    assert_eq!(code, 1, "other items are not ticked yet");
+    assert!(
+        out.contains(
+            "[ok] Replace deprecated import paths with canonical paths (scan: verified clean at "
+        ),
+        "{out}"
+    );
+    assert!(out.contains("ws: 1/5 done"), "{out}");
+    let (code, _, err) = with_state(&["checklist", "tick", "ws", "2", "3", "4", "5"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = with_state(&["checklist", "status", "ws", "--verify", clean]);
+    assert_eq!(code, 0, "{out}");
+    // Without --verify the item is an ordinary, unticked one.
+    let (code, out, _) = with_state(&["checklist", "status", "ws"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("ws: 4/5 done"), "{out}");
+    let (code, _, _) = with_state(&["checklist", "status", "ws", "--verify", "no/such/dir"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn scan_with_a_migration_records_its_summary_for_checklist_show() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state.json");
+    let with_state = |args: &[&str]| {
+        let mut cmd = devguide();
+        cmd.env("DEVGUIDE_STATE", &state).args(args);
+        run(&mut cmd)
+    };
+    let (code, _, err) = with_state(&["scan", CODE, "--migration", "ws"]);
+    assert_eq!(code, 2, "unknown migration");
+    assert!(err.contains("devguide checklist new ws"), "{err}");
+    assert_eq!(with_state(&["checklist", "new", "ws"]).0, 0);
+    let (code, _, err) = with_state(&["scan", CODE, "--migration", "ws"]);
+    assert_eq!(code, 1, "{err}");
+    let clean = format!("{CODE}/netra_backend/app/services/clean.py");
+    assert_eq!(with_state(&["scan", &clean, "--migration", "ws"]).0, 0);
+    let history = std::fs::read_to_string(dir.path().join("scans.json")).expect("history");
+    let v: Value = serde_json::from_str(&history).expect("json");
+    assert_eq!(v["version"], 1);
+    let (_, out, _) = with_state(&["checklist", "show", "ws"]);
+    assert!(
+        out.contains("scan: 0 deprecated and 0 problematic imports left (scan at "),
+        "{out}"
+    );
+    assert!(out.contains("; 11 at "), "{out}");
+}

@@ -69,9 +69,20 @@ pub fn run(
         ChecklistCommand::New { name } => cx.new_migration(name),
         ChecklistCommand::Rename { old, new } => cx.rename(old, new),
         ChecklistCommand::Rm { name, yes } => cx.rm(name, *yes),
-        ChecklistCommand::Show { name, json } => cx.show(name, *json),
+        ChecklistCommand::Show { name, json } => {
+            let code = cx.show(name, *json)?;
+            if !*json && code == OK {
+                let set_key = cx.set.clone();
+                super::scan::write_trend(&location.path, &set_key, name, cx.out)?;
+            }
+            Ok(code)
+        }
         ChecklistCommand::Tick { name, items } => cx.set_ticks(name, items, true),
         ChecklistCommand::Untick { name, items } => cx.set_ticks(name, items, false),
+        ChecklistCommand::Status {
+            name,
+            verify: Some(code),
+        } => cx.status_verified(name, set, code),
         ChecklistCommand::Status { name, .. } => cx.status(name),
         ChecklistCommand::Init { .. } => Ok(USAGE),
     }
@@ -544,6 +555,28 @@ impl Cx<'_> {
         let p = self.progress(name);
         writeln!(self.out, "{}: {}/{} done", shown(name), p.done, p.total)?;
         Ok(if p.is_complete() { OK } else { FAIL })
+    }
+
+    /// `status --verify`: self-verifying items count as done when their check passes
+    /// (whatever their tick), and the gate fails while a check finds something.
+    fn status_verified(&mut self, name: &str, set: &GuideSet, code: &Path) -> anyhow::Result<u8> {
+        if !self.require_migration(name)? {
+            return Ok(FAIL);
+        }
+        let v = super::verify::run(set, code, self.out, self.err)?;
+        if v.error {
+            return Ok(USAGE);
+        }
+        let p = self
+            .catalog
+            .rollup(|i| self.done(name, i) || v.passed.contains(&(i.guide.clone(), i.task_index)))
+            .overall;
+        writeln!(self.out, "{}: {}/{} done", shown(name), p.done, p.total)?;
+        Ok(if p.is_complete() && v.failed == 0 {
+            OK
+        } else {
+            FAIL
+        })
     }
 
     fn notices(&mut self, notices: &[String]) -> anyhow::Result<()> {

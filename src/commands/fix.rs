@@ -66,8 +66,18 @@ pub fn run(
         let Some((fixed, edits)) = fix_source(path, &text, &rules) else {
             continue;
         };
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         if diff {
             write_diff(path, &text, &edits, out)?;
+        } else if is_link {
+            // Renaming over a link would replace it with a copy: fix the file it points to.
+            write_context(writeln!(
+                err,
+                "devguide: {}: a symbolic link; fix the file it points to instead",
+                sanitize_line(&path.display().to_string())
+            ))?;
+            failed = true;
+            continue;
         } else if let Err(e) = write_atomic(path, fixed.as_bytes()) {
             write_context(writeln!(
                 err,

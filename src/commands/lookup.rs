@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::content::GuideSet;
 use crate::lookup::{Answer, Catalog, Form};
 use crate::sanitize::sanitize_line;
+use crate::scan::{Replacement, Rule, Rules};
 
 use super::write_context;
 
@@ -20,6 +21,12 @@ const NEAR: usize = 5;
 struct Output<'a> {
     format: u32,
     found: bool,
+    /// Nothing matched exactly; these forms match in another case.
+    ignored_case: bool,
+    /// The canonical import replacing the symbol's deprecated or problematic forms.
+    replacement: Option<&'a Replacement>,
+    /// What else to change, from the guides' OLD/NEW blocks.
+    advice: &'a [String],
     #[serde(flatten)]
     answer: &'a Answer,
     near: Vec<String>,
@@ -44,8 +51,15 @@ pub fn run(
         return Ok(2);
     }
     let catalog = Catalog::build(set);
-    let answer = catalog.lookup(symbol);
+    let mut answer = catalog.lookup(symbol);
+    let mut ignored_case = false;
+    if answer.is_empty() {
+        answer = catalog.lookup_ignoring_case(symbol);
+        ignored_case = !answer.is_empty();
+    }
     let found = !answer.is_empty();
+    let rules = Rules::from_guides(set);
+    let rule = symbol_rule(&rules, &answer);
     let near = if found {
         Vec::new()
     } else {
@@ -55,6 +69,9 @@ pub fn run(
         let value = Output {
             format: 1,
             found,
+            ignored_case,
+            replacement: rule.and_then(|r| r.replacement.as_ref()),
+            advice: rule.map_or(&[], |r| r.advice.as_slice()),
             answer: &answer,
             near: near.clone(),
         };
@@ -62,7 +79,14 @@ pub fn run(
     } else if found && vimgrep {
         write_vimgrep(set, &answer, out)?;
     } else if found {
-        write_answer(&answer, out)?;
+        if ignored_case {
+            write_context(writeln!(
+                err,
+                "devguide: no exact match for '{}'; showing matches in another case",
+                sanitize_line(symbol)
+            ))?;
+        }
+        write_answer(&answer, &rules, out)?;
     }
     if !found {
         let mut msg = format!(
@@ -79,7 +103,23 @@ pub fn run(
     Ok(0)
 }
 
-fn write_answer(answer: &Answer, out: &mut dyn Write) -> anyhow::Result<()> {
+/// The scan rule stated by the first deprecated or problematic form of the answer.
+fn symbol_rule<'r>(rules: &'r Rules, answer: &Answer) -> Option<&'r Rule> {
+    answer
+        .deprecated
+        .iter()
+        .chain(&answer.problematic)
+        .find_map(|f| form_rule(rules, f))
+}
+
+fn form_rule<'r>(rules: &'r Rules, f: &Form) -> Option<&'r Rule> {
+    rules
+        .rules()
+        .iter()
+        .find(|r| r.guide_id == f.guide_id && r.guide_line == f.line)
+}
+
+fn write_answer(answer: &Answer, rules: &Rules, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut first = true;
     for (name, forms) in answer.groups() {
         if forms.is_empty() {
@@ -92,7 +132,35 @@ fn write_answer(answer: &Answer, out: &mut dyn Write) -> anyhow::Result<()> {
         write_context(writeln!(out, "# {name}"))?;
         for f in forms {
             write_form(f, out)?;
+            write_suggestion(f, answer, rules, out)?;
         }
+    }
+    Ok(())
+}
+
+/// Under a retired form, the import to use instead and what else to change; under a
+/// canonical form with a caveat, the caveat and what new code does instead.
+fn write_suggestion(
+    f: &Form,
+    answer: &Answer,
+    rules: &Rules,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    if let Some(rule) = form_rule(rules, f) {
+        if let Some(r) = &rule.replacement {
+            write_context(writeln!(out, "    use: {}", sanitize_line(&r.import_line)))?;
+        }
+        for a in &rule.advice {
+            write_context(writeln!(out, "    also: {}", sanitize_line(a)))?;
+        }
+        return Ok(());
+    }
+    if let Some(c) = &f.caveat {
+        let mut line = format!("    caveat: {}", sanitize_line(c));
+        if let Some(a) = symbol_rule(rules, answer).and_then(|r| r.advice.first()) {
+            line.push_str(&format!("; new code: {}", sanitize_line(a)));
+        }
+        write_context(writeln!(out, "{line}"))?;
     }
     Ok(())
 }

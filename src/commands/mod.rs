@@ -13,6 +13,7 @@ pub mod lsp;
 pub mod scan;
 pub mod search;
 pub mod show;
+pub mod verify;
 pub mod vimgrep;
 
 use std::path::Path;

@@ -418,3 +418,66 @@ fn property(s: &str) -> String {
         .replace(':', "%3A")
         .replace(',', "%2C")
 }
+
+/// `scan --migration NAME`: appends the scan's summary to the migration's history.
+/// Returns false (after saying why) when it could not.
+pub fn record(
+    set: &GuideSet,
+    state_flag: Option<&std::path::Path>,
+    migration: &str,
+    report: &Report,
+    err: &mut dyn Write,
+) -> anyhow::Result<bool> {
+    let location = crate::checklist::location::resolve_current(state_flag)?;
+    let opened = crate::checklist::Store::open(&location.path);
+    let set_key = set.identity();
+    if opened.state.migration(&set_key, migration).is_none() {
+        write_context(writeln!(
+            err,
+            "devguide: no migration '{}' for this guide set; start it with `devguide checklist new {}`",
+            sanitize_line(migration),
+            sanitize_line(migration)
+        ))?;
+        return Ok(false);
+    }
+    let (deprecated, problematic) = counts(report);
+    let mut per_rule = BTreeMap::new();
+    for f in &report.findings {
+        *per_rule.entry(f.rule_id.clone()).or_default() += 1;
+    }
+    let record = crate::scan::history::Record {
+        at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        findings: report.findings.len(),
+        deprecated,
+        problematic,
+        files: report.files_with_findings(),
+        per_rule,
+    };
+    let path = crate::scan::history::path_for(&location.path);
+    if let Err(e) = crate::scan::history::append(&path, &set_key, migration, record) {
+        write_context(writeln!(err, "devguide: {}", sanitize_line(&e)))?;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// The migration's scan trend under `checklist show`, when scans were recorded.
+pub fn write_trend(
+    state: &std::path::Path,
+    set_key: &str,
+    migration: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let path = crate::scan::history::path_for(state);
+    if let Ok(records) = crate::scan::history::read(&path, set_key, migration)
+        && let Some(t) = crate::scan::history::trend(&records)
+    {
+        write_context(writeln!(
+            out,
+            "
+scan: {}",
+            sanitize_line(&t)
+        ))?;
+    }
+    Ok(())
+}

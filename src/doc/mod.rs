@@ -5,6 +5,7 @@
 
 pub mod anchor;
 mod parse;
+pub mod task_check;
 
 pub use parse::{MAX_NESTING, parse, parse_prefix};
 
@@ -154,6 +155,8 @@ pub struct TaskItem {
     /// Index into [`Doc::headings`] of the nearest heading above.
     pub heading: Option<usize>,
     pub block: usize,
+    /// The built-in check the item names (`<!-- devguide: scan -->`), if any.
+    pub check: Option<task_check::TaskCheck>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

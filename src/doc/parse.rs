@@ -112,6 +112,7 @@ impl Builder {
                 Some(Target::Html(buf)) => buf.push_str(&t),
                 _ => self.push_inline(&t, style::MUTED),
             },
+            Event::InlineHtml(t) if super::task_check::is_marker(&t) => self.task_check(&t),
             Event::InlineHtml(t) => self.push_inline(&t, style::MUTED),
             Event::FootnoteReference(label) => {
                 self.push_inline(&format!("[^{label}]"), style::FOOTNOTE_REF)
@@ -394,6 +395,7 @@ impl Builder {
             text: String::new(),
             heading,
             block: self.doc.blocks.len(),
+            check: None,
         });
         if let Some(Frame {
             container: Container::Item { task, .. },
@@ -403,6 +405,15 @@ impl Builder {
             *task = Some(index);
         }
         self.task_text = Some((index, String::new()));
+    }
+
+    /// A `<!-- devguide: … -->` marker: recorded on the task item it ends, never shown.
+    fn task_check(&mut self, html: &str) {
+        if let Some((index, _)) = &self.task_text
+            && let Some(task) = self.doc.tasks.get_mut(*index as usize)
+        {
+            task.check = super::task_check::parse(html);
+        }
     }
 
     fn text(&mut self, t: &str) {

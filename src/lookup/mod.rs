@@ -153,6 +153,17 @@ impl Catalog {
 
     /// The forms binding exactly `symbol` (case-sensitive, as Python is).
     pub fn lookup(&self, symbol: &str) -> Answer {
+        self.lookup_by(symbol, |b| b == symbol)
+    }
+
+    /// The forms binding `symbol` in any case: what a lookup falls back to when nothing
+    /// matches exactly (`websocketmanager` finds `WebSocketManager`).
+    pub fn lookup_ignoring_case(&self, symbol: &str) -> Answer {
+        let wanted = symbol.to_lowercase();
+        self.lookup_by(symbol, |b| b.to_lowercase() == wanted)
+    }
+
+    fn lookup_by(&self, symbol: &str, binds: impl Fn(&str) -> bool) -> Answer {
         let mut answer = Answer {
             symbol: symbol.to_string(),
             ..Answer::default()
@@ -160,7 +171,7 @@ impl Catalog {
         for f in self
             .forms
             .iter()
-            .filter(|f| f.binds.iter().any(|b| b == symbol))
+            .filter(|f| f.binds.iter().any(|b| binds(b)))
         {
             let list = match f.class {
                 Some(Class::Canonical) => &mut answer.canonical,

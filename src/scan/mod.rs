@@ -18,6 +18,7 @@
 //! Comments, docstrings and other strings never count.
 
 pub mod fix;
+pub mod history;
 pub mod lex;
 pub mod rules;
 pub mod sites;

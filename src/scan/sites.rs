@@ -360,6 +360,10 @@ fn context_of(src: &str, toks: &[Tok], lines: &[Line], at: usize) -> Option<Cont
         return Some(c);
     }
     let mut indent = line.indent;
+    if indent == 0 {
+        // A top-level statement has no enclosing block.
+        return None;
+    }
     for hi in (0..li).rev() {
         let h = &lines[hi];
         if h.indent >= indent {
