@@ -403,3 +403,27 @@ fn a_burst_of_edits_is_analysed_once_it_settles() {
         "{published} analyses for {EDITS} edits in one burst"
     );
 }
+
+#[test]
+fn capabilities_the_types_cannot_read_still_get_a_server() {
+    let (_tmp, _guides, ws) = workspace();
+    let mut c = Client::spawn(BIN, &[], &[], &ws);
+    let init = c.call(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": format!("file://{}", ws.display()),
+            "capabilities": {"textDocument": 5},
+        }),
+    );
+    assert!(init["result"]["capabilities"].is_object(), "{init}");
+    c.notify("initialized", json!({}));
+    let uri = format!("file://{}/d.py", ws.display());
+    open(&mut c, &uri, &format!("{OLD}\n"));
+    assert_eq!(c.diagnostics(&uri).len(), 1);
+    let bad = c.call("initialize", json!({}));
+    assert_eq!(
+        bad["error"]["code"], -32600,
+        "a second initialize is refused"
+    );
+}

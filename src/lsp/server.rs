@@ -221,8 +221,16 @@ impl<W: Write> Server<W> {
             if self.initialized {
                 return fail(id, code::INVALID_REQUEST, "already initialized".into());
             }
-            return match serde_json::from_value::<InitializeParams>(req.params) {
+            return match serde_json::from_value::<InitializeParams>(req.params.clone()) {
                 Ok(p) => self.initialize(id, p),
+                // A client whose capabilities this version of the types cannot read still
+                // gets served: the workspace and the options are all that matter here.
+                Err(e) if req.params.is_object() => {
+                    log::line(&format!(
+                        "initialize: capabilities not understood ({e}); serving with defaults"
+                    ));
+                    self.initialize(id, lenient_initialize(&req.params))
+                }
                 Err(e) => fail(id, code::INVALID_PARAMS, e.to_string()),
             };
         }
@@ -560,6 +568,24 @@ impl<W: Write> Server<W> {
             return serde_json::json!({ "items": [] });
         };
         workspace::report(root, g, &self.docs)
+    }
+}
+
+/// The parts of `initialize` the server uses, read one by one from params that did not
+/// parse as a whole.
+fn lenient_initialize(params: &Value) -> InitializeParams {
+    fn field<T: serde::de::DeserializeOwned>(params: &Value, name: &str) -> Option<T> {
+        params
+            .get(name)
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+    }
+    #[allow(deprecated)] // root_uri and root_path: older clients send only these
+    InitializeParams {
+        root_uri: field(params, "rootUri"),
+        root_path: field(params, "rootPath"),
+        workspace_folders: field(params, "workspaceFolders"),
+        initialization_options: params.get("initializationOptions").cloned(),
+        ..InitializeParams::default()
     }
 }
 
