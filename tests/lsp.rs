@@ -309,6 +309,10 @@ fn clients_that_pull_get_document_and_workspace_diagnostics_and_no_pushes() {
     std::fs::create_dir_all(ws.join("pkg")).expect("mkdir");
     std::fs::write(ws.join("pkg/on_disk.py"), format!("{OLD}\n")).expect("write");
     std::fs::write(ws.join("pkg/clean.py"), format!("{NEW}\n")).expect("write");
+    // Walked as `devguide scan` walks: virtualenvs are not the team's code.
+    std::fs::create_dir_all(ws.join("venv/lib")).expect("mkdir");
+    std::fs::write(ws.join("venv/pyvenv.cfg"), "home = /usr/bin\n").expect("write");
+    std::fs::write(ws.join("venv/lib/vendored.py"), format!("{OLD}\n")).expect("write");
     let mut c = Client::spawn(BIN, &[], &[], &ws);
     let init = c.call(
         "initialize",
@@ -342,12 +346,16 @@ fn clients_that_pull_get_document_and_workspace_diagnostics_and_no_pushes() {
         .iter()
         .filter_map(|i| i["uri"].as_str())
         .collect();
-    assert_eq!(
-        files.len(),
-        1,
-        "only the file on disk with a finding: {files:?}"
+    // The open (unsaved) document and the file on disk with a finding; not the clean one.
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(
+        files.iter().any(|f| f.ends_with("/ws/open.py")),
+        "{files:?}"
     );
-    assert!(files[0].ends_with("pkg/on_disk.py"), "{files:?}");
+    assert!(
+        files.iter().any(|f| f.ends_with("pkg/on_disk.py")),
+        "{files:?}"
+    );
     c.call("shutdown", Value::Null);
     assert!(
         !c.backlog
