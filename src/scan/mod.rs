@@ -192,8 +192,9 @@ fn site_findings(
             range,
             text: written.clone(),
             form,
-            module,
-            name,
+            // Folder names and identifiers come from the code base: shown, so defused.
+            module: crate::sanitize::sanitize_line(&module),
+            name: name.as_deref().map(crate::sanitize::sanitize_line),
             class: r.class,
             rule,
             rule_id: r.id.clone(),
