@@ -131,6 +131,10 @@ pub enum Command {
         /// Machine-readable output
         #[arg(long)]
         json: bool,
+        /// `file:line:col:text` lines with the guides' real file paths, for quickfix,
+        /// telescope and fzf-lua
+        #[arg(long, conflicts_with = "json")]
+        vimgrep: bool,
     },
     /// Search titles, headings, code lines and text of every guide, ranked as in the
     /// reader's finder; prints `guide#anchor:line: text`. Exits 1 when nothing matches
@@ -143,7 +147,14 @@ pub enum Command {
         /// Most results to print
         #[arg(long, value_name = "N", default_value_t = 20)]
         limit: usize,
+        /// `file:line:col:text` lines with the guides' real file paths, for quickfix,
+        /// telescope and fzf-lua
+        #[arg(long, conflicts_with = "json")]
+        vimgrep: bool,
     },
+    /// Language server over stdio: diagnostics, hover, completion and code actions from
+    /// the guides, in any editor with an LSP client
+    Lsp(LspArgs),
     /// The configuration file: where it is, its defaults, its problems
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -195,6 +206,17 @@ pub enum ScanFormat {
     Json,
     Sarif,
     Github,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct LspArgs {
+    /// Append the server's log (requests that failed, panics, guide reloads) to FILE
+    /// [default: stderr, which editors keep in their LSP log]
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// Accepted for clients that always pass it; stdio is the only transport
+    #[arg(long, hide = true)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Subcommand, Clone, Copy)]

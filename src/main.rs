@@ -38,6 +38,11 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let mut loaded = config::load(cli.config.as_deref());
+    if let Some(Command::Lsp(ref args)) = cli.command {
+        // The server tells `--dir` from the configured folders (a workspace's team guides
+        // come between them), so it takes both before they are merged below.
+        return commands::lsp::run(args, cli.set.dir.clone(), &loaded);
+    }
     if cli.set.dir.is_none() {
         let (dir, problem) = commands::configured_dir(&loaded);
         cli.set.dir = dir;
@@ -76,6 +81,8 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Config(cmd)) => commands::config::run(cmd, &loaded, &mut stdout.lock()),
         Some(Command::Themes) => commands::config::themes(&loaded, &mut stdout.lock()),
         Some(Command::Man) => commands::config::man(&mut stdout.lock()),
+        // Served above, before the configured folders became `--dir`.
+        Some(Command::Lsp(ref args)) => commands::lsp::run(args, cli.set.dir.clone(), &loaded),
         Some(Command::Completions { shell }) => {
             commands::completions::run(shell, &mut stdout.lock())
         }
@@ -136,20 +143,33 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                 &mut stderr.lock(),
             )
         }
-        Some(Command::Lookup { ref symbol, json }) => {
+        Some(Command::Lookup {
+            ref symbol,
+            json,
+            vimgrep,
+        }) => {
             let set = commands::load_set(&cli.set)?;
-            commands::lookup::run(&set, symbol, json, &mut stdout.lock(), &mut stderr.lock())
+            commands::lookup::run(
+                &set,
+                symbol,
+                json,
+                vimgrep,
+                &mut stdout.lock(),
+                &mut stderr.lock(),
+            )
         }
         Some(Command::Search {
             ref query,
             json,
             limit,
+            vimgrep,
         }) => {
             let set = commands::load_set(&cli.set)?;
             commands::search::run(
                 &set,
                 query,
                 json,
+                vimgrep,
                 limit,
                 &mut stdout.lock(),
                 &mut stderr.lock(),

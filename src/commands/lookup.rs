@@ -37,12 +37,17 @@ pub fn run(
     set: &GuideSet,
     symbol: &str,
     json: bool,
+    vimgrep: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let symbol = symbol.trim();
     if symbol.is_empty() {
         write_context(writeln!(err, "devguide: lookup needs a symbol name"))?;
+        return Ok(2);
+    }
+    if vimgrep && set.origin == crate::content::Origin::Bundled {
+        write_context(writeln!(err, "{}", super::vimgrep::NO_FILES))?;
         return Ok(2);
     }
     let catalog = Catalog::build(set);
@@ -71,6 +76,8 @@ pub fn run(
             near: near.clone(),
         };
         write_context(writeln!(out, "{}", serde_json::to_string_pretty(&value)?))?;
+    } else if found && vimgrep {
+        write_vimgrep(set, &answer, out)?;
     } else if found {
         if ignored_case {
             write_context(writeln!(
@@ -171,6 +178,26 @@ fn write_form(f: &Form, out: &mut dyn Write) -> anyhow::Result<()> {
     ))?;
     for n in &f.notes {
         write_context(writeln!(out, "    - {}", sanitize_line(n)))?;
+    }
+    Ok(())
+}
+
+/// One `file:line:col:class: import  (reason)` line per form, canonical first; the column
+/// is where the symbol is written on that line of the guide.
+fn write_vimgrep(set: &GuideSet, answer: &Answer, out: &mut dyn Write) -> anyhow::Result<()> {
+    for (class, forms) in answer.groups() {
+        for f in forms {
+            let Some(path) = super::vimgrep::path(set, f.guide) else {
+                continue;
+            };
+            let line = super::vimgrep::file_line(set, f.guide, f.line).unwrap_or("");
+            let col = super::vimgrep::column(line, &answer.symbol);
+            let mut text = format!("{class}: {}", f.import_line);
+            if let Some(r) = &f.reason {
+                text.push_str(&format!("  ({r})"));
+            }
+            super::vimgrep::write_line(out, &path, f.line, col, &text)?;
+        }
     }
     Ok(())
 }

@@ -10,10 +10,12 @@ pub mod export;
 pub mod fix;
 pub mod list;
 pub mod lookup;
+pub mod lsp;
 pub mod scan;
 pub mod search;
 pub mod show;
 pub mod verify;
+pub mod vimgrep;
 
 use std::path::Path;
 

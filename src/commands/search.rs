@@ -39,12 +39,17 @@ pub fn run(
     set: &GuideSet,
     query: &str,
     json: bool,
+    vimgrep: bool,
     limit: usize,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     if query.trim().is_empty() {
         write_context(writeln!(err, "devguide: search needs a query"))?;
+        return Ok(2);
+    }
+    if vimgrep && set.origin == crate::content::Origin::Bundled {
+        write_context(writeln!(err, "{}", super::vimgrep::NO_FILES))?;
         return Ok(2);
     }
     let index = Index::build(set);
@@ -70,6 +75,10 @@ pub fn run(
             .collect();
         let value = serde_json::json!({ "format": 1, "query": query, "hits": list });
         write_context(writeln!(out, "{}", serde_json::to_string_pretty(&value)?))?;
+    } else if vimgrep {
+        for h in &hits {
+            write_vimgrep(set, h, out)?;
+        }
     } else {
         for h in &hits {
             let line = format!("{}: {}", place(set, h), h.text);
@@ -77,4 +86,19 @@ pub fn run(
         }
     }
     Ok(if hits.is_empty() { 1 } else { 0 })
+}
+
+/// `file:line:col:text`: the column of the first matched range, in the file's own line.
+fn write_vimgrep(set: &GuideSet, h: &Hit, out: &mut dyn Write) -> anyhow::Result<()> {
+    let Some(path) = super::vimgrep::path(set, h.guide) else {
+        return Ok(());
+    };
+    let line = super::vimgrep::file_line(set, h.guide, h.line).unwrap_or(&h.text);
+    let needle = h
+        .ranges
+        .first()
+        .and_then(|r| h.text.get(r.clone()))
+        .unwrap_or("");
+    let col = super::vimgrep::column(line, needle);
+    super::vimgrep::write_line(out, &path, h.line, col, line)
 }
