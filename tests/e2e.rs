@@ -962,3 +962,26 @@ fn the_log_records_what_the_reader_did() {
     assert!(text.contains("effect index"), "{text}");
     assert!(text.contains("effect quit"), "{text}");
 }
+
+#[test]
+fn the_config_notice_on_stderr_defuses_escape_sequences_in_values() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("config.toml");
+    // An OSC 52 (clipboard write) in a value, written with TOML escapes.
+    std::fs::write(&file, "theme = \"\\u001b]52;c;aGk=\\u0007x\"\n").expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_devguide"))
+        .args(["--config", file.to_str().expect("utf-8"), "list"])
+        .env("DEVGUIDE_STATE", dir.path().join("state.json"))
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("devguide: config:"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
+    assert!(
+        stderr.contains("\u{241b}]52;"),
+        "shown as a placeholder: {stderr}"
+    );
+}
