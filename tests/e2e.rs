@@ -884,3 +884,27 @@ fn with_no_terminal_for_keys_it_says_so_without_touching_the_screen() {
 fn nonzero(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
 }
+
+#[test]
+fn g_on_the_first_frame_of_a_2_mb_guide_lands_on_its_last_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut body = String::from("# Big guide\n\nThe first paragraph.\n\n");
+    let mut i = 0;
+    while body.len() < 2 * 1024 * 1024 {
+        body.push_str(&format!(
+            "## Section {i}\n\nSome text for section {i}, long enough to wrap a little.\n\n"
+        ));
+        i += 1;
+    }
+    body.push_str("The very last line of the guide.\n");
+    std::fs::write(dir.path().join("big.md"), &body).expect("write");
+    let d = dir.path().to_str().expect("utf-8");
+    let mut s = Session::start(&["big", "--dir", d], &[]);
+    // The first frame comes from a prefix; the rest is still being parsed.
+    s.wait_for("The first paragraph.");
+    s.keys("G");
+    s.wait_for("The very last line of the guide.");
+    s.wait_for_status("100%");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -1,5 +1,6 @@
 use super::*;
 use crate::theme::ColorMode;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use find::Find;
 
 fn app_at(width: u16, height: u16) -> App {
@@ -659,7 +660,10 @@ fn a_large_guide_opens_from_a_prefix_and_the_whole_keeps_the_place() {
     let top = app.reader.top;
     let (guide, text) = app.take_pending_parse().expect("asks for the whole");
     assert!(app.take_pending_parse().is_none(), "asked once");
-    app.full_doc_ready(guide, crate::doc::parse(&text));
+    assert!(
+        app.full_doc_ready(guide, crate::doc::parse(&text))
+            .is_empty()
+    );
     assert!(!app.reader.partial);
     assert_eq!(app.reader.doc.headings.len(), 20_000);
     assert_eq!(app.reader.top, top);
@@ -691,6 +695,56 @@ fn a_key_before_the_whole_arrives_parses_it_first() {
         .map(|r| app.reader.layout.rows[r].text())
         .collect();
     assert!(shown.iter().any(|t| t == "Text 19999."), "{shown:?}");
+}
+
+#[test]
+fn g_pressed_while_the_whole_is_parsed_elsewhere_lands_on_the_last_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body: String = (0..20_000)
+        .map(|i| format!("## Section {i}\n\nText {i}.\n\n"))
+        .collect();
+    std::fs::write(dir.path().join("big.md"), &body).expect("write");
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    // The run loop has handed the parse to a thread after the first frame.
+    let (guide, text) = app.take_pending_parse().expect("asks for the whole");
+    let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    assert!(app.handle_key(&key('G')).is_empty());
+    assert!(app.reader.partial, "the key waits; nothing parses here");
+    assert_eq!(app.reader.top, 0, "nothing moved on the prefix");
+    assert!(
+        app.full_doc_ready(guide, crate::doc::parse(&text))
+            .is_empty()
+    );
+    let shown: Vec<String> = app
+        .visible_rows()
+        .map(|r| app.reader.layout.rows[r].text())
+        .collect();
+    assert_eq!(shown.last().map(String::as_str), Some("Text 19999."));
+    assert_eq!(app.percent(), Some(100));
+    // Keys after it act at once, in order.
+    app.handle_key(&key('g'));
+    assert_eq!(app.reader.top, 0);
+}
+
+#[test]
+fn keys_held_for_a_parse_that_failed_act_on_the_prefix() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body: String = (0..20_000)
+        .map(|i| format!("## Section {i}\n\nText {i}.\n\n"))
+        .collect();
+    std::fs::write(dir.path().join("big.md"), &body).expect("write");
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    let (guide, _) = app.take_pending_parse().expect("asks for the whole");
+    let key = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+    app.handle_key(&key);
+    assert_eq!(app.reader.top, 0);
+    app.full_parse_failed(guide);
+    assert_eq!(app.reader.top, 1, "the held key acted");
+    assert!(app.status.as_ref().is_some_and(|s| s.error));
 }
 
 #[test]

@@ -115,6 +115,8 @@ pub fn run(
         .block_rows
         .get(blocks.end)
         .map_or(layout.rows.len(), |&r| r as usize);
+    // One write per 64 KiB, not one per line: a 2 MB guide is 85,000 lines.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     for row in layout.rows.get(first_row..end_row).unwrap_or(&[]) {
         // Leading blank rows of a section are noise.
         if let (Some(h), Some(f)) = (&highlighter, row.frame)
@@ -140,6 +142,7 @@ pub fn run(
         }
         super::write_context(writeln!(out, "{text}"))?;
     }
+    super::write_context(out.flush())?;
     Ok(0)
 }
 

@@ -25,8 +25,8 @@ use input::Input;
 
 enum Event {
     Terminal(TermEvent),
-    /// The whole of a guide that opened from a parsed prefix.
-    Parsed(usize, Box<crate::doc::Doc>),
+    /// The whole of a guide that opened from a parsed prefix; `None` when its parse failed.
+    Parsed(usize, Option<Box<crate::doc::Doc>>),
     /// The search index and lookup catalog, built in the background.
     Indexed(Box<Indexes>),
     Highlighted(Done),
@@ -82,7 +82,9 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
             std::thread::Builder::new()
                 .name("parse".into())
                 .spawn(move || {
-                    let _ = tx.send(Event::Parsed(guide, Box::new(crate::doc::parse(&body))));
+                    // A panic must still answer: keys wait for this message.
+                    let doc = std::panic::catch_unwind(|| Box::new(crate::doc::parse(&body)));
+                    let _ = tx.send(Event::Parsed(guide, doc.ok()));
                 })?;
         }
         // Built the first time the finder opens (a reading session never pays for it),
@@ -202,7 +204,13 @@ fn handle(app: &mut App, event: Event, ctx: &mut Ctx<'_>) -> Option<u8> {
         Event::Signal(sig) => return Some(128u8.saturating_add(sig as u8)),
         Event::Highlighted(done) => app.highlights.insert(done),
         Event::Indexed(indexes) => app.set_indexes(*indexes),
-        Event::Parsed(guide, doc) => app.full_doc_ready(guide, *doc),
+        Event::Parsed(guide, parsed) => {
+            let effects = match parsed {
+                Some(doc) => app.full_doc_ready(guide, *doc),
+                None => app.full_parse_failed(guide),
+            };
+            return run_effects(app, effects, ctx);
+        }
         Event::Terminal(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => {
             let effects = app.handle_key(&key);
             return run_effects(app, effects, ctx);
