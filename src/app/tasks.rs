@@ -110,11 +110,9 @@ impl App {
                 self.overlay.is_none()
                     && (self.reader.task.is_some() || self.focus == Focus::Checklist)
             }
-            Action::NextMatch | Action::PrevMatch => self
-                .reader
-                .find
-                .as_ref()
-                .is_some_and(|f| !f.matches.is_empty()),
+            Action::NextMatch | Action::PrevMatch => {
+                self.reader.find.as_ref().is_some_and(|f| !f.is_empty())
+            }
             _ => true,
         }
     }

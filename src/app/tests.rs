@@ -427,13 +427,13 @@ mod search_and_copy {
         type_str(&mut app, "websocketmanager");
         let find = app.reader.find.clone().expect("searching");
         assert!(find.editing);
-        assert!(find.matches.len() > 10, "{}", find.matches.len());
-        assert_eq!(find.count(), format!("1/{}", find.matches.len()));
+        assert!(find.len() > 10, "{}", find.len());
+        assert_eq!(find.count(), format!("1/{}", find.len()));
         app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
         app.handle_key(&key('n'));
         assert_eq!(
             app.reader.find.as_ref().map(Find::count),
-            Some(format!("2/{}", find.matches.len()))
+            Some(format!("2/{}", find.len()))
         );
         assert_eq!(
             app.reader.guide, 0,
@@ -443,7 +443,7 @@ mod search_and_copy {
         app.handle_key(&key('N'));
         assert_eq!(
             app.reader.find.as_ref().map(Find::count),
-            Some(format!("{0}/{0}", find.matches.len()))
+            Some(format!("{0}/{0}", find.len()))
         );
         // The current match is on screen.
         let m = app
@@ -451,7 +451,6 @@ mod search_and_copy {
             .find
             .as_ref()
             .and_then(Find::current_match)
-            .cloned()
             .expect("match");
         assert!(app.visible_rows().contains(&m.row()));
         // Esc clears; then n is the next guide again.
@@ -466,7 +465,7 @@ mod search_and_copy {
         let mut app = app_at(100, 30);
         app.handle_key(&key('/'));
         type_str(&mut app, "Websocketmanager");
-        assert_eq!(app.reader.find.as_ref().map(|f| f.matches.len()), Some(0));
+        assert_eq!(app.reader.find.as_ref().map(|f| f.len()), Some(0));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! until the width changes.
 
 pub mod table;
+pub mod text_index;
 pub mod wrap;
 
 use ratatui::style::Style;
@@ -66,6 +67,9 @@ pub struct Layout {
     pub rows: Vec<Row>,
     /// The first row of each laid-out block.
     pub block_rows: Vec<u32>,
+    /// Tells this layout from any other, so what is derived from its rows (the search
+    /// index) knows when to be rebuilt.
+    id: u64,
 }
 
 impl Layout {
@@ -74,7 +78,13 @@ impl Layout {
             width: width.max(1),
             rows: Vec::new(),
             block_rows: Vec::new(),
+            id: text_index::next_layout_id(),
         }
+    }
+
+    /// This layout's identity (see [`text_index::TextIndex::is_for`]).
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     pub fn is_complete(&self, doc: &Doc) -> bool {
