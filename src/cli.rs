@@ -81,6 +81,9 @@ pub enum Command {
         /// Also list files that were skipped, and why
         #[arg(long)]
         skipped: bool,
+        /// Parse every guide now: neither read nor write the cache in $XDG_CACHE_HOME/devguide
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Render a guide (or one section of it) to stdout
     Show {
@@ -118,6 +121,9 @@ pub enum Command {
         /// Most results to print
         #[arg(long, value_name = "N", default_value_t = 20)]
         limit: usize,
+        /// Parse every guide now: neither read nor write the cache in $XDG_CACHE_HOME/devguide
+        #[arg(long)]
+        no_cache: bool,
     },
     /// The configuration file: where it is, its defaults, its problems
     #[command(subcommand)]

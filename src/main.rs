@@ -55,10 +55,14 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Export { ref dir, force }) => {
             commands::export::run(dir, force, &mut stdout.lock())
         }
-        Some(Command::List { json, skipped }) => {
+        Some(Command::List {
+            json,
+            skipped,
+            no_cache,
+        }) => {
             warn();
             let set = commands::load_set(&cli.set)?;
-            commands::list::run(&set, json, skipped, &mut stdout.lock())
+            commands::list::run(&set, json, skipped, !no_cache, &mut stdout.lock())
         }
         Some(Command::Show {
             ref doc,
@@ -94,6 +98,7 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             ref query,
             json,
             limit,
+            no_cache,
         }) => {
             let set = commands::load_set(&cli.set)?;
             commands::search::run(
@@ -101,6 +106,7 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                 query,
                 json,
                 limit,
+                !no_cache,
                 &mut stdout.lock(),
                 &mut stderr.lock(),
             )
