@@ -80,7 +80,7 @@ impl Find {
             .as_ref()
             .is_some_and(|i| i.is_for(layout.id(), layout.rows.len()));
         if !fresh {
-            self.index = Some(Arc::new(TextIndex::build(layout.id(), &layout.rows)));
+            self.index = Some(Arc::new(TextIndex::build(layout)));
             self.hits = Hits::default();
         }
         self.search();
@@ -329,7 +329,7 @@ impl App {
                 .map(str::to_string),
             _ => None,
         };
-        let text = code_line.unwrap_or_else(|| row.text().trim().to_string());
+        let text = code_line.unwrap_or_else(|| self.reader.layout.text_of(row).trim().to_string());
         vec![Effect::Copy {
             text,
             what: "line".into(),
@@ -408,10 +408,7 @@ mod tests {
             text.len(),
             1,
             "{:?}",
-            l.rows
-                .iter()
-                .map(crate::layout::Row::text)
-                .collect::<Vec<_>>()
+            l.rows.iter().map(|r| l.text_of(r)).collect::<Vec<_>>()
         );
     }
 

@@ -542,7 +542,7 @@ mod finder {
         assert!(app.overlay.is_none());
         let row = app.reader.cursor.expect("cursor on the hit");
         assert!(app.visible_rows().contains(&row), "the hit is on screen");
-        let text = app.reader.layout.rows[row].text();
+        let text = app.reader.layout.row_text(row).to_string();
         assert!(
             text.contains("from netra_backend.app.websocket_core.protocols import"),
             "{text}"
@@ -625,7 +625,7 @@ fn e_on_a_folder_guide_asks_for_the_editor_at_the_line_on_screen() {
     let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
     app.resize(Rect::new(0, 0, 80, 24));
     app.update(Action::PageDown);
-    let top_text = app.reader.layout.rows[app.reader.top].text();
+    let top_text = app.reader.layout.row_text(app.reader.top).to_string();
     let fx = app.update(Action::Edit);
     let [Effect::Edit { path, line }] = fx.as_slice() else {
         panic!("{fx:?}")
@@ -669,7 +669,7 @@ fn a_large_guide_opens_from_a_prefix_and_the_whole_keeps_the_place() {
     app.update(Action::Bottom);
     let shown: Vec<String> = app
         .visible_rows()
-        .map(|r| app.reader.layout.rows[r].text())
+        .map(|r| app.reader.layout.row_text(r).to_string())
         .collect();
     assert!(
         shown.iter().any(|t| t == "Text of section 19999."),
@@ -691,7 +691,7 @@ fn a_key_before_the_whole_arrives_parses_it_first() {
     assert!(!app.reader.partial);
     let shown: Vec<String> = app
         .visible_rows()
-        .map(|r| app.reader.layout.rows[r].text())
+        .map(|r| app.reader.layout.row_text(r).to_string())
         .collect();
     assert!(shown.iter().any(|t| t == "Text 19999."), "{shown:?}");
 }
@@ -718,7 +718,7 @@ fn g_pressed_while_the_whole_is_parsed_elsewhere_lands_on_the_last_line() {
     );
     let shown: Vec<String> = app
         .visible_rows()
-        .map(|r| app.reader.layout.rows[r].text())
+        .map(|r| app.reader.layout.row_text(r).to_string())
         .collect();
     assert_eq!(shown.last().map(String::as_str), Some("Text 19999."));
     assert_eq!(app.percent(), Some(100));

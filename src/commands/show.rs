@@ -133,7 +133,7 @@ pub fn run(
             .frame
             .and_then(|f| highlights.get(&f))
             .and_then(Option::as_ref);
-        let spans = styled_spans(row, hl);
+        let spans = styled_spans(&layout, row, hl);
         let mut text = super::ansi::line(&spans, opts.color);
         if let Some((task, col)) = row.task
             && doc.tasks.get(task as usize).is_some_and(|t| t.checked)

@@ -8,8 +8,8 @@
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::Row;
 use super::wrap::{fit_prefix, str_width};
+use super::{Layout, Row};
 
 /// The cells one match covers on one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,16 +79,16 @@ pub fn fold(s: &str) -> String {
 }
 
 impl TextIndex {
-    /// Indexes `rows`, the rows of the layout numbered `layout_id`.
-    pub fn build(layout_id: u64, rows: &[Row]) -> TextIndex {
+    /// Indexes the rows laid out so far.
+    pub fn build(layout: &Layout) -> TextIndex {
+        let rows = &layout.rows;
         let mut index = TextIndex {
-            source: (layout_id, rows.len()),
+            source: (layout.id(), rows.len()),
             text: String::new(),
             folded: String::new(),
             lines: Vec::new(),
             segments: Vec::with_capacity(rows.len()),
         };
-        let mut row_text = String::new();
         let mut i = 0;
         while i < rows.len() {
             let key = |r: &Row| (r.block, r.code_line.map(|c| c.line));
@@ -96,7 +96,7 @@ impl TextIndex {
             while j < rows.len() && key(&rows[j]) == key(&rows[i]) {
                 j += 1;
             }
-            index.push_line(&rows[i..j], i, &mut row_text);
+            index.push_line(layout, &rows[i..j], i);
             i = j;
         }
         index
@@ -107,7 +107,7 @@ impl TextIndex {
         self.source == (layout_id, rows)
     }
 
-    fn push_line(&mut self, rows: &[Row], first: usize, row_text: &mut String) {
+    fn push_line(&mut self, layout: &Layout, rows: &[Row], first: usize) {
         if !self.lines.is_empty() {
             self.text.push('\n');
             self.folded.push('\n');
@@ -122,10 +122,7 @@ impl TextIndex {
             aligned: true,
         });
         for (k, row) in rows.iter().enumerate() {
-            row_text.clear();
-            for span in &row.spans {
-                row_text.push_str(&span.content);
-            }
+            let row_text = layout.text_of(row);
             let (skip, _) = fit_prefix(row_text, usize::from(row.indent));
             let own = &row_text[skip.len()..];
             // Wrapping dropped a space between words; code was split mid-line.
@@ -142,7 +139,10 @@ impl TextIndex {
         }
         let line = &self.text[start..];
         if line.is_ascii() {
-            self.folded.push_str(&line.to_ascii_lowercase());
+            self.folded.push_str(line);
+            if let Some(copy) = self.folded.get_mut(folded..) {
+                copy.make_ascii_lowercase();
+            }
         } else {
             self.folded.extend(line.chars().map(fold_char));
             if self.folded.len() - folded != line.len()

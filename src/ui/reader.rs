@@ -30,7 +30,7 @@ pub fn draw(buf: &mut Buffer, app: &App) {
         let highlight = row
             .frame
             .and_then(|f| app.highlights.get((reader.guide, f)));
-        let mut spans = styled_spans(row, highlight);
+        let mut spans = styled_spans(&reader.layout, row, highlight);
         if row.frame.is_some() && row.frame == reader.code {
             for s in &mut spans {
                 if s.style == theme.code_frame || s.style == theme.code_lang {
