@@ -21,7 +21,7 @@ use super::part::{GuidePart, PartEntry, PartHeading};
 
 const MAGIC: &[u8; 8] = b"DGSRCH\0\0";
 /// Bumped whenever the layout of the file or of a part changes.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// Larger files are not read (nor written): a damaged length must not exhaust memory.
 const MAX_BYTES: u64 = 1 << 30;
 
@@ -232,10 +232,9 @@ impl<'a> Reader<'a> {
 
     fn part(&mut self) -> Option<GuidePart> {
         let orig = self.string()?;
-        let folded = self.string()?;
-        if folded.len() != orig.len() {
-            return None;
-        }
+        // Folding keeps every character's length, so it is recomputed rather than stored:
+        // half the file to read.
+        let folded = super::score::fold(&orig);
         let n = self.len()?;
         let mut entries = Vec::with_capacity(n);
         let mut masks = Vec::with_capacity(n);
@@ -251,7 +250,7 @@ impl<'a> Reader<'a> {
             };
             // Offsets must land inside the text, on character boundaries.
             let (s, t) = (e.start as usize, e.end as usize);
-            if s > t || orig.get(s..t).is_none() || folded.get(s..t).is_none() {
+            if s > t || orig.get(s..t).is_none() {
                 return None;
             }
             entries.push(e);
@@ -320,7 +319,6 @@ fn encode(set: &GuideSet, keys: &[Key], parts: &[GuidePart]) -> Vec<u8> {
         put_u64(&mut body, key.mtime);
         put_u64(&mut body, key.hash);
         put_str(&mut body, &part.orig);
-        put_str(&mut body, &part.folded);
         put_u32(&mut body, part.entries.len() as u32);
         for (e, mask) in part.entries.iter().zip(&part.masks) {
             put_u32(&mut body, e.start);
