@@ -113,6 +113,11 @@ def settle_after(fd, data=None, action=None):
         os.write(fd, data)
     if action is not None:
         action()
+    # The first byte may be long in coming (a whole guide laid out again); wait for it,
+    # then for the output to go quiet.
+    ready, _, _ = select.select([fd], [], [], 20)
+    if not ready:
+        return 0.0
     return (last_byte_before_quiet(fd) - t) * 1000
 
 
