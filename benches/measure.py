@@ -1,18 +1,28 @@
 #!/usr/bin/env python3
-"""End-to-end figures for the real binary in a pseudo-terminal (120x40).
+"""End-to-end figures for the real binary in a pseudo-terminal (120x40), one command
+per figure. Prints medians over several runs.
 
 The script answers the terminal queries devguide makes at start-up (background colour,
 device attributes) at once, as a local terminal does.
 
-For each document: time from process start to the first complete frame (the status bar
-is drawn last, so its key hints mark a finished frame); once the reader is idle, time for
-`G` to be redrawn and to settle; and the process's peak resident memory (VmHWM).
-Prints medians over several runs.
+    cargo build --release
+    python3 benches/measure.py            # bundled set and spec x10: first frame, G, memory
+    python3 benches/measure.py growth     # the growth table: 98k and 392k lines
+    python3 benches/measure.py sets       # --dir sets of 1,081 and 10,000 files
+    python3 benches/measure.py cli        # search / list / show against rg (and mdcat)
 
-    cargo build --release && python3 benches/measure.py
+`growth`, for spec x10 (98k lines, 2 MB) and spec x40 (392k lines, 8 MB): first frame;
+`/` search per keystroke (each letter of a query typed into the open search, time to a
+settled screen); resize at the last line (the window narrowed, time to a settled
+screen); peak memory in bytes per byte of markdown, after `G`, a search and a resize.
+
+"Settled" is the last byte written before the output goes quiet for 0.3 s, so a figure
+includes every frame the change caused, not only the first.
 """
 import os
 import pty
+import shutil
+import subprocess
 import select
 import statistics
 import struct
@@ -22,8 +32,20 @@ import fcntl
 import termios
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.path.join(ROOT, "target", "release", "devguide")
-SPEC = os.path.join(ROOT, "..", "shared", "corpus", "commonmark-spec-0.31.2.txt")
+# DEVGUIDE_BIN measures another build (an older one, for before/after figures).
+BINARY = os.environ.get("DEVGUIDE_BIN") or os.path.join(ROOT, "target", "release", "devguide")
+# The shared corpus sits beside the checkout (or beside the folder of worktrees).
+SPEC = next(
+    (
+        p
+        for p in (
+            os.path.join(ROOT, up, "shared", "corpus", "commonmark-spec-0.31.2.txt")
+            for up in ("..", os.path.join("..", ".."))
+        )
+        if os.path.exists(p)
+    ),
+    os.path.join(ROOT, "..", "shared", "corpus", "commonmark-spec-0.31.2.txt"),
+)
 RUNS = 9
 
 
@@ -53,24 +75,59 @@ def read_until(fd, needle, seen, deadline=20.0):
     return seen
 
 
-def last_byte_before_quiet(fd, quiet=0.3):
+def last_byte_before_quiet(fd, quiet=0.3, limit=5.0):
+    """The time of the last byte before `quiet` seconds without output; a screen that
+    keeps changing (a progress line) ends the wait after `limit` seconds."""
     last = time.monotonic()
-    while True:
+    start = last
+    while last - start < limit:
         ready, _, _ = select.select([fd], [], [], quiet)
         if not ready:
             return last
         os.read(fd, 65536)
         last = time.monotonic()
+    return last
 
 
-def once(args):
-    t0 = time.monotonic()
+def spawn(args):
     pid, fd = pty.fork()
     if pid == 0:
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         os.environ["TERM"] = "xterm-256color"
         os.environ["DEVGUIDE_STATE"] = os.path.join("/tmp", "devguide-measure-state.json")
         os.execv(BINARY, [BINARY] + args)
+    return pid, fd
+
+
+def peak_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmHWM")) / 1024
+
+
+def quit_(pid, fd):
+    os.write(fd, b"q")
+    os.waitpid(pid, 0)
+    os.close(fd)
+
+
+def settle_after(fd, data=None, action=None):
+    """Milliseconds from sending `data` (or running `action`) to a settled screen."""
+    t = time.monotonic()
+    if data is not None:
+        os.write(fd, data)
+    if action is not None:
+        action()
+    # The first byte may be long in coming (a whole guide laid out again); wait for it,
+    # then for the output to go quiet.
+    ready, _, _ = select.select([fd], [], [], 20)
+    if not ready:
+        return 0.0
+    return (last_byte_before_quiet(fd) - t) * 1000
+
+
+def once(args):
+    t0 = time.monotonic()
+    pid, fd = spawn(args)
     seen = read_until(fd, b"quit", b"")
     first = time.monotonic() - t0
     # Let background layout and highlighting finish, as they do while a person reads.
@@ -82,12 +139,9 @@ def once(args):
     select.select([fd], [], [], 20)
     redraw = time.monotonic() - t1
     settled = last_byte_before_quiet(fd) - t1
-    with open(f"/proc/{pid}/status") as f:
-        hwm = next(int(l.split()[1]) for l in f if l.startswith("VmHWM"))
-    os.write(fd, b"q")
-    os.waitpid(pid, 0)
-    os.close(fd)
-    return first * 1000, redraw * 1000, settled * 1000, hwm / 1024
+    hwm = peak_mb(pid)
+    quit_(pid, fd)
+    return first * 1000, redraw * 1000, settled * 1000, hwm
 
 
 def report(name, args):
@@ -99,15 +153,158 @@ def report(name, args):
     )
 
 
+def spec_times(n):
+    path = f"/tmp/devguide-spec-x{n}.md"
+    if not os.path.exists(path):
+        with open(SPEC) as f, open(path, "w") as out:
+            out.write(f.read() * n)
+    return path
+
+
+def growth_once(path):
+    """First frame, per-keystroke search, resize at the end, peak memory."""
+    t0 = time.monotonic()
+    pid, fd = spawn([path])
+    read_until(fd, b"quit", b"")
+    first = (time.monotonic() - t0) * 1000
+    last_byte_before_quiet(fd)
+    os.write(fd, b"G")
+    last_byte_before_quiet(fd)
+    # Narrow the window at the last line: the guide is laid out again at the new width.
+    def narrow():
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+        os.kill(pid, 28)  # SIGWINCH
+    resize = settle_after(fd, action=narrow)
+    def widen():
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        os.kill(pid, 28)
+    resize_back = settle_after(fd, action=widen)
+    settle_after(fd, b"/")
+    keys = [settle_after(fd, c.encode()) for c in "matching"]
+    # Erasing letters searches the whole index again (no refinement to lean on).
+    keys += [settle_after(fd, b"\x7f") for _ in range(3)]
+    settle_after(fd, b"\x1b")
+    peak = peak_mb(pid)
+    quit_(pid, fd)
+    return first, statistics.median(keys), statistics.median([resize, resize_back]), peak
+
+
+def growth():
+    print(f"{'document':<26}{'first frame':>12}{'/ per key':>12}{'resize':>10}{'peak':>10}{'B/B':>7}")
+    for n, label in [(10, "spec x10 (98k lines)"), (40, "spec x40 (392k lines)")]:
+        path = spec_times(n)
+        runs = [growth_once(path) for _ in range(max(3, RUNS // 2))]
+        med = [statistics.median(r[i] for r in runs) for i in range(4)]
+        per_byte = med[3] * 1024 * 1024 / os.path.getsize(path)
+        print(
+            f"{label:<26}{med[0]:9.1f} ms{med[1]:9.1f} ms{med[2]:7.1f} ms"
+            f"{med[3]:7.1f} MB{per_byte:7.1f}"
+        )
+
+
+def make_set(files, folder):
+    """`files` guides cut from the spec at blank lines, about 5.7 kB each."""
+    if os.path.isdir(folder) and len(os.listdir(folder)) == files:
+        return folder
+    os.makedirs(folder, exist_ok=True)
+    with open(SPEC) as f:
+        paras = f.read().split("\n\n")
+    k = 0
+    for i in range(files):
+        chunk = [f"# Guide {i}\n"]
+        size = 0
+        while size < 5700:
+            p = paras[k % len(paras)]
+            k += 1
+            chunk.append(p)
+            size += len(p) + 2
+        with open(os.path.join(folder, f"guide-{i:05}.md"), "w") as out:
+            out.write("\n\n".join(chunk) + "\n")
+    return folder
+
+
+def sets():
+    for files in (1081, 10000):
+        folder = make_set(files, f"/tmp/devguide-set-{files}")
+        firsts, finder = [], []
+        for _ in range(3):
+            t0 = time.monotonic()
+            pid, fd = spawn(["--dir", folder, "guide-00000"])
+            read_until(fd, b"quit", b"")
+            firsts.append((time.monotonic() - t0) * 1000)
+            last_byte_before_quiet(fd)
+            # The finder over the whole set: its index is built on first use.
+            settle_after(fd, b"\x10")
+            settle_after(fd, b"lifetime")
+            finder.append(peak_mb(pid))
+            # Esc on its own, or Esc and q together read as Alt-q.
+            settle_after(fd, b"\x1b")
+            quit_(pid, fd)
+        print(
+            f"{files:>6} files: --dir first frame {statistics.median(firsts):6.1f} ms"
+            f"   peak memory after the finder {statistics.median(finder):6.1f} MB"
+        )
+
+
+def timed(cmd, runs=RUNS):
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def versus(label, ours, theirs):
+    """Interleaved runs, one warm-up each; medians and the median of pair ratios."""
+    timed(ours, 1)
+    timed(theirs, 1)
+    a, b = [], []
+    for _ in range(RUNS):
+        a += timed(ours, 1)
+        b += timed(theirs, 1)
+    ratio = statistics.median(x / y for x, y in zip(a, b))
+    print(
+        f"{label:<34}{statistics.median(a):8.1f} ms  vs {statistics.median(b):7.1f} ms"
+        f"  ({' '.join(theirs[:2])})  ratio {ratio:4.2f}"
+    )
+
+
+def cli():
+    env_cache = os.environ.setdefault("XDG_CACHE_HOME", "/tmp/devguide-measure-cache")
+    os.makedirs(env_cache, exist_ok=True)
+    for files in (1081, 10000):
+        folder = make_set(files, f"/tmp/devguide-set-{files}")
+        # The first call fills the cache; the figures are for calls after it.
+        subprocess.run([BINARY, "--dir", folder, "search", "lifetime"], stdout=subprocess.DEVNULL)
+        versus(
+            f"search lifetime, {files} files",
+            [BINARY, "--dir", folder, "search", "lifetime"],
+            ["rg", "-n", "lifetime", folder],
+        )
+        versus(f"list, {files} files", [BINARY, "--dir", folder, "list"], ["rg", "--files", folder])
+    big = spec_times(10)
+    if shutil.which("mdcat"):
+        versus("show, 2 MB", [BINARY, "show", big], ["mdcat", big])
+    else:
+        print(f"show, 2 MB: {statistics.median(timed([BINARY, 'show', big])):.1f} ms (mdcat not installed)")
+
+
 def main():
     if not os.path.exists(BINARY):
         sys.exit("build first: cargo build --release")
+    what = sys.argv[1] if len(sys.argv) > 1 else "reader"
+    if what != "reader" and not os.path.exists(SPEC):
+        sys.exit(f"needs the CommonMark spec at {SPEC}")
+    if what == "growth":
+        return growth()
+    if what == "sets":
+        return sets()
+    if what == "cli":
+        return cli()
     report("bundled set", [])
     if os.path.exists(SPEC):
-        big = "/tmp/devguide-large.md"
-        with open(SPEC) as f, open(big, "w") as out:
-            out.write(f.read() * 10)
-        report("spec x10 (2 MB)", [big])
+        report("spec x10 (2 MB)", [spec_times(10)])
 
 
 if __name__ == "__main__":

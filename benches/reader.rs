@@ -23,13 +23,24 @@ use ratatui::layout::Rect;
 const W: u16 = 120;
 const H: u16 = 40;
 
-fn large_doc() -> Option<PathBuf> {
-    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/commonmark-spec-0.31.2.txt");
-    let text = std::fs::read_to_string(&spec).ok()?;
-    let path = std::env::temp_dir().join("devguide-bench-large.md");
-    std::fs::write(&path, text.repeat(10)).ok()?;
+/// The CommonMark spec `times` over (×10: 98k lines, 2 MB; ×40: 392k lines, 8 MB). The
+/// shared corpus sits beside the checkout, or beside the folder of worktrees.
+fn spec_doc(times: usize) -> Option<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text = ["..", "../.."]
+        .iter()
+        .map(|up| {
+            root.join(up)
+                .join("shared/corpus/commonmark-spec-0.31.2.txt")
+        })
+        .find_map(|p| std::fs::read_to_string(p).ok())?;
+    let path = std::env::temp_dir().join(format!("devguide-bench-spec-x{times}.md"));
+    std::fs::write(&path, text.repeat(times)).ok()?;
     Some(path)
+}
+
+fn large_doc() -> Option<PathBuf> {
+    spec_doc(10)
 }
 
 /// Everything between "the set is loaded" and "the first frame is in the buffer".
@@ -166,9 +177,60 @@ fn benches(c: &mut Criterion) {
     });
 }
 
+/// `/` per keystroke and resize at the last line, at 98k and 392k lines: each measured
+/// to a drawn frame.
+fn growth(c: &mut Criterion) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
+    for (times, label) in [(10, "98k"), (40, "392k")] {
+        let Some(path) = spec_doc(times) else {
+            eprintln!("growth benches skipped: the shared corpus is missing");
+            return;
+        };
+        let mut app = first_frame(GuideSet::from_file(&path).expect("loads"));
+        app.settle();
+        let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
+        let mut draw = |app: &App| {
+            terminal.draw(|f| devguide::ui::draw(f, app)).expect("draw");
+        };
+        app.update(Action::Bottom);
+        // Resize at the last line: narrower, drawn, then back, drawn.
+        c.bench_function(&format!("resize/at_last_line_{label}"), |b| {
+            b.iter(|| {
+                app.update(devguide::app::Msg::Resize(Rect::new(0, 0, W - 20, H)));
+                draw(&app);
+                app.update(devguide::app::Msg::Resize(Rect::new(0, 0, W, H)));
+                draw(&app);
+            })
+        });
+        app.update(devguide::app::Msg::Key(key(KeyCode::Char('/'))));
+        for ch in "match".chars() {
+            app.update(devguide::app::Msg::Key(key(KeyCode::Char(ch))));
+        }
+        // One letter typed (a refinement) and erased (a fresh scan), each drawn.
+        c.bench_function(&format!("search/type_and_erase_a_letter_{label}"), |b| {
+            b.iter(|| {
+                app.update(devguide::app::Msg::Key(key(KeyCode::Char('i'))));
+                draw(&app);
+                app.update(devguide::app::Msg::Key(key(KeyCode::Backspace)));
+                draw(&app);
+            })
+        });
+        app.update(devguide::app::Msg::Key(key(KeyCode::Esc)));
+        c.bench_function(&format!("search/open_and_first_letter_{label}"), |b| {
+            b.iter(|| {
+                app.update(devguide::app::Msg::Key(key(KeyCode::Char('/'))));
+                app.update(devguide::app::Msg::Key(key(KeyCode::Char('m'))));
+                draw(&app);
+                app.update(devguide::app::Msg::Key(key(KeyCode::Esc)));
+            })
+        });
+    }
+}
+
 criterion_group! {
     name = reader;
     config = Criterion::default().sample_size(30);
-    targets = benches, many
+    targets = benches, many, growth
 }
 criterion_main!(reader);

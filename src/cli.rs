@@ -94,6 +94,9 @@ pub enum Command {
         /// Do not print problems with guides (bad front matter, invalid UTF-8) on stderr
         #[arg(long, short)]
         quiet: bool,
+        /// Parse every guide now: neither read nor write the cache in $XDG_CACHE_HOME/devguide
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Render a guide (or one section of it) to stdout; `-` reads markdown from stdin
     Show {
@@ -151,6 +154,9 @@ pub enum Command {
         /// telescope and fzf-lua
         #[arg(long, conflicts_with = "json")]
         vimgrep: bool,
+        /// Parse every guide now: neither read nor write the cache in $XDG_CACHE_HOME/devguide
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Language server over stdio: diagnostics, hover, completion and code actions from
     /// the guides, in any editor with an LSP client

@@ -93,6 +93,7 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             json,
             skipped,
             quiet,
+            no_cache,
         }) => {
             warn();
             let set = commands::load_set(&cli.set)?;
@@ -102,7 +103,7 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                     &mut stderr.lock(),
                 )?;
             }
-            commands::list::run(&set, json, skipped, &mut stdout.lock())
+            commands::list::run(&set, json, skipped, !no_cache, &mut stdout.lock())
         }
         Some(Command::Check { json }) => {
             warn();
@@ -163,6 +164,7 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             json,
             limit,
             vimgrep,
+            no_cache,
         }) => {
             let set = commands::load_set(&cli.set)?;
             commands::search::run(
@@ -171,6 +173,7 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                 json,
                 vimgrep,
                 limit,
+                !no_cache,
                 &mut stdout.lock(),
                 &mut stderr.lock(),
             )

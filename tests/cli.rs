@@ -4,6 +4,11 @@ use assert_cmd::Command;
 
 fn devguide() -> Command {
     let mut cmd = Command::cargo_bin("devguide").expect("binary built");
+    // The search and list cache goes to a scratch folder, not the user's.
+    cmd.env(
+        "XDG_CACHE_HOME",
+        std::env::temp_dir().join(format!("devguide-test-cache-{}", std::process::id())),
+    );
     cmd.env_remove("NO_COLOR")
         .env_remove("COLORTERM")
         .env_remove("DEVGUIDE_CONFIG")

@@ -39,9 +39,9 @@ fn check(markdown: &str, label: &str) -> usize {
             let mut layout = Layout::new(width);
             layout.finish(&doc, &theme);
             for row in &layout.rows {
-                let text = row.text();
+                let text = layout.text_of(row);
                 assert!(
-                    str_width(&text) <= usize::from(width),
+                    str_width(text) <= usize::from(width),
                     "{label} at width {width}: row too wide: {text:?}"
                 );
                 assert!(

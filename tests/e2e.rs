@@ -985,3 +985,27 @@ fn the_config_notice_on_stderr_defuses_escape_sequences_in_values() {
         "shown as a placeholder: {stderr}"
     );
 }
+
+#[test]
+fn g_on_the_first_frame_of_a_2_mb_guide_lands_on_its_last_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut body = String::from("# Big guide\n\nThe first paragraph.\n\n");
+    let mut i = 0;
+    while body.len() < 2 * 1024 * 1024 {
+        body.push_str(&format!(
+            "## Section {i}\n\nSome text for section {i}, long enough to wrap a little.\n\n"
+        ));
+        i += 1;
+    }
+    body.push_str("The very last line of the guide.\n");
+    std::fs::write(dir.path().join("big.md"), &body).expect("write");
+    let d = dir.path().to_str().expect("utf-8");
+    let mut s = Session::start(&["big", "--dir", d], &[]);
+    // The first frame comes from a prefix; the rest is still being parsed.
+    s.wait_for("The first paragraph.");
+    s.keys("G");
+    s.wait_for("The very last line of the guide.");
+    s.wait_for_status("100%");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -62,9 +62,9 @@ fn document() -> impl Strategy<Value = String> {
 
 fn check_rows(layout: &Layout, width: u16) -> Result<(), TestCaseError> {
     for row in &layout.rows {
-        let text = row.text();
+        let text = layout.text_of(row);
         prop_assert!(
-            str_width(&text) <= usize::from(width),
+            str_width(text) <= usize::from(width),
             "row wider than {}: {:?}",
             width,
             text

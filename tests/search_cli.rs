@@ -4,6 +4,11 @@ use assert_cmd::Command;
 
 fn devguide() -> Command {
     let mut cmd = Command::cargo_bin("devguide").expect("binary built");
+    // The search and list cache goes to a scratch folder, not the user's.
+    cmd.env(
+        "XDG_CACHE_HOME",
+        std::env::temp_dir().join(format!("devguide-test-cache-{}", std::process::id())),
+    );
     cmd.env_remove("NO_COLOR")
         .env_remove("COLORTERM")
         .env("DEVGUIDE_STATE", "/nonexistent-dir/state.json");
@@ -104,4 +109,65 @@ fn search_usage_errors_exit_2() {
             .code(),
         Some(2)
     );
+}
+
+#[test]
+fn repeated_searches_read_a_cache_that_follows_edits_and_no_cache_bypasses_it() {
+    let guides = tempfile::tempdir().expect("tempdir");
+    let cache = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        guides.path().join("a.md"),
+        "# Alpha\n\nThe lifetime of a value.\n",
+    )
+    .expect("write");
+    std::fs::write(guides.path().join("b.md"), "# Beta\n\nNothing here.\n").expect("write");
+    let d = guides.path().to_str().expect("utf-8");
+    let run = |args: &[&str]| {
+        let out = devguide()
+            .env("XDG_CACHE_HOME", cache.path())
+            .args(["--dir", d])
+            .args(args)
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let cache_files = || {
+        std::fs::read_dir(cache.path().join("devguide"))
+            .map(|d| d.flatten().count())
+            .unwrap_or(0)
+    };
+    let uncached = run(&["search", "lifetime", "--no-cache"]);
+    assert_eq!(cache_files(), 0, "--no-cache writes nothing");
+    let first = run(&["search", "lifetime"]);
+    assert_eq!(cache_files(), 1);
+    let second = run(&["search", "lifetime"]);
+    assert_eq!(first, uncached);
+    assert_eq!(second, uncached);
+    assert_eq!(first.0, Some(0));
+    assert!(
+        first.1.contains("a#alpha:3: The lifetime of a value."),
+        "{}",
+        first.1
+    );
+    let list = run(&["list"]);
+    assert_eq!(list, run(&["list", "--no-cache"]));
+    // An edit is seen at once.
+    std::fs::write(guides.path().join("b.md"), "# Beta\n\nA lifetime too.\n").expect("write");
+    let edited = run(&["search", "lifetime"]);
+    assert!(
+        edited.1.contains("b#beta:3: A lifetime too."),
+        "{}",
+        edited.1
+    );
+    // A damaged cache is replaced, not trusted.
+    for entry in std::fs::read_dir(cache.path().join("devguide"))
+        .expect("ls")
+        .flatten()
+    {
+        std::fs::write(entry.path(), b"garbage").expect("write");
+    }
+    assert_eq!(run(&["search", "lifetime"]), edited);
 }

@@ -27,8 +27,8 @@ fuzz_target!(|data: &[u8]| {
     let mut layout = Layout::new(width);
     layout.finish(&doc, &theme);
     for row in &layout.rows {
-        let text = row.text();
-        assert!(str_width(&text) <= usize::from(width), "row too wide: {text:?}");
+        let text = layout.text_of(row);
+        assert!(str_width(text) <= usize::from(width), "row too wide: {text:?}");
         assert!(!text.chars().any(char::is_control), "control in row: {text:?}");
     }
 

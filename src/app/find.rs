@@ -1,12 +1,14 @@
 //! `/` search within the open guide: matches in the rendered rows, smart case (a query
 //! with an upper-case letter is case-sensitive), counted and stepped with `n`/`N`.
 
+use std::sync::Arc;
+
 use crossterm::event::KeyEvent;
 
 use super::text_input::{InputResult, TextInput};
 use super::{Action, App, Effect};
-use crate::layout::Row;
-use crate::layout::wrap::{fit_prefix, str_width};
+use crate::layout::Layout;
+use crate::layout::text_index::{TextIndex, fold};
 
 /// One match: the cells it covers, one part per row (a match can cross a wrap).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,13 +16,7 @@ pub struct Match {
     pub parts: Vec<Part>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Part {
-    pub row: usize,
-    /// Columns from the row's start.
-    pub start: u16,
-    pub end: u16,
-}
+pub use crate::layout::text_index::Cells as Part;
 
 impl Match {
     /// The row where the match starts.
@@ -29,16 +25,32 @@ impl Match {
     }
 }
 
+/// The last query's hits, kept so a longer query only re-checks them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Hits {
+    needle: String,
+    sensitive: bool,
+    /// Every occurrence, overlapping ones included: a longer query's occurrences are
+    /// among these.
+    all: Vec<u32>,
+    /// The ones shown and counted: left to right, none overlapping the one before.
+    shown: Vec<u32>,
+}
+
+/// `/` state. The open guide's rows are indexed once ([`TextIndex`]); each keystroke scans
+/// that index (or, when the query grew, re-checks the previous hits), and only the hits
+/// drawn or stepped to are turned into cells.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Find {
     pub input: TextInput,
     /// Still typing the query (keys go to the input, matches update as you type).
     pub editing: bool,
-    pub matches: Vec<Match>,
     pub current: Option<usize>,
     /// The top row when the search began: where the view goes back to while nothing
     /// matches, and on `Esc`.
     pub origin: usize,
+    index: Option<Arc<TextIndex>>,
+    hits: Hits,
 }
 
 impl Find {
@@ -46,27 +58,132 @@ impl Find {
         &self.input.value
     }
 
+    /// How many matches.
+    pub fn len(&self) -> usize {
+        self.hits.shown.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hits.shown.is_empty()
+    }
+
     /// `3/12`, or `0/0` when nothing matches.
     pub fn count(&self) -> String {
         match self.current {
-            Some(c) => format!("{}/{}", c + 1, self.matches.len()),
-            None => format!("0/{}", self.matches.len()),
+            Some(c) => format!("{}/{}", c + 1, self.len()),
+            None => format!("0/{}", self.len()),
         }
     }
 
-    /// Recomputes matches over `rows` and makes current the first at or after `from_row`.
-    pub fn refresh(&mut self, rows: &[Row], from_row: usize) {
-        self.matches = find_matches(rows, &self.input.value);
-        self.current = self
-            .matches
-            .iter()
-            .position(|m| m.row() >= from_row)
-            .or_else(|| (!self.matches.is_empty()).then_some(0));
+    /// Recomputes matches over the layout's rows and makes current the first at or after
+    /// `from_row`. The index is rebuilt only when the rows changed.
+    pub fn refresh(&mut self, layout: &Layout, from_row: usize) {
+        let fresh = self
+            .index
+            .as_ref()
+            .is_some_and(|i| i.is_for(layout.id(), layout.rows.len()));
+        if !fresh {
+            self.index = Some(Arc::new(TextIndex::build(layout)));
+            self.hits = Hits::default();
+        }
+        self.search();
+        let Some(index) = self.index.as_deref() else {
+            return;
+        };
+        let sensitive = self.hits.sensitive;
+        let shown = &self.hits.shown;
+        let first = shown.partition_point(|&h| index.row_of(h, sensitive) < from_row);
+        self.current = if first < shown.len() {
+            Some(first)
+        } else {
+            (!shown.is_empty()).then_some(0)
+        };
+    }
+
+    /// Matches the query against the index: from the previous hits when the query only
+    /// grew, else by scanning the whole.
+    fn search(&mut self) {
+        let Some(index) = self.index.as_deref() else {
+            return;
+        };
+        let query = &self.input.value;
+        // Smart case: an upper-case letter makes the search case-sensitive.
+        let sensitive = query.chars().any(char::is_uppercase);
+        let needle = if sensitive {
+            query.clone()
+        } else {
+            fold(query)
+        };
+        let prev = &self.hits;
+        let all = if needle.is_empty() {
+            Vec::new()
+        } else if prev.sensitive == sensitive
+            && !prev.needle.is_empty()
+            && needle.starts_with(&prev.needle)
+        {
+            let hay = index.haystack(sensitive).as_bytes();
+            prev.all
+                .iter()
+                .copied()
+                .filter(|&h| {
+                    hay.get(h as usize..)
+                        .is_some_and(|rest| rest.starts_with(needle.as_bytes()))
+                })
+                .collect()
+        } else {
+            index.occurrences(&needle, sensitive)
+        };
+        let len = needle.len() as u32;
+        let mut shown = Vec::with_capacity(all.len());
+        let mut free_from = 0;
+        for &h in &all {
+            if h >= free_from {
+                shown.push(h);
+                free_from = h + len.max(1);
+            }
+        }
+        self.hits = Hits {
+            needle,
+            sensitive,
+            all,
+            shown,
+        };
+    }
+
+    /// Match `i` as cells.
+    pub fn get(&self, i: usize) -> Option<Match> {
+        let index = self.index.as_deref()?;
+        let &h = self.hits.shown.get(i)?;
+        let end = h + self.hits.needle.len() as u32;
+        Some(Match {
+            parts: index.cells(h..end, self.hits.sensitive),
+        })
+    }
+
+    /// The matches touching `rows`, each with whether it is the current one: what a frame
+    /// draws. Costs the number of matches on screen, not in the guide.
+    pub fn on_rows(&self, rows: std::ops::Range<usize>) -> Vec<(Match, bool)> {
+        let Some(index) = self.index.as_deref() else {
+            return Vec::new();
+        };
+        let (shown, sensitive) = (&self.hits.shown, self.hits.sensitive);
+        let last_byte = (self.hits.needle.len() as u32).saturating_sub(1);
+        let first = shown.partition_point(|&h| index.row_of(h + last_byte, sensitive) < rows.start);
+        let mut out = Vec::new();
+        for (i, &h) in shown.iter().enumerate().skip(first) {
+            if index.row_of(h, sensitive) >= rows.end {
+                break;
+            }
+            if let Some(m) = self.get(i) {
+                out.push((m, Some(i) == self.current));
+            }
+        }
+        out
     }
 
     /// Moves to the next (or previous) match, wrapping around the guide.
-    pub fn step(&mut self, forward: bool) -> Option<&Match> {
-        let n = self.matches.len();
+    pub fn step(&mut self, forward: bool) -> Option<Match> {
+        let n = self.len();
         if n == 0 {
             return None;
         }
@@ -76,117 +193,23 @@ impl Find {
             (None, _) => 0,
         };
         self.current = Some(c);
-        self.matches.get(c)
+        self.get(c)
     }
 
-    pub fn current_match(&self) -> Option<&Match> {
-        self.current.and_then(|c| self.matches.get(c))
+    pub fn current_match(&self) -> Option<Match> {
+        self.current.and_then(|c| self.get(c))
     }
 }
 
-/// Every occurrence of `query` in the guide as shown. Rows are joined back into logical
-/// lines first (a wrapped paragraph, or one source line of code), so a match split by
-/// wrapping is still found. Case-insensitive unless the query has an upper-case letter;
-/// letters are folded one to one so offsets stay aligned.
-pub fn find_matches(rows: &[Row], query: &str) -> Vec<Match> {
-    if query.is_empty() {
-        return Vec::new();
-    }
-    let sensitive = query.chars().any(char::is_uppercase);
-    let fold = |s: &str| -> String {
-        if sensitive {
-            s.to_string()
-        } else {
-            s.chars()
-                .map(|c| c.to_lowercase().next().unwrap_or(c))
-                .collect()
-        }
+/// Every occurrence of `query` in the laid-out guide (tests and benches; the reader keeps a
+/// [`Find`], which indexes once).
+pub fn find_matches(layout: &Layout, query: &str) -> Vec<Match> {
+    let mut f = Find {
+        input: TextInput::new(query),
+        ..Find::default()
     };
-    let needle = fold(query);
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < rows.len() {
-        let key = |r: &Row| (r.block, r.code_line.map(|c| c.line));
-        let mut j = i + 1;
-        while j < rows.len() && key(&rows[j]) == key(&rows[i]) {
-            j += 1;
-        }
-        let line = LogicalLine::join(&rows[i..j], i);
-        let hay = fold(&line.text);
-        let mut from = 0;
-        while let Some(pos) = hay[from..].find(&needle) {
-            let start = from + pos;
-            let end = start + needle.len();
-            let (a, b) = (
-                unfold(&line.text, &hay, start),
-                unfold(&line.text, &hay, end),
-            );
-            out.push(line.match_at(a, b));
-            from = end.max(start + 1);
-            while !hay.is_char_boundary(from) {
-                from += 1;
-            }
-        }
-        i = j;
-    }
-    out
-}
-
-/// Consecutive rows of one paragraph or code line, with where each row's text sits.
-struct LogicalLine {
-    text: String,
-    /// (byte offset in `text`, row index, column where the row's text starts, its text).
-    segments: Vec<(usize, usize, u16, String)>,
-}
-
-impl LogicalLine {
-    fn join(rows: &[Row], first: usize) -> LogicalLine {
-        let code = rows.first().is_some_and(|r| r.code_line.is_some());
-        let mut text = String::new();
-        let mut segments = Vec::with_capacity(rows.len());
-        for (k, row) in rows.iter().enumerate() {
-            let full = row.text();
-            let (skip, _) = fit_prefix(&full, usize::from(row.indent));
-            let own = full[skip.len()..].to_string();
-            // Wrapping dropped a space between words; code was split mid-line.
-            if k > 0 && !code {
-                text.push(' ');
-            }
-            segments.push((text.len(), first + k, row.indent, own.clone()));
-            text.push_str(&own);
-        }
-        LogicalLine { text, segments }
-    }
-
-    /// The cells of bytes `a..b` of the joined text, row by row.
-    fn match_at(&self, a: usize, b: usize) -> Match {
-        let mut parts = Vec::new();
-        for (offset, row, indent, own) in &self.segments {
-            let (s, e) = (a.max(*offset), b.min(offset + own.len()));
-            if s >= e && !(a == b && s == e) {
-                continue;
-            }
-            let col = |byte: usize| {
-                indent + u16::try_from(str_width(&own[..byte - offset])).unwrap_or(u16::MAX)
-            };
-            if own.is_char_boundary(s - offset) && own.is_char_boundary(e - offset) {
-                parts.push(Part {
-                    row: *row,
-                    start: col(s),
-                    end: col(e),
-                });
-            }
-        }
-        Match { parts }
-    }
-}
-
-/// The byte in `text` matching byte `at` of its folded copy `hay` (same number of chars).
-fn unfold(text: &str, hay: &str, at: usize) -> usize {
-    let chars = hay[..at].chars().count();
-    text.char_indices()
-        .nth(chars)
-        .map_or(text.len(), |(i, _)| i)
+    f.refresh(layout, 0);
+    (0..f.len()).filter_map(|i| f.get(i)).collect()
 }
 
 // ----- the reader's use of search and copy -----------------------------------------------
@@ -222,7 +245,7 @@ impl App {
                 find.editing = false;
                 if find.input.value.is_empty() {
                     self.reader.find = None;
-                } else if find.matches.is_empty() {
+                } else if find.is_empty() {
                     let msg = format!("no match for {}", find.input.value);
                     self.set_status(msg, false);
                 }
@@ -243,8 +266,10 @@ impl App {
         let Some(find) = self.reader.find.as_mut() else {
             return;
         };
-        find.refresh(&self.reader.layout.rows, from);
-        match find.current_match().map(Match::row) {
+        // Matches are counted over the whole guide.
+        self.reader.layout.finish(&self.reader.doc, &self.theme);
+        find.refresh(&self.reader.layout, from);
+        match find.current_match().map(|m| m.row()) {
             Some(row) => {
                 self.reader.cursor = Some(row);
                 self.reveal(row);
@@ -261,7 +286,7 @@ impl App {
     }
 
     pub(super) fn step_find(&mut self, forward: bool) {
-        if let Some(f) = self.reader.find.as_ref().filter(|f| f.matches.is_empty()) {
+        if let Some(f) = self.reader.find.as_ref().filter(|f| f.is_empty()) {
             let msg = format!("no match for {}", f.input.value);
             self.set_status(msg, false);
             return;
@@ -271,7 +296,7 @@ impl App {
             .find
             .as_mut()
             .and_then(|f| f.step(forward))
-            .map(Match::row)
+            .map(|m| m.row())
         else {
             return;
         };
@@ -334,7 +359,7 @@ impl App {
                 .map(str::to_string),
             _ => None,
         };
-        let text = code_line.unwrap_or_else(|| row.text().trim().to_string());
+        let text = code_line.unwrap_or_else(|| self.reader.layout.text_of(row).trim().to_string());
         vec![Effect::Copy {
             text,
             what: "line".into(),
@@ -346,14 +371,17 @@ impl App {
 mod tests {
     use super::*;
     use crate::doc::parse;
-    use crate::layout::Layout;
     use crate::theme::{ColorMode, Theme};
 
-    fn rows(md: &str) -> Vec<Row> {
+    fn laid_out(md: &str, width: u16) -> Layout {
         let doc = parse(md);
-        let mut l = Layout::new(60);
+        let mut l = Layout::new(width);
         l.finish(&doc, &Theme::for_mode(ColorMode::None));
-        l.rows
+        l
+    }
+
+    fn rows(md: &str) -> Layout {
+        laid_out(md, 60)
     }
 
     #[test]
@@ -380,21 +408,37 @@ mod tests {
     }
 
     #[test]
-    fn matches_split_by_wrapping_are_found() {
-        let doc = parse(
-            "```python\nfrom a.b import get_websocket_manager\n```\n\nsee the quick reference here\n",
+    fn letters_whose_lower_case_is_shorter_keep_columns_aligned() {
+        // 'İ' (2 bytes) folds to 'i' (1 byte): later offsets in the line shift.
+        let r = rows("İİİ needle\n\nplain needle\n");
+        let m = find_matches(&r, "needle");
+        assert_eq!(m.len(), 2);
+        assert_eq!(
+            m[0].parts,
+            [Part {
+                row: 0,
+                start: 4,
+                end: 10
+            }]
         );
-        let mut l = Layout::new(20);
-        l.finish(&doc, &Theme::for_mode(ColorMode::None));
-        let code = find_matches(&l.rows, "get_websocket_manager");
+        assert_eq!(m[1].parts[0].start, 6);
+    }
+
+    #[test]
+    fn matches_split_by_wrapping_are_found() {
+        let l = laid_out(
+            "```python\nfrom a.b import get_websocket_manager\n```\n\nsee the quick reference here\n",
+            20,
+        );
+        let code = find_matches(&l, "get_websocket_manager");
         assert_eq!(code.len(), 1);
         assert!(code[0].parts.len() >= 2, "{:?}", code[0]);
-        let text = find_matches(&l.rows, "quick reference");
+        let text = find_matches(&l, "quick reference");
         assert_eq!(
             text.len(),
             1,
             "{:?}",
-            l.rows.iter().map(Row::text).collect::<Vec<_>>()
+            l.rows.iter().map(|r| l.text_of(r)).collect::<Vec<_>>()
         );
     }
 
@@ -407,12 +451,73 @@ mod tests {
         };
         f.refresh(&r, 1);
         assert_eq!(f.count(), "2/3");
-        assert_eq!(f.step(true).map(Match::row), Some(4));
-        assert_eq!(f.step(true).map(Match::row), Some(0));
-        assert_eq!(f.step(false).map(Match::row), Some(4));
+        assert_eq!(f.step(true).map(|m| m.row()), Some(4));
+        assert_eq!(f.step(true).map(|m| m.row()), Some(0));
+        assert_eq!(f.step(false).map(|m| m.row()), Some(4));
         f.input = TextInput::new("zzz");
         f.refresh(&r, 0);
         assert_eq!(f.count(), "0/0");
         assert_eq!(f.step(true), None);
+    }
+
+    #[test]
+    fn a_growing_query_refines_the_previous_hits_to_what_a_fresh_scan_finds() {
+        let r = rows("ababa abab aXa\n\nabc abd ab\n");
+        let mut f = Find::default();
+        for q in ["a", "ab", "aba", "abab", "ababa", "ababab"] {
+            f.input = TextInput::new(q);
+            f.refresh(&r, 0);
+            let fresh = find_matches(&r, q);
+            let refined: Vec<Match> = (0..f.len()).filter_map(|i| f.get(i)).collect();
+            assert_eq!(refined, fresh, "query {q:?}");
+        }
+        assert_eq!(find_matches(&r, "aba").len(), 2, "non-overlapping");
+        // Shrinking, or switching to case-sensitive, scans again.
+        f.input = TextInput::new("aX");
+        f.refresh(&r, 0);
+        assert_eq!(f.len(), 1);
+        f.input = TextInput::new("a");
+        f.refresh(&r, 0);
+        assert_eq!(f.len(), find_matches(&r, "a").len());
+    }
+
+    #[test]
+    fn the_index_is_rebuilt_only_for_new_rows() {
+        let r = rows("one two\n");
+        let mut f = Find {
+            input: TextInput::new("two"),
+            ..Find::default()
+        };
+        f.refresh(&r, 0);
+        let before = f.index.clone();
+        f.input = TextInput::new("one");
+        f.refresh(&r, 0);
+        assert!(Arc::ptr_eq(
+            before.as_ref().expect("index"),
+            f.index.as_ref().expect("index")
+        ));
+        let other = rows("one two\n");
+        f.refresh(&other, 0);
+        assert!(!Arc::ptr_eq(
+            before.as_ref().expect("index"),
+            f.index.as_ref().expect("index")
+        ));
+    }
+
+    #[test]
+    fn only_matches_on_the_given_rows_are_returned() {
+        let md: String = (0..200).map(|i| format!("line {i} needle\n\n")).collect();
+        let r = rows(&md);
+        let mut f = Find {
+            input: TextInput::new("needle"),
+            ..Find::default()
+        };
+        f.refresh(&r, 0);
+        assert_eq!(f.len(), 200);
+        let shown = f.on_rows(10..20);
+        assert_eq!(shown.len(), 5, "every other row is a gap");
+        assert!(shown.iter().all(|(m, _)| (10..20).contains(&m.row())));
+        assert_eq!(shown.iter().filter(|(_, current)| *current).count(), 0);
+        assert_eq!(f.on_rows(0..2).iter().filter(|(_, c)| *c).count(), 1);
     }
 }

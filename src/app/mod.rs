@@ -244,6 +244,9 @@ pub struct App {
     pub indexes: Option<Arc<finder::Indexes>>,
     /// The full parse of a partially parsed guide has been handed out.
     parse_requested: bool,
+    /// Keys pressed while that parse is out: each acts on the whole guide once it lands,
+    /// in the order pressed, so `G` on the first frame reaches the real end.
+    deferred_keys: Vec<crossterm::event::KeyEvent>,
     /// Sections read and places left, loaded from and saved to the state file.
     pub reading: crate::checklist::reading::Reading,
     /// When each visible section came on screen (guide, heading).
@@ -300,6 +303,7 @@ impl App {
             pending_switch: None,
             indexes: None,
             parse_requested: false,
+            deferred_keys: Vec::new(),
             reading: Default::default(),
             seen: Default::default(),
             index_requested: false,
@@ -1078,31 +1082,69 @@ impl App {
         self.set.guides.get(g).map(|x| (g, x.body.clone()))
     }
 
+    /// True while the open guide's full parse is out and has not come back: keys wait.
+    pub(super) fn awaiting_parse(&self) -> bool {
+        self.reader.partial && self.parse_requested
+    }
+
+    /// Holds a key until the whole guide is parsed (see [`App::full_doc_ready`]).
+    pub(super) fn defer_key(&mut self, key: &crossterm::event::KeyEvent) {
+        self.deferred_keys.push(*key);
+    }
+
     /// The whole of a guide that was opened from a prefix: it takes the prefix's place,
-    /// keeping the position and selections (block indices are the same).
-    pub(crate) fn full_doc_ready(&mut self, guide: usize, doc: Doc) {
+    /// keeping the position and selections (block indices are the same). Keys pressed
+    /// meanwhile are handled now, against the whole; their effects are returned.
+    pub(crate) fn full_doc_ready(&mut self, guide: usize, doc: Doc) -> Vec<Effect> {
         let doc = Arc::new(doc);
         if let Some(slot) = self.docs.get_mut(guide) {
             *slot = Some(Arc::clone(&doc));
         }
-        if guide != self.reader.guide || !self.reader.partial {
-            return;
+        if guide == self.reader.guide && self.reader.partial {
+            let block = self.top_block();
+            let pinned = self.reader.pinned;
+            let width = self.reader.layout.width;
+            self.reader.doc = doc;
+            self.reader.partial = false;
+            self.reader.layout = Layout::new(width);
+            self.scroll_to_block(block);
+            self.reader.pinned = pinned;
+            self.refresh_find();
         }
-        let block = self.top_block();
-        let pinned = self.reader.pinned;
-        let width = self.reader.layout.width;
-        self.reader.doc = doc;
-        self.reader.partial = false;
-        self.reader.layout = Layout::new(width);
-        self.scroll_to_block(block);
-        self.reader.pinned = pinned;
-        self.refresh_find();
+        self.replay_deferred_keys()
+    }
+
+    /// The full parse of the open guide failed (its thread died): keep reading the prefix
+    /// rather than hold keys forever, and say the rest is missing.
+    pub(crate) fn full_parse_failed(&mut self, guide: usize) -> Vec<Effect> {
+        let failed = guide == self.reader.guide && self.reader.partial;
+        if failed {
+            self.reader.partial = false;
+        }
+        let effects = self.replay_deferred_keys();
+        if failed {
+            self.set_status(
+                "only the start of this guide could be read; reopen it to try again".into(),
+                true,
+            );
+        }
+        effects
+    }
+
+    fn replay_deferred_keys(&mut self) -> Vec<Effect> {
+        let keys = std::mem::take(&mut self.deferred_keys);
+        let mut effects = Vec::new();
+        for key in &keys {
+            effects.extend(self.handle_key(key));
+        }
+        effects
     }
 
     /// Parses the open guide in full now (for tests and benches, which have no run loop).
     pub(crate) fn finish_parse(&mut self) {
         if let Some((g, body)) = self.take_pending_parse() {
-            self.full_doc_ready(g, doc::parse(&body));
+            // No run loop to hand effects to: tests and benches press no keys meanwhile.
+            let _ = self.full_doc_ready(g, doc::parse(&body));
         }
     }
 

@@ -53,6 +53,10 @@ impl App {
     /// A key press: to the open panel, or through the key map to the first action that
     /// applies here (Space ticks a selected item, else pages down).
     pub(crate) fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        if self.awaiting_parse() {
+            self.defer_key(key);
+            return Vec::new();
+        }
         self.finish_parse();
         if let Some(effects) = self.overlay_key(key) {
             return effects;

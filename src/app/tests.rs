@@ -1,5 +1,6 @@
 use super::*;
 use crate::theme::ColorMode;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use find::Find;
 
 fn app_at(width: u16, height: u16) -> App {
@@ -481,13 +482,13 @@ mod search_and_copy {
         type_str(&mut app, "websocketmanager");
         let find = app.reader.find.clone().expect("searching");
         assert!(find.editing);
-        assert!(find.matches.len() > 10, "{}", find.matches.len());
-        assert_eq!(find.count(), format!("1/{}", find.matches.len()));
+        assert!(find.len() > 10, "{}", find.len());
+        assert_eq!(find.count(), format!("1/{}", find.len()));
         app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
         app.handle_key(&key('n'));
         assert_eq!(
             app.reader.find.as_ref().map(Find::count),
-            Some(format!("2/{}", find.matches.len()))
+            Some(format!("2/{}", find.len()))
         );
         assert_eq!(
             app.reader.guide, 0,
@@ -497,7 +498,7 @@ mod search_and_copy {
         app.handle_key(&key('N'));
         assert_eq!(
             app.reader.find.as_ref().map(Find::count),
-            Some(format!("{0}/{0}", find.matches.len()))
+            Some(format!("{0}/{0}", find.len()))
         );
         // The current match is on screen.
         let m = app
@@ -505,7 +506,6 @@ mod search_and_copy {
             .find
             .as_ref()
             .and_then(Find::current_match)
-            .cloned()
             .expect("match");
         assert!(app.visible_rows().contains(&m.row()));
         // Esc clears; then n is the next guide again.
@@ -520,7 +520,7 @@ mod search_and_copy {
         let mut app = app_at(100, 30);
         app.handle_key(&key('/'));
         type_str(&mut app, "Websocketmanager");
-        assert_eq!(app.reader.find.as_ref().map(|f| f.matches.len()), Some(0));
+        assert_eq!(app.reader.find.as_ref().map(|f| f.len()), Some(0));
     }
 
     #[test]
@@ -595,7 +595,7 @@ mod finder {
         assert!(app.overlay.is_none());
         let row = app.reader.cursor.expect("cursor on the hit");
         assert!(app.visible_rows().contains(&row), "the hit is on screen");
-        let text = app.reader.layout.rows[row].text();
+        let text = app.reader.layout.row_text(row).to_string();
         assert!(
             text.contains("from netra_backend.app.websocket_core.protocols import"),
             "{text}"
@@ -677,7 +677,7 @@ fn e_on_a_folder_guide_asks_for_the_editor_at_the_line_on_screen() {
     let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
     app.resize(Rect::new(0, 0, 80, 24));
     app.update(Action::PageDown);
-    let top_text = app.reader.layout.rows[app.reader.top].text();
+    let top_text = app.reader.layout.row_text(app.reader.top).to_string();
     let fx = app.act(Action::Edit);
     let [Effect::Edit { path, line }] = fx.as_slice() else {
         panic!("{fx:?}")
@@ -711,14 +711,17 @@ fn a_large_guide_opens_from_a_prefix_and_the_whole_keeps_the_place() {
     let top = app.reader.top;
     let (guide, text) = app.take_pending_parse().expect("asks for the whole");
     assert!(app.take_pending_parse().is_none(), "asked once");
-    app.full_doc_ready(guide, crate::doc::parse(&text));
+    assert!(
+        app.full_doc_ready(guide, crate::doc::parse(&text))
+            .is_empty()
+    );
     assert!(!app.reader.partial);
     assert_eq!(app.reader.doc.headings.len(), 20_000);
     assert_eq!(app.reader.top, top);
     app.update(Action::Bottom);
     let shown: Vec<String> = app
         .visible_rows()
-        .map(|r| app.reader.layout.rows[r].text())
+        .map(|r| app.reader.layout.row_text(r).to_string())
         .collect();
     assert!(
         shown.iter().any(|t| t == "Text of section 19999."),
@@ -740,9 +743,59 @@ fn a_key_before_the_whole_arrives_parses_it_first() {
     assert!(!app.reader.partial);
     let shown: Vec<String> = app
         .visible_rows()
-        .map(|r| app.reader.layout.rows[r].text())
+        .map(|r| app.reader.layout.row_text(r).to_string())
         .collect();
     assert!(shown.iter().any(|t| t == "Text 19999."), "{shown:?}");
+}
+
+#[test]
+fn g_pressed_while_the_whole_is_parsed_elsewhere_lands_on_the_last_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body: String = (0..20_000)
+        .map(|i| format!("## Section {i}\n\nText {i}.\n\n"))
+        .collect();
+    std::fs::write(dir.path().join("big.md"), &body).expect("write");
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    // The run loop has handed the parse to a thread after the first frame.
+    let (guide, text) = app.take_pending_parse().expect("asks for the whole");
+    let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    assert!(app.handle_key(&key('G')).is_empty());
+    assert!(app.reader.partial, "the key waits; nothing parses here");
+    assert_eq!(app.reader.top, 0, "nothing moved on the prefix");
+    assert!(
+        app.full_doc_ready(guide, crate::doc::parse(&text))
+            .is_empty()
+    );
+    let shown: Vec<String> = app
+        .visible_rows()
+        .map(|r| app.reader.layout.row_text(r).to_string())
+        .collect();
+    assert_eq!(shown.last().map(String::as_str), Some("Text 19999."));
+    assert_eq!(app.percent(), Some(100));
+    // Keys after it act at once, in order.
+    app.handle_key(&key('g'));
+    assert_eq!(app.reader.top, 0);
+}
+
+#[test]
+fn keys_held_for_a_parse_that_failed_act_on_the_prefix() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body: String = (0..20_000)
+        .map(|i| format!("## Section {i}\n\nText {i}.\n\n"))
+        .collect();
+    std::fs::write(dir.path().join("big.md"), &body).expect("write");
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    let (guide, _) = app.take_pending_parse().expect("asks for the whole");
+    let key = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+    app.handle_key(&key);
+    assert_eq!(app.reader.top, 0);
+    app.full_parse_failed(guide);
+    assert_eq!(app.reader.top, 1, "the held key acted");
+    assert!(app.status.as_ref().is_some_and(|s| s.error));
 }
 
 #[test]

@@ -34,17 +34,21 @@ impl App {
                 self.idle();
                 Vec::new()
             }
-            Msg::Parsed { guide, doc } => {
-                self.full_doc_ready(guide, *doc);
-                Vec::new()
-            }
+            // Keys held while the whole was parsed are handled now; their effects follow.
+            Msg::Parsed { guide, doc } => self.full_doc_ready(guide, *doc),
             Msg::Indexed(indexes) => {
                 self.set_indexes(*indexes);
                 Vec::new()
             }
             Msg::Failed { what, error } => {
+                // A failed full parse must release the keys held for it.
+                let effects = if what == "parse" {
+                    self.full_parse_failed(self.reader.guide)
+                } else {
+                    Vec::new()
+                };
                 self.set_status(format!("{what} failed: {error}"), true);
-                Vec::new()
+                effects
             }
             Msg::Highlighted(done) => {
                 self.highlights.insert(done);

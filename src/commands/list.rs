@@ -5,7 +5,6 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::content::GuideSet;
-use crate::doc;
 
 #[derive(Serialize)]
 struct GuideInfo<'a> {
@@ -40,34 +39,40 @@ struct SkippedInfo {
     reason: String,
 }
 
-pub fn run(set: &GuideSet, json: bool, skipped: bool, out: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run(
+    set: &GuideSet,
+    json: bool,
+    skipped: bool,
+    use_cache: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    // Outlines of guides unchanged since the last call come from the cache, unparsed.
+    let (parts, _) = crate::search::cache::guide_parts(set, use_cache);
     let infos: Vec<GuideInfo<'_>> = set
         .guides
         .iter()
-        .map(|g| {
-            let d = doc::parse(&g.body);
-            GuideInfo {
-                id: &g.id,
-                title: &g.title,
-                path: &g.rel_path,
-                folder: g.folder(),
-                level: g.level,
-                part: g.part.as_deref(),
-                number: g.number.as_deref(),
-                draft: g.draft,
-                summary: g.summary.as_deref(),
-                tags: &g.tags,
-                headings: d
-                    .headings
-                    .iter()
-                    .map(|h| HeadingInfo {
-                        level: h.level,
-                        text: h.text.clone(),
-                        anchor: h.anchor.clone(),
-                    })
-                    .collect(),
-                task_items: d.tasks.len(),
-            }
+        .zip(&parts)
+        .map(|(g, d)| GuideInfo {
+            id: &g.id,
+            title: &g.title,
+            path: &g.rel_path,
+            folder: g.folder(),
+            level: g.level,
+            part: g.part.as_deref(),
+            number: g.number.as_deref(),
+            draft: g.draft,
+            summary: g.summary.as_deref(),
+            tags: &g.tags,
+            headings: d
+                .headings
+                .iter()
+                .map(|h| HeadingInfo {
+                    level: h.level,
+                    text: h.text.clone(),
+                    anchor: h.anchor.clone(),
+                })
+                .collect(),
+            task_items: d.tasks as usize,
         })
         .collect();
     let skipped_list: Vec<SkippedInfo> = set

@@ -41,6 +41,7 @@ pub fn run(
     json: bool,
     vimgrep: bool,
     limit: usize,
+    use_cache: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<u8> {
@@ -52,7 +53,9 @@ pub fn run(
         write_context(writeln!(err, "{}", super::vimgrep::NO_FILES))?;
         return Ok(2);
     }
-    let index = Index::build(set);
+    // Guides unchanged since the last call come from the cache, unparsed.
+    let (parts, _) = crate::search::cache::guide_parts(set, use_cache);
+    let index = Index::from_parts(parts.iter().enumerate());
     let hits = index.query(query, limit);
     if json {
         let list: Vec<HitOut<'_>> = hits

@@ -119,6 +119,8 @@ pub fn run(
     // A code line wrapped over several rows is joined back into one when printing into a
     // pipe: copied code must run, so it is never broken (its frame keeps the width).
     let mut pending: Option<String> = None;
+    // One write per 64 KiB, not one per line: a 2 MB guide is 85,000 lines.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     for row in layout.rows.get(first_row..end_row).unwrap_or(&[]) {
         if let (Some(h), Some(f)) = (&highlighter, row.frame)
             && !highlights.contains_key(&f)
@@ -134,10 +136,10 @@ pub fn run(
             .frame
             .and_then(|f| highlights.get(&f))
             .and_then(Option::as_ref);
-        let spans = styled_spans(row, hl);
+        let spans = styled_spans(&layout, row, hl);
         let continues = opts.whole_code && row.code_line.is_some_and(|c| c.start > 0);
         if continues && let Some(line) = &mut pending {
-            let head = row.spans.len().saturating_sub(1).min(spans.len());
+            let head = layout.span_count(row).saturating_sub(1).min(spans.len());
             line.push_str(&super::ansi::line(&spans[head..], opts.color));
             continue;
         }
@@ -154,6 +156,7 @@ pub fn run(
     if let Some(done) = pending {
         super::write_context(writeln!(out, "{done}"))?;
     }
+    super::write_context(out.flush())?;
     Ok(0)
 }
 

@@ -27,17 +27,44 @@ pub fn options() -> Options {
 
 /// Parses markdown (front matter already removed) into a document.
 pub fn parse(markdown: &str) -> Doc {
-    parse_blocks(markdown, usize::MAX)
+    parse_blocks(markdown, usize::MAX).0
 }
+
+/// How much text a prefix parse reads at first; four times more on each retry.
+const PREFIX_SLICE: usize = 64 * 1024;
+
+/// A prefix parse is kept only if it stopped at least this far before the cut: every
+/// block it holds then ended on its own, not because the text did.
+const PREFIX_MARGIN: usize = 4 * 1024;
 
 /// The first `max_blocks` blocks of a document (at least), stopping only between
 /// top-level blocks: enough for a first screen of a large guide while the whole is
 /// parsed elsewhere. Blocks and their indices are those of the full parse.
+///
+/// Only a slice of the text from the top is handed to the parser (whose first pass reads
+/// all it is given), so the cost does not grow with the guide. Inline details that depend
+/// on text further down (a link's reference definition, a footnote) show as written
+/// until the whole parse replaces the prefix.
 pub fn parse_prefix(markdown: &str, max_blocks: usize) -> Doc {
-    parse_blocks(markdown, max_blocks)
+    let mut len = PREFIX_SLICE;
+    loop {
+        if len >= markdown.len() {
+            return parse_blocks(markdown, max_blocks).0;
+        }
+        let mut cut = len;
+        while !markdown.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let (doc, stopped_at) = parse_blocks(&markdown[..cut], max_blocks);
+        if stopped_at.is_some_and(|at| at + PREFIX_MARGIN <= cut) {
+            return doc;
+        }
+        len = len.saturating_mul(4);
+    }
 }
 
-fn parse_blocks(markdown: &str, max_blocks: usize) -> Doc {
+/// The document, and where parsing stopped when `max_blocks` was reached first.
+fn parse_blocks(markdown: &str, max_blocks: usize) -> (Doc, Option<usize>) {
     let mut b = Builder {
         line_starts: line_starts(markdown),
         ..Builder::default()
@@ -46,11 +73,12 @@ fn parse_blocks(markdown: &str, max_blocks: usize) -> Doc {
         b.offset = range.start;
         b.event(event);
         if b.doc.blocks.len() >= max_blocks && b.open.is_empty() && b.target.is_none() {
-            break;
+            b.flush_paragraph();
+            return (b.doc, Some(range.end));
         }
     }
     b.flush_paragraph();
-    b.doc
+    (b.doc, None)
 }
 
 enum Open {
@@ -859,6 +887,29 @@ mod tests {
         assert!(prefix.blocks.len() >= 50 && prefix.blocks.len() < whole.blocks.len());
         assert_eq!(prefix.blocks[..], whole.blocks[..prefix.blocks.len()]);
         assert_eq!(prefix.headings[..], whole.headings[..prefix.headings.len()]);
+    }
+
+    #[test]
+    fn a_prefix_of_a_large_guide_matches_the_whole_even_when_a_block_crosses_the_cut() {
+        // A code block and a list far longer than the first slice, then ordinary text.
+        let mut md = String::from("# Top\n\n```text\n");
+        md.push_str(&"code line\n".repeat(10_000));
+        md.push_str("```\n\n");
+        md.push_str(&"- item\n\n  more of the item\n".repeat(4_000));
+        md.push('\n');
+        for i in 0..20_000 {
+            md.push_str(&format!("Paragraph {i}.\n\n"));
+        }
+        let whole = parse(&md);
+        let prefix = parse_prefix(&md, 300);
+        let n = prefix.blocks.len();
+        assert!(n >= 300 && n < whole.blocks.len());
+        assert_eq!(prefix.blocks[..], whole.blocks[..n]);
+        assert_eq!(
+            prefix.code_blocks[..],
+            whole.code_blocks[..prefix.code_blocks.len()]
+        );
+        assert_eq!(prefix.code_blocks[0].raw.lines().count(), 10_000);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! until the width changes.
 
 pub mod table;
+pub mod text_index;
 pub mod wrap;
 
 use ratatui::style::Style;
@@ -25,9 +26,15 @@ pub struct CodeLine {
     pub end: u32,
 }
 
+/// One drawn row. Its text and styles live in the [`Layout`] (one string and one list of
+/// style runs for all rows: a few allocations per guide, not several per row); ask the
+/// layout for them with [`Layout::text_of`] and [`Layout::spans`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub spans: Vec<Span<'static>>,
+    /// Bytes of [`Layout`]'s text.
+    text: (u32, u32),
+    /// Entries of [`Layout`]'s style runs.
+    runs: (u32, u32),
     pub block: u32,
     /// Link cells, in columns from the row's start.
     pub links: Vec<LinkCell>,
@@ -41,22 +48,70 @@ pub struct Row {
     pub indent: u16,
 }
 
-impl Row {
-    fn blank(block: u32) -> Row {
-        Row {
-            spans: Vec::new(),
-            block,
-            links: Vec::new(),
-            frame: None,
-            code_line: None,
-            task: None,
-            indent: 0,
+/// A stretch of a row's text in one style: it ends at `end` (a byte of the layout's
+/// text) and starts where the previous run of the row ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Run {
+    end: u32,
+    style: u16,
+}
+
+/// The layout's buffers while a block is laid out.
+#[derive(Debug, Default)]
+struct Store {
+    rows: Vec<Row>,
+    text: String,
+    runs: Vec<Run>,
+    /// Every style used, once; runs refer to them by index.
+    styles: Vec<Style>,
+}
+
+/// What a row is made of besides its decoration.
+struct RowParts<'a> {
+    spans: &'a [Span<'static>],
+    block: u32,
+    links: Vec<LinkCell>,
+    frame: Option<u32>,
+    code_line: Option<CodeLine>,
+    task: Option<(u32, u16)>,
+    indent: u16,
+}
+
+impl Store {
+    fn style_id(&mut self, style: Style) -> u16 {
+        // A guide uses a few dozen styles at most: a scan is cheaper than hashing.
+        if let Some(i) = self.styles.iter().rposition(|s| *s == style) {
+            return i as u16;
         }
+        self.styles.push(style);
+        (self.styles.len() - 1).min(usize::from(u16::MAX)) as u16
     }
 
-    /// The row's text without styles.
-    pub fn text(&self) -> String {
-        self.spans.iter().map(|s| s.content.as_ref()).collect()
+    /// Stores a row: the decoration's spans, then its own.
+    fn push(&mut self, prefix: &[Span<'static>], parts: RowParts<'_>) {
+        let text_start = self.text.len() as u32;
+        let runs_start = self.runs.len() as u32;
+        for span in prefix.iter().chain(parts.spans) {
+            if span.content.is_empty() {
+                continue;
+            }
+            self.text.push_str(&span.content);
+            let style = self.style_id(span.style);
+            self.runs.push(Run {
+                end: self.text.len() as u32,
+                style,
+            });
+        }
+        self.rows.push(Row {
+            text: (text_start, self.text.len() as u32),
+            runs: (runs_start, self.runs.len() as u32),
+            block: parts.block,
+            links: parts.links,
+            frame: parts.frame,
+            code_line: parts.code_line,
+            task: parts.task,
+            indent: parts.indent,
+        });
     }
 }
 
@@ -66,6 +121,13 @@ pub struct Layout {
     pub rows: Vec<Row>,
     /// The first row of each laid-out block.
     pub block_rows: Vec<u32>,
+    /// Tells this layout from any other, so what is derived from its rows (the search
+    /// index) knows when to be rebuilt.
+    id: u64,
+    /// Every row's text, one after the other.
+    text: String,
+    runs: Vec<Run>,
+    styles: Vec<Style>,
 }
 
 impl Layout {
@@ -74,7 +136,64 @@ impl Layout {
             width: width.max(1),
             rows: Vec::new(),
             block_rows: Vec::new(),
+            id: text_index::next_layout_id(),
+            text: String::new(),
+            runs: Vec::new(),
+            styles: Vec::new(),
         }
+    }
+
+    /// This layout's identity (see [`text_index::TextIndex::is_for`]).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// A row's text without styles.
+    pub fn text_of(&self, row: &Row) -> &str {
+        self.text
+            .get(row.text.0 as usize..row.text.1 as usize)
+            .unwrap_or("")
+    }
+
+    /// The text of row `i` (empty past the end).
+    pub fn row_text(&self, i: usize) -> &str {
+        self.rows.get(i).map_or("", |r| self.text_of(r))
+    }
+
+    /// How many styled spans [`Layout::spans`] gives for `row`.
+    pub fn span_count(&self, row: &Row) -> usize {
+        row.runs.1.saturating_sub(row.runs.0) as usize
+    }
+
+    /// A row as styled spans borrowing the layout's text.
+    pub fn spans(&self, row: &Row) -> Vec<Span<'_>> {
+        let runs = self
+            .runs
+            .get(row.runs.0 as usize..row.runs.1 as usize)
+            .unwrap_or(&[]);
+        let mut start = row.text.0 as usize;
+        runs.iter()
+            .map(|r| {
+                let end = r.end as usize;
+                let text = self.text.get(start..end).unwrap_or("");
+                start = end;
+                let style = self.styles.get(usize::from(r.style)).copied();
+                Span::styled(text, style.unwrap_or_default())
+            })
+            .collect()
+    }
+
+    /// Bytes held by the rows, for memory accounting.
+    pub fn heap_bytes(&self) -> usize {
+        self.rows.capacity() * std::mem::size_of::<Row>()
+            + self
+                .rows
+                .iter()
+                .map(|r| r.links.capacity() * std::mem::size_of::<LinkCell>())
+                .sum::<usize>()
+            + self.text.capacity()
+            + self.runs.capacity() * std::mem::size_of::<Run>()
+            + self.block_rows.capacity() * 4
     }
 
     pub fn is_complete(&self, doc: &Doc) -> bool {
@@ -122,14 +241,33 @@ impl Layout {
             return;
         };
         let width = usize::from(self.width);
-        if block.gap_before && !self.rows.is_empty() {
+        let mut store = Store {
+            rows: std::mem::take(&mut self.rows),
+            text: std::mem::take(&mut self.text),
+            runs: std::mem::take(&mut self.runs),
+            styles: std::mem::take(&mut self.styles),
+        };
+        if block.gap_before && !store.rows.is_empty() {
             let gap = prefix(&block.frames, Part::Gap, width, theme);
-            let mut row = Row::blank(index as u32);
-            row.spans = gap.spans;
-            self.rows.push(row);
+            store.push(
+                &gap.spans,
+                RowParts {
+                    spans: &[],
+                    block: index as u32,
+                    links: Vec::new(),
+                    frame: None,
+                    code_line: None,
+                    task: None,
+                    indent: 0,
+                },
+            );
         }
-        self.block_rows.push(self.rows.len() as u32);
-        render_block(doc, index, block, width, theme, &mut self.rows);
+        self.block_rows.push(store.rows.len() as u32);
+        render_block(doc, index, block, width, theme, &mut store);
+        self.rows = store.rows;
+        self.text = store.text;
+        self.runs = store.runs;
+        self.styles = store.styles;
     }
 }
 
@@ -276,7 +414,7 @@ fn render_block(
     block: &Block,
     width: usize,
     theme: &Theme,
-    out: &mut Vec<Row>,
+    out: &mut Store,
 ) {
     let first = prefix(&block.frames, Part::First, width, theme);
     let rest = prefix(&block.frames, Part::Rest, width, theme);
@@ -284,9 +422,7 @@ fn render_block(
     let content = leaf_content(doc, &block.leaf, content_width, theme);
     for (i, c) in content.into_iter().enumerate() {
         let p = if i == 0 { &first } else { &rest };
-        let mut spans = p.spans.clone();
         let shift = p.width as u16;
-        spans.extend(c.line.spans);
         let links = c
             .line
             .links
@@ -297,15 +433,18 @@ fn render_block(
                 link: l.link,
             })
             .collect();
-        out.push(Row {
-            spans,
-            block: index as u32,
-            links,
-            frame: c.frame,
-            code_line: c.code_line,
-            task: if i == 0 { first.task } else { None },
-            indent: shift + c.indent,
-        });
+        out.push(
+            &p.spans,
+            RowParts {
+                spans: &c.line.spans,
+                block: index as u32,
+                links,
+                frame: c.frame,
+                code_line: c.code_line,
+                task: if i == 0 { first.task } else { None },
+                indent: shift + c.indent,
+            },
+        );
     }
 }
 
@@ -439,21 +578,29 @@ fn code(doc: &Doc, index: u32, width: usize, theme: &Theme) -> Vec<Content> {
 
 /// The row's spans with syntax colours applied to its code text, when a highlight for
 /// its block is ready.
-pub fn styled_spans<'a>(row: &'a Row, highlight: Option<&Highlighted>) -> Vec<Span<'a>> {
-    let borrowed = |s: &'a Span<'static>| Span::styled(s.content.as_ref(), s.style);
+pub fn styled_spans<'a>(
+    layout: &'a Layout,
+    row: &Row,
+    highlight: Option<&Highlighted>,
+) -> Vec<Span<'a>> {
+    let spans = layout.spans(row);
     let (Some(cl), Some(hl)) = (row.code_line, highlight) else {
-        return row.spans.iter().map(borrowed).collect();
+        return spans;
     };
-    let Some((last, head)) = row.spans.split_last() else {
+    let Some((last, head)) = spans.split_last() else {
         return Vec::new();
     };
-    let mut out: Vec<Span<'a>> = head.iter().map(borrowed).collect();
-    let text: &'a str = last.content.as_ref();
+    let text: &'a str = match &last.content {
+        std::borrow::Cow::Borrowed(s) => s,
+        std::borrow::Cow::Owned(_) => return spans,
+    };
     let (start, end) = (cl.start as usize, cl.end as usize);
     if end.saturating_sub(start) != text.len() {
         // The row shows a placeholder instead of its source bytes: nothing to colour.
-        return row.spans.iter().map(borrowed).collect();
+        return spans;
     }
+    let base = last.style;
+    let mut out: Vec<Span<'a>> = head.to_vec();
     let mut pos = start;
     if let Some(ranges) = hl.get(cl.line as usize) {
         for (style, r) in ranges {
@@ -464,20 +611,17 @@ pub fn styled_spans<'a>(row: &'a Row, highlight: Option<&Highlighted>) -> Vec<Sp
             if a > pos {
                 out.push(Span::styled(
                     text.get(pos - start..a - start).unwrap_or(""),
-                    last.style,
+                    base,
                 ));
             }
             if let Some(piece) = text.get(a - start..b - start) {
-                out.push(Span::styled(piece, last.style.patch(*style)));
+                out.push(Span::styled(piece, base.patch(*style)));
             }
             pos = b;
         }
     }
     if pos < end {
-        out.push(Span::styled(
-            text.get(pos - start..).unwrap_or(""),
-            last.style,
-        ));
+        out.push(Span::styled(text.get(pos - start..).unwrap_or(""), base));
     }
     out
 }

@@ -10,7 +10,7 @@ fn layout(md: &str, width: u16) -> Layout {
 }
 
 fn texts(l: &Layout) -> Vec<String> {
-    l.rows.iter().map(Row::text).collect()
+    l.rows.iter().map(|r| l.text_of(r).to_string()).collect()
 }
 
 const SAMPLE: &str = "# Title 🎯\n\nSome *text* with `code` and a [link](other.md#x) \
@@ -21,9 +21,14 @@ and a very long word abcdefghijklmnopqrstuvwxyz.\n\n> quote\n> - item one\n>   -
 #[test]
 fn no_row_is_wider_than_the_width() {
     for width in [1u16, 2, 3, 5, 8, 13, 20, 40, 80, 200] {
-        for row in &layout(SAMPLE, width).rows {
-            let w: usize = row.spans.iter().map(|s| str_width(&s.content)).sum();
-            assert!(w <= usize::from(width), "width {width}: {:?}", row.text());
+        let l = layout(SAMPLE, width);
+        for row in &l.rows {
+            let w: usize = l.spans(row).iter().map(|s| str_width(&s.content)).sum();
+            assert!(
+                w <= usize::from(width),
+                "width {width}: {:?}",
+                l.text_of(row)
+            );
         }
     }
 }
@@ -126,8 +131,9 @@ fn links_are_located_on_their_rows() {
 #[test]
 fn prefixes_give_way_to_content_when_narrow() {
     let md = format!("{} deep text\n", ">".repeat(40));
-    for row in &layout(&md, 10).rows {
-        let w: usize = row.spans.iter().map(|s| str_width(&s.content)).sum();
+    let l = layout(&md, 10);
+    for row in &l.rows {
+        let w: usize = l.spans(row).iter().map(|s| str_width(&s.content)).sum();
         assert!(w <= 10);
     }
     let t = texts(&layout(&md, 10));
@@ -141,7 +147,7 @@ fn highlight_styles_apply_to_code_text_only() {
     let row = &l.rows[1];
     let red = Style::new().fg(Color::Red);
     let hl: crate::highlight::Highlighted = vec![vec![(red, 0..2), (Style::new(), 2..5)]];
-    let spans = styled_spans(row, Some(&hl));
+    let spans = styled_spans(&l, row, Some(&hl));
     assert_eq!(spans[0].content, "│ ");
     assert_eq!(spans[1].content, "ab");
     assert_eq!(spans[1].style.fg, Some(Color::Red));

@@ -15,7 +15,9 @@
 //! 3. quality within the tier (earlier in a shorter line; fuzzy: fewer, smaller gaps);
 //! 4. ties: guide order, then position in the guide.
 
+pub mod cache;
 mod entries;
+pub mod part;
 pub mod score;
 
 use std::ops::Range;
@@ -25,6 +27,7 @@ use serde::Serialize;
 use crate::content::{Guide, GuideSet};
 use crate::doc::{self, Doc};
 
+use part::GuidePart;
 use score::{TermMatch, Tier};
 
 /// What kind of line a hit is.
@@ -108,49 +111,51 @@ impl Index {
     /// Parses every guide of the set and indexes it. On the bundled set this takes well
     /// under a millisecond; on a 6 MB set, tens of milliseconds: run it off the UI thread.
     pub fn build(set: &GuideSet) -> Index {
-        let docs: Vec<Doc> = set.guides.iter().map(|g| doc::parse(&g.body)).collect();
-        Index::from_docs(
-            set.guides
-                .iter()
-                .zip(&docs)
-                .enumerate()
-                .map(|(i, (g, d))| (i, g, d)),
-        )
+        let parts: Vec<GuidePart> = set
+            .guides
+            .iter()
+            .map(|g| GuidePart::build(g, &doc::parse(&g.body)))
+            .collect();
+        Index::from_parts(parts.iter().enumerate())
     }
 
     /// Indexes documents already parsed (the reader keeps its own): `(guide index, guide,
     /// its parsed body)`, in guide order.
     pub fn from_docs<'a>(docs: impl IntoIterator<Item = (usize, &'a Guide, &'a Doc)>) -> Index {
+        let parts: Vec<(usize, GuidePart)> = docs
+            .into_iter()
+            .map(|(i, g, d)| (i, GuidePart::build(g, d)))
+            .collect();
+        Index::from_parts(parts.iter().map(|(i, p)| (*i, p)))
+    }
+
+    /// Puts guides' parts together: `(guide index, its part)`, in guide order. Copies
+    /// only; nothing is parsed or folded again.
+    pub fn from_parts<'a>(parts: impl IntoIterator<Item = (usize, &'a GuidePart)>) -> Index {
         let mut index = Index::default();
-        let mut raw = Vec::new();
-        for (gi, guide, doc) in docs {
-            raw.clear();
-            entries::guide_entries(guide, doc, &mut raw);
+        for (gi, part) in parts {
+            let base = index.orig.len();
             let first_anchor = index.anchors.len();
+            index.orig.push_str(&part.orig);
+            index.folded.push_str(&part.folded);
             index
                 .anchors
-                .extend(doc.headings.iter().map(|h| h.anchor.clone()));
-            for e in raw.drain(..) {
-                let folded = score::fold(&e.text);
-                let start = index.orig.len();
-                index.orig.push_str(&e.text);
-                index.folded.push_str(&folded);
-                let end = index.orig.len();
-                // Entries are separated so no match spans two of them.
-                index.orig.push('\n');
-                index.folded.push('\n');
-                index.masks.push(score::char_mask(&folded));
-                index.entries.push(Entry {
-                    start,
-                    end,
-                    guide: gi as u32,
-                    kind: e.kind,
-                    block: e.block as u32,
-                    line: e.line,
-                    code_line: e.code_line.unwrap_or(u32::MAX),
-                    anchor: e.heading.map_or(u32::MAX, |h| (first_anchor + h) as u32),
-                });
-            }
+                .extend(part.headings.iter().map(|h| h.anchor.clone()));
+            index.masks.extend_from_slice(&part.masks);
+            index.entries.extend(part.entries.iter().map(|e| Entry {
+                start: base + e.start as usize,
+                end: base + e.end as usize,
+                guide: gi as u32,
+                kind: e.kind,
+                block: e.block,
+                line: e.line,
+                code_line: e.code_line,
+                anchor: if e.heading == u32::MAX {
+                    u32::MAX
+                } else {
+                    first_anchor as u32 + e.heading
+                },
+            }));
         }
         index
     }

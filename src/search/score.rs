@@ -37,16 +37,29 @@ pub struct TermMatch {
 /// the folded text are valid in the original. The rare characters whose lowercase form
 /// has another length are kept as they are.
 pub fn fold(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
-    }
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        let mut lower = c.to_lowercase();
-        match (lower.next(), lower.next()) {
-            (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
-            _ => out.push(c),
+    let mut rest = s;
+    // Runs of ASCII are copied and lowered in bulk; other characters one by one.
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(ascii);
+        let start = out.len();
+        out.push_str(run);
+        if let Some(copy) = out.get_mut(start..) {
+            copy.make_ascii_lowercase();
         }
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            let mut lower = c.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
+                _ => out.push(c),
+            }
+        }
+        rest = chars.as_str();
     }
     out
 }

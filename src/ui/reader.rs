@@ -18,13 +18,19 @@ pub fn draw(buf: &mut Buffer, app: &App) {
         buf.set_string(text.x, text.y, "(this guide is empty)", theme.muted);
         return;
     }
+    // Search matches on screen, worked out once per frame.
+    let matches = reader
+        .find
+        .as_ref()
+        .map(|f| f.on_rows(app.visible_rows()))
+        .unwrap_or_default();
     for (i, index) in app.visible_rows().enumerate() {
         let row = &reader.layout.rows[index];
         let y = text.y + i as u16;
         let highlight = row
             .frame
             .and_then(|f| app.highlights.get((reader.guide, f)));
-        let mut spans = styled_spans(row, highlight);
+        let mut spans = styled_spans(&reader.layout, row, highlight);
         if row.frame.is_some() && row.frame == reader.code {
             for s in &mut spans {
                 if s.style == theme.code_frame || s.style == theme.code_lang {
@@ -57,17 +63,14 @@ pub fn draw(buf: &mut Buffer, app: &App) {
             }
             paint(buf, text.x, y, col..col + 3, theme.task_done, text.right());
         }
-        if let Some(find) = &reader.find {
-            let current = find.current_match();
-            for m in &find.matches {
-                let style = if Some(m) == current {
-                    theme.search_current
-                } else {
-                    theme.search_match
-                };
-                for p in m.parts.iter().filter(|p| p.row == index) {
-                    paint(buf, text.x, y, p.start..p.end, style, text.right());
-                }
+        for (m, current) in &matches {
+            let style = if *current {
+                theme.search_current
+            } else {
+                theme.search_match
+            };
+            for p in m.parts.iter().filter(|p| p.row == index) {
+                paint(buf, text.x, y, p.start..p.end, style, text.right());
             }
         }
         // The selected checklist item: every row of it, full width.
