@@ -24,3 +24,4 @@ pub mod search;
 pub mod theme;
 pub mod tui;
 pub mod ui;
+pub mod version;

@@ -6,7 +6,7 @@ use devguide::app::checklist::Checklists;
 use devguide::app::{App, Settings};
 use devguide::appearance::{self, Variant};
 use devguide::checklist::{self, Store};
-use devguide::cli::{Cli, ColorChoice, Command};
+use devguide::cli::{Cli, ColorChoice, Command, Common};
 use devguide::commands::{self, Target, show};
 use devguide::config::{self, Loaded};
 use devguide::theme::ColorMode;
@@ -29,13 +29,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
+fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let mut loaded = config::load(cli.config.as_deref());
-    if cli.set.dir.is_none() {
+    let mut common = cli.common();
+    let mut loaded = config::load(common.config.as_deref());
+    if common.set.dir.is_none() {
         let (dir, problem) = commands::configured_dir(&loaded);
-        cli.set.dir = dir;
+        common.set.dir = dir;
         loaded.problems.extend(problem);
     }
     // Commands about the configuration report its problems themselves; the others get
@@ -46,56 +47,60 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
         }
     };
     match cli.command {
-        Some(Command::Config(cmd)) => commands::config::run(cmd, &loaded, &mut stdout.lock()),
-        Some(Command::Themes) => commands::config::themes(&loaded, &mut stdout.lock()),
-        Some(Command::Man) => commands::config::man(&mut stdout.lock()),
+        Some(Command::Config(ref cmd)) => commands::config::run(cmd, &loaded, &mut stdout.lock()),
+        Some(Command::Themes { .. }) => commands::config::themes(&loaded, &mut stdout.lock()),
+        Some(Command::Man { ref dir }) => commands::man::run(dir.as_deref(), &mut stdout.lock()),
         Some(Command::Completions { shell }) => {
             commands::completions::run(shell, &mut stdout.lock())
         }
         Some(Command::Export { ref dir, force }) => {
             commands::export::run(dir, force, &mut stdout.lock())
         }
-        Some(Command::List { json, skipped }) => {
+        Some(Command::List { json, skipped, .. }) => {
             warn();
-            let set = commands::load_set(&cli.set)?;
+            let set = commands::load_set(&common.set)?;
             commands::list::run(&set, json, skipped, &mut stdout.lock())
         }
         Some(Command::Show {
             ref doc,
             width,
             verbose,
+            ..
         }) => {
             warn();
-            let (set, target) = commands::open_target(&cli.set, Some(doc))?;
+            let (set, target) = commands::open_target(&common.set, Some(doc))?;
             let target = target.unwrap_or(Target {
                 guide: 0,
                 anchor: None,
             });
-            let opts = show_options(&cli, &loaded, width, verbose);
+            let opts = show_options(&common, &loaded, width, verbose);
             show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock())
         }
-        Some(Command::Checklist(ref cmd)) => {
+        Some(Command::Checklist(ref args)) => {
             warn();
-            let set = commands::load_set(&cli.set)?;
+            let set = commands::load_set(&common.set)?;
             commands::checklist::run(
-                cmd,
+                &args.command,
                 &set,
-                cli.set.state.as_deref(),
-                cli.migration.as_deref(),
+                common.state.as_deref(),
+                common.migration.as_deref(),
                 &mut stdout.lock(),
                 &mut stderr.lock(),
             )
         }
-        Some(Command::Lookup { ref symbol, json }) => {
-            let set = commands::load_set(&cli.set)?;
+        Some(Command::Lookup {
+            ref symbol, json, ..
+        }) => {
+            let set = commands::load_set(&common.set)?;
             commands::lookup::run(&set, symbol, json, &mut stdout.lock(), &mut stderr.lock())
         }
         Some(Command::Search {
             ref query,
             json,
             limit,
+            ..
         }) => {
-            let set = commands::load_set(&cli.set)?;
+            let set = commands::load_set(&common.set)?;
             commands::search::run(
                 &set,
                 query,
@@ -106,7 +111,10 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             )
         }
         None => {
-            let (set, target) = commands::open_target(&cli.set, cli.doc.as_deref())?;
+            let (set, target) = match commands::open_target(&common.set, cli.doc.as_deref()) {
+                Ok(found) => found,
+                Err(e) => return misplaced_options(cli.doc.as_deref()).ok_or(e),
+            };
             if !stdout.is_terminal() || devguide::theme::term_is_dumb() {
                 // Into a pipe, or a terminal that cannot move the cursor (an editor's shell
                 // buffer): print the guide instead of drawing a screen.
@@ -115,13 +123,14 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                     guide: 0,
                     anchor: None,
                 });
-                let opts = show_options(&cli, &loaded, None, false);
+                let opts = show_options(&common, &loaded, None, false);
                 return show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock());
             }
             let colorterm = std::env::var("COLORTERM").ok();
-            let mode = appearance::color_mode(cli.color, ColorMode::detect(), colorterm.as_deref());
+            let mode =
+                appearance::color_mode(common.color, ColorMode::detect(), colorterm.as_deref());
             let variant = appearance::variant(
-                cli.theme,
+                common.theme,
                 loaded.config.theme,
                 std::env::var("COLORFGBG").ok().as_deref(),
                 || {
@@ -135,7 +144,7 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             let mut app = App::new(set, variant.theme(mode), loaded.config.keymap());
             app.settings = reader_settings(&loaded, variant);
             let store =
-                reader_checklists(&mut app, cli.set.state.as_deref(), cli.migration.clone());
+                reader_checklists(&mut app, common.state.as_deref(), common.migration.clone());
             let reading = app.checklists.state.reading(&app.checklists.set_key);
             match target {
                 // A guide named on the command line opens there; no start screen.
@@ -152,6 +161,20 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             devguide::tui::run(app, mouse, store)
         }
     }
+}
+
+/// `devguide --theme dark list`: options before a subcommand belong to the reader, so
+/// `list` was taken for a guide. When no such guide exists, say where the options go
+/// (a usage error, exit 2) rather than "no guide 'list'".
+fn misplaced_options(doc: Option<&str>) -> Option<u8> {
+    let doc = doc?;
+    Cli::command().find_subcommand(doc)?;
+    let doc = devguide::sanitize::sanitize_line(doc);
+    let _ = writeln!(
+        std::io::stderr(),
+        "devguide: `{doc}` is a command: put its options after it (`devguide {doc} --help` lists them)"
+    );
+    Some(2)
 }
 
 fn reader_settings(loaded: &Loaded, variant: Variant) -> Settings {
@@ -172,16 +195,21 @@ fn syntax_theme(loaded: &Loaded, variant: Variant) -> String {
 
 /// `show` colours with the configured theme; for `auto` it reads `COLORFGBG` only, as
 /// its output may not go to the terminal it would ask.
-fn show_options(cli: &Cli, loaded: &Loaded, width: Option<u16>, verbose: bool) -> show::Options {
-    let mut opts = show::Options::resolve(width, cli.color, verbose);
+fn show_options(
+    common: &Common,
+    loaded: &Loaded,
+    width: Option<u16>,
+    verbose: bool,
+) -> show::Options {
+    let mut opts = show::Options::resolve(width, common.color, verbose);
     opts.variant = appearance::variant(
-        cli.theme,
+        common.theme,
         loaded.config.theme,
         std::env::var("COLORFGBG").ok().as_deref(),
         || None,
     );
     opts.syntax_theme = syntax_theme(loaded, opts.variant);
-    if cli.color == ColorChoice::Never {
+    if common.color == ColorChoice::Never {
         opts.color = false;
     }
     opts

@@ -8,6 +8,7 @@ pub mod config;
 pub mod export;
 pub mod list;
 pub mod lookup;
+pub mod man;
 pub mod search;
 pub mod show;
 
