@@ -17,6 +17,7 @@ pub mod layout;
 pub mod lookup;
 pub mod lsp;
 pub mod mojibake;
+pub mod opener;
 pub mod palettes;
 pub mod sanitize;
 pub mod scan;

@@ -182,6 +182,7 @@ fn reader_settings(loaded: &Loaded, variant: Variant) -> Settings {
         wrap_width: loaded.config.wrap_width,
         clipboard: loaded.config.clipboard,
         syntax_theme: syntax_theme(loaded, variant),
+        browser: loaded.config.browser.clone(),
     }
 }
 

@@ -39,6 +39,8 @@ pub struct Settings {
     pub clipboard: crate::config::ClipboardMode,
     /// Syntax theme for code blocks, by name.
     pub syntax_theme: String,
+    /// The configuration's `browser` command for external links (see `crate::opener`).
+    pub browser: Option<String>,
 }
 
 impl Default for Settings {
@@ -47,6 +49,7 @@ impl Default for Settings {
             wrap_width: MAX_TEXT_WIDTH,
             clipboard: crate::config::ClipboardMode::Both,
             syntax_theme: highlight::DEFAULT_SYNTAX_THEME.to_string(),
+            browser: None,
         }
     }
 }
@@ -169,6 +172,8 @@ pub enum Effect {
         path: std::path::PathBuf,
         line: usize,
     },
+    /// Open an external link with the configured browser or the platform's opener.
+    OpenUrl(String),
 }
 
 pub struct App {
@@ -566,11 +571,11 @@ impl App {
         self.sync_sidebar_to_reader();
     }
 
-    /// Follows a link's target: an anchor, another guide of the set, or an outside URL.
-    pub fn follow(&mut self, url: &str) {
+    /// Follows a link's target: an anchor, another guide of the set, or an outside URL
+    /// (opened by the run loop, which reports how that went).
+    pub fn follow(&mut self, url: &str) -> Vec<Effect> {
         if doc::is_external_url(url) {
-            self.set_status(format!("external link: {url}"), false);
-            return;
+            return vec![Effect::OpenUrl(url.to_string())];
         }
         let (path, anchor) = match url.split_once('#') {
             Some((p, a)) => (p, Some(a)),
@@ -582,12 +587,13 @@ impl App {
                 Some(h) => self.jump_within(h),
                 None => self.set_status(format!("no heading #{anchor} in this guide"), true),
             }
-            return;
+            return Vec::new();
         }
         match self.set.resolve_link(self.reader.guide, path) {
             Some(g) => self.open(g, anchor),
             None => self.set_status(format!("not in this guide set: {path}"), true),
         }
+        Vec::new()
     }
 
     // ----- selection -----------------------------------------------------------------------
@@ -895,7 +901,7 @@ impl App {
                         .get(sel.link as usize)
                         .map(|l| l.url.clone());
                     if let Some(url) = url {
-                        self.follow(&url);
+                        return self.follow(&url);
                     }
                 }
                 None => {
@@ -1148,7 +1154,7 @@ impl App {
                 .get(link as usize)
                 .map(|l| l.url.clone())
             {
-                self.follow(&url);
+                return self.follow(&url);
             }
         }
         Vec::new()

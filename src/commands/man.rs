@@ -191,8 +191,12 @@ The editor the \fIedit\fR key opens the guide in, at the line on screen.
 How many colours the terminal has, and whether its background is dark or light.
 .TP
 \fBBROWSER\fR
-Not read: external links open with \fBbrowser\fR from the configuration file, else the
-platform's opener (\fBxdg\-open\fR, \fBopen\fR, \fBwslview\fR).
+The command that opens external links when \fBbrowser\fR is not set in the configuration
+file; without either, the platform's opener (\fBxdg\-open\fR with a display, \fBopen\fR,
+\fBwslview\fR), and none over SSH.
+.TP
+\fBSSH_CONNECTION\fR, \fBSSH_TTY\fR, \fBDISPLAY\fR, \fBWAYLAND_DISPLAY\fR
+Whether links can be opened on this machine's screen.
 ";
 
 const EXIT_STATUS: &str = r".SH EXIT STATUS

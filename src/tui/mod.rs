@@ -256,6 +256,12 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, ctx: &mut Ctx<'_>) -> Option
                     clipboard::copy(&mut std::io::stdout(), &text, &what, app.settings.clipboard);
                 app.set_status(msg, false);
             }
+            Effect::OpenUrl(url) => {
+                match crate::opener::open(&url, app.settings.browser.as_deref()) {
+                    Ok(msg) => app.set_status(msg, false),
+                    Err(msg) => app.set_status(msg, true),
+                }
+            }
             Effect::LoadMigrations => {
                 if let Some(store) = ctx.store.as_mut() {
                     let c = &mut app.checklists;
