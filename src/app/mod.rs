@@ -263,13 +263,32 @@ impl App {
 
     // ----- geometry -------------------------------------------------------------------
 
+    /// Whether the open guide gets a checklist gauge. Task lists alone do not make a
+    /// checklist (a page may only show what one looks like): the guide must say so in its
+    /// front matter (`checklist = true`), or the set must already have a migration.
+    /// `checklist = false` keeps a guide's task lists ungauged either way.
+    pub fn shows_gauge(&self) -> bool {
+        if self.reader.doc.tasks.is_empty() {
+            return false;
+        }
+        let declared = self
+            .set
+            .guides
+            .get(self.reader.guide)
+            .and_then(|g| g.checklist);
+        declared.unwrap_or_else(|| {
+            let c = &self.checklists;
+            c.migration.is_some() || !c.state.migration_names(&c.set_key).is_empty()
+        })
+    }
+
     /// Sets the terminal size; re-wraps the open guide when the text width changed,
     /// keeping the same block at the top.
     pub fn resize(&mut self, size: Rect) {
         self.size = size;
         self.areas = areas::compute(size, self.focus == Focus::Sidebar, self.settings.wrap_width);
-        // A guide with checklist items is headed by a progress gauge.
-        if !self.reader.doc.tasks.is_empty() && self.areas.text.height >= 4 {
+        // A checklist is headed by a progress gauge.
+        if self.shows_gauge() && self.areas.text.height >= 4 {
             let t = self.areas.text;
             self.areas.gauge = Some(Rect { height: 1, ..t });
             self.areas.text = Rect {

@@ -741,3 +741,52 @@ fn sections_count_as_read_after_a_moment_on_screen_but_not_under_an_overlay() {
     app.note_time(later);
     assert!(app.section_read(0), "on screen long enough");
 }
+
+/// A page that only shows task lists gets no gauge until the set has a migration; a
+/// guide whose front matter says `checklist = true` gets one from the start, and
+/// `checklist = false` never.
+#[test]
+fn the_gauge_waits_for_a_migration_or_a_declared_checklist() {
+    use crate::app::checklist::Checklists;
+    use crate::checklist::State;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write =
+        |name: &str, text: &str| std::fs::write(dir.path().join(name), text).expect("write");
+    write("a-example.md", "# Example\n\n- [ ] shown, not tracked\n");
+    write(
+        "b-list.md",
+        "+++\nchecklist = true\n+++\n# List\n\n- [ ] step\n",
+    );
+    write(
+        "c-never.md",
+        "+++\nchecklist = false\n+++\n# Never\n\n- [ ] x\n",
+    );
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let with = |state: State| {
+        let mut app = App::new(
+            set.clone(),
+            Theme::for_mode(ColorMode::None),
+            Keymap::default(),
+        );
+        app.resize(Rect::new(0, 0, 80, 24));
+        let key = app.set.identity();
+        app.attach_checklists(
+            Checklists::new(key, state, None, None, "main".into()),
+            Vec::new(),
+        );
+        let gauged: Vec<bool> = (0..3)
+            .map(|g| {
+                app.open(g, None);
+                app.areas.gauge.is_some()
+            })
+            .collect();
+        gauged
+    };
+    assert_eq!(with(State::default()), [false, true, false]);
+    let mut state = State::default();
+    let key = set.identity();
+    state
+        .create_migration(&key, "auth", std::time::SystemTime::now())
+        .expect("create");
+    assert_eq!(with(state), [true, true, false]);
+}

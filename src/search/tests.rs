@@ -9,6 +9,7 @@ fn guide(id: &str, title: &str, body: &str) -> Guide {
         order: None,
         summary: None,
         tags: Vec::new(),
+        checklist: None,
         body: body.into(),
         body_line: 1,
         notices: Vec::new(),
