@@ -102,8 +102,8 @@ pub fn validate(url: &str) -> Result<&str, String> {
     }
 }
 
-/// The command that opens `url` here, or why none does. `url` must have passed
-/// [`validate`].
+/// The command that opens `url` here, or in a few words why none does (the status bar
+/// has one line). `url` must have passed [`validate`].
 pub fn choose(url: &str, env: &Env) -> Result<Argv, String> {
     let explicit = env
         .configured
@@ -112,9 +112,9 @@ pub fn choose(url: &str, env: &Env) -> Result<Argv, String> {
         .filter(|c| !c.is_empty());
     if let Some(cmd) = explicit {
         if matches!(cmd, "off" | "none") {
-            return Err("opening links is off (browser = \"off\" in the configuration)".into());
+            return Err("browser = \"off\"".into());
         }
-        return with_url(cmd, url).ok_or_else(|| "browser in the configuration is empty".into());
+        return with_url(cmd, url).ok_or_else(|| "browser is empty".into());
     }
     if let Some(first) = env.browser_var.as_deref().and_then(|b| b.split(':').next())
         && let Some(argv) = with_url(first, url)
@@ -122,10 +122,7 @@ pub fn choose(url: &str, env: &Env) -> Result<Argv, String> {
         return Ok(argv);
     }
     if env.ssh {
-        return Err(
-            "over SSH links are not opened (set browser in the configuration to choose a command)"
-                .into(),
-        );
+        return Err("over SSH".into());
     }
     let fixed = |parts: &[&str]| {
         let mut argv: Argv = parts.iter().map(|p| p.to_string()).collect();
@@ -137,9 +134,7 @@ pub fn choose(url: &str, env: &Env) -> Result<Argv, String> {
         Platform::Windows => fixed(&["rundll32", "url.dll,FileProtocolHandler"]),
         Platform::Unix if env.wsl && env.wslview => fixed(&["wslview"]),
         Platform::Unix if env.display => fixed(&["xdg-open"]),
-        Platform::Unix => {
-            Err("no display to open links on (neither DISPLAY nor WAYLAND_DISPLAY is set)".into())
-        }
+        Platform::Unix => Err("no display".into()),
     }
 }
 
@@ -165,7 +160,8 @@ fn with_url(cmd: &str, url: &str) -> Option<Argv> {
 /// The outcome, for the status bar: `Ok` when an opener was started.
 pub fn open(url: &str, configured: Option<&str>) -> Result<String, String> {
     let url = validate(url)?;
-    let argv = choose(url, &Env::detect(configured)).map_err(|why| format!("{why}: {url}"))?;
+    let argv = choose(url, &Env::detect(configured))
+        .map_err(|why| format!("not opened ({why}): {url}"))?;
     let Some((program, args)) = argv.split_first() else {
         return Err(format!("no command to open {url}"));
     };

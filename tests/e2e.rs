@@ -884,3 +884,70 @@ fn with_no_terminal_for_keys_it_says_so_without_touching_the_screen() {
 fn nonzero(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
 }
+
+/// Enter on an external link runs the configured browser with the URL; over SSH with no
+/// browser named, nothing is opened, the status bar says why, and `y` copies the URL.
+#[test]
+fn enter_opens_an_external_link_and_y_copies_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let guides = dir.path().join("guides");
+    std::fs::create_dir(&guides).expect("mkdir");
+    std::fs::write(
+        guides.join("links.md"),
+        "# Links\n\nSee [the docs](https://example.com/docs) now.\n",
+    )
+    .expect("write");
+    let log = dir.path().join("opened");
+    let browser = dir.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n", log.display()),
+    )
+    .expect("write");
+    std::fs::set_permissions(
+        &browser,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("browser = \"{} --new-tab\"\n", browser.display()),
+    )
+    .expect("write");
+    let g = guides.to_str().expect("utf-8");
+    let c = config.to_str().expect("utf-8");
+    let mut s = Session::start(&["links", "--dir", g], &[("DEVGUIDE_CONFIG", c)]);
+    s.wait_for("the docs");
+    s.keys("l");
+    s.keys("\r");
+    s.wait_for_status("opening https://example.com/docs");
+    let start = Instant::now();
+    let opened = loop {
+        match std::fs::read_to_string(&log) {
+            Ok(text) if text.ends_with('\n') => break text,
+            _ if start.elapsed() > DEADLINE => panic!("the browser never ran"),
+            _ => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    assert_eq!(opened, "--new-tab\nhttps://example.com/docs\n");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+
+    let mut s = Session::start(
+        &["links", "--dir", g],
+        &[
+            ("SSH_CONNECTION", "10.0.0.1 1 10.0.0.2 22"),
+            ("BROWSER", ""),
+        ],
+    );
+    s.wait_for("the docs");
+    s.keys("l");
+    s.keys("\r");
+    s.wait_for_status("not opened (over SSH)");
+    s.keys("y");
+    s.wait_for_status("link");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+}
