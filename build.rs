@@ -11,10 +11,16 @@ fn main() {
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
     // Only this crate's own checkout counts: a package unpacked inside another repository
     // (cargo's `target/package/…`) must not report that repository's commit.
-    let info = if manifest.join(".git").exists() {
+    let git_marker = manifest.join(".git");
+    let info = if git_marker.exists() {
         watch_head(&manifest);
         commit(&manifest)
     } else {
+        // Watching the missing `.git` reruns this (cheap) script on every build. That is
+        // deliberate: `cargo package` verifies in `target/package/…` under the same
+        // build-script unit as the checkout's own build, and would otherwise leave the
+        // checkout's builds stuck on a version without its commit.
+        println!("cargo:rerun-if-changed={}", git_marker.display());
         None
     };
     let full = match info {

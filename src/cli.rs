@@ -277,10 +277,24 @@ pub enum Command {
     },
 }
 
+/// A `--NAME FILE` option accepted but not shown in help.
+fn hidden_path(name: &'static str) -> clap::Arg {
+    clap::Arg::new(name)
+        .long(name)
+        .global(true)
+        .hide(true)
+        .value_parser(clap::value_parser!(PathBuf))
+}
+
 /// `devguide checklist …`: the options every checklist command reads, then the command.
 /// They are global within `checklist`, so they go after the command's own arguments.
 #[derive(Debug, Args, Clone)]
-#[command(subcommand_required = true, arg_required_else_help = true)]
+#[command(
+    subcommand_required = true,
+    arg_required_else_help = true,
+    // `init` reads neither the guides nor the settings: keep those out of its help.
+    mut_subcommand("init", |c| c.arg(hidden_path("dir")).arg(hidden_path("config")))
+)]
 pub struct ChecklistArgs {
     #[arg(long, value_name = "DIR", global = true, help = DIR_HELP)]
     pub dir: Option<PathBuf>,
