@@ -523,7 +523,8 @@ mod tests {
         fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
             for arg in cmd.get_arguments() {
                 let id = arg.get_id().as_str();
-                if arg.get_help().is_none() && !matches!(id, "help" | "version") {
+                let shown = !arg.is_hide_set() && !matches!(id, "help" | "version");
+                if shown && arg.get_help().is_none() {
                     missing.push(format!("{path} {id}"));
                 }
             }
@@ -550,6 +551,7 @@ mod tests {
                 c = c.find_subcommand(p).expect("subcommand");
             }
             c.get_arguments()
+                .filter(|a| !a.is_hide_set())
                 .filter_map(|a| a.get_long().map(str::to_string))
                 .collect()
         };
@@ -562,6 +564,9 @@ mod tests {
         for unwanted in ["theme", "color", "migration", "no-mouse"] {
             assert!(!tick.iter().any(|l| l == unwanted), "{unwanted}: {tick:?}");
         }
+        let mut init = longs(&["checklist", "init"]);
+        init.sort();
+        assert_eq!(init, ["help", "here", "state"]);
         let show = longs(&["show"]);
         assert!(show.iter().any(|l| l == "theme") && !show.iter().any(|l| l == "state"));
     }
