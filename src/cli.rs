@@ -571,16 +571,19 @@ mod tests {
         assert!(show.iter().any(|l| l == "theme") && !show.iter().any(|l| l == "state"));
     }
 
-    /// Each example's description starts in the same column.
+    /// In `devguide --help` as printed, each example's description starts in the same
+    /// column.
     #[test]
     fn examples_are_aligned() {
-        let columns: Vec<usize> = EXAMPLES
+        let help = Cli::command().term_width(100).render_help().to_string();
+        let examples = help.split("Examples:").nth(1).expect("an Examples block");
+        let columns: Vec<usize> = examples
             .lines()
             .filter(|l| l.starts_with("  devguide"))
             .map(|l| {
-                let gap = l.find("  ").map(|_| ()).and(l[2..].find("  "));
-                let at = gap.expect("two spaces before the description") + 2;
-                at + l[at..].len() - l[at..].trim_start().len()
+                // Past the indent, the command ends where two spaces begin.
+                let gap = 2 + l[2..].find("  ").expect("a description after the command");
+                l.len() - l[gap..].trim_start().len()
             })
             .collect();
         assert!(columns.len() >= 5, "{columns:?}");
