@@ -6,7 +6,7 @@ use devguide::app::checklist::Checklists;
 use devguide::app::{App, Settings};
 use devguide::appearance::{self, Variant};
 use devguide::checklist::{self, Store};
-use devguide::cli::{Cli, ColorChoice, Command};
+use devguide::cli::{Cli, ColorChoice, Command, Common};
 use devguide::commands::{self, Target, show};
 use devguide::config::{self, Loaded};
 use devguide::theme::ColorMode;
@@ -37,15 +37,16 @@ fn main() -> ExitCode {
 fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let mut loaded = config::load(cli.config.as_deref());
+    let mut common = cli.common();
+    let mut loaded = config::load(common.config.as_deref());
     if let Some(Command::Lsp(ref args)) = cli.command {
         // The server tells `--dir` from the configured folders (a workspace's team guides
         // come between them), so it takes both before they are merged below.
-        return commands::lsp::run(args, cli.set.dir.clone(), &loaded);
+        return commands::lsp::run(args, common.set.dir.clone(), &loaded);
     }
-    if cli.set.dir.is_none() {
+    if common.set.dir.is_none() {
         let (dir, problem) = commands::configured_dir(&loaded);
-        cli.set.dir = dir;
+        common.set.dir = dir;
         loaded.problems.extend(problem);
     }
     // Commands about the configuration report its problems themselves; the others get
@@ -67,7 +68,7 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
         let _ = devguide::sanitize::notice(&mut std::io::stderr(), &e);
     }
     if cli.debug {
-        let report = devguide::tui::debug::report(&cli, &loaded);
+        let report = devguide::tui::debug::report(&common, cli.log.as_deref(), &loaded);
         let _ = devguide::sanitize::notice(&mut std::io::stderr(), "environment, for bug reports:");
         for line in report {
             let _ = writeln!(
@@ -78,11 +79,11 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
         }
     }
     match cli.command {
-        Some(Command::Config(cmd)) => commands::config::run(cmd, &loaded, &mut stdout.lock()),
-        Some(Command::Themes) => commands::config::themes(&loaded, &mut stdout.lock()),
-        Some(Command::Man) => commands::config::man(&mut stdout.lock()),
+        Some(Command::Config(ref cmd)) => commands::config::run(cmd, &loaded, &mut stdout.lock()),
+        Some(Command::Themes { .. }) => commands::config::themes(&loaded, &mut stdout.lock()),
+        Some(Command::Man { ref dir }) => commands::man::run(dir.as_deref(), &mut stdout.lock()),
         // Served above, before the configured folders became `--dir`.
-        Some(Command::Lsp(ref args)) => commands::lsp::run(args, cli.set.dir.clone(), &loaded),
+        Some(Command::Lsp(ref args)) => commands::lsp::run(args, common.set.dir.clone(), &loaded),
         Some(Command::Completions { shell }) => {
             commands::completions::run(shell, &mut stdout.lock())
         }
@@ -94,9 +95,10 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             skipped,
             quiet,
             no_cache,
+            ..
         }) => {
             warn();
-            let set = commands::load_set(&cli.set)?;
+            let set = commands::load_set(&common.set)?;
             if !quiet {
                 commands::print_notices(
                     set.guides.iter().flat_map(|g| &g.notices),
@@ -105,10 +107,10 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             }
             commands::list::run(&set, json, skipped, !no_cache, &mut stdout.lock())
         }
-        Some(Command::Check { json }) => {
+        Some(Command::Check { json, .. }) => {
             warn();
             // A set that cannot be loaded is an error (2), not a finding (1).
-            match commands::load_set(&cli.set) {
+            match commands::load_set(&common.set) {
                 Ok(set) => commands::check::run(&set, json, &mut stdout.lock()),
                 Err(e) => {
                     let msg = devguide::sanitize::sanitize(&format!("{e:#}")).into_owned();
@@ -124,22 +126,22 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             ..
         }) => {
             warn();
-            let (set, target) = commands::open_target(&cli.set, Some(doc))?;
+            let (set, target) = commands::open_target(&common.set, Some(doc))?;
             let target = target.unwrap_or(Target {
                 guide: 0,
                 anchor: None,
             });
-            let opts = show_options(&cli, &loaded, width, quiet);
+            let opts = show_options(&common, &loaded, width, quiet);
             show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock())
         }
-        Some(Command::Checklist(ref cmd)) => {
+        Some(Command::Checklist(ref args)) => {
             warn();
-            let set = commands::load_set(&cli.set)?;
+            let set = commands::load_set(&common.set)?;
             commands::checklist::run(
-                cmd,
+                &args.command,
                 &set,
-                cli.set.state.as_deref(),
-                cli.migration.as_deref(),
+                common.state.as_deref(),
+                common.migration.as_deref(),
                 &mut stdout.lock(),
                 &mut stderr.lock(),
             )
@@ -148,8 +150,9 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             ref symbol,
             json,
             vimgrep,
+            ..
         }) => {
-            let set = commands::load_set(&cli.set)?;
+            let set = commands::load_set(&common.set)?;
             commands::lookup::run(
                 &set,
                 symbol,
@@ -165,8 +168,9 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             limit,
             vimgrep,
             no_cache,
+            ..
         }) => {
-            let set = commands::load_set(&cli.set)?;
+            let set = commands::load_set(&common.set)?;
             commands::search::run(
                 &set,
                 query,
@@ -178,10 +182,15 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                 &mut stderr.lock(),
             )
         }
-        Some(Command::Scan { ref paths, format }) => {
+        Some(Command::Scan {
+            ref paths,
+            format,
+            color,
+            ..
+        }) => {
             warn();
-            let set = commands::load_set(&cli.set)?;
-            let color = match cli.color {
+            let set = commands::load_set(&common.set)?;
+            let color = match color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
                 ColorChoice::Auto => {
@@ -194,10 +203,10 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             let (code, report) =
                 commands::scan::run(&set, paths, format, color, &mut out, &mut stderr.lock())?;
             out.flush()?;
-            if let (Some(m), Some(report)) = (cli.migration.as_deref(), report)
+            if let (Some(m), Some(report)) = (common.migration.as_deref(), report)
                 && !commands::scan::record(
                     &set,
-                    cli.set.state.as_deref(),
+                    common.state.as_deref(),
                     m,
                     &report,
                     &mut stderr.lock(),
@@ -207,9 +216,11 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(code)
         }
-        Some(Command::Fix { ref paths, diff }) => {
+        Some(Command::Fix {
+            ref paths, diff, ..
+        }) => {
             warn();
-            let set = commands::load_set(&cli.set)?;
+            let set = commands::load_set(&common.set)?;
             let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
             let mut err = std::io::BufWriter::new(stderr.lock());
             let code = commands::fix::run(&set, paths, diff, &mut out, &mut err)?;
@@ -232,7 +243,10 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                         anchor: None,
                     }),
                 ),
-                None => commands::open_target(&cli.set, cli.doc.as_deref())?,
+                None => match commands::open_target(&common.set, cli.doc.as_deref()) {
+                    Ok(found) => found,
+                    Err(e) => return misplaced_options(cli.doc.as_deref()).ok_or(e),
+                },
             };
             if !stdout.is_terminal() || devguide::theme::term_is_dumb() {
                 // Into a pipe, or a terminal that cannot move the cursor (an editor's shell
@@ -242,13 +256,14 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                     guide: 0,
                     anchor: None,
                 });
-                let opts = show_options(&cli, &loaded, None, false);
+                let opts = show_options(&common, &loaded, None, false);
                 return show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock());
             }
             let colorterm = std::env::var("COLORTERM").ok();
-            let mode = appearance::color_mode(cli.color, ColorMode::detect(), colorterm.as_deref());
+            let mode =
+                appearance::color_mode(common.color, ColorMode::detect(), colorterm.as_deref());
             let variant = appearance::variant(
-                cli.theme,
+                common.theme,
                 loaded.config.theme,
                 std::env::var("COLORFGBG").ok().as_deref(),
                 || {
@@ -262,7 +277,7 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             let mut app = App::new(set, variant.theme(mode), loaded.config.keymap());
             app.settings = reader_settings(&loaded, variant);
             let store =
-                reader_checklists(&mut app, cli.set.state.as_deref(), cli.migration.clone());
+                reader_checklists(&mut app, common.state.as_deref(), common.migration.clone());
             let reading = app.checklists.state.reading(&app.checklists.set_key);
             match target {
                 // A guide named on the command line opens there; no start screen.
@@ -287,11 +302,26 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
+/// `devguide --theme dark list`: options before a subcommand belong to the reader, so
+/// `list` was taken for a guide. When no such guide exists, say where the options go
+/// (a usage error, exit 2) rather than "no guide 'list'".
+fn misplaced_options(doc: Option<&str>) -> Option<u8> {
+    let doc = doc?;
+    Cli::command().find_subcommand(doc)?;
+    let doc = devguide::sanitize::sanitize_line(doc);
+    let _ = writeln!(
+        std::io::stderr(),
+        "devguide: `{doc}` is a command: put its options after it (`devguide {doc} --help` lists them)"
+    );
+    Some(2)
+}
+
 fn reader_settings(loaded: &Loaded, variant: Variant) -> Settings {
     Settings {
         wrap_width: loaded.config.wrap_width,
         clipboard: loaded.config.clipboard,
         syntax_theme: syntax_theme(loaded, variant),
+        browser: loaded.config.browser.clone(),
     }
 }
 
@@ -305,16 +335,16 @@ fn syntax_theme(loaded: &Loaded, variant: Variant) -> String {
 
 /// `show` colours with the configured theme; for `auto` it reads `COLORFGBG` only, as
 /// its output may not go to the terminal it would ask.
-fn show_options(cli: &Cli, loaded: &Loaded, width: Option<u16>, quiet: bool) -> show::Options {
-    let mut opts = show::Options::resolve(width, cli.color, quiet);
+fn show_options(common: &Common, loaded: &Loaded, width: Option<u16>, quiet: bool) -> show::Options {
+    let mut opts = show::Options::resolve(width, common.color, quiet);
     opts.variant = appearance::variant(
-        cli.theme,
+        common.theme,
         loaded.config.theme,
         std::env::var("COLORFGBG").ok().as_deref(),
         || None,
     );
     opts.syntax_theme = syntax_theme(loaded, opts.variant);
-    if cli.color == ColorChoice::Never {
+    if common.color == ColorChoice::Never {
         opts.color = false;
     }
     opts

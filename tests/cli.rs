@@ -271,3 +271,113 @@ fn escape_sequences_never_reach_stdout() {
 fn unicode_width(s: &str) -> usize {
     devguide::layout::wrap::str_width(s)
 }
+
+/// `devguide man | man -l -` reads as a manual: formatted without warnings, with the
+/// sections a user looks for. Where `man` is not installed, the roff itself is checked.
+#[test]
+fn man_page_formats_cleanly() {
+    let roff = stdout_of(devguide().arg("man"));
+    for section in ["KEYS", "FILES", "ENVIRONMENT", "EXIT STATUS", "SEE ALSO"] {
+        assert!(
+            roff.contains(&format!(".SH \"{section}\""))
+                || roff.contains(&format!(".SH {section}\n")),
+            "{section} missing"
+        );
+    }
+    let Ok(man) = std::process::Command::new("man")
+        .args(["--warnings", "-l", "-"])
+        .env("MANWIDTH", "80")
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("man is not installed: checked the roff only");
+        return;
+    };
+    let mut man = man;
+    {
+        use std::io::Write;
+        let mut stdin = man.stdin.take().expect("stdin");
+        stdin.write_all(roff.as_bytes()).expect("write roff");
+    }
+    let out = man.wait_with_output().expect("man runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let warnings = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "man failed: {warnings}");
+    assert!(warnings.trim().is_empty(), "warnings: {warnings}");
+    for want in [
+        "EXIT STATUS",
+        "toggle_task",
+        "DEVGUIDE_STATE",
+        "devguide-checklist(1)",
+    ] {
+        assert!(
+            text.contains(want),
+            "{want} missing from the formatted page"
+        );
+    }
+}
+
+/// `man --dir OUT` writes every page the main page refers to.
+#[test]
+fn man_dir_writes_a_page_per_subcommand() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("man1");
+    let said = stdout_of(devguide().arg("man").arg("--dir").arg(&out));
+    assert!(said.starts_with("wrote "), "{said}");
+    let main = std::fs::read_to_string(out.join("devguide.1")).expect("devguide.1");
+    let mut referred = 0;
+    for line in main.lines() {
+        if let Some(name) = line
+            .strip_prefix("\\fBdevguide")
+            .and_then(|l| l.strip_suffix("\\fR(1)"))
+            .or_else(|| {
+                line.strip_prefix("\\fBdevguide")
+                    .and_then(|l| l.strip_suffix("\\fR(1),"))
+            })
+        {
+            let file = format!("devguide{}.1", name.replace("\\-", "-"));
+            assert!(
+                out.join(&file).is_file(),
+                "{file} referred to but not written"
+            );
+            referred += 1;
+        }
+    }
+    assert!(referred >= 10, "only {referred} pages referred to");
+    assert!(out.join("devguide-checklist-tick.1").is_file());
+    // A file where the folder should be is refused with a clear message.
+    let file = dir.path().join("file");
+    std::fs::write(&file, "x").expect("write");
+    let r = devguide()
+        .arg("man")
+        .arg("--dir")
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("is not a folder"));
+}
+
+#[test]
+fn version_names_the_build() {
+    let version = stdout_of(devguide().arg("--version"));
+    let rest = version
+        .trim_end()
+        .strip_prefix(&format!("devguide {}", env!("CARGO_PKG_VERSION")))
+        .expect("package version");
+    // Built from this checkout: the commit and its date follow.
+    if std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".git")
+        .exists()
+        && std::process::Command::new("git")
+            .arg("--version")
+            .output()
+            .is_ok()
+    {
+        assert!(rest.starts_with(" (") && rest.ends_with(')'), "{version}");
+    }
+}

@@ -192,7 +192,7 @@ fn color_never_and_no_color_are_colourless() {
     assert!(!r.stdout.contains('\x1b'));
     // NO_COLOR turns `auto` off; only an explicit `always` brings colour back.
     let r = run(devguide()
-        .args(["--color", "auto", "show", "quick-reference"])
+        .args(["show", "quick-reference", "--color", "auto"])
         .env("NO_COLOR", "1"));
     assert!(!r.stdout.contains('\x1b'));
     let always = shows_with(&[], &[("NO_COLOR", "1")]);

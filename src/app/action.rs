@@ -66,7 +66,7 @@ pub const ACTIONS: &[(Action, &str, Group, &str)] = &[
     (Action::Search, "search", Group::Search, "search this guide"),
     (Action::NextMatch, "next_match", Group::Search, "next match (while searching)"),
     (Action::PrevMatch, "prev_match", Group::Search, "previous match"),
-    (Action::CopyBlock, "copy_block", Group::Search, "copy the selected code block"),
+    (Action::CopyBlock, "copy_block", Group::Search, "copy the selected code block, or the link's URL"),
     (Action::CopyLine, "copy_line", Group::Search, "copy the line at the cursor"),
     (Action::NextGuide, "next_guide", Group::Guides, "next guide in reading order"),
     (Action::StartScreen, "start_screen", Group::Guides, "start screen: every guide with its progress"),

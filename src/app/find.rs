@@ -304,8 +304,21 @@ impl App {
         self.reveal(row);
     }
 
-    /// `y`: the selected code block exactly as written.
+    /// `y`: the selected code block exactly as written; with a link selected instead, its
+    /// URL.
     pub(super) fn copy_block(&mut self) -> Vec<Effect> {
+        if self.reader.code.is_none()
+            && let Some(url) = self
+                .reader
+                .link
+                .and_then(|l| self.reader.doc.links.get(l.link as usize))
+                .map(|l| l.url.clone())
+        {
+            return vec![Effect::Copy {
+                text: url,
+                what: "link".into(),
+            }];
+        }
         let Some(code) = self
             .reader
             .code

@@ -47,6 +47,8 @@ pub struct Settings {
     pub clipboard: crate::config::ClipboardMode,
     /// Syntax theme for code blocks, by name.
     pub syntax_theme: String,
+    /// The configuration's `browser` command for external links (see `crate::opener`).
+    pub browser: Option<String>,
 }
 
 impl Default for Settings {
@@ -55,6 +57,7 @@ impl Default for Settings {
             wrap_width: MAX_TEXT_WIDTH,
             clipboard: crate::config::ClipboardMode::Both,
             syntax_theme: highlight::DEFAULT_SYNTAX_THEME.to_string(),
+            browser: None,
         }
     }
 }
@@ -326,6 +329,25 @@ impl App {
 
     // ----- geometry -------------------------------------------------------------------
 
+    /// Whether the open guide gets a checklist gauge. Task lists alone do not make a
+    /// checklist (a page may only show what one looks like): the guide must say so in its
+    /// front matter (`checklist = true`), or the set must already have a migration.
+    /// `checklist = false` keeps a guide's task lists ungauged either way.
+    pub fn shows_gauge(&self) -> bool {
+        if self.reader.doc.tasks.is_empty() {
+            return false;
+        }
+        let declared = self
+            .set
+            .guides
+            .get(self.reader.guide)
+            .and_then(|g| g.checklist);
+        declared.unwrap_or_else(|| {
+            let c = &self.checklists;
+            c.migration.is_some() || !c.state.migration_names(&c.set_key).is_empty()
+        })
+    }
+
     /// Sets the terminal size; re-wraps the open guide when the text width changed,
     /// keeping the same block at the top.
     pub(crate) fn resize(&mut self, size: Rect) {
@@ -346,8 +368,8 @@ impl App {
             self.settings.wrap_width,
             status_rows,
         );
-        // A guide with checklist items is headed by a progress gauge.
-        if !self.reader.doc.tasks.is_empty() && self.areas.text.height >= 4 {
+        // A checklist is headed by a progress gauge.
+        if self.shows_gauge() && self.areas.text.height >= 4 {
             let t = self.areas.text;
             self.areas.gauge = Some(Rect { height: 1, ..t });
             self.areas.text = Rect {
@@ -662,11 +684,11 @@ impl App {
         self.sync_sidebar_to_reader();
     }
 
-    /// Follows a link's target: an anchor, another guide of the set, or an outside URL.
-    pub(crate) fn follow(&mut self, url: &str) {
+    /// Follows a link's target: an anchor, another guide of the set, or an outside URL
+    /// (opened by the run loop, which reports how that went).
+    pub(crate) fn follow(&mut self, url: &str) -> Vec<Effect> {
         if doc::is_external_url(url) {
-            self.set_status(format!("external link: {url}"), false);
-            return;
+            return vec![Effect::OpenUrl(url.to_string())];
         }
         let (path, anchor) = match url.split_once('#') {
             Some((p, a)) => (p, Some(a)),
@@ -678,12 +700,13 @@ impl App {
                 Some(h) => self.jump_within(h),
                 None => self.set_status(format!("no heading #{anchor} in this guide"), true),
             }
-            return;
+            return Vec::new();
         }
         match self.set.resolve_link(self.reader.guide, path) {
             Some(g) => self.open(g, anchor),
             None => self.set_status(format!("not in this guide set: {path}"), true),
         }
+        Vec::new()
     }
 
     // ----- selection -----------------------------------------------------------------------
@@ -988,7 +1011,7 @@ impl App {
                         .get(sel.link as usize)
                         .map(|l| l.url.clone());
                     if let Some(url) = url {
-                        self.follow(&url);
+                        return self.follow(&url);
                     }
                 }
                 None => {
@@ -1279,7 +1302,7 @@ impl App {
                 .get(link as usize)
                 .map(|l| l.url.clone())
             {
-                self.follow(&url);
+                return self.follow(&url);
             }
         }
         Vec::new()

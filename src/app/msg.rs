@@ -121,6 +121,9 @@ pub enum Effect {
         path: std::path::PathBuf,
         line: usize,
     },
+    /// Open an external link with the configured browser or the platform's opener; the
+    /// run loop reports how that went.
+    OpenUrl(String),
     /// Parse a guide in full elsewhere; answer with [`Msg::Parsed`].
     Parse {
         guide: usize,
@@ -149,6 +152,7 @@ impl Effect {
             Effect::LoadMigrations { .. } => "load migrations".into(),
             Effect::Copy { what, .. } => format!("copy {what}"),
             Effect::Edit { path, line } => format!("edit {} at line {line}", path.display()),
+            Effect::OpenUrl(url) => format!("open {url}"),
             Effect::Parse { guide, body } => format!("parse guide {guide} ({} bytes)", body.len()),
             Effect::Index { set, .. } => format!("index {} guide(s)", set.guides.len()),
             Effect::Highlight(r) => format!("highlight {} block(s)", r.len()),

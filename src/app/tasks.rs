@@ -23,6 +23,8 @@ impl App {
         if bytes < 1 << 20 {
             self.build_catalog();
         }
+        // Whether the guide is gauged depends on the migrations there are.
+        self.resize(self.size);
         if let Some(first) = notices.first() {
             self.set_status(first.clone(), true);
         } else if let Some(why) = &self.checklists.read_only {
@@ -257,6 +259,8 @@ impl App {
                 if let Some(switch) = self.pending_switch.take() {
                     self.checklists.migration = switch;
                 }
+                // The first migration brings the gauge.
+                self.resize(self.size);
                 match applied.notices.first() {
                     Some(n) => self.set_status(n.clone(), true),
                     None => {

@@ -102,6 +102,33 @@ fn links_select_and_open_other_guides() {
     assert_eq!(app.reader.link.map(|l| l.link), Some(sel.link));
 }
 
+/// `y` with a link selected (and no code block) copies the link's URL; Enter on an
+/// external link asks the run loop to open it.
+#[test]
+fn y_copies_the_selected_link_and_enter_opens_it() {
+    let mut app = app_at(80, 24);
+    press(&mut app, &[Action::NextLink]);
+    let sel = app.reader.link.expect("a link");
+    let url = app.reader.doc.links[sel.link as usize].url.clone();
+    let fx = app.update(Action::CopyBlock);
+    assert!(
+        matches!(fx.as_slice(), [Effect::Copy { text, what }] if *text == url && what == "link"),
+        "{fx:?}"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("a.md");
+    std::fs::write(&file, "# A\n\nsee [docs](https://example.com/x)\n").expect("write");
+    let set = GuideSet::from_file(&file).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    press(&mut app, &[Action::NextLink]);
+    let fx = app.update(Action::Open);
+    assert!(
+        matches!(fx.as_slice(), [Effect::OpenUrl(u)] if u == "https://example.com/x"),
+        "{fx:?}"
+    );
+}
+
 #[test]
 fn anchors_and_missing_targets() {
     let mut app = app_at(80, 24);
@@ -117,11 +144,10 @@ fn anchors_and_missing_targets() {
         status.text,
         "not in this guide set: ../SSOT_IMPORT_REGISTRY.md"
     );
-    app.follow("https://example.com");
+    let fx = app.follow("https://example.com");
     assert!(
-        app.status
-            .as_ref()
-            .is_some_and(|s| s.text.contains("https://example.com"))
+        matches!(fx.as_slice(), [Effect::OpenUrl(u)] if u == "https://example.com"),
+        "{fx:?}"
     );
 }
 
@@ -920,4 +946,53 @@ fn the_wheel_over_an_overlay_moves_its_list_not_the_text_beneath() {
     });
     assert_eq!(app.overlay, Some(Overlay::Start { selected: 1 }));
     assert_eq!(app.reader.top, 0, "the reader under it did not scroll");
+}
+
+/// A page that only shows task lists gets no gauge until the set has a migration; a
+/// guide whose front matter says `checklist = true` gets one from the start, and
+/// `checklist = false` never.
+#[test]
+fn the_gauge_waits_for_a_migration_or_a_declared_checklist() {
+    use crate::app::checklist::Checklists;
+    use crate::checklist::State;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write =
+        |name: &str, text: &str| std::fs::write(dir.path().join(name), text).expect("write");
+    write("a-example.md", "# Example\n\n- [ ] shown, not tracked\n");
+    write(
+        "b-list.md",
+        "+++\nchecklist = true\n+++\n# List\n\n- [ ] step\n",
+    );
+    write(
+        "c-never.md",
+        "+++\nchecklist = false\n+++\n# Never\n\n- [ ] x\n",
+    );
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let with = |state: State| {
+        let mut app = App::new(
+            set.clone(),
+            Theme::for_mode(ColorMode::None),
+            Keymap::default(),
+        );
+        app.resize(Rect::new(0, 0, 80, 24));
+        let key = app.set.identity();
+        app.attach_checklists(
+            Checklists::new(key, state, None, None, "main".into()),
+            Vec::new(),
+        );
+        let gauged: Vec<bool> = (0..3)
+            .map(|g| {
+                app.open(g, None);
+                app.areas.gauge.is_some()
+            })
+            .collect();
+        gauged
+    };
+    assert_eq!(with(State::default()), [false, true, false]);
+    let mut state = State::default();
+    let key = set.identity();
+    state
+        .create_migration(&key, "auth", std::time::SystemTime::now())
+        .expect("create");
+    assert_eq!(with(state), [true, true, false]);
 }

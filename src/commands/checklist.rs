@@ -96,7 +96,7 @@ pub fn run(
         err,
     };
     match cmd {
-        ChecklistCommand::List { json } => cx.list(*json, migration_flag),
+        ChecklistCommand::List { json, .. } => cx.list(*json, migration_flag),
         ChecklistCommand::New { name } => cx.new_migration(name),
         ChecklistCommand::Rename { old, new } => cx.rename(old, new),
         ChecklistCommand::Rm { name, yes } => cx.rm(name, *yes),

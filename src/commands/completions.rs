@@ -34,7 +34,6 @@ fn completion_set() -> Option<crate::content::GuideSet> {
     let loaded = crate::config::load(None);
     let args = SetArgs {
         dir: super::configured_dir(&loaded).0,
-        state: None,
     };
     super::load_set(&args).ok()
 }

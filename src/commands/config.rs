@@ -5,9 +5,9 @@ use std::io::Write;
 use crate::cli::ConfigCommand;
 use crate::config::{self, DEFAULT_TOML, Loaded, Origin, ThemeName};
 
-pub fn run(cmd: ConfigCommand, loaded: &Loaded, out: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run(cmd: &ConfigCommand, loaded: &Loaded, out: &mut dyn Write) -> anyhow::Result<u8> {
     match cmd {
-        ConfigCommand::Path => match &loaded.path {
+        ConfigCommand::Path { .. } => match &loaded.path {
             Some((path, _)) => {
                 super::write_context(writeln!(out, "{}", path.display()))?;
                 Ok(0)
@@ -21,7 +21,7 @@ pub fn run(cmd: ConfigCommand, loaded: &Loaded, out: &mut dyn Write) -> anyhow::
             super::write_context(out.write_all(DEFAULT_TOML.as_bytes()))?;
             Ok(0)
         }
-        ConfigCommand::Check => check(loaded, out),
+        ConfigCommand::Check { .. } => check(loaded, out),
     }
 }
 
@@ -82,15 +82,5 @@ pub fn themes(loaded: &Loaded, out: &mut dyn Write) -> anyhow::Result<u8> {
         text.push_str(&format!("{} {name}\n", mark(configured == Some(name))));
     }
     super::write_context(out.write_all(text.as_bytes()))?;
-    Ok(0)
-}
-
-/// The manual page, generated from the command-line definition.
-pub fn man(out: &mut dyn Write) -> anyhow::Result<u8> {
-    use clap::CommandFactory;
-    let cmd = crate::cli::Cli::command();
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(cmd).render(&mut buf)?;
-    super::write_context(out.write_all(&buf))?;
     Ok(0)
 }

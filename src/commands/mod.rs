@@ -11,6 +11,7 @@ pub mod fix;
 pub mod list;
 pub mod lookup;
 pub mod lsp;
+pub mod man;
 pub mod scan;
 pub mod search;
 pub mod show;

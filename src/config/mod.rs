@@ -25,6 +25,7 @@ pub const SETTINGS: &[&str] = &[
     "syntax_theme",
     "mouse",
     "clipboard",
+    "browser",
     "guides",
     "wrap_width",
     "keys",
@@ -116,6 +117,9 @@ pub struct Config {
     pub syntax_theme: Option<String>,
     pub mouse: bool,
     pub clipboard: ClipboardMode,
+    /// The command that opens external links; `None` picks the platform's opener (see
+    /// `crate::opener`), `"off"` opens nothing.
+    pub browser: Option<String>,
     /// Guide set folders, tried in order when no `--dir` is given.
     pub guides: Vec<PathBuf>,
     pub wrap_width: u16,
@@ -174,6 +178,7 @@ impl Default for Config {
             syntax_theme: None,
             mouse: true,
             clipboard: ClipboardMode::Both,
+            browser: None,
             guides: Vec::new(),
             wrap_width: 100,
             keys: crate::app::action::ACTIONS
@@ -219,6 +224,16 @@ impl Config {
                 "clipboard" => choice(v, &ClipboardMode::ALL.map(ClipboardMode::name)).map(|s| {
                     self.clipboard = ClipboardMode::from_name(s).unwrap_or(self.clipboard)
                 }),
+                "browser" => match v.as_str() {
+                    Some(b) => {
+                        self.browser = Some(b.trim()).filter(|b| !b.is_empty()).map(str::to_string);
+                        Ok(())
+                    }
+                    None => Err(format!(
+                        "expected a command such as \"firefox\" (\"\" for the platform's opener, \"off\" for none), found {}",
+                        v.type_str()
+                    )),
+                },
                 "guides" => folders(v, dir).map(|g| self.guides = g),
                 "wrap_width" => wrap_width(v).map(|w| self.wrap_width = w),
                 "keys" => match v {

@@ -9,6 +9,10 @@ pub struct FrontMatter {
     pub order: Option<i64>,
     pub summary: Option<String>,
     pub tags: Vec<String>,
+    /// `checklist = true`: the guide is a checklist, so it shows a progress gauge even
+    /// before any migration exists; `false`: its task lists are only examples, never
+    /// gauged. Unset: gauged once the set has a migration.
+    pub checklist: Option<bool>,
 }
 
 /// The front matter (if any), the body after it, and a problem description when the front

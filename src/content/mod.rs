@@ -38,6 +38,8 @@ pub struct Guide {
     pub order: Option<i64>,
     pub summary: Option<String>,
     pub tags: Vec<String>,
+    /// Front matter `checklist`: whether the guide's task lists are a checklist.
+    pub checklist: Option<bool>,
     /// The markdown after any front matter.
     pub body: String,
     /// Line of the file where `body` starts (for editors).
@@ -622,6 +624,7 @@ pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
             .summary
             .map(|s| crate::sanitize::sanitize_line(&s)),
         tags: split.front.tags,
+        checklist: split.front.checklist,
         body_line: split.body_line,
         body,
         notices,

@@ -1,6 +1,8 @@
 //! Tables: columns sized to their content, shrunk fairly when the pane is narrow, cells
-//! wrapped (never truncated to nothing). Too narrow for columns at all, each row is shown
-//! as `Header: value` lines instead.
+//! wrapped at word boundaries. A column is never made narrower than its longest word:
+//! when the columns cannot all keep their words whole, each row is shown as
+//! `Header: value` lines instead (a word wider than the whole pane is the only thing
+//! ever split).
 
 use ratatui::style::Style;
 use ratatui::text::Span;
@@ -19,22 +21,28 @@ pub fn render(table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
         return Vec::new();
     }
     let overhead = SEP_WIDTH * (ncols - 1);
-    if width < overhead + 3 * ncols {
+    if width < overhead + ncols {
         return stacked(table, width, theme);
     }
-    let natural: Vec<usize> = (0..ncols)
-        .map(|c| {
-            table
-                .rows
-                .iter()
-                .filter_map(|r| r.get(c))
-                .map(|cell| cell_width(cell))
-                .max()
-                .unwrap_or(0)
-                .max(1)
-        })
-        .collect();
-    let widths = fit_columns(&natural, width - overhead);
+    let column = |measure: fn(&[Inline]) -> usize| -> Vec<usize> {
+        (0..ncols)
+            .map(|c| {
+                table
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .map(|cell| measure(cell))
+                    .max()
+                    .unwrap_or(0)
+                    .max(1)
+            })
+            .collect()
+    };
+    let natural = column(cell_width);
+    let words = column(longest_word);
+    let Some(widths) = fit_columns(&natural, &words, width - overhead) else {
+        return stacked(table, width, theme);
+    };
     let mut out = Vec::new();
     for (ri, row) in table.rows.iter().enumerate() {
         let base = if ri == 0 {
@@ -109,35 +117,58 @@ fn cell_width(cell: &[Inline]) -> usize {
     text.split('\n').map(str_width).max().unwrap_or(0)
 }
 
-/// Column widths that fit `avail`: columns narrower than a fair share keep their natural
-/// width; the rest share what is left.
-pub fn fit_columns(natural: &[usize], avail: usize) -> Vec<usize> {
+/// The widest word of a cell: the narrowest the column can be without splitting it.
+fn longest_word(cell: &[Inline]) -> usize {
+    let text: String = cell.iter().map(|i| i.text.as_str()).collect();
+    text.split_whitespace().map(str_width).max().unwrap_or(0)
+}
+
+/// Column widths that fit `avail`, or `None` when the columns cannot all keep their
+/// longest word (`words`) whole. Columns are filled evenly up to one level: a column
+/// narrower than the level keeps its natural width, one whose longest word is wider
+/// keeps that word, and the rest get the level (the cells left over go one each to the
+/// first of them).
+pub fn fit_columns(natural: &[usize], words: &[usize], avail: usize) -> Option<Vec<usize>> {
     if natural.iter().sum::<usize>() <= avail {
-        return natural.to_vec();
+        return Some(natural.to_vec());
     }
-    let mut widths = vec![0; natural.len()];
-    let mut open: Vec<usize> = (0..natural.len()).collect();
-    let mut left = avail;
-    loop {
-        let share = left / open.len().max(1);
-        let (fits, rest): (Vec<usize>, Vec<usize>) =
-            open.iter().partition(|&&c| natural[c] <= share);
-        if fits.is_empty() {
-            let extra = left - share * rest.len();
-            for (i, c) in rest.iter().enumerate() {
-                widths[*c] = (share + usize::from(i < extra)).max(1);
-            }
-            return widths;
-        }
-        for c in fits {
-            widths[c] = natural[c];
-            left -= natural[c];
-        }
-        open = rest;
-        if open.is_empty() {
-            return widths;
+    let floor: Vec<usize> = natural
+        .iter()
+        .zip(words)
+        .map(|(n, w)| (*w).min(*n).max(1))
+        .collect();
+    if floor.iter().sum::<usize>() > avail {
+        return None;
+    }
+    let at = |level: usize| -> Vec<usize> {
+        natural
+            .iter()
+            .zip(&floor)
+            .map(|(n, f)| level.clamp(*f, (*n).max(*f)))
+            .collect()
+    };
+    // The highest level that fits; the sum grows with the level, so bisect.
+    let (mut lo, mut hi) = (0, natural.iter().copied().max().unwrap_or(0));
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if at(mid).iter().sum::<usize>() <= avail {
+            lo = mid;
+        } else {
+            hi = mid - 1;
         }
     }
+    let mut widths = at(lo);
+    let mut extra = avail - widths.iter().sum::<usize>();
+    for (w, n) in widths.iter_mut().zip(natural) {
+        if extra == 0 {
+            break;
+        }
+        if *w == lo && *w < *n {
+            *w += 1;
+            extra -= 1;
+        }
+    }
+    Some(widths)
 }
 
 fn stacked(table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
@@ -173,17 +204,90 @@ fn stacked(table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::doc::{Leaf, parse};
+    use crate::theme::ColorMode;
 
     #[test]
     fn columns_keep_natural_width_when_they_fit() {
-        assert_eq!(fit_columns(&[3, 4], 20), [3, 4]);
+        assert_eq!(fit_columns(&[3, 4], &[3, 4], 20), Some(vec![3, 4]));
     }
 
     #[test]
     fn wide_columns_share_what_is_left() {
-        let w = fit_columns(&[5, 100, 100], 45);
+        let w = fit_columns(&[5, 100, 100], &[5, 8, 8], 45).expect("fits");
         assert_eq!(w[0], 5);
         assert_eq!(w.iter().sum::<usize>(), 45);
-        assert!(w[1] >= 19 && w[2] >= 19);
+        assert!(w[1] >= 19 && w[2] >= 19, "{w:?}");
+    }
+
+    #[test]
+    fn a_column_keeps_its_longest_word() {
+        let w = fit_columns(&[40, 40], &[30, 5], 50).expect("fits");
+        assert_eq!(w, [30, 20]);
+        assert_eq!(fit_columns(&[40, 40], &[30, 30], 50), None);
+    }
+
+    fn rows(md: &str, width: usize) -> Vec<String> {
+        let doc = parse(md);
+        let table = doc
+            .blocks
+            .iter()
+            .find_map(|b| match &b.leaf {
+                Leaf::Table(t) => Some(t.clone()),
+                _ => None,
+            })
+            .expect("a table");
+        render(&table, width, &Theme::for_mode(ColorMode::None))
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    /// Every word of the table, whole, on some row.
+    fn assert_words_whole(md: &str, rows: &[String]) {
+        let cells: Vec<&str> = rows
+            .iter()
+            .flat_map(|r| r.split(['\u{2502}', ' ', ':']))
+            .filter(|w| !w.is_empty())
+            .collect();
+        for word in md
+            .lines()
+            .filter(|l| !l.starts_with("|-"))
+            .flat_map(|l| l.split(['|', ' ', '`']))
+            .filter(|w| !w.is_empty())
+        {
+            assert!(cells.contains(&word), "{word} split: {rows:#?}");
+        }
+    }
+
+    const FOUR: &str = "| Operator | Overloadable? | Trait | Notes |\n|---|---|---|---|\n\
+| `+` | yes | Add | also for strings, which allocate a new buffer |\n\
+| `&&` | no | none | short-circuits, so it cannot be a method |\n";
+
+    /// A 4-column table at 56 columns wraps at spaces and splits no word (an even share
+    /// of 47 cells would have cut `Overloadable?` to 11).
+    #[test]
+    fn four_columns_at_56_wrap_at_word_boundaries() {
+        let rows = rows(FOUR, 56);
+        assert!(rows.iter().all(|r| str_width(r) <= 56), "{rows:#?}");
+        assert!(
+            rows.iter().any(|r| r.contains('\u{253c}')),
+            "not stacked: {rows:#?}"
+        );
+        assert_words_whole(FOUR, &rows);
+        assert!(rows[0].contains("Overloadable?"), "{rows:#?}");
+    }
+
+    /// Too narrow to keep every word whole in columns: rows stack as `Header: value`.
+    #[test]
+    fn too_narrow_for_whole_words_stacks() {
+        let rows = rows(FOUR, 30);
+        assert!(rows.iter().all(|r| str_width(r) <= 30), "{rows:#?}");
+        assert!(
+            rows.iter().any(|r| r.starts_with("Overloadable?: yes")),
+            "{rows:#?}"
+        );
+        assert!(!rows.iter().any(|r| r.contains('\u{253c}')), "{rows:#?}");
+        assert_words_whole(FOUR, &rows);
     }
 }

@@ -2,12 +2,12 @@
 //! a bug report can carry it. Every line goes out through the sanitiser like any other.
 
 use crate::appearance;
-use crate::cli::Cli;
+use crate::cli::Common;
 use crate::config::Loaded;
 use crate::theme::ColorMode;
 
 /// One `name: value` line per fact.
-pub fn report(cli: &Cli, loaded: &Loaded) -> Vec<String> {
+pub fn report(cli: &Common, log: Option<&std::path::Path>, loaded: &Loaded) -> Vec<String> {
     let var = |name: &str| match std::env::var(name) {
         Ok(v) => format!("{v:?}"),
         Err(_) => "(unset)".to_string(),
@@ -32,14 +32,11 @@ pub fn report(cli: &Cli, loaded: &Loaded) -> Vec<String> {
         Some((p, origin)) => format!("{} ({origin:?}, {})", p.display(), exists(p)),
         None => "no per-user configuration folder".to_string(),
     };
-    let state = match crate::checklist::location::resolve_current(cli.set.state.as_deref()) {
+    let state = match crate::checklist::location::resolve_current(cli.state.as_deref()) {
         Ok(l) => format!("{} ({:?}, {})", l.path.display(), l.source, exists(&l.path)),
         Err(e) => format!("none: {e:#}"),
     };
-    let log = cli
-        .log
-        .as_ref()
-        .map_or("off".to_string(), |p| p.display().to_string());
+    let log = log.map_or("off".to_string(), |p| p.display().to_string());
     vec![
         format!("version: {}", env!("CARGO_PKG_VERSION")),
         format!("TERM: {}", var("TERM")),

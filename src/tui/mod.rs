@@ -259,6 +259,12 @@ fn run_effects(
                     clipboard::copy(&mut std::io::stdout(), &text, &what, app.settings.clipboard);
                 report(app, ctx, msg, false);
             }
+            Effect::OpenUrl(url) => {
+                match crate::opener::open(&url, app.settings.browser.as_deref()) {
+                    Ok(msg) => report(app, ctx, msg, false),
+                    Err(msg) => report(app, ctx, msg, true),
+                }
+            }
             Effect::LoadMigrations { set_key, mut state } => {
                 if let Some(store) = ctx.store.as_mut() {
                     let notices = store.load_set(&mut state, &set_key);
