@@ -174,10 +174,12 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             commands::search::run(
                 &set,
                 query,
-                json,
-                vimgrep,
-                limit,
-                !no_cache,
+                commands::search::Options {
+                    json,
+                    vimgrep,
+                    limit,
+                    use_cache: !no_cache,
+                },
                 &mut stdout.lock(),
                 &mut stderr.lock(),
             )
@@ -335,7 +337,12 @@ fn syntax_theme(loaded: &Loaded, variant: Variant) -> String {
 
 /// `show` colours with the configured theme; for `auto` it reads `COLORFGBG` only, as
 /// its output may not go to the terminal it would ask.
-fn show_options(common: &Common, loaded: &Loaded, width: Option<u16>, quiet: bool) -> show::Options {
+fn show_options(
+    common: &Common,
+    loaded: &Loaded,
+    width: Option<u16>,
+    quiet: bool,
+) -> show::Options {
     let mut opts = show::Options::resolve(width, common.color, quiet);
     opts.variant = appearance::variant(
         common.theme,

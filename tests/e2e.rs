@@ -1045,7 +1045,7 @@ fn the_config_notice_on_stderr_defuses_escape_sequences_in_values() {
     // An OSC 52 (clipboard write) in a value, written with TOML escapes.
     std::fs::write(&file, "theme = \"\\u001b]52;c;aGk=\\u0007x\"\n").expect("write");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_devguide"))
-        .args(["--config", file.to_str().expect("utf-8"), "list"])
+        .args(["list", "--config", file.to_str().expect("utf-8")])
         .env("DEVGUIDE_STATE", dir.path().join("state.json"))
         .output()
         .expect("runs");

@@ -155,7 +155,7 @@ fn exit_codes_follow_ruff() {
 
 #[test]
 fn human_output_groups_by_file_with_colour_per_class() {
-    let (_, out, _) = run(devguide().args(["--color", "always", "scan", CODE]));
+    let (_, out, _) = run(devguide().args(["scan", CODE, "--color", "always"]));
     assert!(out.contains("\x1b[33mdeprecated\x1b[0m"), "{out}");
     assert!(out.contains("\x1b[1;31mproblematic\x1b[0m"), "{out}");
     let (_, plain, _) = run(devguide().args(["scan", CODE]));
@@ -320,10 +320,10 @@ fn fix_round_trip_diff_apply_compile_rescan_idempotent() {
 #[test]
 fn a_second_guide_set_brings_its_own_rules() {
     let (code, out, _) = run(devguide().args([
-        "--dir",
-        "tests/fixtures/scan/guides2",
         "scan",
         "tests/fixtures/scan/code2",
+        "--dir",
+        "tests/fixtures/scan/guides2",
         "--format",
         "json",
     ]));
@@ -355,7 +355,7 @@ fn a_second_guide_set_brings_its_own_rules() {
     let dir = tempfile::tempdir().expect("tempdir");
     copy_dir(Path::new("tests/fixtures/scan/code2"), dir.path());
     let (_, diff, _) = run(devguide()
-        .args(["--dir", "tests/fixtures/scan/guides2", "fix", "--diff"])
+        .args(["fix", "--diff", "--dir", "tests/fixtures/scan/guides2"])
         .arg(dir.path()));
     assert!(
         diff.contains("+from shop.storage.client import Client, open_bucket as ob"),

@@ -125,8 +125,8 @@ fn repeated_searches_read_a_cache_that_follows_edits_and_no_cache_bypasses_it() 
     let run = |args: &[&str]| {
         let out = devguide()
             .env("XDG_CACHE_HOME", cache.path())
-            .args(["--dir", d])
             .args(args)
+            .args(["--dir", d])
             .output()
             .expect("runs");
         (

@@ -112,7 +112,8 @@ fn y_copies_the_selected_link_and_enter_opens_it() {
     let url = app.reader.doc.links[sel.link as usize].url.clone();
     let fx = app.update(Action::CopyBlock);
     assert!(
-        matches!(fx.as_slice(), [Effect::Copy { text, what }] if *text == url && what == "link"),
+        fx.iter()
+            .any(|e| matches!(e, Effect::Copy { text, what } if *text == url && what == "link")),
         "{fx:?}"
     );
     let dir = tempfile::tempdir().expect("tempdir");
@@ -124,7 +125,8 @@ fn y_copies_the_selected_link_and_enter_opens_it() {
     press(&mut app, &[Action::NextLink]);
     let fx = app.update(Action::Open);
     assert!(
-        matches!(fx.as_slice(), [Effect::OpenUrl(u)] if u == "https://example.com/x"),
+        fx.iter()
+            .any(|e| matches!(e, Effect::OpenUrl(u) if u == "https://example.com/x")),
         "{fx:?}"
     );
 }
@@ -146,7 +148,8 @@ fn anchors_and_missing_targets() {
     );
     let fx = app.follow("https://example.com");
     assert!(
-        matches!(fx.as_slice(), [Effect::OpenUrl(u)] if u == "https://example.com"),
+        fx.iter()
+            .any(|e| matches!(e, Effect::OpenUrl(u) if u == "https://example.com")),
         "{fx:?}"
     );
 }

@@ -336,16 +336,15 @@ pub fn run(set: &GuideSet, json: bool, out: &mut dyn Write) -> anyhow::Result<u8
             }
             super::write_context(writeln!(out, "{}", crate::sanitize::sanitize_line(&line)))?;
         }
-        if !found.is_empty() {
-            let summary = format!(
-                "{} problem{} in {} guide{}",
-                found.len(),
-                if found.len() == 1 { "" } else { "s" },
-                set.guides.len(),
-                if set.guides.len() == 1 { "" } else { "s" }
-            );
-            super::write_context(writeln!(out, "{summary}"))?;
-        }
+        // A summary either way, so a clean run is told from one that checked nothing.
+        let summary = format!(
+            "{} problem{} in {} guide{}",
+            found.len(),
+            if found.len() == 1 { "" } else { "s" },
+            set.guides.len(),
+            if set.guides.len() == 1 { "" } else { "s" }
+        );
+        super::write_context(writeln!(out, "{summary}"))?;
     }
     Ok(u8::from(!found.is_empty()))
 }

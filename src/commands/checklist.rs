@@ -750,7 +750,7 @@ impl Cx<'_> {
             return Ok(OK);
         }
         if list.is_empty() {
-            writeln!(self.err, "devguide: {} has no orphaned ticks", shown(name))?;
+            writeln!(self.out, "{} has no orphaned ticks", shown(name))?;
             return Ok(OK);
         }
         for (n, (id, t)) in list.iter().enumerate() {

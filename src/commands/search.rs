@@ -34,17 +34,32 @@ fn place(set: &GuideSet, hit: &Hit) -> String {
     }
 }
 
+/// How `search` prints and where it reads from.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub json: bool,
+    /// `file:line:col:text` lines for editors' quickfix lists.
+    pub vimgrep: bool,
+    /// Most results to print.
+    pub limit: usize,
+    /// Read and refresh the per-set cache in `$XDG_CACHE_HOME/devguide`.
+    pub use_cache: bool,
+}
+
 /// Exit codes: 0 found, 1 nothing matched, 2 usage (an empty query).
 pub fn run(
     set: &GuideSet,
     query: &str,
-    json: bool,
-    vimgrep: bool,
-    limit: usize,
-    use_cache: bool,
+    opts: Options,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<u8> {
+    let Options {
+        json,
+        vimgrep,
+        limit,
+        use_cache,
+    } = opts;
     if query.trim().is_empty() {
         write_context(writeln!(err, "devguide: search needs a query"))?;
         return Ok(2);

@@ -997,7 +997,10 @@ Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, x<sup>2</sup> H<sub>2</sub>O<br>next <!-- hi
         let doc = parse("- [ ] run the scan <!-- devguide: scan -->\n");
         // The marker is read into the item's check, and kept out of its text so the
         // item's id (and the ticks attached to it) stay the same.
-        assert_eq!(doc.tasks[0].check, Some(super::super::task_check::TaskCheck::Scan));
+        assert_eq!(
+            doc.tasks[0].check,
+            Some(super::super::task_check::TaskCheck::Scan)
+        );
         assert_eq!(doc.tasks[0].text.trim(), "run the scan");
         assert!(!page(&doc).contains("<!--"));
     }
