@@ -254,11 +254,13 @@ impl App {
         match result {
             Ok(applied) => {
                 self.checklists.state = applied.state;
-                self.checklists.progress_stale = true;
-                self.refresh_progress();
+                // Switch first: the roll-up is of the active migration, and a first tick
+                // that also created the migration must count in it.
                 if let Some(switch) = self.pending_switch.take() {
                     self.checklists.migration = switch;
                 }
+                self.checklists.progress_stale = true;
+                self.refresh_progress();
                 // The first migration brings the gauge.
                 self.resize(self.size);
                 match applied.notices.first() {

@@ -278,6 +278,26 @@ mod checklists {
         (app, opened.store)
     }
 
+    /// With no migration yet, `x` asks for a name; the first tick then creates the
+    /// migration, and the gauge's roll-up counts that tick at once.
+    #[test]
+    fn the_first_tick_that_creates_a_migration_counts_in_the_gauge() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut app, mut store) = checklist_app(dir.path(), None);
+        app.handle_key(&key('t'));
+        let fx = app.handle_key(&key('x'));
+        run(&mut app, &mut store, fx);
+        let enter = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Enter,
+            crossterm::event::KeyModifiers::NONE,
+        );
+        let fx = app.handle_key(&enter);
+        run(&mut app, &mut store, fx);
+        assert!(app.task_done(0), "ticked: {:?}", app.status);
+        let overall = app.checklists.progress.overall().expect("a roll-up");
+        assert_eq!((overall.done, overall.total), (1, 5));
+    }
+
     #[test]
     fn t_selects_the_next_open_item_and_x_ticks_it() {
         let dir = tempfile::tempdir().expect("tempdir");
