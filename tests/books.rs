@@ -393,7 +393,9 @@ fn the_mdbook_guide_reads_in_its_own_order() {
             .args(["show", id, "--quiet", "--width", "100", "--dir"])
             .arg(&src));
         assert_eq!(r.code, 0, "{id}: {}", r.stderr);
-        if id != "mdbook" && id != "index-hbs" && id != "preprocessors" {
+        // Ids carry their folder where names repeat (`for_developers/preprocessors`).
+        let name = id.rsplit('/').next().unwrap_or(id);
+        if !matches!(name, "mdbook" | "index-hbs" | "preprocessors") {
             assert!(!r.stdout.contains("{{#"), "{id}:\n{}", r.stdout);
         }
     }
