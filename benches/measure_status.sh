@@ -6,7 +6,7 @@
 #     cargo build --release && benches/measure_status.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-bin="$root/target/release/devguide"
+bin="${DEVGUIDE_BIN:-$root/target/release/devguide}"  # DEVGUIDE_BIN measures another build
 work="$(mktemp -d)"
 trap 'rm -rf -- "$work"' EXIT
 mkdir -p -- "$work/repo" "$work/guides" "$work/xdg"
