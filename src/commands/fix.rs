@@ -32,14 +32,7 @@ pub fn run(
     }
     let rules = Rules::from_guides(set);
     let report = scan_paths(&paths, &rules, &ScanOptions::default());
-    for p in &report.problems {
-        write_context(writeln!(
-            err,
-            "devguide: {}: {}",
-            sanitize_line(&p.path.display().to_string()),
-            sanitize_line(&p.message)
-        ))?;
-    }
+    super::scan::print_problems(&report, err)?;
     let mut files: Vec<&Path> = report
         .findings
         .iter()

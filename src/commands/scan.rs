@@ -67,14 +67,7 @@ pub fn run(
         ))?;
     }
     let report = scan_paths(&paths, &rules, &ScanOptions::default());
-    for p in &report.problems {
-        write_context(writeln!(
-            err,
-            "devguide: {}: {}",
-            sanitize_line(&p.path.display().to_string()),
-            sanitize_line(&p.message)
-        ))?;
-    }
+    print_problems(&report, err)?;
     match format {
         ScanFormat::Human => human(&report, color, out)?,
         ScanFormat::Json => {
@@ -477,6 +470,23 @@ pub fn write_trend(
             "
 scan: {}",
             sanitize_line(&t)
+        ))?;
+    }
+    Ok(())
+}
+
+/// Files the walk could not read (unreadable, oversize, not UTF-8): one line each on
+/// stderr. They never stop a scan.
+pub(crate) fn print_problems(
+    report: &crate::scan::Report,
+    err: &mut dyn Write,
+) -> anyhow::Result<()> {
+    for p in &report.problems {
+        write_context(writeln!(
+            err,
+            "devguide: {}: {}",
+            sanitize_line(&p.path.display().to_string()),
+            sanitize_line(&p.message)
         ))?;
     }
     Ok(())

@@ -63,14 +63,7 @@ pub fn run(
         return Ok(verified);
     }
     let report = scan(set, code);
-    for p in &report.problems {
-        write_context(writeln!(
-            err,
-            "devguide: {}: {}",
-            sanitize_line(&p.path.display().to_string()),
-            sanitize_line(&p.message)
-        ))?;
-    }
+    super::scan::print_problems(&report, err)?;
     let when = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     for (guide, index, text, check) in items {
         let clean = report.findings.is_empty();
