@@ -120,6 +120,9 @@ struct Builder {
     html_styles: Vec<u8>,
     /// Captions of custom elements (`<Listing caption=…>`) shown when they close.
     captions: Vec<(String, String)>,
+    /// Open `<style>`, `<script>` and `<template>` elements: a browser shows none of
+    /// their content, so neither does the page.
+    html_hidden: u16,
     /// Byte offset of the event being handled, and where the open block began.
     offset: usize,
     block_start: Option<usize>,
@@ -456,6 +459,8 @@ impl Builder {
             Some(Target::Code { text, .. }) => text.push_str(t),
             Some(Target::Html(buf)) => buf.push_str(t),
             Some(Target::Metadata) => {}
+            // Text between an inline `<script>` and its end.
+            _ if self.html_hidden > 0 => {}
             _ => self.push_inline(t, 0),
         }
     }
@@ -475,6 +480,8 @@ impl Builder {
     /// a new block; nothing at all when it holds only tags and comments.
     fn html_block(&mut self, raw: &str) {
         self.flush_paragraph();
+        // An unclosed `<style>` hides no more than its own block.
+        self.html_hidden = 0;
         self.target = Some(Target::Paragraph { implicit: false });
         for token in html::tokens(raw) {
             self.html_token(&token, true);
@@ -495,6 +502,7 @@ impl Builder {
 
     fn html_token(&mut self, token: &html::Token<'_>, block: bool) {
         match token {
+            html::Token::Text(_) if self.html_hidden > 0 => {}
             html::Token::Text(t) => {
                 let decoded = html::decode_entities(t);
                 if block {
@@ -520,6 +528,12 @@ impl Builder {
                 name, self_closing, ..
             } => {
                 match name.as_str() {
+                    "style" | "script" | "template" => {
+                        if !*self_closing {
+                            self.html_hidden = self.html_hidden.saturating_add(1);
+                        }
+                    }
+                    _ if self.html_hidden > 0 => {}
                     "br" => self.push_display("\n", 0),
                     "img" => {
                         let alt = token.attr("alt").unwrap_or("").trim();
@@ -579,6 +593,10 @@ impl Builder {
                 }
             }
             html::Token::Close { name } => match name.as_str() {
+                "style" | "script" | "template" => {
+                    self.html_hidden = self.html_hidden.saturating_sub(1);
+                }
+                _ if self.html_hidden > 0 => {}
                 "kbd" | "b" | "strong" | "em" | "i" | "code" | "tt" | "del" | "s" | "summary" => {
                     if let Some(saved) = self.html_styles.pop() {
                         self.style = saved;
@@ -668,6 +686,8 @@ impl Builder {
 
     /// Closes the paragraph being read, if any, into a block.
     fn flush_paragraph(&mut self) {
+        // An inline `<script>` left open hides no more than its paragraph.
+        self.html_hidden = 0;
         if let Some(Target::Paragraph { implicit }) = self.target {
             self.target = None;
             let inlines = std::mem::take(&mut self.inlines);
@@ -1003,6 +1023,22 @@ Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, x<sup>2</sup> H<sub>2</sub>O<br>next <!-- hi
         );
         assert_eq!(doc.tasks[0].text.trim(), "run the scan");
         assert!(!page(&doc).contains("<!--"));
+    }
+
+    #[test]
+    fn style_and_script_content_is_never_shown() {
+        let doc = parse(
+            "<style>\n.version { position: absolute; }\n</style>\n\nVersion: 1\n\n\
+             <script>alert(1)</script>\n\nText <template>hidden</template>shown.\n",
+        );
+        let text = page(&doc);
+        assert!(!text.contains("position"), "{text}");
+        assert!(!text.contains("alert"), "{text}");
+        assert!(!text.contains("hidden"), "{text}");
+        assert!(
+            text.contains("Version: 1") && text.contains("Text shown."),
+            "{text}"
+        );
     }
 
     #[test]
