@@ -60,16 +60,23 @@ pub enum Mode {
     Migrations,
     Finder,
     Search,
+    /// Naming a migration in the migrations panel.
+    Prompt,
+    /// Editing keys shared by every text field (finder, `/` prompt, migration name),
+    /// tried after the field's own table and before typing.
+    Text,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 6] = [
+    pub const ALL: [Mode; 8] = [
         Mode::Help,
         Mode::Messages,
         Mode::Start,
         Mode::Migrations,
         Mode::Finder,
         Mode::Search,
+        Mode::Prompt,
+        Mode::Text,
     ];
 
     /// The name of the mode's `[keys.<name>]` section. `in_` keeps the sections apart
@@ -82,6 +89,8 @@ impl Mode {
             Mode::Migrations => "in_migrations",
             Mode::Finder => "in_finder",
             Mode::Search => "in_search",
+            Mode::Prompt => "in_prompt",
+            Mode::Text => "in_text",
         }
     }
 
@@ -98,13 +107,18 @@ impl Mode {
             Mode::Migrations => "In the migrations panel",
             Mode::Finder => "In the finder",
             Mode::Search => "Typing a / search",
+            Mode::Prompt => "Naming a migration",
+            Mode::Text => "Editing typed text",
         }
     }
 
     /// Whether typed characters are text here, so only keys that type nothing may be
     /// bound (a bound `j` could never be typed).
     pub fn takes_text(self) -> bool {
-        matches!(self, Mode::Finder | Mode::Search)
+        matches!(
+            self,
+            Mode::Finder | Mode::Search | Mode::Prompt | Mode::Text
+        )
     }
 }
 
@@ -128,10 +142,17 @@ pub enum OverlayAction {
     Delete,
     Yes,
     No,
+    DeleteBack,
+    DeleteForward,
+    Left,
+    Right,
+    Home,
+    End,
+    Clear,
 }
 
 impl OverlayAction {
-    pub const ALL: [OverlayAction; 17] = [
+    pub const ALL: [OverlayAction; 24] = [
         OverlayAction::Down,
         OverlayAction::Up,
         OverlayAction::HalfPageDown,
@@ -149,6 +170,13 @@ impl OverlayAction {
         OverlayAction::Delete,
         OverlayAction::Yes,
         OverlayAction::No,
+        OverlayAction::DeleteBack,
+        OverlayAction::DeleteForward,
+        OverlayAction::Left,
+        OverlayAction::Right,
+        OverlayAction::Home,
+        OverlayAction::End,
+        OverlayAction::Clear,
     ];
 
     pub fn name(self) -> &'static str {
@@ -170,6 +198,13 @@ impl OverlayAction {
             OverlayAction::Delete => "delete",
             OverlayAction::Yes => "yes",
             OverlayAction::No => "no",
+            OverlayAction::DeleteBack => "delete_back",
+            OverlayAction::DeleteForward => "delete_forward",
+            OverlayAction::Left => "left",
+            OverlayAction::Right => "right",
+            OverlayAction::Home => "home",
+            OverlayAction::End => "end",
+            OverlayAction::Clear => "clear",
         }
     }
 
@@ -253,6 +288,15 @@ pub const OVERLAY_BINDINGS: &[(Mode, OverlayAction, &str, &[&str])] = &[
     (Mode::Finder, OverlayAction::Close, "close", &["esc", "ctrl-c"]),
     (Mode::Search, OverlayAction::Open, "keep the search (n / N step)", &["enter"]),
     (Mode::Search, OverlayAction::Close, "cancel, back to where you were", &["esc", "ctrl-c"]),
+    (Mode::Prompt, OverlayAction::Open, "save the name", &["enter"]),
+    (Mode::Prompt, OverlayAction::Close, "cancel", &["esc", "ctrl-c"]),
+    (Mode::Text, OverlayAction::DeleteBack, "delete before the cursor", &["backspace"]),
+    (Mode::Text, OverlayAction::DeleteForward, "delete under the cursor", &["delete"]),
+    (Mode::Text, OverlayAction::Left, "cursor left", &["left"]),
+    (Mode::Text, OverlayAction::Right, "cursor right", &["right"]),
+    (Mode::Text, OverlayAction::Home, "cursor to the start", &["home"]),
+    (Mode::Text, OverlayAction::End, "cursor to the end", &["end"]),
+    (Mode::Text, OverlayAction::Clear, "clear the text", &["ctrl-u"]),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

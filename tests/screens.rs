@@ -270,6 +270,38 @@ mod user_bugs {
     }
 
     #[test]
+    fn the_name_prompt_footer_lists_the_prompts_keys_and_text_keys_rebind() {
+        let mut table = devguide::keymap::default_overlay_bindings();
+        for (m, act, keys) in &mut table {
+            if *m == devguide::keymap::Mode::Text && *act == devguide::keymap::OverlayAction::Clear
+            {
+                *keys = vec![devguide::keymap::Key::parse("ctrl-w").expect("parses")];
+            }
+        }
+        let mut km = Keymap::default();
+        km.set_overlays(&table);
+        let mut a = App::new(GuideSet::bundled(), Theme::for_mode(ColorMode::None), km);
+        draw(&mut a, 80, 24);
+        ch(&mut a, 'm');
+        ch(&mut a, 'n');
+        let s = screen(&mut a, 80, 24);
+        assert!(s.contains("Enter save \u{b7} Esc cancel"), "{s}");
+        assert!(!s.contains("n new"), "the panel's keys are not shown:\n{s}");
+        // Ctrl-u no longer clears; Ctrl-w does, and letters are still typed.
+        for c in "abc".chars() {
+            ch(&mut a, c);
+        }
+        key(&mut a, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        let s = screen(&mut a, 80, 24);
+        assert!(s.contains("abc"), "Ctrl-u is unbound:\n{s}");
+        key(&mut a, KeyCode::Char('w'), KeyModifiers::CONTROL);
+        ch(&mut a, 'z');
+        let s = screen(&mut a, 80, 24);
+        assert!(!s.contains("abc"), "Ctrl-w cleared the name:\n{s}");
+        assert!(s.contains('z'), "and z was typed:\n{s}");
+    }
+
+    #[test]
     fn the_start_screen_scrolls_to_the_selection() {
         let mut a = app(ColorMode::None);
         draw(&mut a, 80, 14);

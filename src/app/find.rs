@@ -233,12 +233,10 @@ impl App {
         let Some(find) = self.reader.find.as_mut() else {
             return Vec::new();
         };
-        // The prompt's own keys (`[keys.search]`) first, then typing.
-        let result = match self.keymap.overlay_action(crate::keymap::Mode::Search, key) {
-            Some(crate::keymap::OverlayAction::Open) => InputResult::Submit,
-            Some(crate::keymap::OverlayAction::Close) => InputResult::Cancel,
-            _ => find.input.key(key),
-        };
+        // The prompt's own keys (`[keys.in_search]`), then editing, then typing.
+        let result = find
+            .input
+            .key(key, &self.keymap, crate::keymap::Mode::Search);
         match result {
             InputResult::Editing => self.refresh_find(),
             InputResult::Submit => {

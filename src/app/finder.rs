@@ -143,7 +143,7 @@ impl App {
                     f.selected = super::list::step(f.selected, delta, f.hits.len());
                 }
             }
-            None => match f.input.key(key) {
+            None => match f.input.key(key, &self.keymap, Mode::Finder) {
                 InputResult::Editing => self.run_query(&mut f),
                 InputResult::Cancel => return Vec::new(),
                 InputResult::Submit => return self.finder_submit(f),

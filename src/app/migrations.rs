@@ -93,7 +93,8 @@ impl Panel {
         rows
     }
 
-    /// A key, looked up in the panel's own table (`[keys.migrations]`); `page` is the
+    /// A key, looked up in the panel's own table (`[keys.in_migrations]`, or while naming
+    /// a migration `[keys.in_prompt]`); `page` is the
     /// screen's height, for page moves.
     pub fn key(&mut self, key: &KeyEvent, keymap: &Keymap, c: &Checklists, page: usize) -> Outcome {
         let action = keymap.overlay_action(Keys::Migrations, key);
@@ -103,7 +104,7 @@ impl Panel {
                 purpose,
                 input,
                 error,
-            } => match input.key(key) {
+            } => match input.key(key, keymap, Keys::Prompt) {
                 InputResult::Editing => Outcome::Stay,
                 InputResult::Cancel => {
                     let was_tick = matches!(purpose, Purpose::Create { then_tick: Some(_) });

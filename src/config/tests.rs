@@ -370,3 +370,35 @@ fn a_config_that_is_a_device_or_fifo_is_refused_without_waiting() {
         );
     }
 }
+
+#[test]
+fn the_text_editing_and_name_prompt_tables_are_checked_like_the_others() {
+    use crate::keymap::{Mode, OverlayAction};
+    let (c, problems) = parse(
+        "[keys.in_text]\nclear = [\"ctrl-w\"]\nleft = [\"h\"]\nundo = [\"ctrl-z\"]\n\
+         [keys.in_prompt]\nopen = [\"ctrl-s\"]\nclose = [\"q\"]\n",
+    );
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems[0].message.contains("types text"), "{problems:?}");
+    assert!(
+        problems[1]
+            .message
+            .contains("unknown action `undo` in [keys.in_text]"),
+        "{problems:?}"
+    );
+    assert!(problems[1].message.contains("delete_back"), "{problems:?}");
+    assert!(problems[2].message.contains("types text"), "{problems:?}");
+    let km = c.keymap();
+    let ctrl = |ch| KeyEvent::new(KeyCode::Char(ch), KeyModifiers::CONTROL);
+    assert_eq!(
+        km.overlay_action(Mode::Text, &ctrl('w')),
+        Some(OverlayAction::Clear)
+    );
+    assert_eq!(km.overlay_action(Mode::Text, &ctrl('u')), None);
+    assert_eq!(km.overlay_labels(Mode::Text, OverlayAction::Left), "");
+    assert_eq!(
+        km.overlay_action(Mode::Prompt, &ctrl('s')),
+        Some(OverlayAction::Open)
+    );
+    assert_eq!(km.overlay_labels(Mode::Prompt, OverlayAction::Close), "");
+}

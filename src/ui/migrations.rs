@@ -106,16 +106,22 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, panel: &Panel) {
     let first = crate::app::list::first_visible(selected_line, room, |_| 1);
     let mut shown: Vec<Line<'static>> = lines.into_iter().skip(first).take(room).collect();
     shown.extend(tail);
-    let footer = app.keymap.footer(
-        Keys::Migrations,
-        &[
-            (Act::Open, "switch"),
-            (Act::New, "new"),
-            (Act::Rename, "rename"),
-            (Act::Delete, "delete / discard"),
-            (Act::Close, "close"),
-        ],
-    );
+    // While a name is typed, only the prompt's keys do anything: list those.
+    let footer = if matches!(panel.mode, Mode::Input { .. }) {
+        app.keymap
+            .footer(Keys::Prompt, &[(Act::Open, "save"), (Act::Close, "cancel")])
+    } else {
+        app.keymap.footer(
+            Keys::Migrations,
+            &[
+                (Act::Open, "switch"),
+                (Act::New, "new"),
+                (Act::Rename, "rename"),
+                (Act::Delete, "delete / discard"),
+                (Act::Close, "close"),
+            ],
+        )
+    };
     let block = Block::bordered()
         .border_style(theme.overlay_border)
         .title(" Migrations ")
