@@ -15,6 +15,7 @@ pub mod msg;
 mod overlays;
 pub mod pages;
 pub mod progress;
+mod rescan;
 mod tasks;
 pub mod text_input;
 mod update;
@@ -262,6 +263,8 @@ pub struct App {
     submitted_highlights: (usize, Vec<u32>),
     /// When the open guide's file was last checked for changes.
     last_reload_check: Option<std::time::Instant>,
+    /// A walk of the folder is out; no second one is asked for until it answers.
+    rescan_out: bool,
     /// The last status messages, oldest first, for the messages overlay.
     pub messages: std::collections::VecDeque<Status>,
 }
@@ -313,6 +316,7 @@ impl App {
             reindex: false,
             submitted_highlights: (usize::MAX, Vec::new()),
             last_reload_check: None,
+            rescan_out: false,
             messages: Default::default(),
         };
         app.checklists.set_key = app.set.identity();

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use super::msg::{Effect, Msg};
 use super::{App, Overlay};
+use crate::content::Origin;
 use crate::highlight::Request;
 
 /// How often the open guide's file is checked for changes (`--dir` and file sets).
@@ -26,10 +27,7 @@ impl App {
                 self.resize(size);
                 Vec::new()
             }
-            Msg::Tick(now) => {
-                self.tick(now);
-                Vec::new()
-            }
+            Msg::Tick(now) => self.tick(now),
             Msg::Idle => {
                 self.idle();
                 Vec::new()
@@ -71,6 +69,15 @@ impl App {
             }
             Msg::Report { text, error } => {
                 self.set_status(text, error);
+                Vec::new()
+            }
+            Msg::Rescanned(result) => {
+                self.rescan_out = false;
+                match result {
+                    Ok(Some(rescan)) => self.rescanned(*rescan),
+                    Ok(None) => {}
+                    Err(e) => self.set_status(format!("rescan failed: {e}"), true),
+                }
                 Vec::new()
             }
         };
@@ -133,15 +140,23 @@ impl App {
     }
 
     /// Time passes: reading progress, and a look at the open guide's file now and then.
-    fn tick(&mut self, now: Instant) {
+    /// A folder set is also walked again, elsewhere (a large tree takes a while), one walk
+    /// at a time.
+    fn tick(&mut self, now: Instant) -> Vec<Effect> {
         self.note_time(now);
         let due = self
             .last_reload_check
             .is_none_or(|t| now.saturating_duration_since(t) >= RELOAD_EVERY);
-        if due {
-            self.last_reload_check = Some(now);
-            self.reload_open_guide();
+        if !due {
+            return Vec::new();
         }
+        self.last_reload_check = Some(now);
+        self.reload_open_guide();
+        if matches!(self.set.origin, Origin::Dir(_)) && !self.rescan_out {
+            self.rescan_out = true;
+            return vec![Effect::Rescan(self.set.clone())];
+        }
+        Vec::new()
     }
 
     /// Reloads the open guide when its file changed on disk, then re-indexes the set.
