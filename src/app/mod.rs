@@ -265,6 +265,8 @@ pub struct App {
     last_reload_check: Option<std::time::Instant>,
     /// A walk of the folder is out; no second one is asked for until it answers.
     rescan_out: bool,
+    /// An index build is out (its answer numbers guides as the set did when asked).
+    index_out: bool,
     /// The last status messages, oldest first, for the messages overlay.
     pub messages: std::collections::VecDeque<Status>,
 }
@@ -317,6 +319,7 @@ impl App {
             submitted_highlights: (usize::MAX, Vec::new()),
             last_reload_check: None,
             rescan_out: false,
+            index_out: false,
             messages: Default::default(),
         };
         app.checklists.set_key = app.set.identity();

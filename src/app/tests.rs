@@ -1061,6 +1061,15 @@ fn a_folder_rescanned_keeps_the_open_guide_and_follows_a_rename() {
     std::fs::remove_file(dir.path().join("a.md")).expect("remove");
     write("d.md", "# D\n");
     write("e.md", "# E\n");
+    // While an index build numbering the old guides is out, the new set waits.
+    app.index_out = true;
+    let rescan = asked.rescan().expect("walks").expect("a change");
+    app.update(Msg::Rescanned(Ok(Some(Box::new(rescan)))));
+    assert_eq!(names(&app), ["a.md", "b.md", "c.md"]);
+    app.update(Msg::Failed {
+        what: "index".into(),
+        error: "stopped".into(),
+    });
     let rescan = asked.rescan().expect("walks").expect("a change");
     app.update(Msg::Rescanned(Ok(Some(Box::new(rescan)))));
     assert_eq!(names(&app), ["1-c.md", "b.md", "d.md", "e.md"]);

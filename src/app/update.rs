@@ -35,10 +35,14 @@ impl App {
             // Keys held while the whole was parsed are handled now; their effects follow.
             Msg::Parsed { guide, doc } => self.full_doc_ready(guide, *doc),
             Msg::Indexed(indexes) => {
+                self.index_out = false;
                 self.set_indexes(*indexes);
                 Vec::new()
             }
             Msg::Failed { what, error } => {
+                if what == "index" {
+                    self.index_out = false;
+                }
                 // A failed full parse must release the keys held for it.
                 let effects = if what == "parse" {
                     self.full_parse_failed(self.reader.guide)
@@ -74,6 +78,10 @@ impl App {
             Msg::Rescanned(result) => {
                 self.rescan_out = false;
                 match result {
+                    // Work out elsewhere answers by the old guide numbers: the next
+                    // tick walks the folder again once it is back.
+                    Ok(Some(_))
+                        if self.index_out || self.parse_requested && self.reader.partial => {}
                     Ok(Some(rescan)) => self.rescanned(*rescan),
                     Ok(None) => {}
                     Err(e) => self.set_status(format!("rescan failed: {e}"), true),
@@ -106,6 +114,7 @@ impl App {
         if (first || self.reindex) && !self.reader.partial {
             self.index_requested = true;
             self.reindex = false;
+            self.index_out = true;
             effects.push(Effect::Index {
                 set: self.set.clone(),
                 parsed: self.docs.clone(),
