@@ -520,6 +520,30 @@ fn a_guide_edited_on_disk_reloads_in_place() {
 }
 
 #[test]
+fn a_guide_added_to_the_folder_appears_in_the_sidebar() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("alpha.md"), "# Alpha\n\nfirst guide\n").expect("write");
+    std::fs::write(dir.path().join("beta.md"), "# Beta\n\nsecond guide\n").expect("write");
+    let d = dir.path().to_str().expect("utf-8");
+    let mut s = Session::start(&["alpha", "--dir", d], &[]);
+    s.wait_for("first guide");
+    s.wait_for("Beta");
+    assert!(!s.contents().contains("Gamma Newcomer"));
+    std::fs::write(dir.path().join("gamma.md"), "# Gamma Newcomer\n\nthird\n").expect("write");
+    s.wait_for("Gamma Newcomer");
+    s.wait_for_status("1 guide added");
+    assert!(
+        s.contents().contains("first guide"),
+        "the open guide stays open"
+    );
+    std::fs::remove_file(dir.path().join("beta.md")).expect("remove");
+    s.wait_for_status("1 guide removed");
+    s.wait_until_gone("Beta");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
 fn e_hands_the_guide_to_the_editor_and_shows_its_changes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let guides = dir.path().join("guides");

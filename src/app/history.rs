@@ -32,6 +32,12 @@ impl History {
         Some(to)
     }
 
+    /// Moves every place to where `f` says it went; places `f` drops are forgotten.
+    pub fn remap(&mut self, f: impl Fn(Location) -> Option<Location>) {
+        self.back = self.back.iter().filter_map(|&l| f(l)).collect();
+        self.forward = self.forward.iter().filter_map(|&l| f(l)).collect();
+    }
+
     /// Forgets everything behind: where the reader started is not a place to go back to.
     pub fn clear_back(&mut self) {
         self.back.clear();

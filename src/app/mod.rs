@@ -15,6 +15,7 @@ pub mod msg;
 mod overlays;
 pub mod pages;
 pub mod progress;
+mod rescan;
 mod tasks;
 pub mod text_input;
 mod update;
@@ -262,6 +263,10 @@ pub struct App {
     submitted_highlights: (usize, Vec<u32>),
     /// When the open guide's file was last checked for changes.
     last_reload_check: Option<std::time::Instant>,
+    /// A walk of the folder is out; no second one is asked for until it answers.
+    rescan_out: bool,
+    /// An index build is out (its answer numbers guides as the set did when asked).
+    index_out: bool,
     /// The last status messages, oldest first, for the messages overlay.
     pub messages: std::collections::VecDeque<Status>,
 }
@@ -313,6 +318,8 @@ impl App {
             reindex: false,
             submitted_highlights: (usize::MAX, Vec::new()),
             last_reload_check: None,
+            rescan_out: false,
+            index_out: false,
             messages: Default::default(),
         };
         app.checklists.set_key = app.set.identity();

@@ -15,7 +15,7 @@ use super::Action;
 use super::finder::Indexes;
 use crate::checklist::State;
 use crate::checklist::ops::{Applied, Op};
-use crate::content::GuideSet;
+use crate::content::{GuideSet, Rescan};
 use crate::doc::Doc;
 use crate::highlight;
 
@@ -56,6 +56,9 @@ pub enum Msg {
     Edited(Result<(), String>),
     /// Something the run loop did and the user should hear about (a copy, a failure).
     Report { text: String, error: bool },
+    /// The result of an [`Effect::Rescan`]: `Ok(None)` when the folder's files are the
+    /// same as before.
+    Rescanned(Result<Option<Box<Rescan>>, String>),
 }
 
 impl From<Action> for Msg {
@@ -89,6 +92,7 @@ impl Msg {
             Msg::Loaded { .. } => "loaded",
             Msg::Edited(_) => "edited",
             Msg::Report { .. } => "report",
+            Msg::Rescanned(_) => "rescanned",
         }
     }
 }
@@ -135,6 +139,9 @@ pub enum Effect {
         set: GuideSet,
         parsed: Vec<Option<Arc<Doc>>>,
     },
+    /// Walk the set's folder again for guides added, removed or renamed; answer with
+    /// [`Msg::Rescanned`].
+    Rescan(GuideSet),
     /// Highlight these code blocks (replacing any batch still waiting); each answer is a
     /// [`Msg::Highlighted`].
     Highlight(Vec<highlight::Request>),
@@ -155,6 +162,7 @@ impl Effect {
             Effect::OpenUrl(url) => format!("open {url}"),
             Effect::Parse { guide, body } => format!("parse guide {guide} ({} bytes)", body.len()),
             Effect::Index { set, .. } => format!("index {} guide(s)", set.guides.len()),
+            Effect::Rescan(_) => "rescan the folder".into(),
             Effect::Highlight(r) => format!("highlight {} block(s)", r.len()),
             Effect::Idle => "idle".into(),
         }

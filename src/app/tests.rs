@@ -1019,3 +1019,86 @@ fn the_gauge_waits_for_a_migration_or_a_declared_checklist() {
         .expect("create");
     assert_eq!(with(state), [true, true, false]);
 }
+
+#[test]
+fn a_folder_rescanned_keeps_the_open_guide_and_follows_a_rename() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |f: &str, text: &str| std::fs::write(dir.path().join(f), text).expect("write");
+    write("a.md", "# A\n\nFirst.\n");
+    write("b.md", "# B\n\nSecond.\n");
+    write("c.md", "# C\n\nThird.\n");
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    app.open(2, None);
+    let names = |app: &App| -> Vec<String> {
+        app.sidebar_entries()
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Guide(g) => Some(app.set.guides[*g].rel_path.clone()),
+                Entry::Heading(_) => None,
+            })
+            .collect()
+    };
+
+    // The tick asks for a walk of the folder, once until it answers.
+    let effects = app.update(Msg::Tick(std::time::Instant::now()));
+    let Some(Effect::Rescan(asked)) = effects.iter().find(|e| matches!(e, Effect::Rescan(_)))
+    else {
+        panic!("a folder set is rescanned on the tick");
+    };
+    let asked = asked.clone();
+    let later = std::time::Instant::now() + update::RELOAD_EVERY * 2;
+    assert!(
+        !app.update(Msg::Tick(later))
+            .iter()
+            .any(|e| matches!(e, Effect::Rescan(_))),
+        "one walk at a time"
+    );
+
+    // c.md renamed to 1-c.md (sorts first), two guides added, a.md removed.
+    std::fs::rename(dir.path().join("c.md"), dir.path().join("1-c.md")).expect("rename");
+    std::fs::remove_file(dir.path().join("a.md")).expect("remove");
+    write("d.md", "# D\n");
+    write("e.md", "# E\n");
+    // While an index build numbering the old guides is out, the new set waits.
+    app.index_out = true;
+    let rescan = asked.rescan().expect("walks").expect("a change");
+    app.update(Msg::Rescanned(Ok(Some(Box::new(rescan)))));
+    assert_eq!(names(&app), ["a.md", "b.md", "c.md"]);
+    app.update(Msg::Failed {
+        what: "index".into(),
+        error: "stopped".into(),
+    });
+    let rescan = asked.rescan().expect("walks").expect("a change");
+    app.update(Msg::Rescanned(Ok(Some(Box::new(rescan)))));
+    assert_eq!(names(&app), ["1-c.md", "b.md", "d.md", "e.md"]);
+    assert_eq!(app.set.guides[app.reader.guide].rel_path, "1-c.md");
+    assert_eq!(app.reader.guide, 0);
+    let status = app.status.as_ref().expect("a status").text.clone();
+    assert_eq!(status, "1 guide renamed, 2 added, 1 removed");
+    assert!(matches!(
+        app.sidebar_entries().get(app.sidebar_selected),
+        Some(Entry::Guide(0)) | Some(Entry::Heading(_))
+    ));
+    assert!(
+        app.update(Msg::Tick(later + update::RELOAD_EVERY))
+            .iter()
+            .any(|e| matches!(e, Effect::Rescan(_))),
+        "the answer lets the next walk go"
+    );
+
+    // The open guide removed: the first guide opens and the status bar says so.
+    app.open(1, None);
+    std::fs::remove_file(dir.path().join("b.md")).expect("remove");
+    let rescan = app.set.rescan().expect("walks").expect("a change");
+    app.update(Msg::Rescanned(Ok(Some(Box::new(rescan)))));
+    assert_eq!(names(&app), ["1-c.md", "d.md", "e.md"]);
+    assert_eq!(app.reader.guide, 0);
+    assert!(app.reader.doc.headings.iter().any(|h| h.text == "C"));
+    let status = app.status.as_ref().expect("a status").text.clone();
+    assert!(status.starts_with("b.md was removed"), "{status}");
+    // Back goes to places that still exist only.
+    app.update(Action::Back);
+    assert!(app.reader.guide < app.set.guides.len());
+}

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use super::msg::{Effect, Msg};
 use super::{App, Overlay};
+use crate::content::Origin;
 use crate::highlight::Request;
 
 /// How often the open guide's file is checked for changes (`--dir` and file sets).
@@ -26,10 +27,7 @@ impl App {
                 self.resize(size);
                 Vec::new()
             }
-            Msg::Tick(now) => {
-                self.tick(now);
-                Vec::new()
-            }
+            Msg::Tick(now) => self.tick(now),
             Msg::Idle => {
                 self.idle();
                 Vec::new()
@@ -37,10 +35,14 @@ impl App {
             // Keys held while the whole was parsed are handled now; their effects follow.
             Msg::Parsed { guide, doc } => self.full_doc_ready(guide, *doc),
             Msg::Indexed(indexes) => {
+                self.index_out = false;
                 self.set_indexes(*indexes);
                 Vec::new()
             }
             Msg::Failed { what, error } => {
+                if what == "index" {
+                    self.index_out = false;
+                }
                 // A failed full parse must release the keys held for it.
                 let effects = if what == "parse" {
                     self.full_parse_failed(self.reader.guide)
@@ -73,6 +75,19 @@ impl App {
                 self.set_status(text, error);
                 Vec::new()
             }
+            Msg::Rescanned(result) => {
+                self.rescan_out = false;
+                match result {
+                    // Work out elsewhere answers by the old guide numbers: the next
+                    // tick walks the folder again once it is back.
+                    Ok(Some(_))
+                        if self.index_out || self.parse_requested && self.reader.partial => {}
+                    Ok(Some(rescan)) => self.rescanned(*rescan),
+                    Ok(None) => {}
+                    Err(e) => self.set_status(format!("rescan failed: {e}"), true),
+                }
+                Vec::new()
+            }
         };
         self.follow_up(&mut effects);
         effects
@@ -99,6 +114,7 @@ impl App {
         if (first || self.reindex) && !self.reader.partial {
             self.index_requested = true;
             self.reindex = false;
+            self.index_out = true;
             effects.push(Effect::Index {
                 set: self.set.clone(),
                 parsed: self.docs.clone(),
@@ -133,15 +149,23 @@ impl App {
     }
 
     /// Time passes: reading progress, and a look at the open guide's file now and then.
-    fn tick(&mut self, now: Instant) {
+    /// A folder set is also walked again, elsewhere (a large tree takes a while), one walk
+    /// at a time.
+    fn tick(&mut self, now: Instant) -> Vec<Effect> {
         self.note_time(now);
         let due = self
             .last_reload_check
             .is_none_or(|t| now.saturating_duration_since(t) >= RELOAD_EVERY);
-        if due {
-            self.last_reload_check = Some(now);
-            self.reload_open_guide();
+        if !due {
+            return Vec::new();
         }
+        self.last_reload_check = Some(now);
+        self.reload_open_guide();
+        if matches!(self.set.origin, Origin::Dir(_)) && !self.rescan_out {
+            self.rescan_out = true;
+            return vec![Effect::Rescan(self.set.clone())];
+        }
+        Vec::new()
     }
 
     /// Reloads the open guide when its file changed on disk, then re-indexes the set.

@@ -289,6 +289,13 @@ fn run_effects(
             Effect::Index { set, parsed } => background(ctx.tx, "index", move || {
                 Msg::Indexed(Box::new(Indexes::build_with(&set, &parsed)))
             }),
+            Effect::Rescan(set) => background(ctx.tx, "rescan", move || {
+                Msg::Rescanned(
+                    set.rescan()
+                        .map(|r| r.map(Box::new))
+                        .map_err(|e| e.to_string()),
+                )
+            }),
             Effect::Highlight(requests) => {
                 if !ctx.worker.submit(requests) {
                     crate::log::write("the highlight thread has stopped; code stays plain");

@@ -1,0 +1,125 @@
+//! The set's folder changed shape: guides added, removed or renamed. The new set replaces
+//! the old one and everything kept by guide index is carried over to the new indices.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{App, Location};
+use crate::content::Rescan;
+
+impl App {
+    /// Takes the rescanned set. The open guide stays open where it moved to; a guide
+    /// removed while open gives way to the first guide (as a browser tab whose file went
+    /// away would show an error, the status bar says which one went).
+    pub(crate) fn rescanned(&mut self, rescan: Rescan) {
+        let Rescan { set, mut moved } = rescan;
+        if set.guides.is_empty() {
+            self.set_status(
+                "every guide of the folder is gone; showing the last ones read".into(),
+                true,
+            );
+            return;
+        }
+        moved.resize(self.set.guides.len(), None);
+        let renamed = follow_renames(&self.set.guides, &set.guides, &mut moved);
+        let kept: HashSet<usize> = moved.iter().flatten().copied().collect();
+        let added = set.guides.len() - kept.len();
+        let removed = moved.iter().filter(|m| m.is_none()).count();
+
+        let open = self.reader.guide;
+        let gone = self
+            .set
+            .guides
+            .get(open)
+            .map(|g| g.rel_path.clone())
+            .filter(|_| moved.get(open).copied().flatten().is_none());
+        // A parsed document is kept only when its text is the same.
+        let mut docs = vec![None; set.guides.len()];
+        for (old, new) in moved.iter().enumerate() {
+            if let Some(new) = *new
+                && self.set.guides.get(old).map(|g| &g.body) == set.guides.get(new).map(|g| &g.body)
+            {
+                docs[new] = self.docs.get(old).cloned().flatten();
+            }
+        }
+        let at = |g: usize| moved.get(g).copied().flatten();
+        self.history.remap(|l| {
+            at(l.guide).map(|guide| Location {
+                guide,
+                block: l.block,
+            })
+        });
+        self.seen = std::mem::take(&mut self.seen)
+            .into_iter()
+            .filter_map(|((g, h), t)| Some(((at(g)?, h), t)))
+            .collect::<HashMap<_, _>>();
+        self.set = set;
+        self.docs = docs;
+        // Highlights and the search index are keyed by guide index: asked for again.
+        self.highlights = Default::default();
+        self.submitted_highlights = (usize::MAX, Vec::new());
+        self.indexes = None;
+        self.index_requested = false;
+        self.reindex = false;
+        self.checklists.catalog = None;
+        self.checklists.progress_stale = true;
+        self.build_catalog();
+
+        match at(open) {
+            Some(new) => {
+                let same = self.docs.get(new).is_some_and(Option::is_some);
+                self.reader.guide = new;
+                if !same && !self.reader.partial {
+                    self.guide_changed(new);
+                }
+            }
+            None => {
+                // `show` opens a guide only when it differs from the open one.
+                self.reader.guide = usize::MAX;
+                self.show(0);
+            }
+        }
+        self.sync_sidebar_to_reader();
+
+        let mut parts = Vec::new();
+        for (n, what) in [(renamed, "renamed"), (added, "added"), (removed, "removed")] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        if let Some(first) = parts.first_mut() {
+            let noun = if first.starts_with("1 ") {
+                "guide"
+            } else {
+                "guides"
+            };
+            *first = first.replacen(' ', &format!(" {noun} "), 1);
+        }
+        let mut text = parts.join(", ");
+        if let Some(path) = gone {
+            text = format!("{path} was removed; showing the first guide ({text})");
+        }
+        self.set_status(text, false);
+    }
+}
+
+/// Pairs each removed guide with an added one of the same text: a rename (or a move to
+/// another folder). Marks them in `moved` and returns how many were paired.
+fn follow_renames(
+    old: &[crate::content::Guide],
+    new: &[crate::content::Guide],
+    moved: &mut [Option<usize>],
+) -> usize {
+    let kept: HashSet<usize> = moved.iter().flatten().copied().collect();
+    let mut added: Vec<usize> = (0..new.len()).filter(|i| !kept.contains(i)).collect();
+    let mut renamed = 0;
+    for (o, slot) in moved.iter_mut().enumerate() {
+        if slot.is_some() || old[o].draft {
+            continue;
+        }
+        if let Some(k) = added.iter().position(|&n| new[n].body == old[o].body) {
+            *slot = Some(added.remove(k));
+            renamed += 1;
+        }
+    }
+    renamed
+}
