@@ -265,6 +265,9 @@ pub struct App {
     last_reload_check: Option<std::time::Instant>,
     /// A walk of the folder is out; no second one is asked for until it answers.
     rescan_out: bool,
+    /// When the last folder walk was asked for, and how long to wait before the next.
+    last_rescan: Option<std::time::Instant>,
+    rescan_wait: std::time::Duration,
     /// An index build is out (its answer numbers guides as the set did when asked).
     index_out: bool,
     /// The last status messages, oldest first, for the messages overlay.
@@ -319,6 +322,8 @@ impl App {
             submitted_highlights: (usize::MAX, Vec::new()),
             last_reload_check: None,
             rescan_out: false,
+            last_rescan: None,
+            rescan_wait: RELOAD_EVERY,
             index_out: false,
             messages: Default::default(),
         };

@@ -57,8 +57,11 @@ pub enum Msg {
     /// Something the run loop did and the user should hear about (a copy, a failure).
     Report { text: String, error: bool },
     /// The result of an [`Effect::Rescan`]: `Ok(None)` when the folder's files are the
-    /// same as before.
-    Rescanned(Result<Option<Box<Rescan>>, String>),
+    /// same as before. `took` is how long the walk took: the next waits in proportion.
+    Rescanned {
+        result: Result<Option<Box<Rescan>>, String>,
+        took: std::time::Duration,
+    },
 }
 
 impl From<Action> for Msg {
@@ -92,7 +95,7 @@ impl Msg {
             Msg::Loaded { .. } => "loaded",
             Msg::Edited(_) => "edited",
             Msg::Report { .. } => "report",
-            Msg::Rescanned(_) => "rescanned",
+            Msg::Rescanned { .. } => "rescanned",
         }
     }
 }

@@ -1020,6 +1020,32 @@ fn the_gauge_waits_for_a_migration_or_a_declared_checklist() {
     assert_eq!(with(state), [true, true, false]);
 }
 
+/// A walk of a large tree that took a second is not repeated for twenty: an idle reader
+/// never keeps a core busy walking.
+#[test]
+fn a_slow_folder_walk_spaces_out_the_next() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("a.md"), "# A\n").expect("write");
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    let asks = |fx: Vec<Effect>| fx.iter().any(|e| matches!(e, Effect::Rescan(_)));
+    let start = std::time::Instant::now();
+    assert!(asks(app.update(Msg::Tick(start))));
+    app.update(Msg::Rescanned {
+        result: Ok(None),
+        took: std::time::Duration::from_secs(1),
+    });
+    let at = |secs: u64| start + std::time::Duration::from_secs(secs);
+    assert!(
+        !asks(app.update(Msg::Tick(at(5)))),
+        "too soon after a 1 s walk"
+    );
+    assert!(
+        asks(app.update(Msg::Tick(at(21)))),
+        "twenty times the walk later"
+    );
+}
+
 #[test]
 fn a_folder_rescanned_keeps_the_open_guide_and_follows_a_rename() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -1064,14 +1090,20 @@ fn a_folder_rescanned_keeps_the_open_guide_and_follows_a_rename() {
     // While an index build numbering the old guides is out, the new set waits.
     app.index_out = true;
     let rescan = asked.rescan().expect("walks").expect("a change");
-    app.update(Msg::Rescanned(Ok(Some(Box::new(rescan)))));
+    app.update(Msg::Rescanned {
+        result: Ok(Some(Box::new(rescan))),
+        took: std::time::Duration::ZERO,
+    });
     assert_eq!(names(&app), ["a.md", "b.md", "c.md"]);
     app.update(Msg::Failed {
         what: "index".into(),
         error: "stopped".into(),
     });
     let rescan = asked.rescan().expect("walks").expect("a change");
-    app.update(Msg::Rescanned(Ok(Some(Box::new(rescan)))));
+    app.update(Msg::Rescanned {
+        result: Ok(Some(Box::new(rescan))),
+        took: std::time::Duration::ZERO,
+    });
     assert_eq!(names(&app), ["1-c.md", "b.md", "d.md", "e.md"]);
     assert_eq!(app.set.guides[app.reader.guide].rel_path, "1-c.md");
     assert_eq!(app.reader.guide, 0);
@@ -1092,7 +1124,10 @@ fn a_folder_rescanned_keeps_the_open_guide_and_follows_a_rename() {
     app.open(1, None);
     std::fs::remove_file(dir.path().join("b.md")).expect("remove");
     let rescan = app.set.rescan().expect("walks").expect("a change");
-    app.update(Msg::Rescanned(Ok(Some(Box::new(rescan)))));
+    app.update(Msg::Rescanned {
+        result: Ok(Some(Box::new(rescan))),
+        took: std::time::Duration::ZERO,
+    });
     assert_eq!(names(&app), ["1-c.md", "d.md", "e.md"]);
     assert_eq!(app.reader.guide, 0);
     assert!(app.reader.doc.headings.iter().any(|h| h.text == "C"));

@@ -75,8 +75,13 @@ impl App {
                 self.set_status(text, error);
                 Vec::new()
             }
-            Msg::Rescanned(result) => {
+            Msg::Rescanned { result, took } => {
                 self.rescan_out = false;
+                // A large tree walked twice a second would keep a core busy while the
+                // reader sits idle: the next walk waits twenty times as long as this one
+                // took (never less than the usual check), so walking costs at most about
+                // a twentieth of a core.
+                self.rescan_wait = (took * 20).max(RELOAD_EVERY);
                 match result {
                     // Work out elsewhere answers by the old guide numbers: the next
                     // tick walks the folder again once it is back.
@@ -161,8 +166,12 @@ impl App {
         }
         self.last_reload_check = Some(now);
         self.reload_open_guide();
-        if matches!(self.set.origin, Origin::Dir(_)) && !self.rescan_out {
+        let rescan_due = self
+            .last_rescan
+            .is_none_or(|t| now.saturating_duration_since(t) >= self.rescan_wait);
+        if matches!(self.set.origin, Origin::Dir(_)) && !self.rescan_out && rescan_due {
             self.rescan_out = true;
+            self.last_rescan = Some(now);
             return vec![Effect::Rescan(self.set.clone())];
         }
         Vec::new()

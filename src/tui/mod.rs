@@ -290,11 +290,15 @@ fn run_effects(
                 Msg::Indexed(Box::new(Indexes::build_with(&set, &parsed)))
             }),
             Effect::Rescan(set) => background(ctx.tx, "rescan", move || {
-                Msg::Rescanned(
-                    set.rescan()
-                        .map(|r| r.map(Box::new))
-                        .map_err(|e| e.to_string()),
-                )
+                let start = std::time::Instant::now();
+                let result = set
+                    .rescan()
+                    .map(|r| r.map(Box::new))
+                    .map_err(|e| e.to_string());
+                Msg::Rescanned {
+                    result,
+                    took: start.elapsed(),
+                }
             }),
             Effect::Highlight(requests) => {
                 if !ctx.worker.submit(requests) {
