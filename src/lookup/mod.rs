@@ -123,14 +123,21 @@ pub struct Catalog {
 impl Catalog {
     /// Parses every guide of the set and collects its imports.
     pub fn build(set: &GuideSet) -> Catalog {
+        Catalog::build_with_docs(set).0
+    }
+
+    /// As [`Catalog::build`], also handing back the parsed documents (the scan rules read
+    /// advice from them).
+    pub fn build_with_docs(set: &GuideSet) -> (Catalog, Vec<Doc>) {
         let docs: Vec<Doc> = set.guides.iter().map(|g| doc::parse(&g.body)).collect();
-        Catalog::from_docs(
+        let catalog = Catalog::from_docs(
             set.guides
                 .iter()
                 .zip(&docs)
                 .enumerate()
                 .map(|(i, (g, d))| (i, g, d)),
-        )
+        );
+        (catalog, docs)
     }
 
     /// Collects imports from documents already parsed: `(guide index, guide, doc)`.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::content::GuideSet;
-use crate::doc::{self, Doc};
+use crate::doc::Doc;
 use crate::lookup::{Catalog, Form};
 use crate::scan::Rules;
 
@@ -108,14 +108,7 @@ impl Loaded {
             },
             None => (GuideSet::bundled(), None, choice),
         };
-        let docs: Vec<Doc> = set.guides.iter().map(|g| doc::parse(&g.body)).collect();
-        let catalog = Catalog::from_docs(
-            set.guides
-                .iter()
-                .zip(&docs)
-                .enumerate()
-                .map(|(i, (g, d))| (i, g, d)),
-        );
+        let (catalog, docs) = Catalog::build_with_docs(&set);
         let rules = Rules::from_catalog(&catalog, &set, &docs);
         let canonical = findings::canonical_imports(&catalog, &rules);
         let stamp = choice.dir().map(stamp).unwrap_or_default();

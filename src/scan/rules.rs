@@ -18,7 +18,7 @@ use memchr::memmem;
 use serde::Serialize;
 
 use crate::content::GuideSet;
-use crate::doc::{self, Doc};
+use crate::doc::Doc;
 use crate::lookup::{Catalog, Class, Form, classify, python};
 
 /// The canonical import that replaces a retired one.
@@ -84,14 +84,7 @@ pub struct Rules {
 impl Rules {
     /// The rules stated by a guide set's markdown.
     pub fn from_guides(set: &GuideSet) -> Rules {
-        let docs: Vec<Doc> = set.guides.iter().map(|g| doc::parse(&g.body)).collect();
-        let catalog = Catalog::from_docs(
-            set.guides
-                .iter()
-                .zip(&docs)
-                .enumerate()
-                .map(|(i, (g, d))| (i, g, d)),
-        );
+        let (catalog, docs) = Catalog::build_with_docs(set);
         Rules::from_catalog(&catalog, set, &docs)
     }
 

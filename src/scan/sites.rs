@@ -311,36 +311,31 @@ struct Line {
 
 fn logical_lines(toks: &[Tok], src: &str) -> Vec<Line> {
     let bytes = src.as_bytes();
-    let mut lines = Vec::new();
-    let mut first = 0;
-    for (k, t) in toks.iter().enumerate() {
-        if matches!(t, Tok::Newline { .. }) {
-            if k > first {
-                let start = toks[first].start();
-                let line_start = bytes[..start]
-                    .iter()
-                    .rposition(|&b| b == b'\n' || b == b'\r')
-                    .map_or(0, |p| p + 1);
-                lines.push(Line {
-                    first,
-                    last: k - 1,
-                    indent: start - line_start,
-                });
-            }
-            first = k + 1;
-        }
-    }
-    if first < toks.len() {
+    // The tokens `first..=last` as a line, indented by its first token's column.
+    let line = |first: usize, last: usize| {
         let start = toks[first].start();
         let line_start = bytes[..start]
             .iter()
             .rposition(|&b| b == b'\n' || b == b'\r')
             .map_or(0, |p| p + 1);
-        lines.push(Line {
+        Line {
             first,
-            last: toks.len() - 1,
+            last,
             indent: start - line_start,
-        });
+        }
+    };
+    let mut lines = Vec::new();
+    let mut first = 0;
+    for (k, t) in toks.iter().enumerate() {
+        if matches!(t, Tok::Newline { .. }) {
+            if k > first {
+                lines.push(line(first, k - 1));
+            }
+            first = k + 1;
+        }
+    }
+    if first < toks.len() {
+        lines.push(line(first, toks.len() - 1));
     }
     lines
 }
