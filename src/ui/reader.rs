@@ -38,6 +38,7 @@ pub fn draw(buf: &mut Buffer, app: &App) {
                 }
             }
         }
+        let state_at = check_state_column(app, index, &spans);
         buf.set_line(text.x, y, &Line::from(spans), text.width);
         if let Some(sel) = reader.link {
             for cell in row.links.iter().filter(|c| c.link == sel.link) {
@@ -72,6 +73,9 @@ pub fn draw(buf: &mut Buffer, app: &App) {
             for p in m.parts.iter().filter(|p| p.row == index) {
                 paint(buf, text.x, y, p.start..p.end, style, text.right());
             }
+        }
+        if let Some(col) = state_at {
+            draw_check_state(buf, app, col, y);
         }
         // The selected checklist item: every row of it, full width.
         if reader.task.is_some() && task_of_row(app, index) == reader.task {
@@ -112,6 +116,60 @@ fn draw_next_guide_hint(buf: &mut Buffer, app: &App) {
         y,
         &Line::from(Span::styled(hint, app.theme.muted)),
         text.width,
+    );
+}
+
+/// Where a self-verifying item's live state goes: after the text of the item's last row.
+fn check_state_column(app: &App, index: usize, spans: &[Span<'_>]) -> Option<u16> {
+    let task = task_of_row(app, index)?;
+    let verifies = app
+        .reader
+        .doc
+        .tasks
+        .get(task as usize)
+        .is_some_and(|t| t.check.is_some());
+    if !verifies || task_of_row(app, index + 1) == Some(task) {
+        return None;
+    }
+    let content: String = spans.iter().map(|s| s.content.as_ref()).collect();
+    u16::try_from(crate::layout::wrap::str_width(content.trim_end())).ok()
+}
+
+/// The live state at column `col` of row `y`: `· 3 deprecated imports left in 2 files`
+/// or `· verified clean at 14:02`, cut to the room left on the row.
+fn draw_check_state(buf: &mut Buffer, app: &App, col: u16, y: u16) {
+    let text = app.areas.text;
+    let x = text.x.saturating_add(col).saturating_add(2);
+    if x >= text.right() {
+        return;
+    }
+    let style = match app.code.clean() {
+        Some(true) if app.code.error.is_none() => app.theme.task_done,
+        _ => app.theme.muted,
+    };
+    // The longest wording that fits: in full, in short, or just the count.
+    let room = usize::from(text.right() - x);
+    let tiny = match (app.code.clean(), &app.code.error) {
+        (Some(true), None) => "clean".to_string(),
+        (Some(false), None) => format!("{} left", app.findings().len()),
+        _ => "\u{2026}".to_string(),
+    };
+    let state = [app.code.state_text(), app.code.short_state_text(), tiny]
+        .into_iter()
+        .map(|s| format!("\u{b7} {s}"))
+        .reduce(|fits, next| {
+            if crate::layout::wrap::str_width(&fits) <= room {
+                fits
+            } else {
+                next
+            }
+        })
+        .unwrap_or_default();
+    buf.set_line(
+        x,
+        y,
+        &Line::from(Span::styled(state, style)),
+        text.right() - x,
     );
 }
 
