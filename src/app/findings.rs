@@ -516,6 +516,9 @@ impl App {
 }
 
 #[cfg(test)]
+mod update_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -149,22 +149,31 @@ fn draw_check_state(buf: &mut Buffer, app: &App, col: u16, y: u16) {
     };
     // The longest wording that fits: in full, in short, or just the count.
     let room = usize::from(text.right() - x);
+    // Without a code base there is no state, only the reason: said in full or not at all
+    // (the status bar says it when the item is selected).
     let tiny = match (app.code.clean(), &app.code.error) {
-        (Some(true), None) => "clean".to_string(),
-        (Some(false), None) => format!("{} left", app.findings().len()),
-        _ => "\u{2026}".to_string(),
+        _ if app.code.base.is_none() => None,
+        (Some(true), None) => Some("clean".to_string()),
+        (Some(false), None) => Some(format!("{} left", app.findings().len())),
+        _ => Some("\u{2026}".to_string()),
     };
-    let state = [app.code.state_text(), app.code.short_state_text(), tiny]
-        .into_iter()
-        .map(|s| format!("\u{b7} {s}"))
-        .reduce(|fits, next| {
-            if crate::layout::wrap::str_width(&fits) <= room {
-                fits
-            } else {
-                next
-            }
-        })
-        .unwrap_or_default();
+    let wordings: Vec<String> = [
+        Some(app.code.state_text()),
+        Some(app.code.short_state_text()),
+        tiny,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| format!("\u{b7} {s}"))
+    .collect();
+    let fits = wordings
+        .iter()
+        .find(|s| crate::layout::wrap::str_width(s) <= room);
+    // With a code base the shortest wording shows even when cut: the count comes first.
+    let shortest = wordings.last().filter(|_| app.code.base.is_some());
+    let Some(state) = fits.or(shortest).cloned() else {
+        return;
+    };
     buf.set_line(
         x,
         y,
@@ -213,13 +222,23 @@ fn draw_gauge(buf: &mut Buffer, area: ratatui::layout::Rect, app: &App) {
         .saturating_sub(label_w + count.len())
         .min(30);
     let filled = (bar_w * done).checked_div(total).unwrap_or(0);
-    let line = Line::from(vec![
+    let mut spans = vec![
         Span::styled(format!("{label}  "), theme.h3),
         Span::styled("\u{2588}".repeat(filled), theme.task_done),
         Span::styled("\u{2591}".repeat(bar_w - filled), theme.muted),
         Span::styled(count, theme.task_done),
-    ]);
-    buf.set_line(area.x, area.y, &line, area.width);
+    ];
+    // A guide whose items verify themselves: the scan's state in short, always in view
+    // even when the item's own row has no room left for it.
+    let verifies =
+        app.code.base.is_some() && app.reader.doc.tasks.iter().any(|t| t.check.is_some());
+    if verifies {
+        spans.push(Span::styled(
+            format!("  \u{b7} scan: {}", app.code.short_state_text()),
+            theme.muted,
+        ));
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
 
 fn paint(
