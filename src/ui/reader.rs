@@ -217,9 +217,18 @@ fn draw_gauge(buf: &mut Buffer, area: ratatui::layout::Rect, app: &App) {
         (_, None) => ("checklist".to_string(), 0, 0),
     };
     let count = format!(" {done}/{total}");
+    // A guide whose items verify themselves: the scan's state in short, always in view
+    // even when the item's own row has no room left for it. The bar gives way to it.
+    let verifies =
+        app.code.base.is_some() && app.reader.doc.tasks.iter().any(|t| t.check.is_some());
+    let scan = if verifies {
+        format!("  \u{b7} scan: {}", app.code.short_state_text())
+    } else {
+        String::new()
+    };
     let label_w = crate::layout::wrap::str_width(&label) + 2;
     let bar_w = usize::from(area.width)
-        .saturating_sub(label_w + count.len())
+        .saturating_sub(label_w + count.len() + crate::layout::wrap::str_width(&scan))
         .min(30);
     let filled = (bar_w * done).checked_div(total).unwrap_or(0);
     let mut spans = vec![
@@ -228,15 +237,8 @@ fn draw_gauge(buf: &mut Buffer, area: ratatui::layout::Rect, app: &App) {
         Span::styled("\u{2591}".repeat(bar_w - filled), theme.muted),
         Span::styled(count, theme.task_done),
     ];
-    // A guide whose items verify themselves: the scan's state in short, always in view
-    // even when the item's own row has no room left for it.
-    let verifies =
-        app.code.base.is_some() && app.reader.doc.tasks.iter().any(|t| t.check.is_some());
-    if verifies {
-        spans.push(Span::styled(
-            format!("  \u{b7} scan: {}", app.code.short_state_text()),
-            theme.muted,
-        ));
+    if !scan.is_empty() {
+        spans.push(Span::styled(scan, theme.muted));
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
