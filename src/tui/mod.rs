@@ -283,7 +283,7 @@ fn run_effects(
                 migration,
                 record,
             } => {
-                let Some(store) = ctx.store.as_ref() else {
+                let Some(state) = ctx.store.as_ref().map(|s| s.path().to_path_buf()) else {
                     report(
                         app,
                         ctx,
@@ -292,14 +292,17 @@ fn run_effects(
                     );
                     continue;
                 };
-                let path = crate::scan::history::path_for(store.path());
-                match crate::scan::history::append(&path, &set_key, &migration, record) {
-                    Ok(()) => {
-                        let history = scan_history(store.path(), &set_key, &[migration]);
-                        ctx.send(Msg::ScanHistory(history));
+                // Off the screen's thread: another devguide may hold the history's lock.
+                background(ctx.tx, "record scan", move || {
+                    let path = crate::scan::history::path_for(&state);
+                    match crate::scan::history::append(&path, &set_key, &migration, record) {
+                        Ok(()) => Msg::ScanHistory(scan_history(&state, &set_key, &[migration])),
+                        Err(e) => Msg::Report {
+                            text: format!("scan not recorded: {e}"),
+                            error: true,
+                        },
                     }
-                    Err(e) => report(app, ctx, format!("scan not recorded: {e}"), true),
-                }
+                });
             }
             Effect::Save { set_key, ops } => {
                 let result = match ctx.store.as_mut() {

@@ -234,3 +234,108 @@ fn owned(line: Line<'_>) -> Line<'static> {
             .collect::<Vec<_>>(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use crate::app::findings::{CodeBase, CodeFrom, Scanned};
+    use crate::app::{App, Msg};
+    use crate::content::GuideSet;
+    use crate::keymap::Keymap;
+    use crate::scan::{Rules, ScanOptions, scan_paths};
+    use crate::theme::{ColorMode, Theme};
+
+    fn scanned_app() -> App {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scan/code");
+        let mut app = App::new(
+            GuideSet::bundled(),
+            Theme::for_mode(ColorMode::None),
+            Keymap::default(),
+        );
+        app.set_code_base(Some(CodeBase {
+            root: root.clone(),
+            from: CodeFrom::Flag,
+        }));
+        let rules = Rules::from_guides(&app.set);
+        let report = scan_paths(&[root], &rules, &ScanOptions::default());
+        app.update(Msg::Scanned(Box::new(Ok(Scanned {
+            report,
+            clock: "14:02".into(),
+            at: "2026-12-01T14:02:00Z".into(),
+        }))));
+        app.update(crate::app::Action::Findings);
+        app
+    }
+
+    fn screen(app: &mut App, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        app.update(Msg::Resize(ratatui::layout::Rect::new(0, 0, width, height)));
+        terminal.draw(|f| crate::ui::draw(f, app)).expect("draws");
+        let buf = terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..height {
+            for x in 0..width {
+                let sym = buf[(x, y)].symbol();
+                assert!(
+                    !sym.chars().any(char::is_control),
+                    "control character at {x},{y}"
+                );
+                out.push_str(sym);
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn the_overlay_draws_its_findings_by_file_and_what_the_guide_says() {
+        let mut app = scanned_app();
+        let s = screen(&mut app, 100, 30);
+        assert!(s.contains("Findings in"), "{s}");
+        assert!(
+            s.contains("7 deprecated and 4 problematic imports left in 5 files"),
+            "{s}"
+        );
+        assert!(s.contains("netra_backend/app/services/guarded.py"), "{s}");
+        assert!(s.contains("\u{25b8}     4:50  deprecated"), "{s}");
+        assert!(s.contains("see   import-guide#deprecated-patterns"), "{s}");
+        assert!(
+            s.contains("FINDINGS"),
+            "the status bar names the overlay: {s}"
+        );
+    }
+
+    #[test]
+    fn every_size_draws_without_panic() {
+        let mut app = scanned_app();
+        for (w, h) in [
+            (1, 1),
+            (2, 3),
+            (12, 5),
+            (13, 7),
+            (20, 8),
+            (40, 12),
+            (80, 24),
+            (200, 60),
+        ] {
+            screen(&mut app, w, h);
+        }
+        // The last finding selected, on a short screen: the list scrolls to it, and its
+        // file's name is still in view above it.
+        app.update(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('G'),
+            crossterm::event::KeyModifiers::NONE,
+        ));
+        let s = screen(&mut app, 80, 16);
+        assert!(s.contains("\u{25b8}    13:36"), "{s}");
+        assert!(s.contains("tests/test_patching.py"), "{s}");
+        assert!(
+            !s.contains("guarded.py"),
+            "scrolled past the first file: {s}"
+        );
+    }
+}
