@@ -105,6 +105,8 @@ pub struct Code {
     /// The migration a self-verifying item was just ticked in: its scan is recorded
     /// once the tick is saved.
     pub record_on_save: Option<String>,
+    /// A guide changed since the last scan: the rules may have too.
+    rules_changed: bool,
 }
 
 /// The one line said when no code base is known.
@@ -321,8 +323,19 @@ impl App {
         })
     }
 
-    /// The first scan, asked for by itself when the open guide has a self-verifying item.
+    /// A guide changed on disk or joined or left the set: a change to a guide is a change
+    /// to the rules, so a code base already scanned is scanned again.
+    pub(super) fn rules_may_have_changed(&mut self) {
+        self.code.rules_changed = self.code.requested;
+    }
+
+    /// The first scan, asked for by itself when the open guide has a self-verifying item,
+    /// and a fresh one once the guides changed.
     pub(super) fn scan_for_open_guide(&mut self) -> Option<Effect> {
+        if self.code.rules_changed && !self.code.running {
+            self.code.rules_changed = false;
+            return self.scan();
+        }
         if self.code.requested || self.code.base.is_none() {
             return None;
         }

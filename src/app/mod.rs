@@ -1200,6 +1200,7 @@ impl App {
         self.checklists.catalog = None;
         self.checklists.progress_stale = true;
         self.build_catalog();
+        self.rules_may_have_changed();
         if guide == self.reader.guide {
             let block = self.top_block();
             let doc = self.doc(guide);

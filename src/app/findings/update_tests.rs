@@ -329,3 +329,20 @@ fn recorded_scans_feed_the_migrations_trend() {
         Some("2 deprecated imports left (scanned 30 minutes ago)")
     );
 }
+
+#[test]
+fn a_changed_guide_scans_the_code_base_again() {
+    let mut app = app(Some(fixture()));
+    // Before any scan, a change asks for none.
+    app.guide_changed(0);
+    assert_eq!(scans(&app.update(Msg::Idle)), 0);
+    checklist_scanned(&mut app);
+    assert_eq!(scans(&app.update(Msg::Idle)), 0);
+    app.guide_changed(0);
+    assert_eq!(
+        scans(&app.update(Msg::Idle)),
+        1,
+        "the rules may have changed"
+    );
+    assert_eq!(scans(&app.update(Msg::Idle)), 0, "once");
+}
