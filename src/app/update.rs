@@ -45,6 +45,7 @@ impl App {
                 }
                 if what == "scan" {
                     self.code.running = false;
+                    self.code.error = Some(crate::sanitize::sanitize_line(&error));
                 }
                 // A failed full parse must release the keys held for it.
                 let effects = if what == "parse" {

@@ -141,6 +141,10 @@ fn a_failed_scan_says_why_and_can_be_asked_for_again() {
         error: "the background job stopped".into(),
     });
     assert!(!app.code.running);
+    assert_eq!(
+        app.code.state_text(),
+        "scan failed: the background job stopped"
+    );
     let fx = app.update(key('r'));
     assert_eq!(scans(&fx), 1);
     app.update(Msg::Scanned(Box::new(Err("/gone: No such file".into()))));
