@@ -64,6 +64,12 @@ pub struct Cli {
     #[arg(long)]
     pub no_mouse: bool,
 
+    /// The code base to check against the guides (findings overlay `F`, live state of
+    /// self-verifying checklist items) [default: the team folder's project, else the
+    /// config's `code`]
+    #[arg(long, value_name = "PATH")]
+    pub code: Option<PathBuf>,
+
     /// Write what the reader does, and background failures, to FILE [env: DEVGUIDE_LOG]
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,

@@ -42,6 +42,7 @@ pub const DEFAULT_BINDINGS: &[(Action, &[&str])] = &[
     (Action::NextTask, &["t"]),
     (Action::PrevTask, &["T"]),
     (Action::Migrations, &["m"]),
+    (Action::Findings, &["F"]),
     (Action::FocusNext, &["tab"]),
     (Action::Help, &["?"]),
     (Action::Messages, &["M"]),
@@ -59,6 +60,8 @@ pub enum Mode {
     Start,
     Migrations,
     Finder,
+    /// The findings overlay (`F`): the code base's retired imports.
+    Findings,
     Search,
     /// Naming a migration in the migrations panel.
     Prompt,
@@ -68,12 +71,13 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 8] = [
+    pub const ALL: [Mode; 9] = [
         Mode::Help,
         Mode::Messages,
         Mode::Start,
         Mode::Migrations,
         Mode::Finder,
+        Mode::Findings,
         Mode::Search,
         Mode::Prompt,
         Mode::Text,
@@ -88,6 +92,7 @@ impl Mode {
             Mode::Start => "in_start",
             Mode::Migrations => "in_migrations",
             Mode::Finder => "in_finder",
+            Mode::Findings => "in_findings",
             Mode::Search => "in_search",
             Mode::Prompt => "in_prompt",
             Mode::Text => "in_text",
@@ -106,6 +111,7 @@ impl Mode {
             Mode::Start => "On the start screen",
             Mode::Migrations => "In the migrations panel",
             Mode::Finder => "In the finder",
+            Mode::Findings => "In the findings list",
             Mode::Search => "Typing a / search",
             Mode::Prompt => "Naming a migration",
             Mode::Text => "Editing typed text",
@@ -137,6 +143,10 @@ pub enum OverlayAction {
     Close,
     Quit,
     CopyImport,
+    /// Run the scan again (findings list).
+    Rescan,
+    /// Open the guide section that states the selected finding's rule.
+    Guide,
     New,
     Rename,
     Delete,
@@ -152,7 +162,7 @@ pub enum OverlayAction {
 }
 
 impl OverlayAction {
-    pub const ALL: [OverlayAction; 24] = [
+    pub const ALL: [OverlayAction; 26] = [
         OverlayAction::Down,
         OverlayAction::Up,
         OverlayAction::HalfPageDown,
@@ -165,6 +175,8 @@ impl OverlayAction {
         OverlayAction::Close,
         OverlayAction::Quit,
         OverlayAction::CopyImport,
+        OverlayAction::Rescan,
+        OverlayAction::Guide,
         OverlayAction::New,
         OverlayAction::Rename,
         OverlayAction::Delete,
@@ -193,6 +205,8 @@ impl OverlayAction {
             OverlayAction::Close => "close",
             OverlayAction::Quit => "quit",
             OverlayAction::CopyImport => "copy_import",
+            OverlayAction::Rescan => "rescan",
+            OverlayAction::Guide => "guide",
             OverlayAction::New => "new",
             OverlayAction::Rename => "rename",
             OverlayAction::Delete => "delete",
@@ -286,6 +300,19 @@ pub const OVERLAY_BINDINGS: &[(Mode, OverlayAction, &str, &[&str])] = &[
     (Mode::Finder, OverlayAction::Open, "go to the hit", &["enter"]),
     (Mode::Finder, OverlayAction::CopyImport, "copy the canonical import", &["ctrl-y"]),
     (Mode::Finder, OverlayAction::Close, "close", &["esc", "ctrl-c"]),
+    (Mode::Findings, OverlayAction::Down, "next finding", &["j", "down"]),
+    (Mode::Findings, OverlayAction::Up, "previous finding", &["k", "up"]),
+    (Mode::Findings, OverlayAction::HalfPageDown, "half a page down", &["ctrl-d"]),
+    (Mode::Findings, OverlayAction::HalfPageUp, "half a page up", &["ctrl-u"]),
+    (Mode::Findings, OverlayAction::PageDown, "page down", &["pagedown", "space"]),
+    (Mode::Findings, OverlayAction::PageUp, "page up", &["pageup"]),
+    (Mode::Findings, OverlayAction::Top, "first finding", &["g", "home"]),
+    (Mode::Findings, OverlayAction::Bottom, "last finding", &["G", "end"]),
+    (Mode::Findings, OverlayAction::Open, "open $EDITOR at the finding's line", &["enter"]),
+    (Mode::Findings, OverlayAction::Guide, "read the guide section that states the rule", &["s"]),
+    (Mode::Findings, OverlayAction::CopyImport, "copy the replacement import", &["y"]),
+    (Mode::Findings, OverlayAction::Rescan, "scan the code base again", &["r"]),
+    (Mode::Findings, OverlayAction::Close, "close", &["esc", "q", "F"]),
     (Mode::Search, OverlayAction::Open, "keep the search (n / N step)", &["enter"]),
     (Mode::Search, OverlayAction::Close, "cancel, back to where you were", &["esc", "ctrl-c"]),
     (Mode::Prompt, OverlayAction::Open, "save the name", &["enter"]),

@@ -280,6 +280,11 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             app.settings = reader_settings(&loaded, variant);
             let store =
                 reader_checklists(&mut app, common.state.as_deref(), common.migration.clone());
+            app.set_code_base(reader_code_base(
+                cli.code.clone(),
+                store.as_ref(),
+                loaded.config.code.clone(),
+            ));
             let reading = app.checklists.state.reading(&app.checklists.set_key);
             match target {
                 // A guide named on the command line opens there; no start screen.
@@ -355,6 +360,19 @@ fn show_options(
         opts.color = false;
     }
     opts
+}
+
+/// The code base the reader checks: `--code`, else the project of team mode (the state
+/// file in use is a `.devguide/state.json` found from here), else the config's `code`.
+fn reader_code_base(
+    flag: Option<std::path::PathBuf>,
+    store: Option<&Store>,
+    config: Option<std::path::PathBuf>,
+) -> Option<devguide::app::findings::CodeBase> {
+    let team = store
+        .map(Store::path)
+        .filter(|p| p.ends_with(checklist::location::TEAM_STATE));
+    devguide::app::findings::CodeBase::choose(flag, team, config)
 }
 
 /// Opens the checklist state file for the reader. Problems never stop the reader: they

@@ -8,6 +8,7 @@ pub mod areas;
 pub mod checklist;
 pub mod find;
 pub mod finder;
+pub mod findings;
 pub mod history;
 pub mod list;
 pub mod migrations;
@@ -94,6 +95,8 @@ pub enum Overlay {
     },
     Migrations(migrations::Panel),
     Finder(finder::Finder),
+    /// The code base's retired imports, by file (`F`).
+    Findings(findings::Panel),
     /// The guides in reading order with summaries and progress: a set's first page.
     Start {
         selected: usize,
@@ -272,6 +275,8 @@ pub struct App {
     index_out: bool,
     /// The last status messages, oldest first, for the messages overlay.
     pub messages: std::collections::VecDeque<Status>,
+    /// The code base checked against the guides, and its latest scan.
+    pub code: findings::Code,
 }
 
 impl App {
@@ -326,6 +331,7 @@ impl App {
             rescan_wait: RELOAD_EVERY,
             index_out: false,
             messages: Default::default(),
+            code: Default::default(),
         };
         app.checklists.set_key = app.set.identity();
         if let Some(first) = notices.first() {
@@ -983,6 +989,7 @@ impl App {
                 self.overlay = Some(Overlay::Migrations(migrations::Panel::browse()));
                 return vec![self.load_migrations()];
             }
+            Action::Findings => return self.open_findings(),
             Action::ScrollDown if self.focus == Focus::Checklist => self.step_task(true, false),
             Action::ScrollUp if self.focus == Focus::Checklist => self.step_task(false, false),
             Action::Open if self.focus == Focus::Checklist => return self.toggle_selected_task(),
@@ -1193,6 +1200,7 @@ impl App {
         self.checklists.catalog = None;
         self.checklists.progress_stale = true;
         self.build_catalog();
+        self.rules_may_have_changed();
         if guide == self.reader.guide {
             let block = self.top_block();
             let doc = self.doc(guide);

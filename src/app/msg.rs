@@ -5,6 +5,7 @@
 //! and its results come back as messages, so the run loop never asks the app for work and
 //! a headless test can drive the whole reader by feeding messages and reading effects.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -13,11 +14,13 @@ use ratatui::layout::Rect;
 
 use super::Action;
 use super::finder::Indexes;
+use super::findings::Scanned;
 use crate::checklist::State;
 use crate::checklist::ops::{Applied, Op};
 use crate::content::{GuideSet, Rescan};
 use crate::doc::Doc;
 use crate::highlight;
+use crate::scan::history::Record;
 
 /// Something that happened: input, time, or the result of work the app asked for.
 pub enum Msg {
@@ -62,6 +65,10 @@ pub enum Msg {
         result: Result<Option<Box<Rescan>>, String>,
         took: std::time::Duration,
     },
+    /// The result of an [`Effect::Scan`].
+    Scanned(Box<Result<Scanned, String>>),
+    /// Recorded scans of these migrations, oldest first, read from the history file.
+    ScanHistory(BTreeMap<String, Vec<Record>>),
 }
 
 impl From<Action> for Msg {
@@ -96,6 +103,8 @@ impl Msg {
             Msg::Edited(_) => "edited",
             Msg::Report { .. } => "report",
             Msg::Rescanned { .. } => "rescanned",
+            Msg::Scanned(_) => "scanned",
+            Msg::ScanHistory(_) => "scan history",
         }
     }
 }
@@ -148,6 +157,19 @@ pub enum Effect {
     /// Highlight these code blocks (replacing any batch still waiting); each answer is a
     /// [`Msg::Highlighted`].
     Highlight(Vec<highlight::Request>),
+    /// Scan the code base at `root` against the set's guides elsewhere; answer with
+    /// [`Msg::Scanned`].
+    Scan {
+        root: std::path::PathBuf,
+        set: GuideSet,
+    },
+    /// Append a scan's summary to a migration's history (`scans.json` beside the state
+    /// file); answer with [`Msg::ScanHistory`], or a [`Msg::Report`] of what went wrong.
+    RecordScan {
+        set_key: String,
+        migration: String,
+        record: Record,
+    },
     /// There is idle work left: send [`Msg::Idle`] when no other message is waiting.
     Idle,
 }
@@ -167,6 +189,8 @@ impl Effect {
             Effect::Index { set, .. } => format!("index {} guide(s)", set.guides.len()),
             Effect::Rescan(_) => "rescan the folder".into(),
             Effect::Highlight(r) => format!("highlight {} block(s)", r.len()),
+            Effect::Scan { root, .. } => format!("scan {}", root.display()),
+            Effect::RecordScan { migration, .. } => format!("record a scan in {migration}"),
             Effect::Idle => "idle".into(),
         }
     }

@@ -43,6 +43,7 @@ impl App {
             Overlay::Start { selected } => self.start_key(selected, key),
             Overlay::Migrations(panel) => self.migrations_key(panel, key),
             Overlay::Finder(f) => self.finder_key(f, key),
+            Overlay::Findings(panel) => self.findings_key(panel, key),
         })
     }
 
@@ -96,6 +97,10 @@ impl App {
             Overlay::Finder(mut f) => {
                 f.selected = list::step(f.selected, step, f.hits.len());
                 Overlay::Finder(f)
+            }
+            Overlay::Findings(mut panel) => {
+                panel.selected = list::step(panel.selected, step, self.findings().len());
+                Overlay::Findings(panel)
             }
             Overlay::Migrations(mut panel) => {
                 let rows = super::migrations::Panel::rows(&self.checklists).len();

@@ -19,6 +19,7 @@ impl App {
             );
             return;
         }
+        self.rules_may_have_changed();
         moved.resize(self.set.guides.len(), None);
         let renamed = follow_renames(&self.set.guides, &set.guides, &mut moved);
         let kept: HashSet<usize> = moved.iter().flatten().copied().collect();

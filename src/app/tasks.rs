@@ -112,6 +112,7 @@ impl App {
                     self.overlay = Some(Overlay::Migrations(panel));
                 }
                 self.pending_switch = switch_to;
+                self.note_verifying_tick(&ops);
                 vec![self.save(ops)]
             }
         }
@@ -193,6 +194,11 @@ impl App {
                 {
                     self.reveal(row);
                 }
+                // The row shows the live state in short; the status bar says it in full.
+                if doc.tasks[t].check.is_some() {
+                    let state = self.code.state_text();
+                    self.set_status(format!("scan: {state}"), false);
+                }
             }
             None => self.no_more(if open_only { "open items" } else { "items" }, forward),
         }
@@ -225,6 +231,7 @@ impl App {
         match self.checklists.toggle_ops(&item) {
             Some(ops) => {
                 self.pending_switch = None;
+                self.note_verifying_tick(&ops);
                 vec![self.save(ops)]
             }
             None if self
@@ -250,7 +257,8 @@ impl App {
 
     /// What the run loop reports after trying to save: the file's state on success
     /// (with other processes' ticks), or why nothing was saved.
-    pub(crate) fn saved(&mut self, result: Result<Applied, String>) {
+    pub(crate) fn saved(&mut self, result: Result<Applied, String>) -> Vec<Effect> {
+        let record_in = self.code.record_on_save.take();
         match result {
             Ok(applied) => {
                 self.checklists.state = applied.state;
@@ -270,10 +278,15 @@ impl App {
                         self.set_status(format!("saved: {summary}"), false);
                     }
                 }
+                match record_in {
+                    Some(m) if applied.notices.is_empty() => self.ticked_with_scan(m),
+                    _ => Vec::new(),
+                }
             }
             Err(e) => {
                 self.pending_switch = None;
                 self.set_status(format!("not saved: {e}"), true);
+                Vec::new()
             }
         }
     }

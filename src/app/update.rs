@@ -43,6 +43,10 @@ impl App {
                 if what == "index" {
                     self.index_out = false;
                 }
+                if what == "scan" {
+                    self.code.running = false;
+                    self.code.error = Some(crate::sanitize::sanitize_line(&error));
+                }
                 // A failed full parse must release the keys held for it.
                 let effects = if what == "parse" {
                     self.full_parse_failed(self.reader.guide)
@@ -56,10 +60,7 @@ impl App {
                 self.highlights.insert(done);
                 Vec::new()
             }
-            Msg::Saved(result) => {
-                self.saved(result);
-                Vec::new()
-            }
+            Msg::Saved(result) => self.saved(result),
             Msg::Loaded { state, notices } => {
                 self.loaded(*state, notices);
                 Vec::new()
@@ -69,10 +70,22 @@ impl App {
                     Ok(()) => self.reload_open_guide(),
                     Err(e) => self.set_status(e, true),
                 }
-                Vec::new()
+                // Back from fixing a finding: the list shows what is left.
+                match self.overlay {
+                    Some(Overlay::Findings(_)) => self.scan().into_iter().collect(),
+                    _ => Vec::new(),
+                }
             }
             Msg::Report { text, error } => {
                 self.set_status(text, error);
+                Vec::new()
+            }
+            Msg::Scanned(result) => {
+                self.scanned(*result);
+                Vec::new()
+            }
+            Msg::ScanHistory(history) => {
+                self.scan_history(history);
                 Vec::new()
             }
             Msg::Rescanned { result, took } => {
@@ -113,9 +126,13 @@ impl App {
         // Built the first time the finder opens (a reading session never pays for it), and
         // again when a guide changed on disk; after a partial guide's full parse so the
         // index reuses it.
+        // The findings overlay shows the lookup card of the selected finding's symbol.
         let first = self.indexes.is_none()
             && !self.index_requested
-            && matches!(self.overlay, Some(Overlay::Finder(_)));
+            && matches!(
+                self.overlay,
+                Some(Overlay::Finder(_) | Overlay::Findings(_))
+            );
         if (first || self.reindex) && !self.reader.partial {
             self.index_requested = true;
             self.reindex = false;
@@ -124,6 +141,13 @@ impl App {
                 set: self.set.clone(),
                 parsed: self.docs.clone(),
             });
+        }
+        // A guide with a self-verifying item shows its live state: the first scan of the
+        // code base starts when one opens.
+        if !self.reader.partial
+            && let Some(scan) = self.scan_for_open_guide()
+        {
+            effects.push(scan);
         }
         let wanted = self.wanted_highlights();
         let key = (self.reader.guide, wanted);

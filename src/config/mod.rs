@@ -27,6 +27,7 @@ pub const SETTINGS: &[&str] = &[
     "clipboard",
     "browser",
     "guides",
+    "code",
     "wrap_width",
     "keys",
 ];
@@ -122,6 +123,9 @@ pub struct Config {
     pub browser: Option<String>,
     /// Guide set folders, tried in order when no `--dir` is given.
     pub guides: Vec<PathBuf>,
+    /// The code base the reader checks against the guides (the findings overlay, the
+    /// live state of self-verifying items) when neither `--code` nor team mode names one.
+    pub code: Option<PathBuf>,
     pub wrap_width: u16,
     pub keys: keys::Bindings,
     /// `[keys.<overlay>]`: each overlay's own table.
@@ -180,6 +184,7 @@ impl Default for Config {
             clipboard: ClipboardMode::Both,
             browser: None,
             guides: Vec::new(),
+            code: None,
             wrap_width: 100,
             keys: crate::app::action::ACTIONS
                 .iter()
@@ -235,6 +240,7 @@ impl Config {
                     )),
                 },
                 "guides" => folders(v, dir).map(|g| self.guides = g),
+                "code" => code_folder(v, dir).map(|c| self.code = c),
                 "wrap_width" => wrap_width(v).map(|w| self.wrap_width = w),
                 "keys" => match v {
                     DeValue::Table(t) => {
@@ -356,6 +362,22 @@ fn folders(v: &DeValue<'_>, dir: Option<&Path>) -> Result<Vec<PathBuf>, String> 
                 })
         })
         .collect()
+}
+
+/// `code = "…"`: one folder, resolved as guide folders are; `""` names none.
+fn code_folder(v: &DeValue<'_>, dir: Option<&Path>) -> Result<Option<PathBuf>, String> {
+    match v.as_str() {
+        Some(s) if s.trim().is_empty() => Ok(None),
+        Some(s) => Ok(Some(resolve_folder(
+            s.trim(),
+            dir,
+            dirs::home_dir().as_deref(),
+        ))),
+        None => Err(format!(
+            "expected a folder in quotes such as \"~/src/backend\" (\"\" for none), found {}",
+            describe(v)
+        )),
+    }
 }
 
 /// `~/x` is under the home folder; a relative path is relative to the config file's folder.

@@ -402,3 +402,27 @@ fn the_text_editing_and_name_prompt_tables_are_checked_like_the_others() {
     );
     assert_eq!(km.overlay_labels(Mode::Prompt, OverlayAction::Close), "");
 }
+
+#[test]
+fn code_names_one_folder_resolved_like_guide_folders() {
+    assert_eq!(Config::default().code, None);
+    let (c, problems) = parse("code = \"backend\"\n");
+    assert_eq!(problems, []);
+    assert_eq!(c.code, Some(PathBuf::from("/cfg/backend")));
+    let (c, problems) = parse("code = \"/abs/src\"\n");
+    assert_eq!(problems, []);
+    assert_eq!(c.code, Some(PathBuf::from("/abs/src")));
+    let (c, problems) = parse("code = \"\"\n");
+    assert_eq!(problems, []);
+    assert_eq!(c.code, None);
+    let (c, problems) = parse("code = 3\n");
+    assert_eq!(c.code, None, "a bad value keeps the default");
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0]
+            .message
+            .contains("code: expected a folder in quotes"),
+        "{}",
+        problems[0].message
+    );
+}

@@ -3,6 +3,7 @@
 
 pub mod background;
 mod clipboard;
+mod clock;
 pub mod debug;
 mod editor;
 mod hyperlinks;
@@ -268,8 +269,40 @@ fn run_effects(
             Effect::LoadMigrations { set_key, mut state } => {
                 if let Some(store) = ctx.store.as_mut() {
                     let notices = store.load_set(&mut state, &set_key);
+                    let names = state.migration_names(&set_key);
+                    let history = scan_history(store.path(), &set_key, &names);
                     ctx.send(Msg::Loaded { state, notices });
+                    ctx.send(Msg::ScanHistory(history));
                 }
+            }
+            Effect::Scan { root, set } => background(ctx.tx, "scan", move || {
+                Msg::Scanned(Box::new(scan_code(&root, &set)))
+            }),
+            Effect::RecordScan {
+                set_key,
+                migration,
+                record,
+            } => {
+                let Some(state) = ctx.store.as_ref().map(|s| s.path().to_path_buf()) else {
+                    report(
+                        app,
+                        ctx,
+                        "scan not recorded: no checklist state file in this session".into(),
+                        true,
+                    );
+                    continue;
+                };
+                // Off the screen's thread: another devguide may hold the history's lock.
+                background(ctx.tx, "record scan", move || {
+                    let path = crate::scan::history::path_for(&state);
+                    match crate::scan::history::append(&path, &set_key, &migration, record) {
+                        Ok(()) => Msg::ScanHistory(scan_history(&state, &set_key, &[migration])),
+                        Err(e) => Msg::Report {
+                            text: format!("scan not recorded: {e}"),
+                            error: true,
+                        },
+                    }
+                });
             }
             Effect::Save { set_key, ops } => {
                 let result = match ctx.store.as_mut() {
@@ -308,6 +341,48 @@ fn run_effects(
         }
     }
     None
+}
+
+/// Scans the code base at `root` against the set's rules (on a background thread).
+fn scan_code(
+    root: &std::path::Path,
+    set: &crate::content::GuideSet,
+) -> Result<crate::app::findings::Scanned, String> {
+    use crate::scan::{Rules, ScanOptions, scan_paths};
+    if let Err(e) = std::fs::metadata(root) {
+        return Err(format!("{}: {e}", root.display()));
+    }
+    let rules = Rules::from_guides(set);
+    let report = scan_paths(&[root.to_path_buf()], &rules, &ScanOptions::default());
+    let now = SystemTime::now();
+    Ok(crate::app::findings::Scanned {
+        report,
+        clock: clock::local_hhmm(now),
+        at: humantime::format_rfc3339_seconds(now).to_string(),
+    })
+}
+
+/// The recorded scans of these migrations from the history beside the state file. A
+/// history that cannot be read is logged and shows as none: the panel still opens.
+fn scan_history(
+    state: &std::path::Path,
+    set_key: &str,
+    migrations: &[String],
+) -> std::collections::BTreeMap<String, Vec<crate::scan::history::Record>> {
+    let path = crate::scan::history::path_for(state);
+    let mut out = std::collections::BTreeMap::new();
+    for m in migrations {
+        match crate::scan::history::read(&path, set_key, m) {
+            Ok(records) => {
+                out.insert(m.clone(), records);
+            }
+            Err(e) => {
+                crate::log::write(&format!("scan history: {e}"));
+                break;
+            }
+        }
+    }
+    out
 }
 
 impl Ctx<'_> {

@@ -43,20 +43,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, f: &Finder) {
         Span::styled(count(app, f), theme.muted),
     ])];
     if let Some(card) = &f.card {
-        for (name, forms) in card.groups() {
-            for form in forms.iter().take(3) {
-                let style = match name {
-                    "canonical" => theme.task_done,
-                    "unclassified" => theme.muted,
-                    _ => theme.status_error,
-                };
-                lines.push(Line::from(vec![
-                    Span::styled(format!(" {name:<12}"), style),
-                    Span::styled(form.import_line.clone(), theme.code_inline),
-                    Span::styled(format!("  {}", form.location()), theme.muted),
-                ]));
-            }
-        }
+        lines.extend(card_lines(app, card));
         lines.push(Line::from(Span::styled(
             "\u{2500}".repeat(usize::from(inner.width)),
             theme.muted,
@@ -105,6 +92,27 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, f: &Finder) {
 }
 
 /// Beside the list, the preview takes two fifths: the hits need the room to differ.
+/// A lookup card: the symbol's imports by class, canonical first, three of each at most.
+pub(super) fn card_lines<'a>(app: &App, card: &'a crate::lookup::Answer) -> Vec<Line<'a>> {
+    let theme = &app.theme;
+    let mut lines = Vec::new();
+    for (name, forms) in card.groups() {
+        for form in forms.iter().take(3) {
+            let style = match name {
+                "canonical" => theme.task_done,
+                "unclassified" => theme.muted,
+                _ => theme.status_error,
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {name:<12}"), style),
+                Span::styled(form.import_line.clone(), theme.code_inline),
+                Span::styled(format!("  {}", form.location()), theme.muted),
+            ]));
+        }
+    }
+    lines
+}
+
 fn preview_width(inner: u16) -> u16 {
     inner * 2 / 5
 }

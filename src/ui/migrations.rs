@@ -94,6 +94,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, panel: &Panel) {
             line = line.patch_style(theme.selection);
         }
         lines.push(line);
+        // Under a migration with recorded scans: how the code base is getting on.
+        if let PanelRow::Migration(name) = row
+            && let Some(t) = app
+                .code
+                .history
+                .get(name)
+                .and_then(|r| crate::app::findings::trend(r, SystemTime::now()))
+        {
+            if i == panel.selected {
+                // Scrolling keeps the trend on screen with its migration.
+                selected_line = lines.len();
+            }
+            lines.push(Line::from(Span::styled(
+                format!("    scan: {}", crate::sanitize::sanitize_line(&t)),
+                theme.muted,
+            )));
+        }
     }
     // The list scrolls so the selection is on screen; the prompt below it always shows.
     let tail = [Line::default(), mode_line(app, panel, catalog)];

@@ -1,6 +1,7 @@
 //! Drawing. Every function here reads the app state and writes cells; none changes state.
 
 mod finder;
+mod findings;
 pub(crate) mod help;
 mod migrations;
 mod reader;
@@ -33,6 +34,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Overlay::Messages { scroll }) => help::draw_messages(frame, app, *scroll),
         Some(Overlay::Migrations(panel)) => migrations::draw(frame, area, app, panel),
         Some(Overlay::Finder(f)) => finder::draw(frame, area, app, f),
+        Some(Overlay::Findings(panel)) => findings::draw(frame, area, app, panel),
         Some(Overlay::Start { selected }) => start::draw(frame, area, app, *selected),
         None => {}
     }

@@ -38,6 +38,7 @@ pub fn draw(buf: &mut Buffer, app: &App) {
                 }
             }
         }
+        let state_at = check_state_column(app, index, &spans);
         buf.set_line(text.x, y, &Line::from(spans), text.width);
         if let Some(sel) = reader.link {
             for cell in row.links.iter().filter(|c| c.link == sel.link) {
@@ -72,6 +73,9 @@ pub fn draw(buf: &mut Buffer, app: &App) {
             for p in m.parts.iter().filter(|p| p.row == index) {
                 paint(buf, text.x, y, p.start..p.end, style, text.right());
             }
+        }
+        if let Some(col) = state_at {
+            draw_check_state(buf, app, col, y);
         }
         // The selected checklist item: every row of it, full width.
         if reader.task.is_some() && task_of_row(app, index) == reader.task {
@@ -115,6 +119,69 @@ fn draw_next_guide_hint(buf: &mut Buffer, app: &App) {
     );
 }
 
+/// Where a self-verifying item's live state goes: after the text of the item's last row.
+fn check_state_column(app: &App, index: usize, spans: &[Span<'_>]) -> Option<u16> {
+    let task = task_of_row(app, index)?;
+    let verifies = app
+        .reader
+        .doc
+        .tasks
+        .get(task as usize)
+        .is_some_and(|t| t.check.is_some());
+    if !verifies || task_of_row(app, index + 1) == Some(task) {
+        return None;
+    }
+    let content: String = spans.iter().map(|s| s.content.as_ref()).collect();
+    u16::try_from(crate::layout::wrap::str_width(content.trim_end())).ok()
+}
+
+/// The live state at column `col` of row `y`: `· 3 deprecated imports left in 2 files`
+/// or `· verified clean at 14:02`, cut to the room left on the row.
+fn draw_check_state(buf: &mut Buffer, app: &App, col: u16, y: u16) {
+    let text = app.areas.text;
+    let x = text.x.saturating_add(col).saturating_add(2);
+    if x >= text.right() {
+        return;
+    }
+    let style = match app.code.clean() {
+        Some(true) if app.code.error.is_none() => app.theme.task_done,
+        _ => app.theme.muted,
+    };
+    // The longest wording that fits: in full, in short, or just the count.
+    let room = usize::from(text.right() - x);
+    // Without a code base there is no state, only the reason: said in full or not at all
+    // (the status bar says it when the item is selected).
+    let tiny = match (app.code.clean(), &app.code.error) {
+        _ if app.code.base.is_none() => None,
+        (Some(true), None) => Some("clean".to_string()),
+        (Some(false), None) => Some(format!("{} left", app.findings().len())),
+        _ => Some("\u{2026}".to_string()),
+    };
+    let wordings: Vec<String> = [
+        Some(app.code.state_text()),
+        Some(app.code.short_state_text()),
+        tiny,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| format!("\u{b7} {s}"))
+    .collect();
+    let fits = wordings
+        .iter()
+        .find(|s| crate::layout::wrap::str_width(s) <= room);
+    // With a code base the shortest wording shows even when cut: the count comes first.
+    let shortest = wordings.last().filter(|_| app.code.base.is_some());
+    let Some(state) = fits.or(shortest).cloned() else {
+        return;
+    };
+    buf.set_line(
+        x,
+        y,
+        &Line::from(Span::styled(state, style)),
+        text.right() - x,
+    );
+}
+
 /// The task item a row belongs to: the row itself, or the nearest task row above it
 /// within the same list item (continuation lines of a wrapped item).
 fn task_of_row(app: &App, index: usize) -> Option<u32> {
@@ -150,18 +217,30 @@ fn draw_gauge(buf: &mut Buffer, area: ratatui::layout::Rect, app: &App) {
         (_, None) => ("checklist".to_string(), 0, 0),
     };
     let count = format!(" {done}/{total}");
+    // A guide whose items verify themselves: the scan's state in short, always in view
+    // even when the item's own row has no room left for it. The bar gives way to it.
+    let verifies =
+        app.code.base.is_some() && app.reader.doc.tasks.iter().any(|t| t.check.is_some());
+    let scan = if verifies {
+        format!("  \u{b7} scan: {}", app.code.short_state_text())
+    } else {
+        String::new()
+    };
     let label_w = crate::layout::wrap::str_width(&label) + 2;
     let bar_w = usize::from(area.width)
-        .saturating_sub(label_w + count.len())
+        .saturating_sub(label_w + count.len() + crate::layout::wrap::str_width(&scan))
         .min(30);
     let filled = (bar_w * done).checked_div(total).unwrap_or(0);
-    let line = Line::from(vec![
+    let mut spans = vec![
         Span::styled(format!("{label}  "), theme.h3),
         Span::styled("\u{2588}".repeat(filled), theme.task_done),
         Span::styled("\u{2591}".repeat(bar_w - filled), theme.muted),
         Span::styled(count, theme.task_done),
-    ]);
-    buf.set_line(area.x, area.y, &line, area.width);
+    ];
+    if !scan.is_empty() {
+        spans.push(Span::styled(scan, theme.muted));
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
 
 fn paint(

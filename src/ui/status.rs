@@ -17,6 +17,7 @@ pub fn mode(app: &App) -> &'static str {
     match &app.overlay {
         Some(Overlay::Help { .. }) => return "HELP",
         Some(Overlay::Finder(_)) => return "FIND",
+        Some(Overlay::Findings(_)) => return "FINDINGS",
         Some(Overlay::Migrations(_)) => return "MIGRATIONS",
         Some(Overlay::Start { .. }) => return "GUIDES",
         Some(Overlay::Messages { .. }) => return "MESSAGES",
