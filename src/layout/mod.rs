@@ -95,7 +95,6 @@ fn style_id(styles: &mut Vec<Style>, style: Style) -> u16 {
 }
 
 impl Store {
-
     /// Stores a row: the decoration's spans, then its own.
     fn push(&mut self, prefix: &[Span<'static>], parts: RowParts<'_>) {
         let text_start = self.text.len() as u32;
@@ -340,10 +339,7 @@ impl Layout {
             }
             // A head being laid out from block 0 still fits in front of the new first
             // block unless it already went past it.
-            let head = self
-                .head
-                .take()
-                .filter(|h| h.block_rows.len() <= from);
+            let head = self.head.take().filter(|h| h.block_rows.len() <= from);
             self.put_in_front(front);
             self.head = head;
             batch *= 2;
@@ -426,6 +422,29 @@ impl Layout {
         self.text = store.text;
         self.runs = store.runs;
         self.styles = store.styles;
+    }
+}
+
+/// Frees a layout on a thread kept for that: freeing a large guide's rows takes longer
+/// than a frame lasts, and a resize replaces them. Small layouts are freed here.
+pub fn discard(layout: Layout) {
+    use std::sync::OnceLock;
+    use std::sync::mpsc::{Sender, channel};
+    static BIN: OnceLock<Option<Sender<Layout>>> = OnceLock::new();
+    if layout.rows.len() < 10_000 {
+        return;
+    }
+    let bin = BIN.get_or_init(|| {
+        let (tx, rx) = channel::<Layout>();
+        std::thread::Builder::new()
+            .name("discard".into())
+            .spawn(move || rx.into_iter().for_each(drop))
+            .ok()
+            .map(|_| tx)
+    });
+    // Without the thread (it could not be started), freed here after all.
+    if let Some(tx) = bin {
+        let _ = tx.send(layout);
     }
 }
 

@@ -183,7 +183,10 @@ fn a_layout_started_at_any_block_ends_up_as_the_whole() {
             for (rows, step) in [(1, 1), (5, 3), (40, 400)] {
                 let (l, shift) = from_anchor(SAMPLE, width, anchor, rows, step);
                 assert_eq!(whole.rows, l.rows, "width {width}, anchor {anchor}");
-                assert_eq!(whole.block_rows, l.block_rows, "width {width}, anchor {anchor}");
+                assert_eq!(
+                    whole.block_rows, l.block_rows,
+                    "width {width}, anchor {anchor}"
+                );
                 assert_eq!(whole.text_of(&whole.rows[0]), l.text_of(&l.rows[0]));
                 // Row numbers kept before the blocks above were joined land on the same
                 // text after adding the shift.
@@ -222,6 +225,10 @@ fn filling_a_screen_upwards_lays_out_only_the_blocks_near_the_end() {
     assert!(l.rows.len() >= 30, "{}", l.rows.len());
     assert!(l.first_block() > last - 100, "{}", l.first_block());
     let shift = l.take_shift();
-    assert_eq!(shift as usize, l.rows.len() - 2, "the old first rows moved to the end");
+    assert_eq!(
+        shift as usize,
+        l.rows.len() - 2,
+        "the old first rows moved to the end"
+    );
     assert_eq!(l.row_text(l.rows.len() - 1), "para");
 }
