@@ -529,6 +529,7 @@ impl App {
         let pinned = reader.pinned;
         let cursor = reader.cursor.and_then(|r| reader.place_of(r));
         let link = reader.link.and_then(|l| Some((l, reader.place_of(l.row)?)));
+        let origin = reader.find.as_ref().and_then(|f| reader.place_of(f.origin));
         let first = block.min(reader.doc.blocks.len().saturating_sub(1));
         let old = std::mem::replace(&mut reader.layout, Layout::starting_at(width, first));
         crate::layout::discard(old);
@@ -546,6 +547,12 @@ impl App {
         });
         // Matches are counted over the whole guide: an open search lays it all out.
         self.refresh_find();
+        let reader = &mut self.reader;
+        if let Some(row) = origin.and_then(|p| reader.row_at(p))
+            && let Some(find) = reader.find.as_mut()
+        {
+            find.origin = row;
+        }
     }
 
     /// The size the reader is laid out for: the last [`Msg::Resize`].
