@@ -139,13 +139,19 @@ def quit_(pid, fd):
     os.close(fd)
 
 
-def settle_after(fd, data=None, action=None):
-    """Milliseconds from sending `data` (or running `action`) to a settled screen."""
+def settle_after(fd, data=None, action=None, expect=None):
+    """Milliseconds from sending `data` (or running `action`) to a settled screen. With
+    `expect`, the screen is not settled before those bytes came: a resize clears the
+    screen at once, and a frame that takes longer than the quiet spell to come would
+    otherwise be missed."""
     t = time.monotonic()
     if data is not None:
         os.write(fd, data)
     if action is not None:
         action()
+    if expect is not None:
+        read_until(fd, expect, b"")
+        return (last_byte_before_quiet(fd) - t) * 1000
     # The first byte may be long in coming (a whole guide laid out again); wait for it,
     # then for the output to go quiet.
     ready, _, _ = select.select([fd], [], [], 20)
@@ -209,7 +215,8 @@ def growth_once(path):
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
         os.kill(pid, 28)  # SIGWINCH
     ticks = cpu_ticks(pid)
-    resize = settle_after(fd, action=narrow)
+    # The redrawn screen ends with the status line's hints.
+    resize = settle_after(fd, action=narrow, expect=b"quit")
     # The CPU the resize used in all: the screen, then the rest of the layout in idle
     # time (keys that need rows above the screen wait for what is left of it; scrolling
     # down does not).
@@ -218,7 +225,7 @@ def growth_once(path):
     def widen():
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         os.kill(pid, 28)
-    resize_back = settle_after(fd, action=widen)
+    resize_back = settle_after(fd, action=widen, expect=b"quit")
     settle_after(fd, b"/")
     keys = [settle_after(fd, c.encode()) for c in "matching"]
     # Erasing letters searches the whole index again (no refinement to lean on).

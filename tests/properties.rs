@@ -1,6 +1,7 @@
 //! Properties of layout over generated markdown-like input: rows never exceed the width
 //! and hold no control characters, and a document laid out all at once is the same as one
-//! laid out (and drawn) a piece at a time while scrolling.
+//! laid out (and drawn) a piece at a time while scrolling, or from any block upwards and
+//! downwards, as after a resize.
 
 use devguide::app::App;
 use devguide::content::{GuideSet, Origin, guide_from_bytes};
