@@ -13,8 +13,10 @@ device attributes) at once, as a local terminal does.
 
 `growth`, for spec x10 (98k lines, 2 MB) and spec x40 (392k lines, 8 MB): first frame;
 `/` search per keystroke (each letter of a query typed into the open search, time to a
-settled screen); resize at the last line (the window narrowed, time to a settled
-screen); peak memory in bytes per byte of markdown, after `G`, a search and a resize.
+settled screen); resize at the last line (the window narrowed and widened again, time
+to a settled screen), and the CPU time a resize uses in all, the rest of the layout done
+in idle time included;
+peak memory in bytes per byte of markdown, after `G`, a search and a resize.
 
 "Settled" is the last byte written before the output goes quiet for 0.3 s, so a figure
 includes every frame the change caused, not only the first.
@@ -89,6 +91,33 @@ def last_byte_before_quiet(fd, quiet=0.3, limit=5.0):
     return last
 
 
+def cpu_ticks(pid):
+    """User and system CPU time the process has used, in clock ticks."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def wait_idle(pid, fd, quiet=0.3, limit=30.0):
+    """Waits until the process has written nothing and used no CPU for `quiet` seconds:
+    background work (the full parse, layout in idle time) is done. A screen that changes
+    nothing writes nothing, so silence alone does not say the work is over."""
+    start = time.monotonic()
+    ticks = cpu_ticks(pid)
+    while time.monotonic() - start < limit:
+        ready, _, _ = select.select([fd], [], [], quiet)
+        if ready:
+            try:
+                answer_queries(fd, os.read(fd, 65536))
+            except OSError:
+                return
+            continue
+        now = cpu_ticks(pid)
+        if now == ticks:
+            return
+        ticks = now
+
+
 def spawn(args):
     pid, fd = pty.fork()
     if pid == 0:
@@ -110,13 +139,19 @@ def quit_(pid, fd):
     os.close(fd)
 
 
-def settle_after(fd, data=None, action=None):
-    """Milliseconds from sending `data` (or running `action`) to a settled screen."""
+def settle_after(fd, data=None, action=None, expect=None):
+    """Milliseconds from sending `data` (or running `action`) to a settled screen. With
+    `expect`, the screen is not settled before those bytes came: a resize clears the
+    screen at once, and a frame that takes longer than the quiet spell to come would
+    otherwise be missed."""
     t = time.monotonic()
     if data is not None:
         os.write(fd, data)
     if action is not None:
         action()
+    if expect is not None:
+        read_until(fd, expect, b"")
+        return (last_byte_before_quiet(fd) - t) * 1000
     # The first byte may be long in coming (a whole guide laid out again); wait for it,
     # then for the output to go quiet.
     ready, _, _ = select.select([fd], [], [], 20)
@@ -132,6 +167,7 @@ def once(args):
     first = time.monotonic() - t0
     # Let background layout and highlighting finish, as they do while a person reads.
     last_byte_before_quiet(fd)
+    wait_idle(pid, fd)
     # A frame is flushed in one write, so its first byte marks the redraw; the output
     # going quiet marks the screen settled (syntax highlighting arrives a little later).
     t1 = time.monotonic()
@@ -168,17 +204,28 @@ def growth_once(path):
     read_until(fd, b"quit", b"")
     first = (time.monotonic() - t0) * 1000
     last_byte_before_quiet(fd)
+    # The whole guide parsed and laid out, as after a moment of reading.
+    wait_idle(pid, fd)
     os.write(fd, b"G")
     last_byte_before_quiet(fd)
-    # Narrow the window at the last line: the guide is laid out again at the new width.
+    wait_idle(pid, fd)
+    # Narrow the window at the last line: the screen is laid out again at the new width
+    # (the rest of the guide follows in idle time, without changing the screen).
     def narrow():
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
         os.kill(pid, 28)  # SIGWINCH
-    resize = settle_after(fd, action=narrow)
+    ticks = cpu_ticks(pid)
+    # The redrawn screen ends with the status line's hints.
+    resize = settle_after(fd, action=narrow, expect=b"quit")
+    # The CPU the resize used in all: the screen, then the rest of the layout in idle
+    # time (keys that need rows above the screen wait for what is left of it; scrolling
+    # down does not).
+    wait_idle(pid, fd)
+    rest = (cpu_ticks(pid) - ticks) * 1000 / os.sysconf("SC_CLK_TCK")
     def widen():
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         os.kill(pid, 28)
-    resize_back = settle_after(fd, action=widen)
+    resize_back = settle_after(fd, action=widen, expect=b"quit")
     settle_after(fd, b"/")
     keys = [settle_after(fd, c.encode()) for c in "matching"]
     # Erasing letters searches the whole index again (no refinement to lean on).
@@ -186,19 +233,22 @@ def growth_once(path):
     settle_after(fd, b"\x1b")
     peak = peak_mb(pid)
     quit_(pid, fd)
-    return first, statistics.median(keys), statistics.median([resize, resize_back]), peak
+    return first, statistics.median(keys), statistics.median([resize, resize_back]), peak, rest
 
 
 def growth():
-    print(f"{'document':<26}{'first frame':>12}{'/ per key':>12}{'resize':>10}{'peak':>10}{'B/B':>7}")
+    print(
+        f"{'document':<26}{'first frame':>12}{'/ per key':>12}{'resize':>10}{'peak':>10}{'B/B':>7}"
+        f"{'resize CPU, idle included':>27}"
+    )
     for n, label in [(10, "spec x10 (98k lines)"), (40, "spec x40 (392k lines)")]:
         path = spec_times(n)
         runs = [growth_once(path) for _ in range(max(3, RUNS // 2))]
-        med = [statistics.median(r[i] for r in runs) for i in range(4)]
+        med = [statistics.median(r[i] for r in runs) for i in range(5)]
         per_byte = med[3] * 1024 * 1024 / os.path.getsize(path)
         print(
             f"{label:<26}{med[0]:9.1f} ms{med[1]:9.1f} ms{med[2]:7.1f} ms"
-            f"{med[3]:7.1f} MB{per_byte:7.1f}"
+            f"{med[3]:7.1f} MB{per_byte:7.1f}{med[4]:24.0f} ms"
         )
 
 

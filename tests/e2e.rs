@@ -1108,3 +1108,41 @@ fn g_on_the_first_frame_of_a_2_mb_guide_lands_on_its_last_line() {
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn a_resize_at_the_end_of_a_2_mb_guide_keeps_the_end_on_screen_and_every_key_works() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut body = String::from("# Big guide\n\nThe first paragraph.\n\n");
+    let mut i = 0;
+    while body.len() < 2 * 1024 * 1024 {
+        body.push_str(&format!(
+            "## Section {i}\n\nSome text for section {i}, long enough to wrap a little.\n\n"
+        ));
+        i += 1;
+    }
+    body.push_str("The very last line of the guide.\n");
+    std::fs::write(dir.path().join("big.md"), &body).expect("write");
+    let d = dir.path().to_str().expect("utf-8");
+    let mut s = Session::start(&["big", "--dir", d], &[]);
+    s.wait_for("The first paragraph.");
+    s.keys("G");
+    s.wait_for("The very last line of the guide.");
+    s.wait_for_status("100%");
+    // Wider: the screen is laid out again from the block on top, filled upwards from the
+    // end; the rest of the guide follows in idle time.
+    s.resize(24, 120);
+    s.poll("the end at the new width", |s| {
+        s.contents().contains("The very last line of the guide.")
+            && s.status_line().contains("100%")
+            && s.contents().lines().all(|l| l.chars().count() <= 120)
+    });
+    // Up a line and back to the top: rows above the screen are all there.
+    s.keys("k");
+    s.keys("g");
+    s.wait_for("The first paragraph.");
+    s.keys("G");
+    s.wait_for("The very last line of the guide.");
+    s.wait_for_status("100%");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -1,6 +1,7 @@
 //! Properties of layout over generated markdown-like input: rows never exceed the width
 //! and hold no control characters, and a document laid out all at once is the same as one
-//! laid out (and drawn) a piece at a time while scrolling.
+//! laid out (and drawn) a piece at a time while scrolling, or from any block upwards and
+//! downwards, as after a resize.
 
 use devguide::app::App;
 use devguide::content::{GuideSet, Origin, guide_from_bytes};
@@ -109,6 +110,46 @@ proptest! {
         }
         prop_assert_eq!(&whole.rows, &pieces.rows);
         prop_assert_eq!(&whole.block_rows, &pieces.block_rows);
+    }
+
+    /// A layout started at any block (as a resize starts one at the block on screen),
+    /// filled upwards to a screen and then completed in idle steps, ends up row for row
+    /// and style for style the layout done from the top; the rows it had before moved by
+    /// exactly the shift it reported.
+    #[test]
+    fn layout_from_any_block_equals_layout_from_the_top(
+        md in document(),
+        width in 1u16..=200,
+        anchor_pick in 0usize..64,
+        screen in 1usize..40,
+        step in 1usize..8,
+    ) {
+        let doc = parse(&md);
+        let theme = Theme::for_mode(ColorMode::TrueColor);
+        let mut whole = Layout::new(width);
+        whole.finish(&doc, &theme);
+        let anchor = anchor_pick % doc.blocks.len().max(1);
+        let mut l = Layout::starting_at(width, anchor);
+        l.extend_to_rows(&doc, &theme, screen);
+        l.extend_up_to_rows(&doc, &theme, screen);
+        let _ = l.take_shift();
+        let early: Vec<String> = l.rows.iter().map(|r| l.text_of(r).to_string()).collect();
+        let mut shift = 0;
+        while !l.is_complete(&doc) {
+            l.extend_blocks(&doc, &theme, step);
+            shift += l.take_shift();
+        }
+        prop_assert_eq!(&whole.rows, &l.rows);
+        prop_assert_eq!(&whole.block_rows, &l.block_rows);
+        for (a, b) in whole.rows.iter().zip(&l.rows) {
+            prop_assert_eq!(whole.spans(a), l.spans(b));
+        }
+        // A negative shift: a gap row above the first block went, there being no rows
+        // above it after all.
+        let moved = l.rows.iter().skip(shift.max(0) as usize).map(|r| l.text_of(r));
+        for (before, after) in early.iter().skip((-shift).max(0) as usize).zip(moved) {
+            prop_assert_eq!(before.as_str(), after);
+        }
     }
 }
 

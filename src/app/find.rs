@@ -216,8 +216,7 @@ pub fn find_matches(layout: &Layout, query: &str) -> Vec<Match> {
 
 impl App {
     pub(super) fn start_find(&mut self) {
-        let doc = std::sync::Arc::clone(&self.reader.doc);
-        self.reader.layout.finish(&doc, &self.theme);
+        self.reader.finish_layout(&self.theme);
         let input = self.reader.find.take().map(|f| f.input).unwrap_or_default();
         self.reader.find = Some(Find {
             input,
@@ -260,12 +259,15 @@ impl App {
 
     /// Re-runs the search over the current rows and shows the first match from here on.
     pub(super) fn refresh_find(&mut self) {
+        if self.reader.find.is_none() {
+            return;
+        }
+        // Matches are counted over the whole guide.
+        self.reader.finish_layout(&self.theme);
         let from = self.reader.top;
         let Some(find) = self.reader.find.as_mut() else {
             return;
         };
-        // Matches are counted over the whole guide.
-        self.reader.layout.finish(&self.reader.doc, &self.theme);
         find.refresh(&self.reader.layout, from);
         match find.current_match().map(|m| m.row()) {
             Some(row) => {

@@ -170,7 +170,7 @@ impl App {
         self.show(hit.guide);
         if hit.kind != HitKind::Title {
             let doc = Arc::clone(&self.reader.doc);
-            if let Some(start) = self.reader.layout.block_row(&doc, &self.theme, hit.block) {
+            if let Some(start) = self.reader.block_row(&self.theme, hit.block) {
                 self.reader
                     .layout
                     .extend_to_block(&doc, &self.theme, hit.block + 1);

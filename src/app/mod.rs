@@ -192,17 +192,62 @@ impl Reader {
             .map_or(0, |r| r.block as usize)
     }
 
-    /// Keeps the last screen full once the length is known.
-    fn clamp_top(&mut self) {
-        if self.layout.is_complete(&self.doc) {
-            let max = self.layout.rows.len().saturating_sub(self.page());
-            self.top = self.top.min(max);
+    /// Keeps the last screen full once the end is laid out. A layout started further
+    /// down (after a resize) first lays out the blocks just above it to fill the screen.
+    fn clamp_top(&mut self, theme: &Theme) {
+        if !self.layout.reaches_end(&self.doc) {
+            return;
         }
+        if self.layout.rows.len() < self.top + self.page() && self.layout.first_block() > 0 {
+            self.layout.extend_up_to_rows(&self.doc, theme, self.page());
+            self.follow_shift();
+        }
+        let max = self.layout.rows.len().saturating_sub(self.page());
+        self.top = self.top.min(max);
+    }
+
+    /// Moves every row number the reader keeps by as many rows as the layout put in
+    /// front of its first row (the blocks above a resized screen, filled in later), so
+    /// they stay on the same text.
+    fn follow_shift(&mut self) {
+        let shift = self.layout.take_shift();
+        if shift == 0 {
+            return;
+        }
+        let moved = |row: usize| row.saturating_add_signed(shift);
+        self.top = moved(self.top);
+        self.cursor = self.cursor.map(moved);
+        if let Some(link) = self.link.as_mut() {
+            link.row = moved(link.row);
+        }
+        if let Some(find) = self.find.as_mut() {
+            find.origin = moved(find.origin);
+        }
+    }
+
+    /// Lays out every block above the first one laid out, so row numbers count from the
+    /// top of the guide (what everything but scrolling down expects).
+    fn join_layout(&mut self, theme: &Theme) {
+        self.layout.join_head(&self.doc, theme);
+        self.follow_shift();
+    }
+
+    /// Lays out the whole guide.
+    fn finish_layout(&mut self, theme: &Theme) {
+        self.layout.finish(&self.doc, theme);
+        self.follow_shift();
+    }
+
+    /// The row where block `b` starts, laying out up to it (and above) if needed.
+    fn block_row(&mut self, theme: &Theme, b: usize) -> Option<usize> {
+        let row = self.layout.block_row(&self.doc, theme, b);
+        self.follow_shift();
+        row
     }
 
     /// The furthest the text can scroll (lays out the rest of the guide to know).
     fn max_top(&mut self, theme: &Theme) -> usize {
-        self.layout.finish(&self.doc, theme);
+        self.finish_layout(theme);
         self.layout.rows.len().saturating_sub(self.page())
     }
 
@@ -212,20 +257,90 @@ impl Reader {
         self.top = row;
         let want = row + self.page() * 2;
         self.layout.extend_to_rows(&self.doc, theme, want);
-        self.clamp_top();
+        self.clamp_top(theme);
     }
 
-    /// Percentage read, or `None` while the length is still being worked out.
+    /// Percentage read: how far into the guide's text the last row on screen is, in
+    /// source lines (within a block, in proportion to its rows), or `None` while only a
+    /// prefix of the guide is parsed. Counted in lines rather than rows, it needs no
+    /// rows but those on screen, so it is exact while the blocks above a resized screen
+    /// are still being laid out, and a resize does not change it.
     pub fn percent(&self) -> Option<u16> {
-        if !self.layout.is_complete(&self.doc) {
+        if self.partial {
             return None;
         }
-        let total = self.layout.rows.len();
-        if total <= self.page() {
+        let blocks = &self.doc.blocks;
+        let layout = &self.layout;
+        let Some(last) = blocks.last() else {
             return Some(100);
+        };
+        let end = (self.top + self.page()).min(layout.rows.len());
+        let Some(row) = end.checked_sub(1).and_then(|r| layout.rows.get(r)) else {
+            return layout.is_complete(&self.doc).then_some(100);
+        };
+        let b = row.block as usize;
+        let (start, stop) = self.block_span(b);
+        let within = (end - start.min(end)) as f64 / stop.saturating_sub(start).max(1) as f64;
+        let line = |i: usize| {
+            blocks
+                .get(i)
+                .map_or(u64::from(last.line) + 1, |x| u64::from(x.line))
+        };
+        let (from, to) = (line(b), line(b + 1));
+        let done = from.saturating_sub(1) as f64 + within.min(1.0) * to.saturating_sub(from) as f64;
+        let total = u64::from(last.line).max(1) as f64;
+        Some(((done * 100.0 / total).round() as u16).min(100))
+    }
+
+    /// The rows of block `b` (laid out), without the next block's gap.
+    fn block_span(&self, b: usize) -> (usize, usize) {
+        let layout = &self.layout;
+        let i = b.saturating_sub(layout.first_block());
+        let start = layout.block_rows.get(i).map_or(0, |&r| r as usize);
+        let mut stop = layout
+            .block_rows
+            .get(i + 1)
+            .map_or(layout.rows.len(), |&r| r as usize);
+        while stop > start
+            && layout
+                .rows
+                .get(stop - 1)
+                .is_some_and(|r| r.block as usize != b)
+        {
+            stop -= 1;
         }
-        let seen = (self.top + self.page()).min(total);
-        Some(((seen * 100) / total) as u16)
+        (start, stop)
+    }
+
+    /// Where `row` is in the guide: its block and how far into the block (rows from its
+    /// first), to find the same place at another width.
+    fn place_of(&self, row: usize) -> Option<(usize, usize)> {
+        let block = self.layout.rows.get(row)?.block as usize;
+        let start = block
+            .checked_sub(self.layout.first_block())
+            .and_then(|i| self.layout.block_rows.get(i))
+            .map_or(row, |&r| r as usize);
+        Some((block, row.saturating_sub(start)))
+    }
+
+    /// The row at `place` in the current layout, if that block is laid out; past the
+    /// block's last row, its last row.
+    fn row_at(&self, (block, within): (usize, usize)) -> Option<usize> {
+        let i = block.checked_sub(self.layout.first_block())?;
+        let start = *self.layout.block_rows.get(i)? as usize;
+        let end = self
+            .layout
+            .block_rows
+            .get(i + 1)
+            .map_or(self.layout.rows.len(), |&r| r as usize);
+        // The next block's gap row belongs to it, not to this block.
+        let last = (start..end).rev().find(|&r| {
+            self.layout
+                .rows
+                .get(r)
+                .is_some_and(|x| x.block as usize == block)
+        })?;
+        Some((start + within).min(last))
     }
 }
 
@@ -399,12 +514,7 @@ impl App {
         self.reader.height = self.areas.text.height;
         let width = self.areas.text.width.max(1);
         if width != self.reader.layout.width {
-            let block = self.top_block();
-            let pinned = self.reader.pinned;
-            self.reader.layout = Layout::new(width);
-            self.scroll_to_block(block);
-            self.reader.pinned = pinned;
-            self.refresh_find();
+            self.rewrap(width);
         }
         self.reader.layout.extend_to_rows(
             &self.reader.doc,
@@ -412,6 +522,43 @@ impl App {
             self.reader.top + self.height() * 2,
         );
         self.clamp_top();
+    }
+
+    /// Lays the open guide out again at `width`, keeping the same block at the top. Only
+    /// what is on screen is laid out now, from that block down (and up, to fill a screen
+    /// at the end); the blocks above come in idle time, so a resize costs a screen, not
+    /// the guide. The old layout is freed on another thread: a large guide's rows take
+    /// longer to free than a frame lasts.
+    fn rewrap(&mut self, width: u16) {
+        let reader = &mut self.reader;
+        let block = reader.top_block();
+        let pinned = reader.pinned;
+        let cursor = reader.cursor.and_then(|r| reader.place_of(r));
+        let link = reader.link.and_then(|l| Some((l, reader.place_of(l.row)?)));
+        let origin = reader.find.as_ref().and_then(|f| reader.place_of(f.origin));
+        let first = block.min(reader.doc.blocks.len().saturating_sub(1));
+        let old = std::mem::replace(&mut reader.layout, Layout::starting_at(width, first));
+        crate::layout::discard(old);
+        self.scroll_to_block(block);
+        self.reader.pinned = pinned;
+        // A cursor or selected link above the screen is let go rather than laying out
+        // the guide above to find it again.
+        let reader = &mut self.reader;
+        reader.cursor = cursor.and_then(|p| reader.row_at(p));
+        reader.link = link.and_then(|(l, p)| {
+            Some(SelectedLink {
+                row: reader.row_at(p)?,
+                ..l
+            })
+        });
+        // Matches are counted over the whole guide: an open search lays it all out.
+        self.refresh_find();
+        let reader = &mut self.reader;
+        if let Some(row) = origin.and_then(|p| reader.row_at(p))
+            && let Some(find) = reader.find.as_mut()
+        {
+            find.origin = row;
+        }
     }
 
     /// The size the reader is laid out for: the last [`Msg::Resize`].
@@ -433,7 +580,7 @@ impl App {
     }
 
     fn clamp_top(&mut self) {
-        self.reader.clamp_top();
+        self.reader.clamp_top(&self.theme);
     }
 
     fn top_block(&self) -> usize {
@@ -441,11 +588,7 @@ impl App {
     }
 
     fn scroll_to_block(&mut self, block: usize) {
-        let row = self
-            .reader
-            .layout
-            .block_row(&self.reader.doc, &self.theme, block)
-            .unwrap_or(0);
+        let row = self.reader.block_row(&self.theme, block).unwrap_or(0);
         self.set_top(row);
     }
 
@@ -467,11 +610,13 @@ impl App {
 
     /// Where reading continues from: the pinned heading's row, else the top row.
     fn reading_row(&mut self) -> usize {
-        let doc = Arc::clone(&self.reader.doc);
-        self.reader
+        let block = self
+            .reader
             .pinned
-            .and_then(|h| doc.headings.get(h))
-            .and_then(|h| self.reader.layout.block_row(&doc, &self.theme, h.block))
+            .and_then(|h| self.reader.doc.headings.get(h))
+            .map(|h| h.block);
+        block
+            .and_then(|b| self.reader.block_row(&self.theme, b))
             .unwrap_or(self.reader.top)
     }
 
@@ -500,6 +645,7 @@ impl App {
         self.reader
             .layout
             .extend_blocks(&self.reader.doc, &self.theme, IDLE_BLOCKS);
+        self.reader.follow_shift();
         true
     }
 
@@ -850,7 +996,7 @@ impl App {
             Some(c) => {
                 self.reader.code = Some(c);
                 let block = doc.code_blocks[c as usize].block;
-                if let Some(row) = self.reader.layout.block_row(&doc, &self.theme, block) {
+                if let Some(row) = self.reader.block_row(&self.theme, block) {
                     self.reveal(row);
                 }
                 let code = &doc.code_blocks[c as usize];
@@ -889,8 +1035,7 @@ impl App {
             for (i, h) in doc.headings.iter().enumerate() {
                 if self
                     .reader
-                    .layout
-                    .block_row(&doc, &self.theme, h.block)
+                    .block_row(&self.theme, h.block)
                     .is_some_and(|row| row > from)
                 {
                     target = Some(i);
@@ -901,8 +1046,7 @@ impl App {
             for (i, h) in doc.headings.iter().enumerate().rev() {
                 if self
                     .reader
-                    .layout
-                    .block_row(&doc, &self.theme, h.block)
+                    .block_row(&self.theme, h.block)
                     .is_some_and(|row| row < from)
                 {
                     target = Some(i);

@@ -187,11 +187,7 @@ impl App {
         match next {
             Some(t) => {
                 self.reader.task = Some(t as u32);
-                if let Some(row) =
-                    self.reader
-                        .layout
-                        .block_row(&doc, &self.theme, doc.tasks[t].block)
-                {
+                if let Some(row) = self.reader.block_row(&self.theme, doc.tasks[t].block) {
                     self.reveal(row);
                 }
                 // The row shows the live state in short; the status bar says it in full.

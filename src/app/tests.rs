@@ -1137,3 +1137,161 @@ fn a_folder_rescanned_keeps_the_open_guide_and_follows_a_rename() {
     app.update(Action::Back);
     assert!(app.reader.guide < app.set.guides.len());
 }
+
+/// A resize lays out the screen first and the rest in idle time; these check that the
+/// screen and every row number come out as a full layout at the new width has them.
+mod resize {
+    use super::*;
+
+    /// A guide of a few thousand blocks: sections of paragraphs of uneven length, lists
+    /// and code, so rows per block differ with the width.
+    fn long_guide() -> String {
+        let mut md = String::from("# Long\n\n");
+        for s in 0..120 {
+            md.push_str(&format!("## Section {s}\n\n"));
+            for p in 0..6 {
+                let words = 5 + (s * 7 + p * 13) % 60;
+                let text: Vec<String> = (0..words).map(|w| format!("w{s}x{p}y{w}")).collect();
+                md.push_str(&text.join(" "));
+                md.push_str("\n\n");
+            }
+            md.push_str(&format!(
+                "- item {s} one\n- item {s} two, a little longer\n\n"
+            ));
+            md.push_str(&format!("```python\nfrom m{s} import f  # a comment long enough to wrap at narrow widths\n```\n\n"));
+        }
+        md
+    }
+
+    fn app_with(md: &str, width: u16, height: u16) -> (App, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("long.md");
+        std::fs::write(&file, md).expect("write");
+        let set = GuideSet::from_file(&file).expect("loads");
+        let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+        app.resize(Rect::new(0, 0, width, height));
+        app.settle();
+        (app, dir)
+    }
+
+    fn screen(app: &App) -> Vec<String> {
+        app.visible_rows()
+            .map(|r| app.reader.layout.row_text(r).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_resize_at_the_last_line_shows_what_a_full_layout_shows() {
+        let md = long_guide();
+        for (from, to) in [(120, 100), (100, 120), (120, 37), (40, 130)] {
+            let (mut app, _dir) = app_with(&md, from, 40);
+            app.update(Action::Bottom);
+            let block = app.top_block();
+            app.update(Msg::Resize(Rect::new(0, 0, to, 40)));
+            // Only the end was laid out: the blocks above come in idle time.
+            assert!(!app.reader.layout.is_complete(&app.reader.doc));
+            assert!(app.reader.layout.first_block() > app.reader.doc.blocks.len() / 2);
+            // The same block on top (as near as the end allows) in a full layout.
+            let (mut whole, _dir2) = app_with(&md, to, 40);
+            whole.scroll_to_block(block);
+            assert_eq!(screen(&app), screen(&whole), "{from} -> {to}");
+            assert_eq!(app.percent(), whole.percent(), "{from} -> {to}");
+            app.settle();
+            assert_eq!(screen(&app), screen(&whole), "{from} -> {to}, settled");
+            assert_eq!(app.reader.top, whole.reader.top);
+            assert_eq!(app.reader.layout.rows, whole.reader.layout.rows);
+        }
+    }
+
+    #[test]
+    fn the_view_stays_on_the_same_text_across_a_resize() {
+        let md = long_guide();
+        let (mut app, _dir) = app_with(&md, 120, 40);
+        app.start_at(0, Some("section-77"));
+        let top = screen(&app)[0].clone();
+        assert_eq!(top, "Section 77");
+        app.update(Msg::Resize(Rect::new(0, 0, 70, 30)));
+        assert!(!app.reader.layout.is_complete(&app.reader.doc));
+        assert_eq!(screen(&app)[0], top);
+        // Scrolling down needs no rows above.
+        app.update(Action::ScrollDown);
+        assert!(app.reader.layout.first_block() > 0);
+        let after_one = screen(&app)[0].clone();
+        // Idle work fills in the rows above; the view does not move.
+        for _ in 0..1000 {
+            if app.reader.layout.is_complete(&app.reader.doc) {
+                break;
+            }
+            app.update(Msg::Idle);
+            assert_eq!(screen(&app)[0], after_one);
+        }
+        assert!(app.reader.layout.is_complete(&app.reader.doc));
+        let (mut whole, _dir2) = app_with(&md, 70, 30);
+        whole.start_at(0, Some("section-77"));
+        whole.update(Action::ScrollDown);
+        assert_eq!(screen(&app), screen(&whole));
+        assert_eq!(app.reader.top, whole.reader.top);
+        // Scrolling up right after a resize lays out the rest first and lands on the
+        // row above, as a full layout would.
+        app.update(Msg::Resize(Rect::new(0, 0, 90, 30)));
+        whole.update(Msg::Resize(Rect::new(0, 0, 90, 30)));
+        whole.settle();
+        app.update(Action::ScrollUp);
+        whole.update(Action::ScrollUp);
+        assert_eq!(app.reader.layout.first_block(), 0);
+        assert_eq!(screen(&app), screen(&whole));
+        assert_eq!(app.percent(), whole.percent());
+    }
+
+    #[test]
+    fn search_after_a_resize_finds_the_right_rows() {
+        let md = long_guide();
+        let (mut app, _dir) = app_with(&md, 120, 40);
+        app.update(Action::Bottom);
+        app.update(Msg::Resize(Rect::new(0, 0, 60, 40)));
+        assert!(!app.reader.layout.is_complete(&app.reader.doc));
+        app.update(Action::Search);
+        for c in "w100x3y".chars() {
+            app.update(Msg::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )));
+        }
+        let (whole, _dir2) = app_with(&md, 60, 40);
+        let expected = find::find_matches(&whole.reader.layout, "w100x3y");
+        assert!(!expected.is_empty());
+        let find = app.reader.find.as_ref().expect("searching");
+        let got: Vec<_> = (0..find.len()).filter_map(|i| find.get(i)).collect();
+        assert_eq!(got, expected);
+        let cursor = app.reader.cursor.expect("on a match");
+        assert!(app.reader.layout.row_text(cursor).contains("w100x3y"));
+        // Resized again while the search is open: the matches follow the new rows.
+        app.update(Msg::Resize(Rect::new(0, 0, 90, 40)));
+        let cursor = app.reader.cursor.expect("on a match");
+        assert!(app.reader.layout.row_text(cursor).contains("w100x3y"));
+        let find = app.reader.find.as_ref().expect("searching");
+        for m in (0..find.len()).filter_map(|i| find.get(i)) {
+            let row = app.reader.layout.row_text(m.row());
+            assert!(row.contains("w100x3y") || row.ends_with("w100x3"), "{row}");
+        }
+    }
+
+    #[test]
+    fn a_selected_link_and_the_cursor_follow_a_resize() {
+        let mut md = long_guide();
+        md.push_str("see [the end](#long) here\n");
+        let (mut app, _dir) = app_with(&md, 120, 40);
+        app.update(Action::Bottom);
+        app.update(Action::NextLink);
+        let link = app.reader.link.expect("a link");
+        app.update(Msg::Resize(Rect::new(0, 0, 50, 40)));
+        let moved = app.reader.link.expect("still selected");
+        assert_eq!(moved.link, link.link);
+        let row = &app.reader.layout.rows[moved.row];
+        assert!(row.links.iter().any(|c| c.link == link.link));
+        app.settle();
+        let moved = app.reader.link.expect("still selected");
+        let row = &app.reader.layout.rows[moved.row];
+        assert!(row.links.iter().any(|c| c.link == link.link));
+    }
+}

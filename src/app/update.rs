@@ -15,7 +15,11 @@ impl App {
     /// Applies one message and says what the run loop should do next. Every change to the
     /// reader goes through here: keys, mouse, size, time and background results.
     pub fn update(&mut self, msg: impl Into<Msg>) -> Vec<Effect> {
-        let mut effects = match msg.into() {
+        let msg = msg.into();
+        if self.reader.layout.first_block() > 0 && self.needs_rows_above(&msg) {
+            self.reader.join_layout(&self.theme);
+        }
+        let mut effects = match msg {
             Msg::Key(key) => self.handle_key(&key),
             Msg::Action(action) => self.act(action),
             Msg::Scroll { column, row, down } => {
@@ -109,6 +113,48 @@ impl App {
         };
         self.follow_up(&mut effects);
         effects
+    }
+
+    /// Whether `msg` may need rows above the first one laid out (after a resize, the
+    /// blocks above the screen come in idle time). Everything but scrolling down does, or
+    /// might (a jump, a search, the end of the guide), so the rest of the layout is done
+    /// before it, as `G` on a guide still being laid out waits for it; scrolling down
+    /// only needs rows further on.
+    fn needs_rows_above(&self, msg: &Msg) -> bool {
+        use super::{Action, Focus};
+        let down = |a: &Action| {
+            matches!(
+                a,
+                Action::ScrollDown | Action::HalfPageDown | Action::PageDown
+            )
+        };
+        let reading = self.overlay.is_none()
+            && self.focus == Focus::Reader
+            && !self.reader.find.as_ref().is_some_and(|f| f.editing)
+            && !self.awaiting_parse();
+        match msg {
+            Msg::Resize(_)
+            | Msg::Idle
+            | Msg::Tick(_)
+            | Msg::Highlighted(_)
+            | Msg::Report { .. }
+            | Msg::Saved(_) => false,
+            Msg::Key(key) => {
+                let actions = self.keymap.actions(key);
+                !(reading && !actions.is_empty() && actions.iter().all(down))
+            }
+            Msg::Action(a) => !(reading && down(a)),
+            Msg::Scroll {
+                column, row, down, ..
+            } => {
+                let over_sidebar = self
+                    .areas
+                    .sidebar
+                    .is_some_and(|s| super::contains(s, *column, *row));
+                !(*down && self.overlay.is_none() && !over_sidebar)
+            }
+            _ => true,
+        }
     }
 
     /// The background work the state now calls for, asked for once each.

@@ -4,6 +4,13 @@
 //! 50,000-line document is ready after laying out a few dozen blocks. The rest is done in
 //! idle time or when a jump needs it. A `Layout` is for one width; the caller keeps it
 //! until the width changes.
+//!
+//! A layout may also start at a block further down ([`Layout::starting_at`]): after a
+//! resize, what is on screen is laid out first and the blocks above it are filled in
+//! later (in idle time, or at once when something needs them). Blocks are laid out
+//! independently of each other, so the rows come out the same either way; only their
+//! numbers change when rows are put in front, and the owner learns by how much from
+//! [`Layout::take_shift`].
 
 pub mod table;
 pub mod text_index;
@@ -77,16 +84,17 @@ struct RowParts<'a> {
     indent: u16,
 }
 
-impl Store {
-    fn style_id(&mut self, style: Style) -> u16 {
-        // A guide uses a few dozen styles at most: a scan is cheaper than hashing.
-        if let Some(i) = self.styles.iter().rposition(|s| *s == style) {
-            return i as u16;
-        }
-        self.styles.push(style);
-        (self.styles.len() - 1).min(usize::from(u16::MAX)) as u16
+/// The index of `style` in `styles`, added if new.
+fn style_id(styles: &mut Vec<Style>, style: Style) -> u16 {
+    // A guide uses a few dozen styles at most: a scan is cheaper than hashing.
+    if let Some(i) = styles.iter().rposition(|s| *s == style) {
+        return i as u16;
     }
+    styles.push(style);
+    (styles.len() - 1).min(usize::from(u16::MAX)) as u16
+}
 
+impl Store {
     /// Stores a row: the decoration's spans, then its own.
     fn push(&mut self, prefix: &[Span<'static>], parts: RowParts<'_>) {
         let text_start = self.text.len() as u32;
@@ -96,7 +104,7 @@ impl Store {
                 continue;
             }
             self.text.push_str(&span.content);
-            let style = self.style_id(span.style);
+            let style = style_id(&mut self.styles, span.style);
             self.runs.push(Run {
                 end: self.text.len() as u32,
                 style,
@@ -118,9 +126,21 @@ impl Store {
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub width: u16,
+    /// The rows of blocks `first_block..`, in order: row 0 is the first row of
+    /// `first_block` (or the gap above it).
     pub rows: Vec<Row>,
-    /// The first row of each laid-out block.
+    /// The first row of each laid-out block, from `first_block` on.
     pub block_rows: Vec<u32>,
+    /// The first block laid out: 0 unless this layout started further down.
+    first_block: usize,
+    /// Blocks from 0 up to `first_block`, being laid out in idle time; put in front of
+    /// the rows once it reaches `first_block`.
+    head: Option<Box<Layout>>,
+    /// Row 0 is the gap above `first_block`, drawn on the assumption that some block
+    /// above has rows. Joined to blocks above that turn out to have none, it goes.
+    leading_gap: bool,
+    /// How far row numbers moved (rows put in front) since [`Layout::take_shift`].
+    shift: isize,
     /// Tells this layout from any other, so what is derived from its rows (the search
     /// index) knows when to be rebuilt.
     id: u64,
@@ -136,6 +156,10 @@ impl Layout {
             width: width.max(1),
             rows: Vec::new(),
             block_rows: Vec::new(),
+            first_block: 0,
+            head: None,
+            leading_gap: false,
+            shift: 0,
             id: text_index::next_layout_id(),
             text: String::new(),
             runs: Vec::new(),
@@ -194,37 +218,86 @@ impl Layout {
             + self.text.capacity()
             + self.runs.capacity() * std::mem::size_of::<Run>()
             + self.block_rows.capacity() * 4
+            + self.head.as_ref().map_or(0, |h| h.heap_bytes())
     }
 
+    /// A layout whose rows start at block `first`: the blocks above it are laid out
+    /// later ([`Layout::extend_blocks`] in idle time, or whatever needs them).
+    pub fn starting_at(width: u16, first: usize) -> Layout {
+        Layout {
+            first_block: first,
+            ..Layout::new(width)
+        }
+    }
+
+    /// The first block laid out (row 0 belongs to it).
+    pub fn first_block(&self) -> usize {
+        self.first_block
+    }
+
+    /// How far row numbers moved since the last call: rows put in front of row 0 (blocks
+    /// above the first one laid out) move every row down by this many. Whoever keeps row
+    /// numbers (the top of the screen, a cursor) adds it.
+    pub fn take_shift(&mut self) -> isize {
+        std::mem::take(&mut self.shift)
+    }
+
+    /// Every block is laid out.
     pub fn is_complete(&self, doc: &Doc) -> bool {
-        self.block_rows.len() >= doc.blocks.len()
+        self.first_block == 0 && self.reaches_end(doc)
+    }
+
+    /// The last block is laid out (the blocks above the first may not be).
+    pub fn reaches_end(&self, doc: &Doc) -> bool {
+        self.first_block + self.block_rows.len() >= doc.blocks.len()
     }
 
     /// Lays out blocks until at least `rows` rows exist or the document ends.
     pub fn extend_to_rows(&mut self, doc: &Doc, theme: &Theme, rows: usize) {
-        while self.rows.len() < rows && !self.is_complete(doc) {
+        while self.rows.len() < rows && !self.reaches_end(doc) {
             self.layout_next(doc, theme);
         }
     }
 
-    /// Lays out at most `n` more blocks.
+    /// Lays out at most `n` more blocks: the blocks above the first, if any (joined in
+    /// front once all are done), then the rest.
     pub fn extend_blocks(&mut self, doc: &Doc, theme: &Theme, n: usize) {
-        for _ in 0..n {
-            if self.is_complete(doc) {
+        let mut left = n;
+        if self.first_block > 0 {
+            let (width, target) = (self.width, self.first_block);
+            let head = self
+                .head
+                .get_or_insert_with(|| Box::new(Layout::new(width)));
+            while left > 0 && head.block_rows.len() < target {
+                head.layout_next(doc, theme);
+                left -= 1;
+            }
+            if head.block_rows.len() < target && !head.reaches_end(doc) {
+                return;
+            }
+            self.join_head(doc, theme);
+        }
+        for _ in 0..left {
+            if self.reaches_end(doc) {
                 break;
             }
             self.layout_next(doc, theme);
         }
     }
 
+    /// Lays out every block up to and including `block`.
     pub fn extend_to_block(&mut self, doc: &Doc, theme: &Theme, block: usize) {
-        while self.block_rows.len() <= block && !self.is_complete(doc) {
+        if block < self.first_block {
+            self.join_head(doc, theme);
+        }
+        while self.first_block + self.block_rows.len() <= block && !self.reaches_end(doc) {
             self.layout_next(doc, theme);
         }
     }
 
     pub fn finish(&mut self, doc: &Doc, theme: &Theme) {
-        while !self.is_complete(doc) {
+        self.join_head(doc, theme);
+        while !self.reaches_end(doc) {
             self.layout_next(doc, theme);
         }
     }
@@ -232,11 +305,89 @@ impl Layout {
     /// The row where block `b` starts, laying out up to it if needed.
     pub fn block_row(&mut self, doc: &Doc, theme: &Theme, b: usize) -> Option<usize> {
         self.extend_to_block(doc, theme, b);
-        self.block_rows.get(b).map(|&r| r as usize)
+        let i = b.checked_sub(self.first_block)?;
+        self.block_rows.get(i).map(|&r| r as usize)
+    }
+
+    /// Lays out the blocks above the first one, so the layout starts at block 0.
+    pub fn join_head(&mut self, doc: &Doc, theme: &Theme) {
+        if self.first_block == 0 {
+            return;
+        }
+        let mut head = self
+            .head
+            .take()
+            .map_or_else(|| Layout::new(self.width), |h| *h);
+        while head.block_rows.len() < self.first_block && !head.reaches_end(doc) {
+            head.layout_next(doc, theme);
+        }
+        self.put_in_front(head);
+    }
+
+    /// Lays out blocks above the first one, nearest first, until at least `rows` rows
+    /// exist or block 0 is reached: a screen at the end of a guide is filled from the
+    /// end, without the blocks far above it.
+    pub fn extend_up_to_rows(&mut self, doc: &Doc, theme: &Theme, rows: usize) {
+        // A few blocks at a time, more each round: each round copies the rows laid out
+        // so far, which stay few (about a screen).
+        let mut batch = 4;
+        while self.rows.len() < rows && self.first_block > 0 {
+            let from = self.first_block.saturating_sub(batch);
+            let mut front = Layout::starting_at(self.width, from);
+            while front.first_block + front.block_rows.len() < self.first_block {
+                front.layout_next(doc, theme);
+            }
+            // A head being laid out from block 0 still fits in front of the new first
+            // block unless it already went past it.
+            let head = self.head.take().filter(|h| h.block_rows.len() <= from);
+            self.put_in_front(front);
+            self.head = head;
+            batch *= 2;
+        }
+    }
+
+    /// Joins `front` (the blocks from its first up to this layout's first) in front of
+    /// these rows; this layout then starts where `front` does.
+    fn put_in_front(&mut self, front: Layout) {
+        let tail = std::mem::replace(self, front);
+        // The gap above the old first block was drawn for rows above it; there are none
+        // if everything from block 0 up to it came out empty.
+        let drop_gap = tail.leading_gap && self.rows.is_empty() && self.first_block == 0;
+        if self.rows.is_empty() && !drop_gap {
+            self.leading_gap = tail.leading_gap;
+        }
+        let skip = usize::from(drop_gap);
+        let base = self.rows.len();
+        let text_base = self.text.len() as u32;
+        let runs_base = self.runs.len() as u32;
+        let styles: Vec<u16> = tail
+            .styles
+            .iter()
+            .map(|s| style_id(&mut self.styles, *s))
+            .collect();
+        self.text.push_str(&tail.text);
+        self.runs.extend(tail.runs.iter().map(|r| Run {
+            end: r.end + text_base,
+            style: styles.get(usize::from(r.style)).copied().unwrap_or(0),
+        }));
+        self.rows.reserve(tail.rows.len().saturating_sub(skip));
+        for mut row in tail.rows.into_iter().skip(skip) {
+            row.text = (row.text.0 + text_base, row.text.1 + text_base);
+            row.runs = (row.runs.0 + runs_base, row.runs.1 + runs_base);
+            self.rows.push(row);
+        }
+        self.block_rows.extend(
+            tail.block_rows
+                .iter()
+                .map(|&r| (r as usize + base).saturating_sub(skip) as u32),
+        );
+        self.shift = tail.shift + base as isize - skip as isize;
+        // Rows before the search index's rows changed: it must be rebuilt.
+        self.id = text_index::next_layout_id();
     }
 
     fn layout_next(&mut self, doc: &Doc, theme: &Theme) {
-        let index = self.block_rows.len();
+        let index = self.first_block + self.block_rows.len();
         let Some(block) = doc.blocks.get(index) else {
             return;
         };
@@ -247,7 +398,10 @@ impl Layout {
             runs: std::mem::take(&mut self.runs),
             styles: std::mem::take(&mut self.styles),
         };
-        if block.gap_before && !store.rows.is_empty() {
+        // Blocks above the first are assumed to have rows (see `leading_gap`).
+        let rows_above = !store.rows.is_empty() || self.first_block > 0;
+        if block.gap_before && rows_above {
+            self.leading_gap |= store.rows.is_empty();
             let gap = prefix(&block.frames, Part::Gap, width, theme);
             store.push(
                 &gap.spans,
@@ -268,6 +422,29 @@ impl Layout {
         self.text = store.text;
         self.runs = store.runs;
         self.styles = store.styles;
+    }
+}
+
+/// Frees a layout on a thread kept for that: freeing a large guide's rows takes longer
+/// than a frame lasts, and a resize replaces them. Small layouts are freed here.
+pub fn discard(layout: Layout) {
+    use std::sync::OnceLock;
+    use std::sync::mpsc::{Sender, channel};
+    static BIN: OnceLock<Option<Sender<Layout>>> = OnceLock::new();
+    if layout.rows.len() < 10_000 {
+        return;
+    }
+    let bin = BIN.get_or_init(|| {
+        let (tx, rx) = channel::<Layout>();
+        std::thread::Builder::new()
+            .name("discard".into())
+            .spawn(move || rx.into_iter().for_each(drop))
+            .ok()
+            .map(|_| tx)
+    });
+    // Without the thread (it could not be started), freed here after all.
+    if let Some(tx) = bin {
+        let _ = tx.send(layout);
     }
 }
 

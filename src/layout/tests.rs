@@ -154,3 +154,81 @@ fn highlight_styles_apply_to_code_text_only() {
     let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
     assert_eq!(text, "│ ab cd");
 }
+
+/// A layout started at `anchor`, grown to `rows` rows, its blocks above filled in by
+/// idle steps of `step` blocks: the rows a full layout has, and the shift it reported
+/// moves row 0 onto the anchor's row.
+fn from_anchor(md: &str, width: u16, anchor: usize, rows: usize, step: usize) -> (Layout, isize) {
+    let doc = parse(md);
+    let theme = Theme::for_mode(ColorMode::TrueColor);
+    let mut l = Layout::starting_at(width, anchor);
+    l.extend_to_rows(&doc, &theme, rows);
+    l.extend_up_to_rows(&doc, &theme, rows);
+    let mut shift = l.take_shift();
+    while !l.is_complete(&doc) {
+        l.extend_blocks(&doc, &theme, step);
+        shift += l.take_shift();
+    }
+    (l, shift)
+}
+
+#[test]
+fn a_layout_started_at_any_block_ends_up_as_the_whole() {
+    let doc = parse(SAMPLE);
+    let theme = Theme::for_mode(ColorMode::TrueColor);
+    for width in [1u16, 7, 30, 80] {
+        let mut whole = Layout::new(width);
+        whole.finish(&doc, &theme);
+        for anchor in 0..doc.blocks.len() {
+            for (rows, step) in [(1, 1), (5, 3), (40, 400)] {
+                let (l, shift) = from_anchor(SAMPLE, width, anchor, rows, step);
+                assert_eq!(whole.rows, l.rows, "width {width}, anchor {anchor}");
+                assert_eq!(
+                    whole.block_rows, l.block_rows,
+                    "width {width}, anchor {anchor}"
+                );
+                assert_eq!(whole.text_of(&whole.rows[0]), l.text_of(&l.rows[0]));
+                // Row numbers kept before the blocks above were joined land on the same
+                // text after adding the shift.
+                let anchor_row = whole.block_rows[anchor] as isize;
+                let gap = isize::from(anchor > 0 && doc.blocks[anchor].gap_before);
+                assert_eq!(shift, anchor_row - gap, "width {width}, anchor {anchor}");
+            }
+        }
+    }
+}
+
+#[test]
+fn styles_and_text_survive_the_join() {
+    let doc = parse(SAMPLE);
+    let theme = Theme::for_mode(ColorMode::TrueColor);
+    let mut whole = Layout::new(24);
+    whole.finish(&doc, &theme);
+    let mut l = Layout::starting_at(24, doc.blocks.len() - 2);
+    l.finish(&doc, &theme);
+    for (a, b) in whole.rows.iter().zip(&l.rows) {
+        assert_eq!(whole.spans(a), l.spans(b));
+    }
+    assert_eq!(whole.rows.len(), l.rows.len());
+}
+
+#[test]
+fn filling_a_screen_upwards_lays_out_only_the_blocks_near_the_end() {
+    let md = "para\n\n".repeat(500);
+    let doc = parse(&md);
+    let theme = Theme::for_mode(ColorMode::None);
+    let last = doc.blocks.len() - 1;
+    let mut l = Layout::starting_at(40, last);
+    l.extend_to_rows(&doc, &theme, 30);
+    assert!(l.reaches_end(&doc) && !l.is_complete(&doc));
+    l.extend_up_to_rows(&doc, &theme, 30);
+    assert!(l.rows.len() >= 30, "{}", l.rows.len());
+    assert!(l.first_block() > last - 100, "{}", l.first_block());
+    let shift = l.take_shift();
+    assert_eq!(
+        shift as usize,
+        l.rows.len() - 2,
+        "the old first rows moved to the end"
+    );
+    assert_eq!(l.row_text(l.rows.len() - 1), "para");
+}

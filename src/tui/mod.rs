@@ -8,6 +8,7 @@ pub mod debug;
 mod editor;
 mod hyperlinks;
 mod input;
+mod quiet;
 mod replies;
 mod terminal;
 
@@ -74,11 +75,13 @@ pub fn run(mut app: App, mouse: bool, mut store: Option<Store>) -> anyhow::Resul
         // One size per frame: the app is laid out for exactly the area being drawn, so a
         // resize between two size queries cannot leave them disagreeing.
         let mut effects = Vec::new();
+        let drew = ctx.terminal.backend().drew();
         let frame = ctx.terminal.draw(|f| {
             effects = app.update(Msg::Resize(f.area()));
             crate::ui::draw(f, &app);
         })?;
-        if hyperlinks {
+        // An unchanged frame wrote nothing, and the links on screen are already linked.
+        if hyperlinks && drew.get() {
             let regions = hyperlinks::visible(&app);
             if !regions.is_empty() {
                 hyperlinks::emit(&mut std::io::stdout(), frame.buffer, &regions)?;

@@ -12,7 +12,9 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+use super::quiet::Quiet;
+
+pub type Term = Terminal<Quiet<CrosstermBackend<Stdout>>>;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
@@ -27,7 +29,7 @@ pub fn enter(mouse: bool) -> io::Result<(Term, Guard)> {
     if mouse {
         execute!(out, EnableMouseCapture)?;
     }
-    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let terminal = Terminal::new(Quiet::new(CrosstermBackend::new(io::stdout())))?;
     Ok((terminal, guard))
 }
 
@@ -64,7 +66,7 @@ pub fn take_back(mouse: bool) -> io::Result<Term> {
     if mouse {
         execute!(out, EnableMouseCapture)?;
     }
-    Terminal::new(CrosstermBackend::new(io::stdout()))
+    Terminal::new(Quiet::new(CrosstermBackend::new(io::stdout())))
 }
 
 /// Puts the terminal back the way the shell expects it.

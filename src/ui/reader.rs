@@ -93,7 +93,7 @@ fn draw_next_guide_hint(buf: &mut Buffer, app: &App) {
     let text = app.areas.text;
     let rows = &app.reader.layout.rows;
     let shown = app.visible_rows();
-    if !app.reader.layout.is_complete(&app.reader.doc) || shown.end != rows.len() {
+    if !app.reader.layout.reaches_end(&app.reader.doc) || shown.end != rows.len() {
         return;
     }
     let y = text.y + shown.len() as u16 + 1;
