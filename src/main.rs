@@ -98,14 +98,17 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             ..
         }) => {
             warn();
-            let set = commands::load_set(&common.set)?;
+            let (set, mut cache) = commands::load_set_cached(&common.set, !no_cache, true)?;
             if !quiet {
                 commands::print_notices(
                     set.guides.iter().flat_map(|g| &g.notices),
                     &mut stderr.lock(),
                 )?;
             }
-            commands::list::run(&set, json, skipped, !no_cache, &mut stdout.lock())
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+            let code = commands::list::run(&set, &mut cache, json, skipped, &mut out)?;
+            out.flush()?;
+            Ok(code)
         }
         Some(Command::Check { json, .. }) => {
             warn();
@@ -170,19 +173,24 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             no_cache,
             ..
         }) => {
-            let set = commands::load_set(&common.set)?;
-            commands::search::run(
+            // `--vimgrep` prints the lines of the files: they are read, not vouched for
+            // by the cache.
+            let (set, mut cache) = commands::load_set_cached(&common.set, !no_cache, !vimgrep)?;
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+            let code = commands::search::run(
                 &set,
+                &mut cache,
                 query,
                 commands::search::Options {
                     json,
                     vimgrep,
                     limit,
-                    use_cache: !no_cache,
                 },
-                &mut stdout.lock(),
+                &mut out,
                 &mut stderr.lock(),
-            )
+            )?;
+            out.flush()?;
+            Ok(code)
         }
         Some(Command::Scan {
             ref paths,

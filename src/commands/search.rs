@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::content::GuideSet;
 use crate::sanitize::sanitize_line;
+use crate::search::cache::Session;
 use crate::search::{Hit, HitKind, Index};
 
 use super::write_context;
@@ -42,13 +43,34 @@ pub struct Options {
     pub vimgrep: bool,
     /// Most results to print.
     pub limit: usize,
-    /// Read and refresh the per-set cache in `$XDG_CACHE_HOME/devguide`.
-    pub use_cache: bool,
+}
+
+/// The best `limit` hits over the whole set, as one index of the set would rank them,
+/// with one guide's index in memory at a time. A hit's score depends on its own line only
+/// and fuzzy hits always rank below exact ones, so each guide's own best `limit` (its
+/// fuzzy pass included when it has too few exact hits) hold the set's best `limit`; a
+/// stable sort by score then keeps guide order and, within a guide, the index's order.
+fn ranked(set: &GuideSet, session: &mut Session, query: &str, limit: usize) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = Vec::new();
+    let keep_best = |hits: &mut Vec<Hit>| {
+        hits.sort_by_key(|h| std::cmp::Reverse(h.score));
+        hits.truncate(limit);
+    };
+    // Guides unchanged since the last call come from the cache, unparsed.
+    session.for_each_part(set, &mut |gi, part| {
+        hits.extend(Index::from_parts([(gi, part)]).query(query, limit));
+        if hits.len() >= limit.saturating_mul(4).max(1024) {
+            keep_best(&mut hits);
+        }
+    });
+    keep_best(&mut hits);
+    hits
 }
 
 /// Exit codes: 0 found, 1 nothing matched, 2 usage (an empty query).
 pub fn run(
     set: &GuideSet,
+    session: &mut Session,
     query: &str,
     opts: Options,
     out: &mut dyn Write,
@@ -58,7 +80,6 @@ pub fn run(
         json,
         vimgrep,
         limit,
-        use_cache,
     } = opts;
     if query.trim().is_empty() {
         write_context(writeln!(err, "devguide: search needs a query"))?;
@@ -68,10 +89,7 @@ pub fn run(
         write_context(writeln!(err, "{}", super::vimgrep::NO_FILES))?;
         return Ok(2);
     }
-    // Guides unchanged since the last call come from the cache, unparsed.
-    let (parts, _) = crate::search::cache::guide_parts(set, use_cache);
-    let index = Index::from_parts(parts.iter().enumerate());
-    let hits = index.query(query, limit);
+    let hits = ranked(set, session, query, limit);
     if json {
         let list: Vec<HitOut<'_>> = hits
             .iter()
