@@ -359,6 +359,8 @@ fn show_options(
         || None,
     );
     opts.syntax_theme = syntax_theme(loaded, opts.variant);
+    // `show` is the last thing the process does.
+    opts.leave_allocated = true;
     if common.color == ColorChoice::Never {
         opts.color = false;
     }

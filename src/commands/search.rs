@@ -51,19 +51,20 @@ pub struct Options {
 /// fuzzy pass included when it has too few exact hits) hold the set's best `limit`; a
 /// stable sort by score then keeps guide order and, within a guide, the index's order.
 fn ranked(set: &GuideSet, session: &mut Session, query: &str, limit: usize) -> Vec<Hit> {
-    let mut hits: Vec<Hit> = Vec::new();
-    let keep_best = |hits: &mut Vec<Hit>| {
+    fn keep_best(hits: &mut Vec<Hit>, limit: usize) {
         hits.sort_by_key(|h| std::cmp::Reverse(h.score));
         hits.truncate(limit);
-    };
-    // Guides unchanged since the last call come from the cache, unparsed.
-    session.for_each_part(set, &mut |gi, part| {
-        hits.extend(Index::from_parts([(gi, part)]).query(query, limit));
+    }
+    // Guides unchanged since the last call come from the cache, unparsed; runs of guides
+    // are ranked on threads of their own and come back in guide order.
+    let (runs, _) = session.for_each_part(set, &Vec::new, &|hits: &mut Vec<Hit>, gi, part| {
+        hits.extend(Index::from_part(gi, part).query(query, limit));
         if hits.len() >= limit.saturating_mul(4).max(1024) {
-            keep_best(&mut hits);
+            keep_best(hits, limit);
         }
     });
-    keep_best(&mut hits);
+    let mut hits: Vec<Hit> = runs.into_iter().flatten().collect();
+    keep_best(&mut hits, limit);
     hits
 }
 

@@ -22,7 +22,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::content::{Guide, GuideSet, LoadError, Origin};
@@ -80,6 +80,27 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
         h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
     }
     h ^ (h >> 32)
+}
+
+/// The checksum of the cache's table and parts: four independent lanes, so it runs at
+/// memory speed rather than at the latency of one multiply per word.
+fn checksum(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut lanes = [K, K.rotate_left(16), K.rotate_left(32), K.rotate_left(48)];
+    let mut blocks = bytes.chunks_exact(32);
+    for b in &mut blocks {
+        for (lane, w) in lanes.iter_mut().zip(b.chunks_exact(8)) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(w);
+            *lane = (*lane ^ u64::from_le_bytes(word))
+                .wrapping_mul(K)
+                .rotate_left(29);
+        }
+    }
+    let tail = content_hash(blocks.remainder());
+    lanes.iter().fold(tail ^ bytes.len() as u64, |h, &l| {
+        (h ^ l).wrapping_mul(K).rotate_left(29)
+    })
 }
 
 /// How the cache was used, for tests and `--verbose` output.
@@ -190,8 +211,40 @@ struct Opened {
     written_at: u64,
     rows: Vec<Row>,
     by_path: HashMap<String, usize>,
-    file: BufReader<File>,
-    pos: u64,
+    file: File,
+}
+
+/// Sets smaller than this are searched on one thread: starting more costs more.
+const PARALLEL_FROM: usize = 64;
+
+/// One thread's share of [`Session::for_each_part`].
+struct Run<S> {
+    state: S,
+    stats: Stats,
+    fresh: Vec<(usize, GuidePart)>,
+    damaged: bool,
+}
+
+/// Fills `buf` from `offset` of `file` without moving a shared position.
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What was learnt about one guide file while the set was loaded.
@@ -322,63 +375,100 @@ impl Session {
         (key == row.key).then_some((r, false))
     }
 
-    /// Reads and checks part `r` of the file.
-    fn read_part(&mut self, r: usize, buf: &mut Vec<u8>) -> Option<()> {
-        let o = self.opened.as_mut()?;
+    /// Reads and checks part `r` of the file. Positional reads: threads share the file.
+    fn read_part(&self, r: usize, buf: &mut Vec<u8>) -> Option<()> {
+        let o = self.opened.as_ref()?;
         let row = o.rows.get(r)?;
-        let (at, len) = (row.part_at, row.part_len);
-        if o.pos != at {
-            o.file.seek(SeekFrom::Start(at)).ok()?;
-            o.pos = at;
-        }
-        let mut sum = [0u8; 8];
         buf.clear();
-        let ok = o.file.read_exact(&mut sum).is_ok()
-            && usize::try_from(len).is_ok_and(|n| {
-                buf.resize(n, 0);
-                o.file.read_exact(buf).is_ok()
-            });
-        if !ok {
-            // Where the file stands now is unknown: seek next time.
-            o.pos = u64::MAX;
-            return None;
-        }
-        o.pos = at + 8 + len;
-        (content_hash(buf) == u64::from_le_bytes(sum)).then_some(())
+        buf.resize(usize::try_from(row.part_len.checked_add(8)?).ok()?, 0);
+        read_at(&o.file, buf, row.part_at).ok()?;
+        let mut sum = [0u8; 8];
+        sum.copy_from_slice(&buf[..8]);
+        buf.drain(..8);
+        (checksum(buf) == u64::from_le_bytes(sum)).then_some(())
     }
 
-    /// Calls `f` with every guide's part, in set order, one at a time: from the cache
-    /// where it holds, else parsed (and kept for writing back). Then writes the cache
-    /// back if anything changed.
-    pub fn for_each_part(&mut self, set: &GuideSet, f: &mut dyn FnMut(usize, &GuidePart)) -> Stats {
-        let mut stats = Stats::default();
-        let mut buf = Vec::new();
-        for (i, g) in set.guides.iter().enumerate() {
-            let cached = self.valid_row(set, i).and_then(|(r, unread)| {
-                self.read_part(r, &mut buf)?;
-                let row = &self.opened.as_ref()?.rows[r];
-                let part = decode_part(&buf, row)?;
-                Some((part, unread))
-            });
-            match cached {
-                Some((part, unread)) => {
-                    stats.reused += 1;
-                    stats.unread += usize::from(unread);
-                    f(i, &part);
-                }
-                None => {
-                    if self.valid_row(set, i).is_some() {
-                        self.damaged = true;
+    /// Calls `f` with every guide's part, from the cache where it holds, else parsed (and
+    /// kept for writing back); then writes the cache back if anything changed. Large
+    /// sets are split into runs of guides, one thread each, every thread with its own
+    /// state from `init`: the states come back in guide order, so a caller that keeps
+    /// its results in the order it saw them gets them in set order.
+    pub fn for_each_part<S: Send>(
+        &mut self,
+        set: &GuideSet,
+        init: &(dyn Fn() -> S + Sync),
+        f: &(dyn Fn(&mut S, usize, GuidePart) + Sync),
+    ) -> (Vec<S>, Stats) {
+        let n = set.guides.len();
+        let threads = if n < PARALLEL_FROM {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |t| t.get().min(4))
+        };
+        let per = n.div_ceil(threads).max(1);
+        let this = &*self;
+        let work = |range: std::ops::Range<usize>| {
+            let mut run = Run {
+                state: init(),
+                stats: Stats::default(),
+                fresh: Vec::new(),
+                damaged: false,
+            };
+            let mut buf = Vec::new();
+            for i in range {
+                let Some(g) = set.guides.get(i) else {
+                    continue;
+                };
+                let valid = this.valid_row(set, i);
+                let cached = valid.and_then(|(r, unread)| {
+                    this.read_part(r, &mut buf)?;
+                    let row = this.opened.as_ref()?.rows.get(r)?;
+                    Some((decode_part(&buf, row)?, unread))
+                });
+                match cached {
+                    Some((part, unread)) => {
+                        run.stats.reused += 1;
+                        run.stats.unread += usize::from(unread);
+                        f(&mut run.state, i, part);
                     }
-                    stats.parsed += 1;
-                    let part = self.parse(set, i, g);
-                    f(i, &part);
-                    self.fresh.insert(i, part);
+                    None => {
+                        run.damaged |= valid.is_some();
+                        run.stats.parsed += 1;
+                        let part = this.parse(set, i, g);
+                        if this.file.is_some() {
+                            run.fresh.push((i, part.clone()));
+                        }
+                        f(&mut run.state, i, part);
+                    }
                 }
             }
+            run
+        };
+        let runs: Vec<Run<S>> = if threads == 1 {
+            vec![work(0..n)]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|t| {
+                        let range = (t * per).min(n)..((t + 1) * per).min(n);
+                        scope.spawn(move || work(range))
+                    })
+                    .collect();
+                handles.into_iter().filter_map(|h| h.join().ok()).collect()
+            })
+        };
+        let mut stats = Stats::default();
+        let mut states = Vec::with_capacity(runs.len());
+        for run in runs {
+            stats.reused += run.stats.reused;
+            stats.unread += run.stats.unread;
+            stats.parsed += run.stats.parsed;
+            self.damaged |= run.damaged;
+            self.fresh.extend(run.fresh);
+            states.push(run.state);
         }
         stats.written = self.finish(set);
-        stats
+        (states, stats)
     }
 
     /// Every guide's outline (headings, task items): from the table where it holds, so
@@ -400,7 +490,9 @@ impl Session {
                     stats.parsed += 1;
                     let part = self.parse(set, i, g);
                     out.push((part.headings.clone(), part.tasks));
-                    self.fresh.insert(i, part);
+                    if self.file.is_some() {
+                        self.fresh.insert(i, part);
+                    }
                 }
             }
         }
@@ -466,7 +558,7 @@ impl Session {
                 && let Some(r) = old
                 && self.read_part(r, &mut buf).is_some()
             {
-                parts.extend_from_slice(&content_hash(&buf).to_le_bytes());
+                parts.extend_from_slice(&checksum(&buf).to_le_bytes());
                 parts.extend_from_slice(&buf);
                 copied = true;
             }
@@ -480,7 +572,7 @@ impl Session {
                 };
                 let mut body = Vec::new();
                 encode_part(&part, &mut body);
-                parts.extend_from_slice(&content_hash(&body).to_le_bytes());
+                parts.extend_from_slice(&checksum(&body).to_le_bytes());
                 parts.extend_from_slice(&body);
                 (part.headings, part.tasks)
             };
@@ -523,7 +615,7 @@ impl Session {
         out.extend_from_slice(&VERSION.to_le_bytes());
         out.extend_from_slice(&now.to_le_bytes());
         out.extend_from_slice(&(table.len() as u64).to_le_bytes());
-        out.extend_from_slice(&content_hash(&table).to_le_bytes());
+        out.extend_from_slice(&checksum(&table).to_le_bytes());
         out.extend_from_slice(&table);
         out.extend_from_slice(&parts);
         Some(out)
@@ -560,9 +652,8 @@ pub fn parts_cached_in(set: &GuideSet, file: &Path) -> (Vec<GuidePart>, Stats) {
 }
 
 fn collect(set: &GuideSet, mut session: Session) -> (Vec<GuidePart>, Stats) {
-    let mut parts = Vec::with_capacity(set.guides.len());
-    let stats = session.for_each_part(set, &mut |_, p| parts.push(p.clone()));
-    (parts, stats)
+    let (runs, stats) = session.for_each_part(set, &Vec::new, &|run, _, p| run.push(p));
+    (runs.into_iter().flatten().collect(), stats)
 }
 
 fn parse_part(g: &Guide) -> GuidePart {
@@ -588,9 +679,8 @@ fn open(path: &Path) -> Option<Opened> {
     }
     let file = options.open(path).ok()?;
     let size = file.metadata().ok().filter(|m| m.is_file())?.len();
-    let mut file = BufReader::with_capacity(64 * 1024, file);
     let mut head = [0u8; 8 + 4 + 8 + 8 + 8];
-    file.read_exact(&mut head).ok()?;
+    read_at(&file, &mut head, 0).ok()?;
     let mut r = Reader {
         bytes: &head,
         pos: 0,
@@ -606,8 +696,8 @@ fn open(path: &Path) -> Option<Opened> {
         return None;
     }
     let mut table = vec![0u8; usize::try_from(table_len).ok()?];
-    file.read_exact(&mut table).ok()?;
-    if content_hash(&table) != sum {
+    read_at(&file, &mut table, head.len() as u64).ok()?;
+    if checksum(&table) != sum {
         return None;
     }
     let rows = decode_table(&table, parts_at, size)?;
@@ -621,7 +711,6 @@ fn open(path: &Path) -> Option<Opened> {
         rows,
         by_path,
         file,
-        pos: parts_at,
     })
 }
 
@@ -689,14 +778,18 @@ fn decode_table(bytes: &[u8], parts_at: u64, size: u64) -> Option<Vec<Row>> {
     (r.pos == bytes.len()).then_some(rows)
 }
 
-/// A part as stored: the text of its entries, then each entry's length and fields (the
-/// offsets follow from the lengths: entries are back to back, each followed by `\n`).
+/// A part as stored: the text of its entries as written and folded, then each entry's
+/// length and fields (the offsets follow from the lengths: entries are back to back, each
+/// followed by `\n`).
 fn decode_part(bytes: &[u8], row: &Row) -> Option<GuidePart> {
     let mut r = Reader { bytes, pos: 0 };
     let orig = r.string()?;
-    // Folding keeps every character's length, so it is recomputed rather than stored:
-    // half the file to read.
-    let folded = super::score::fold(&orig);
+    // Stored rather than folded again: reading it costs a copy, folding a pass over
+    // every character.
+    let folded = r.string()?;
+    if folded.len() != orig.len() {
+        return None;
+    }
     let n = r.len()?;
     let mut entries = Vec::with_capacity(n);
     let mut masks = Vec::with_capacity(n);
@@ -715,7 +808,10 @@ fn decode_part(bytes: &[u8], row: &Row) -> Option<GuidePart> {
         };
         // Offsets must land inside the text, on character boundaries, before a newline.
         let (s, t) = (start as usize, end as usize);
-        if orig.get(s..t).is_none() || orig.as_bytes().get(t) != Some(&b'\n') {
+        if orig.get(s..t).is_none()
+            || folded.get(s..t).is_none()
+            || orig.as_bytes().get(t) != Some(&b'\n')
+        {
             return None;
         }
         if e.heading != u32::MAX && e.heading as usize >= row.headings.len() {
@@ -906,6 +1002,7 @@ fn encode_table(rows: &[Row]) -> Vec<u8> {
 
 fn encode_part(part: &GuidePart, b: &mut Vec<u8>) {
     put_str(b, &part.orig);
+    put_str(b, &part.folded);
     put_u32(b, part.entries.len() as u32);
     for (e, mask) in part.entries.iter().zip(&part.masks) {
         put_var(b, e.end - e.start);

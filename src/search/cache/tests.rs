@@ -25,6 +25,11 @@ fn a_second_call_reuses_every_part_and_gives_the_same_index() {
     let cached = crate::search::Index::from_parts(second.iter().enumerate()).query("lifetime", 10);
     assert_eq!(fresh, cached);
     assert_eq!(cached.len(), 2);
+    for (i, part) in second.iter().enumerate() {
+        let moved = crate::search::Index::from_part(i, part.clone()).query("lifetime", 10);
+        let copied = crate::search::Index::from_parts([(i, part)]).query("lifetime", 10);
+        assert_eq!(moved, copied);
+    }
     assert_eq!(second[1].tasks, 2);
     assert_eq!(second[1].headings[1].anchor, "setup");
 }
@@ -167,8 +172,8 @@ fn an_unchanged_old_file_is_taken_from_the_cache_unread_and_an_edit_is_seen() {
             session.load_guide(rel, path, root, true)
         })
         .expect("loads");
-        let mut parts = Vec::new();
-        let stats = session.for_each_part(&set, &mut |_, p| parts.push(p.clone()));
+        let (runs, stats) = session.for_each_part(&set, &Vec::new, &|run, _, p| run.push(p));
+        let parts: Vec<GuidePart> = runs.into_iter().flatten().collect();
         (set, parts, stats)
     };
     // The first load reads both files; the times are old enough to be trusted next.
@@ -204,8 +209,8 @@ fn a_file_changed_right_before_the_cache_was_written_is_checked_by_its_text() {
             session.load_guide(rel, path, root, true)
         })
         .expect("loads");
-        let mut parts = Vec::new();
-        let stats = session.for_each_part(&set, &mut |_, p| parts.push(p.clone()));
+        let (runs, stats) = session.for_each_part(&set, &Vec::new, &|run, _, p| run.push(p));
+        let parts: Vec<GuidePart> = runs.into_iter().flatten().collect();
         (parts, stats)
     };
     load();
