@@ -23,15 +23,15 @@ struct GuideInfo<'a> {
     draft: bool,
     summary: Option<&'a str>,
     tags: &'a [String],
-    headings: Vec<HeadingInfo>,
+    headings: Vec<HeadingInfo<'a>>,
     task_items: usize,
 }
 
 #[derive(Serialize)]
-struct HeadingInfo {
+struct HeadingInfo<'a> {
     level: u8,
-    text: String,
-    anchor: String,
+    text: &'a str,
+    anchor: &'a str,
 }
 
 #[derive(Serialize)]
@@ -68,8 +68,8 @@ pub fn run(
                 .iter()
                 .map(|h| HeadingInfo {
                     level: h.level,
-                    text: h.text.clone(),
-                    anchor: h.anchor.clone(),
+                    text: &h.text,
+                    anchor: &h.anchor,
                 })
                 .collect(),
             task_items: *tasks as usize,

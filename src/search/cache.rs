@@ -264,6 +264,8 @@ pub struct Session {
     file: Option<PathBuf>,
     opened: Option<Opened>,
     seen: HashMap<String, Seen>,
+    /// Each table row's file looked up ahead, on several threads, by row.
+    prefetched: Vec<Option<Option<std::fs::Metadata>>>,
     /// Parts built this time, by guide index, for writing back.
     fresh: HashMap<usize, GuidePart>,
     /// A part in the file was damaged: the file must be written again.
@@ -277,6 +279,7 @@ impl Session {
             file: None,
             opened: None,
             seen: HashMap::new(),
+            prefetched: Vec::new(),
             fresh: HashMap::new(),
             damaged: false,
         }
@@ -303,6 +306,41 @@ impl Session {
         }
     }
 
+    /// Looks up the size and time of every file the table names, on a few threads: the
+    /// one cost of a call on an unchanged set that grows with the number of guides. The
+    /// times are taken before anything is read, so an edit made meanwhile still shows.
+    fn prefetch(&mut self, dir: &Path) {
+        let Some(o) = &self.opened else {
+            return;
+        };
+        let rows = &o.rows;
+        if rows.len() < PARALLEL_FROM {
+            return;
+        }
+        let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(4));
+        let per = rows.len().div_ceil(threads).max(1);
+        let found: Vec<Vec<Option<std::fs::Metadata>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = rows
+                .chunks(per)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|r| std::fs::metadata(dir.join(&r.rel_path)).ok())
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        let found: Vec<Option<Option<std::fs::Metadata>>> =
+            found.into_iter().flatten().map(Some).collect();
+        // A thread that failed leaves the lookups to the load.
+        if found.len() == rows.len() {
+            self.prefetched = found;
+        }
+    }
+
     fn row(&self, rel_path: &str) -> Option<&Row> {
         let o = self.opened.as_ref()?;
         o.rows.get(*o.by_path.get(rel_path)?)
@@ -317,7 +355,15 @@ impl Session {
         root: Option<&Path>,
         trust_stat: bool,
     ) -> Result<Guide, String> {
-        let meta = std::fs::metadata(path).ok().filter(|m| m.is_file());
+        let early = self
+            .opened
+            .as_ref()
+            .and_then(|o| o.by_path.get(rel))
+            .and_then(|&r| self.prefetched.get_mut(r))
+            .and_then(Option::take);
+        let meta = early
+            .unwrap_or_else(|| std::fs::metadata(path).ok())
+            .filter(|m| m.is_file());
         let stat = meta.as_ref().map(|m| (m.len(), nanos(m.modified().ok())));
         if trust_stat
             && let (Some((size, mtime)), Some(o)) = (stat, &self.opened)
@@ -634,6 +680,9 @@ pub fn load_set(
         return Ok((GuideSet::bundled(), Session::none()));
     };
     let mut session = Session::for_origin(&Origin::Dir(dir.to_path_buf()), use_cache);
+    if trust_stat {
+        session.prefetch(dir);
+    }
     let set = GuideSet::from_dir_with(dir, &mut |rel, path, root| {
         session.load_guide(rel, path, root, trust_stat)
     })?;
