@@ -139,3 +139,30 @@ fn write_vimgrep(set: &GuideSet, h: &Hit, out: &mut dyn Write) -> anyhow::Result
     let col = super::vimgrep::column(line, needle);
     super::vimgrep::write_line(out, &path, h.line, col, line)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranking_guide_by_guide_on_threads_matches_one_index_of_the_set() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // More guides than run on one thread, with ties across guides and fuzzy-only hits.
+        for i in 0..150 {
+            let text = format!(
+                "# Guide {i}\n\nThe lifetime of value {i}.\n\n## Life time\n\nlifetimes and \
+                 a life in time {}\n\n```rust\nfn lifetime_{i}() {{}}\n```\n",
+                i % 7
+            );
+            std::fs::write(dir.path().join(format!("g{i:03}.md")), text).expect("write");
+        }
+        let set = GuideSet::from_dir(dir.path()).expect("loads");
+        let whole = Index::build(&set);
+        for query in ["lifetime", "life time", "lftm", "value 1", "Guide", "zzz"] {
+            for limit in [1, 7, 50, 1000] {
+                let ours = ranked(&set, &mut Session::none(), query, limit);
+                assert_eq!(ours, whole.query(query, limit), "{query} {limit}");
+            }
+        }
+    }
+}
