@@ -264,6 +264,9 @@ pub struct Session {
     file: Option<PathBuf>,
     opened: Option<Opened>,
     seen: HashMap<String, Seen>,
+    /// When the session began (nanoseconds since the epoch): what the file records as the
+    /// time it was written.
+    started: u64,
     /// Each table row's file looked up ahead, on several threads, by row.
     prefetched: Vec<Option<Option<std::fs::Metadata>>>,
     /// Parts built this time, by guide index, for writing back.
@@ -279,6 +282,7 @@ impl Session {
             file: None,
             opened: None,
             seen: HashMap::new(),
+            started: nanos(Some(std::time::SystemTime::now())),
             prefetched: Vec::new(),
             fresh: HashMap::new(),
             damaged: false,
@@ -565,7 +569,10 @@ impl Session {
         let Some(file) = self.file.clone() else {
             return false;
         };
-        let now = nanos(Some(std::time::SystemTime::now()));
+        // The time the cache stands for is when this call started, before any file was
+        // looked at: an edit made while it ran is later than that, so a file time close
+        // enough to be that edit's is never trusted.
+        let now = self.started;
         let same_rows = self.opened.as_ref().is_some_and(|o| {
             o.rows.len() == set.guides.len()
                 && o.rows
