@@ -504,7 +504,11 @@ impl Session {
                         scope.spawn(move || work(range))
                     })
                     .collect();
-                handles.into_iter().filter_map(|h| h.join().ok()).collect()
+                // A thread that panicked is a bug: it goes on up, not quietly lost hits.
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
             })
         };
         let mut stats = Stats::default();
