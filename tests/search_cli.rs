@@ -171,3 +171,74 @@ fn repeated_searches_read_a_cache_that_follows_edits_and_no_cache_bypasses_it() 
     }
     assert_eq!(run(&["search", "lifetime"]), edited);
 }
+
+/// Sets a file's modification time a minute into the past, as for files not touched lately.
+fn age(path: &std::path::Path) {
+    let t = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(t))
+        .expect("set time");
+}
+
+#[test]
+fn a_book_with_front_matter_includes_and_bad_bytes_reads_the_same_from_the_cache() {
+    let guides = tempfile::tempdir().expect("tempdir");
+    let cache = tempfile::tempdir().expect("tempdir");
+    let root = guides.path();
+    std::fs::create_dir_all(root.join("sub")).expect("mkdir");
+    let files: &[(&str, &[u8])] = &[
+        ("SUMMARY.md", b"# Summary\n\n- [Intro](intro.md)\n- [Deep](sub/deep.md)\n- [Later](later.md)\n"),
+        ("intro.md", b"+++\ntitle = \"Front title\"\ntags = [\"a\", \"b\"]\n+++\n# Intro\n\nThe lifetime of a value.\n\n- [ ] a task\n"),
+        ("sub/deep.md", b"# Deep\n\n{{#include ../snippet.txt}}\n"),
+        ("snippet.txt", b"An included lifetime line.\n"),
+        ("later.md", b"# Later \xff bytes\n\nLifetimes again.\n"),
+        ("sub/intro.md", b"# Same name\n\nlifetime in a sub folder\n"),
+    ];
+    for (name, bytes) in files {
+        let path = root.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        age(&path);
+    }
+    let d = root.to_str().expect("utf-8");
+    let run = |args: &[&str]| {
+        let out = devguide()
+            .env("XDG_CACHE_HOME", cache.path())
+            .args(args)
+            .args(["--dir", d])
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let commands: &[&[&str]] = &[
+        &["list"],
+        &["list", "--json", "--skipped"],
+        &["search", "lifetime"],
+        &["search", "lifetime", "--json"],
+        &["search", "lifetime", "--vimgrep"],
+        &["search", "lftm"],
+    ];
+    // The first call fills the cache, the next ones take the guides from it unread.
+    for _ in 0..3 {
+        for args in commands {
+            let plain = run(&[args, &["--no-cache"][..]].concat());
+            assert_eq!(run(args), plain, "{args:?}");
+            assert_eq!(plain.0, Some(0), "{args:?}: {plain:?}");
+        }
+    }
+    let (_, list, notices) = run(&["list"]);
+    assert!(list.contains("Front title"), "{list}");
+    assert!(notices.contains("later.md"), "{notices}");
+    let (_, hits, _) = run(&["search", "included"]);
+    assert!(hits.contains("An included lifetime line."), "{hits}");
+    // An edit to an included file reaches the guide that includes it, times untouched.
+    std::fs::write(root.join("snippet.txt"), b"An included change.\n").expect("write");
+    age(&root.join("snippet.txt"));
+    let (_, hits, _) = run(&["search", "included"]);
+    assert!(hits.contains("An included change."), "{hits}");
+}

@@ -8,6 +8,13 @@ use ratatui::text::Span;
 
 pub fn line(spans: &[Span<'_>], color: bool) -> String {
     let mut out = String::new();
+    line_into(&mut out, spans, color);
+    out
+}
+
+/// [`line`] appended to `out`, so a caller printing many lines reuses one buffer.
+pub fn line_into(out: &mut String, spans: &[Span<'_>], color: bool) {
+    let from = out.len();
     for s in spans {
         let sgr = if color { sgr(s.style) } else { String::new() };
         if sgr.is_empty() {
@@ -16,9 +23,8 @@ pub fn line(spans: &[Span<'_>], color: bool) -> String {
             let _ = write!(out, "\x1b[{sgr}m{}\x1b[0m", s.content);
         }
     }
-    let trimmed = out.trim_end_matches(' ').len();
+    let trimmed = from + out[from..].trim_end_matches(' ').len();
     out.truncate(trimmed);
-    out
 }
 
 fn sgr(style: Style) -> String {

@@ -5,6 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::content::GuideSet;
+use crate::search::cache::Session;
 
 #[derive(Serialize)]
 struct GuideInfo<'a> {
@@ -22,15 +23,15 @@ struct GuideInfo<'a> {
     draft: bool,
     summary: Option<&'a str>,
     tags: &'a [String],
-    headings: Vec<HeadingInfo>,
+    headings: Vec<HeadingInfo<'a>>,
     task_items: usize,
 }
 
 #[derive(Serialize)]
-struct HeadingInfo {
+struct HeadingInfo<'a> {
     level: u8,
-    text: String,
-    anchor: String,
+    text: &'a str,
+    anchor: &'a str,
 }
 
 #[derive(Serialize)]
@@ -41,18 +42,18 @@ struct SkippedInfo {
 
 pub fn run(
     set: &GuideSet,
+    session: &mut Session,
     json: bool,
     skipped: bool,
-    use_cache: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     // Outlines of guides unchanged since the last call come from the cache, unparsed.
-    let (parts, _) = crate::search::cache::guide_parts(set, use_cache);
+    let (outlines, _) = session.outlines(set);
     let infos: Vec<GuideInfo<'_>> = set
         .guides
         .iter()
-        .zip(&parts)
-        .map(|(g, d)| GuideInfo {
+        .zip(&outlines)
+        .map(|(g, (headings, tasks))| GuideInfo {
             id: &g.id,
             title: &g.title,
             path: &g.rel_path,
@@ -63,16 +64,15 @@ pub fn run(
             draft: g.draft,
             summary: g.summary.as_deref(),
             tags: &g.tags,
-            headings: d
-                .headings
+            headings: headings
                 .iter()
                 .map(|h| HeadingInfo {
                     level: h.level,
-                    text: h.text.clone(),
-                    anchor: h.anchor.clone(),
+                    text: &h.text,
+                    anchor: &h.anchor,
                 })
                 .collect(),
-            task_items: d.tasks as usize,
+            task_items: *tasks as usize,
         })
         .collect();
     let skipped_list: Vec<SkippedInfo> = set

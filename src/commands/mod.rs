@@ -40,6 +40,17 @@ pub fn load_set(args: &SetArgs) -> anyhow::Result<GuideSet> {
     }
 }
 
+/// [`load_set`] for `search` and `list`, with the set's cache: guides unchanged since the
+/// last call (by size and time, with `trust_stat`) are not read again.
+pub fn load_set_cached(
+    args: &SetArgs,
+    use_cache: bool,
+    trust_stat: bool,
+) -> anyhow::Result<(GuideSet, crate::search::cache::Session)> {
+    crate::search::cache::load_set(args.dir.as_deref(), use_cache, trust_stat)
+        .map_err(|e| anyhow::anyhow!(explain(e)))
+}
+
 /// The guide set folder to use when no `--dir` is given: the first configured folder that
 /// exists. With folders configured but none present, a problem says so and the bundled
 /// guides open instead.

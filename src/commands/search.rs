@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::content::GuideSet;
 use crate::sanitize::sanitize_line;
+use crate::search::cache::Session;
 use crate::search::{Hit, HitKind, Index};
 
 use super::write_context;
@@ -42,13 +43,35 @@ pub struct Options {
     pub vimgrep: bool,
     /// Most results to print.
     pub limit: usize,
-    /// Read and refresh the per-set cache in `$XDG_CACHE_HOME/devguide`.
-    pub use_cache: bool,
+}
+
+/// The best `limit` hits over the whole set, as one index of the set would rank them,
+/// with one guide's index in memory at a time. A hit's score depends on its own line only
+/// and fuzzy hits always rank below exact ones, so each guide's own best `limit` (its
+/// fuzzy pass included when it has too few exact hits) hold the set's best `limit`; a
+/// stable sort by score then keeps guide order and, within a guide, the index's order.
+fn ranked(set: &GuideSet, session: &mut Session, query: &str, limit: usize) -> Vec<Hit> {
+    fn keep_best(hits: &mut Vec<Hit>, limit: usize) {
+        hits.sort_by_key(|h| std::cmp::Reverse(h.score));
+        hits.truncate(limit);
+    }
+    // Guides unchanged since the last call come from the cache, unparsed; runs of guides
+    // are ranked on threads of their own and come back in guide order.
+    let (runs, _) = session.for_each_part(set, &Vec::new, &|hits: &mut Vec<Hit>, gi, part| {
+        hits.extend(Index::from_part(gi, part).query(query, limit));
+        if hits.len() >= limit.saturating_mul(4).max(1024) {
+            keep_best(hits, limit);
+        }
+    });
+    let mut hits: Vec<Hit> = runs.into_iter().flatten().collect();
+    keep_best(&mut hits, limit);
+    hits
 }
 
 /// Exit codes: 0 found, 1 nothing matched, 2 usage (an empty query).
 pub fn run(
     set: &GuideSet,
+    session: &mut Session,
     query: &str,
     opts: Options,
     out: &mut dyn Write,
@@ -58,7 +81,6 @@ pub fn run(
         json,
         vimgrep,
         limit,
-        use_cache,
     } = opts;
     if query.trim().is_empty() {
         write_context(writeln!(err, "devguide: search needs a query"))?;
@@ -68,10 +90,7 @@ pub fn run(
         write_context(writeln!(err, "{}", super::vimgrep::NO_FILES))?;
         return Ok(2);
     }
-    // Guides unchanged since the last call come from the cache, unparsed.
-    let (parts, _) = crate::search::cache::guide_parts(set, use_cache);
-    let index = Index::from_parts(parts.iter().enumerate());
-    let hits = index.query(query, limit);
+    let hits = ranked(set, session, query, limit);
     if json {
         let list: Vec<HitOut<'_>> = hits
             .iter()
@@ -119,4 +138,31 @@ fn write_vimgrep(set: &GuideSet, h: &Hit, out: &mut dyn Write) -> anyhow::Result
         .unwrap_or("");
     let col = super::vimgrep::column(line, needle);
     super::vimgrep::write_line(out, &path, h.line, col, line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranking_guide_by_guide_on_threads_matches_one_index_of_the_set() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // More guides than run on one thread, with ties across guides and fuzzy-only hits.
+        for i in 0..150 {
+            let text = format!(
+                "# Guide {i}\n\nThe lifetime of value {i}.\n\n## Life time\n\nlifetimes and \
+                 a life in time {}\n\n```rust\nfn lifetime_{i}() {{}}\n```\n",
+                i % 7
+            );
+            std::fs::write(dir.path().join(format!("g{i:03}.md")), text).expect("write");
+        }
+        let set = GuideSet::from_dir(dir.path()).expect("loads");
+        let whole = Index::build(&set);
+        for query in ["lifetime", "life time", "lftm", "value 1", "Guide", "zzz"] {
+            for limit in [1, 7, 50, 1000] {
+                let ours = ranked(&set, &mut Session::none(), query, limit);
+                assert_eq!(ours, whole.query(query, limit), "{query} {limit}");
+            }
+        }
+    }
 }

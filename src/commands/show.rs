@@ -23,6 +23,8 @@ pub struct Options {
     pub variant: Variant,
     /// Syntax theme for code blocks, by name.
     pub syntax_theme: String,
+    /// The process exits right after: the laid-out guide is not freed piece by piece.
+    pub leave_allocated: bool,
 }
 
 impl Options {
@@ -51,6 +53,7 @@ impl Options {
             whole_code,
             variant: Variant::Dark,
             syntax_theme: crate::highlight::DEFAULT_SYNTAX_THEME.to_string(),
+            leave_allocated: false,
         }
     }
 }
@@ -104,9 +107,10 @@ pub fn run(
     let theme = opts.variant.theme(mode);
     let mut layout = Layout::new(opts.width);
     layout.extend_to_block(&doc, &theme, blocks.end);
-    let highlighter = opts
-        .color
-        .then(|| Highlighter::with_theme(&opts.syntax_theme));
+    // Loading syntax definitions costs milliseconds: only for a guide whose code blocks
+    // name a language, and only when colouring.
+    let highlighter = std::cell::OnceCell::new();
+    let highlighter = || highlighter.get_or_init(|| Highlighter::with_theme(&opts.syntax_theme));
     let mut highlights = std::collections::HashMap::new();
     let first_row = layout
         .block_rows
@@ -118,18 +122,19 @@ pub fn run(
         .map_or(layout.rows.len(), |&r| r as usize);
     // A code line wrapped over several rows is joined back into one when printing into a
     // pipe: copied code must run, so it is never broken (its frame keeps the width).
-    let mut pending: Option<String> = None;
+    let mut pending = String::new();
+    let mut has_pending = false;
     // One write per 64 KiB, not one per line: a 2 MB guide is 85,000 lines.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     for row in layout.rows.get(first_row..end_row).unwrap_or(&[]) {
-        if let (Some(h), Some(f)) = (&highlighter, row.frame)
+        if let Some(f) = row.frame
+            && opts.color
             && !highlights.contains_key(&f)
         {
-            let code = &doc.code_blocks[f as usize];
-            let hl = code
-                .lang
-                .as_deref()
-                .and_then(|l| h.highlight(l, &code.display, &theme));
+            let hl = doc.code_blocks.get(f as usize).and_then(|code| {
+                let lang = code.lang.as_deref()?;
+                highlighter().highlight(lang, &code.display, &theme)
+            });
             highlights.insert(f, hl);
         }
         let hl = row
@@ -138,25 +143,36 @@ pub fn run(
             .and_then(Option::as_ref);
         let spans = styled_spans(&layout, row, hl);
         let continues = opts.whole_code && row.code_line.is_some_and(|c| c.start > 0);
-        if continues && let Some(line) = &mut pending {
+        if continues && has_pending {
             let head = layout.span_count(row).saturating_sub(1).min(spans.len());
-            line.push_str(&super::ansi::line(&spans[head..], opts.color));
+            super::ansi::line_into(&mut pending, &spans[head..], opts.color);
             continue;
         }
-        let mut text = super::ansi::line(&spans, opts.color);
+        if has_pending {
+            pending.push('\n');
+            super::write_context(out.write_all(pending.as_bytes()))?;
+        }
+        // One line buffer for the whole guide: no allocation per line.
+        pending.clear();
+        super::ansi::line_into(&mut pending, &spans, opts.color);
         if let Some((task, col)) = row.task
             && doc.tasks.get(task as usize).is_some_and(|t| t.checked)
         {
-            text = tick_box(&text, usize::from(col), opts.color);
+            pending = tick_box(&pending, usize::from(col), opts.color);
         }
-        if let Some(done) = pending.replace(text) {
-            super::write_context(writeln!(out, "{done}"))?;
-        }
+        has_pending = true;
     }
-    if let Some(done) = pending {
-        super::write_context(writeln!(out, "{done}"))?;
+    if has_pending {
+        pending.push('\n');
+        super::write_context(out.write_all(pending.as_bytes()))?;
     }
     super::write_context(out.flush())?;
+    // The process ends after printing: freeing a large guide's rows and blocks one by
+    // one would only delay the exit (a few milliseconds for a 2 MB guide).
+    if opts.leave_allocated {
+        std::mem::forget(layout);
+        std::mem::forget(doc);
+    }
     Ok(0)
 }
 

@@ -29,6 +29,23 @@ pub enum Origin {
     Stdin,
 }
 
+/// Loads one guide file: `(path relative to the set, path, folder includes may read from)`.
+pub type LoadGuide<'a> = dyn FnMut(&str, &Path, Option<&Path>) -> Result<Guide, String> + 'a;
+
+impl Origin {
+    /// A stable identity for keeping per-set state apart, known before the set is read.
+    pub fn identity(&self) -> String {
+        match self {
+            Origin::Bundled => "bundled".to_string(),
+            Origin::Stdin => "stdin".to_string(),
+            Origin::Dir(p) | Origin::File(p) => std::fs::canonicalize(p)
+                .unwrap_or_else(|_| p.clone())
+                .to_string_lossy()
+                .into_owned(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Guide {
     pub id: String,
@@ -136,6 +153,13 @@ impl GuideSet {
     /// (`SUMMARY.md` here or in `src/`) is read in the book's order, with its titles,
     /// nesting and includes.
     pub fn from_dir(dir: &Path) -> Result<GuideSet, LoadError> {
+        GuideSet::from_dir_with(dir, &mut load_disk_guide)
+    }
+
+    /// [`GuideSet::from_dir`] with each guide file loaded by `load(rel_path, path, root)`,
+    /// so a caller holding what an earlier load produced can hand that back instead of
+    /// reading the file again. Walking, book order and ids are worked out as usual.
+    pub fn from_dir_with(dir: &Path, load: &mut LoadGuide<'_>) -> Result<GuideSet, LoadError> {
         let meta = std::fs::metadata(dir).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => LoadError::MissingDir {
                 path: dir.to_path_buf(),
@@ -170,7 +194,7 @@ impl GuideSet {
                 }
                 continue;
             }
-            match load_disk_guide(&rel, &path, root.as_deref()) {
+            match load(&rel, &path, root.as_deref()) {
                 Ok(guide) => guides.push(guide),
                 Err(reason) => skipped.push(Skipped { path, reason }),
             }
@@ -381,14 +405,7 @@ impl GuideSet {
 
     /// A stable identity for keeping per-set state apart.
     pub fn identity(&self) -> String {
-        match &self.origin {
-            Origin::Bundled => "bundled".to_string(),
-            Origin::Stdin => "stdin".to_string(),
-            Origin::Dir(p) | Origin::File(p) => std::fs::canonicalize(p)
-                .unwrap_or_else(|_| p.clone())
-                .to_string_lossy()
-                .into_owned(),
-        }
+        self.origin.identity()
     }
 
     /// Reads guide `index` again when its file changed since it was loaded; `Ok(true)`
@@ -545,7 +562,7 @@ pub fn read_capped_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 }
 
 /// A guide read from disk: its bytes, then mdBook directives expanded from `root`.
-fn load_disk_guide(rel: &str, path: &Path, root: Option<&Path>) -> Result<Guide, String> {
+pub fn load_disk_guide(rel: &str, path: &Path, root: Option<&Path>) -> Result<Guide, String> {
     let (bytes, modified) = read_guide_file(path)?;
     let mut guide = guide_from_bytes(rel, &bytes);
     guide.modified = modified;

@@ -91,8 +91,26 @@ pub(super) fn walk(
             }
         }
     }
-    files.sort();
+    sort_paths(files);
     Ok(())
+}
+
+/// Sorts paths as `Path`'s own order does (component by component), without splitting
+/// each into components for every comparison: on a thousand files that was most of the
+/// walk. For the paths a walk makes (no `.` parts, no doubled separators) comparing the
+/// bytes with the separator counted lowest gives the same order.
+fn sort_paths(files: &mut [PathBuf]) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let key = |b: &u8| if *b == b'/' { 0 } else { u16::from(*b) + 1 };
+        files.sort_by(|a, b| {
+            let (a, b) = (a.as_os_str().as_bytes(), b.as_os_str().as_bytes());
+            a.iter().map(key).cmp(b.iter().map(key))
+        });
+    }
+    #[cfg(not(unix))]
+    files.sort();
 }
 
 #[cfg(unix)]
@@ -136,6 +154,30 @@ fn entry_key(_: &std::fs::DirEntry, _: Option<Key>) -> Option<Key> {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn paths_sort_as_path_order_does() {
+        let names = [
+            "/r/a/b.md",
+            "/r/a.b.md",
+            "/r/a-b.md",
+            "/r/a/a.md",
+            "/r/A.md",
+            "/r/a.md",
+            "/r/ab/c.md",
+            "/r/a b.md",
+            "/r/é.md",
+            "/r/z.md",
+            "/r/a/b/c.md",
+            "/r/a0.md",
+        ];
+        let mut ours: Vec<std::path::PathBuf> = names.iter().map(Into::into).collect();
+        let mut std_order = ours.clone();
+        super::sort_paths(&mut ours);
+        std_order.sort();
+        assert_eq!(ours, std_order);
+    }
+
     use super::*;
 
     #[test]

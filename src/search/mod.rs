@@ -160,6 +160,31 @@ impl Index {
         index
     }
 
+    /// One guide's index, made of its part without copying the texts.
+    pub fn from_part(gi: usize, part: GuidePart) -> Index {
+        let entries = part
+            .entries
+            .iter()
+            .map(|e| Entry {
+                start: e.start as usize,
+                end: e.end as usize,
+                guide: gi as u32,
+                kind: e.kind,
+                block: e.block,
+                line: e.line,
+                code_line: e.code_line,
+                anchor: e.heading,
+            })
+            .collect();
+        Index {
+            orig: part.orig,
+            folded: part.folded,
+            entries,
+            masks: part.masks,
+            anchors: part.headings.into_iter().map(|h| h.anchor).collect(),
+        }
+    }
+
     /// Number of searchable lines.
     pub fn len(&self) -> usize {
         self.entries.len()
