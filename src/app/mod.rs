@@ -33,6 +33,7 @@ use crate::theme::Theme;
 pub use action::Action;
 use areas::Areas;
 pub use msg::{Effect, Msg};
+pub use tasks::catalog_of;
 pub use update::RELOAD_EVERY;
 
 /// Text wider than this is hard to read; wider panes get margins instead. The
@@ -227,7 +228,9 @@ impl Reader {
 }
 
 pub struct App {
-    pub set: GuideSet,
+    /// Shared with background work (index, catalog, rescan) so handing it out copies
+    /// nothing; changed only through `Arc::make_mut`.
+    pub set: Arc<GuideSet>,
     docs: Vec<Option<Arc<Doc>>>,
     pub theme: Theme,
     pub keymap: Keymap,
@@ -270,6 +273,10 @@ pub struct App {
     rescan_wait: std::time::Duration,
     /// An index build is out (its answer numbers guides as the set did when asked).
     index_out: bool,
+    /// A checklist catalog build is out.
+    catalog_out: bool,
+    /// Counts changes to the set's guides; a catalog built for an older count is dropped.
+    catalog_generation: u64,
     /// The last status messages, oldest first, for the messages overlay.
     pub messages: std::collections::VecDeque<Status>,
 }
@@ -293,7 +300,7 @@ impl App {
             .flat_map(|g| g.notices.iter().cloned())
             .collect();
         let mut app = App {
-            set,
+            set: Arc::new(set),
             docs,
             theme,
             keymap,
@@ -325,6 +332,8 @@ impl App {
             last_rescan: None,
             rescan_wait: RELOAD_EVERY,
             index_out: false,
+            catalog_out: false,
+            catalog_generation: 0,
             messages: Default::default(),
         };
         app.checklists.set_key = app.set.identity();
@@ -478,18 +487,16 @@ impl App {
         self.set_top(top);
     }
 
-    /// Whether [`App::idle`] has work left: layout, or the checklist catalog (which
-    /// would parse a partial guide again on this thread, so it waits for the full parse).
+    /// Whether [`App::idle`] has work left: layout. (The checklist catalog is built in
+    /// the background: one step of it would be as long as the set is large.)
     pub fn has_idle_work(&self) -> bool {
         !self.reader.layout.is_complete(&self.reader.doc)
-            || (!self.reader.partial && self.checklists.catalog.is_none())
     }
 
     /// Lays out a little more of the open guide; true while there is more to do.
     pub(crate) fn idle(&mut self) -> bool {
         if self.reader.layout.is_complete(&self.reader.doc) {
-            // The catalog would parse the partial guide again on this thread: wait.
-            return !self.reader.partial && self.build_catalog();
+            return false;
         }
         self.reader
             .layout
@@ -1190,9 +1197,18 @@ impl App {
             *slot = None;
         }
         self.highlights.forget_guide(guide);
-        self.checklists.catalog = None;
-        self.checklists.progress_stale = true;
-        self.build_catalog();
+        // Only this guide's items change: the others are not parsed again.
+        let id = self.set.guides.get(guide).map(|g| g.id.clone());
+        match (self.checklists.catalog.is_some(), id) {
+            (true, Some(id)) => {
+                let doc = self.doc(guide);
+                if let Some(cat) = self.checklists.catalog.as_mut() {
+                    cat.replace_guide(&id, &doc);
+                }
+                self.checklists.progress_stale = true;
+            }
+            _ => self.forget_catalog(),
+        }
         if guide == self.reader.guide {
             let block = self.top_block();
             let doc = self.doc(guide);

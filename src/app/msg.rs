@@ -1,7 +1,8 @@
 //! The one door into the reader: everything that changes it arrives as a [`Msg`], and
 //! everything it wants done outside itself leaves as an [`Effect`].
 //!
-//! Background work is *requested* (`Effect::Parse`, `Effect::Index`, `Effect::Highlight`)
+//! Background work is *requested* (`Effect::Parse`, `Effect::Index`, `Effect::Catalog`,
+//! `Effect::Highlight`)
 //! and its results come back as messages, so the run loop never asks the app for work and
 //! a headless test can drive the whole reader by feeding messages and reading effects.
 
@@ -40,6 +41,12 @@ pub enum Msg {
     Parsed { guide: usize, doc: Box<Doc> },
     /// The search index and lookup catalog, built in the background.
     Indexed(Box<Indexes>),
+    /// The checklist catalog, built in the background for the set as it was at
+    /// `generation` (an answer for an older set is dropped).
+    Cataloged {
+        generation: u64,
+        catalog: Box<crate::checklist::Catalog>,
+    },
     /// A background job failed; the reader carries on without its result.
     Failed { what: String, error: String },
     /// A code block's highlighting.
@@ -89,6 +96,7 @@ impl Msg {
             Msg::Idle => "idle",
             Msg::Parsed { .. } => "parsed",
             Msg::Indexed(_) => "indexed",
+            Msg::Cataloged { .. } => "cataloged",
             Msg::Failed { .. } => "failed",
             Msg::Highlighted(_) => "highlighted",
             Msg::Saved(_) => "saved",
@@ -139,12 +147,19 @@ pub enum Effect {
     /// Build the search index and lookup catalog elsewhere, reusing the documents already
     /// parsed; answer with [`Msg::Indexed`] (or [`Msg::Failed`]).
     Index {
-        set: GuideSet,
+        set: Arc<GuideSet>,
         parsed: Vec<Option<Arc<Doc>>>,
+    },
+    /// Build the checklist catalog elsewhere, reusing the documents already parsed;
+    /// answer with [`Msg::Cataloged`] carrying the same `generation`.
+    Catalog {
+        set: Arc<GuideSet>,
+        parsed: Vec<Option<Arc<Doc>>>,
+        generation: u64,
     },
     /// Walk the set's folder again for guides added, removed or renamed; answer with
     /// [`Msg::Rescanned`].
-    Rescan(GuideSet),
+    Rescan(Arc<GuideSet>),
     /// Highlight these code blocks (replacing any batch still waiting); each answer is a
     /// [`Msg::Highlighted`].
     Highlight(Vec<highlight::Request>),
@@ -165,6 +180,7 @@ impl Effect {
             Effect::OpenUrl(url) => format!("open {url}"),
             Effect::Parse { guide, body } => format!("parse guide {guide} ({} bytes)", body.len()),
             Effect::Index { set, .. } => format!("index {} guide(s)", set.guides.len()),
+            Effect::Catalog { set, .. } => format!("catalog {} guide(s)", set.guides.len()),
             Effect::Rescan(_) => "rescan the folder".into(),
             Effect::Highlight(r) => format!("highlight {} block(s)", r.len()),
             Effect::Idle => "idle".into(),

@@ -52,7 +52,7 @@ impl App {
             .into_iter()
             .filter_map(|((g, h), t)| Some(((at(g)?, h), t)))
             .collect::<HashMap<_, _>>();
-        self.set = set;
+        self.set = std::sync::Arc::new(set);
         self.docs = docs;
         // Highlights and the search index are keyed by guide index: asked for again.
         self.highlights = Default::default();
@@ -60,9 +60,8 @@ impl App {
         self.indexes = None;
         self.index_requested = false;
         self.reindex = false;
-        self.checklists.catalog = None;
-        self.checklists.progress_stale = true;
-        self.build_catalog();
+        // Guides came and went: the catalog is built again, elsewhere.
+        self.forget_catalog();
 
         match at(open) {
             Some(new) => {

@@ -1137,3 +1137,89 @@ fn a_folder_rescanned_keeps_the_open_guide_and_follows_a_rename() {
     app.update(Action::Back);
     assert!(app.reader.guide < app.set.guides.len());
 }
+
+/// The checklist catalog of a set is built elsewhere: the first frame and every key go
+/// ahead while it builds, an answer for a set that changed meanwhile is dropped, and an
+/// edited guide changes its own items only.
+#[test]
+fn the_checklist_catalog_is_built_elsewhere_and_updated_per_guide() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |f: &str, text: &str| std::fs::write(dir.path().join(f), text).expect("write");
+    let long: String = (0..200).map(|i| format!("Line {i}.\n\n")).collect();
+    write("a.md", &format!("# A\n\n- [ ] one\n\n{long}"));
+    write("b.md", "# B\n\n- [ ] two\n- [ ] three\n");
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    let fx = app.update(Msg::Resize(Rect::new(0, 0, 80, 24)));
+    let asked = fx.iter().find_map(|e| match e {
+        Effect::Catalog {
+            set,
+            parsed,
+            generation,
+        } => Some((Arc::clone(set), parsed.clone(), *generation)),
+        _ => None,
+    });
+    let (set, parsed, generation) = asked.expect("the catalog is asked for, not built here");
+    assert!(app.checklists.catalog.is_none());
+
+    // A key while it builds is answered at once, and the build is not asked for twice.
+    let fx = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('j'),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(app.reader.top, 1, "j scrolled while the catalog was out");
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Catalog { .. })));
+    assert!(app.checklists.catalog.is_none(), "nothing built inline");
+
+    app.update(Msg::Cataloged {
+        generation,
+        catalog: Box::new(catalog_of(&set, &parsed)),
+    });
+    let ids = |app: &App| -> Vec<String> {
+        let cat = app.checklists.catalog.as_ref().expect("a catalog");
+        cat.items().iter().map(|i| i.id.clone()).collect()
+    };
+    assert_eq!(ids(&app), ["a#a#one", "b#b#two", "b#b#three"]);
+
+    // The open guide edited: its items change, the catalog stays (no rebuild asked).
+    let modified = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    write("a.md", &format!("# A\n\n- [ ] one\n- [ ] four\n\n{long}"));
+    std::fs::File::options()
+        .write(true)
+        .open(dir.path().join("a.md"))
+        .and_then(|f| f.set_modified(modified))
+        .expect("touch");
+    let fx = app.update(Msg::Edited(Ok(())));
+    assert_eq!(ids(&app), ["a#a#one", "a#a#four", "b#b#two", "b#b#three"]);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Catalog { .. })));
+
+    // A rescan that changed the set: the old answer is dropped, a new build asked for.
+    write("c.md", "# C\n\n- [ ] five\n");
+    let rescan = app.set.rescan().expect("walks").expect("a change");
+    let fx = app.update(Msg::Rescanned {
+        result: Ok(Some(Box::new(rescan))),
+        took: std::time::Duration::ZERO,
+    });
+    assert!(app.checklists.catalog.is_none());
+    let (set, parsed, fresh) = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Catalog {
+                set,
+                parsed,
+                generation,
+            } => Some((Arc::clone(set), parsed.clone(), *generation)),
+            _ => None,
+        })
+        .expect("asked again for the new set");
+    app.update(Msg::Cataloged {
+        generation,
+        catalog: Box::new(crate::checklist::Catalog::default()),
+    });
+    assert!(app.checklists.catalog.is_none(), "an old answer is dropped");
+    app.update(Msg::Cataloged {
+        generation: fresh,
+        catalog: Box::new(catalog_of(&set, &parsed)),
+    });
+    assert_eq!(ids(&app).len(), 5);
+}

@@ -39,10 +39,19 @@ impl App {
                 self.set_indexes(*indexes);
                 Vec::new()
             }
+            Msg::Cataloged {
+                generation,
+                catalog,
+            } => {
+                self.cataloged(generation, *catalog);
+                Vec::new()
+            }
             Msg::Failed { what, error } => {
                 if what == "index" {
                     self.index_out = false;
                 }
+                // A failed catalog build is not asked for again (it would fail again);
+                // the keys that need an item build it here instead.
                 // A failed full parse must release the keys held for it.
                 let effects = if what == "parse" {
                     self.full_parse_failed(self.reader.guide)
@@ -121,10 +130,11 @@ impl App {
             self.reindex = false;
             self.index_out = true;
             effects.push(Effect::Index {
-                set: self.set.clone(),
+                set: Arc::clone(&self.set),
                 parsed: self.docs.clone(),
             });
         }
+        effects.extend(self.wanted_catalog());
         let wanted = self.wanted_highlights();
         let key = (self.reader.guide, wanted);
         if key != self.submitted_highlights {
@@ -172,7 +182,7 @@ impl App {
         if matches!(self.set.origin, Origin::Dir(_)) && !self.rescan_out && rescan_due {
             self.rescan_out = true;
             self.last_rescan = Some(now);
-            return vec![Effect::Rescan(self.set.clone())];
+            return vec![Effect::Rescan(Arc::clone(&self.set))];
         }
         Vec::new()
     }
@@ -182,7 +192,12 @@ impl App {
     /// itself when that changed.)
     fn reload_open_guide(&mut self) {
         let guide = self.reader.guide;
-        match self.set.reload(guide) {
+        // Checked before copying: background work may hold the set, and a copy of a
+        // large set on every tick would cost more than the look at the file.
+        if !self.set.changed_on_disk(guide) {
+            return;
+        }
+        match Arc::make_mut(&mut self.set).reload(guide) {
             Ok(true) => {
                 self.guide_changed(guide);
                 if self.indexes.is_some() {
@@ -201,6 +216,7 @@ impl App {
         while self.has_idle_work() {
             self.idle();
         }
+        self.build_catalog();
         self.refresh_progress();
     }
 }

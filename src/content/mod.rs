@@ -391,6 +391,16 @@ impl GuideSet {
         }
     }
 
+    /// Whether guide `index`'s file was modified since it was loaded: a look at its
+    /// modification time only, so a caller sharing the set copies it only when needed.
+    pub fn changed_on_disk(&self, index: usize) -> bool {
+        let Some(path) = self.disk_path(index) else {
+            return false;
+        };
+        let now = modified(&path);
+        now.is_some() && self.guides.get(index).is_some_and(|g| g.modified != now)
+    }
+
     /// Reads guide `index` again when its file changed since it was loaded; `Ok(true)`
     /// when it did. A file that vanished keeps the text already shown. What the book's
     /// `SUMMARY.md` gave the guide (title, place, nesting) is kept.

@@ -289,6 +289,14 @@ fn run_effects(
             Effect::Index { set, parsed } => background(ctx.tx, "index", move || {
                 Msg::Indexed(Box::new(Indexes::build_with(&set, &parsed)))
             }),
+            Effect::Catalog {
+                set,
+                parsed,
+                generation,
+            } => background(ctx.tx, "catalog", move || Msg::Cataloged {
+                generation,
+                catalog: Box::new(crate::app::catalog_of(&set, &parsed)),
+            }),
             Effect::Rescan(set) => background(ctx.tx, "rescan", move || {
                 let start = std::time::Instant::now();
                 let result = set
