@@ -232,6 +232,9 @@ pub struct App {
     /// nothing; changed only through `Arc::make_mut`.
     pub set: Arc<GuideSet>,
     docs: Vec<Option<Arc<Doc>>>,
+    /// Per guide, what the start screen shows without a parsed document (word count,
+    /// section anchors): counted once, in the catalog pass, and again for a changed guide.
+    facts: Vec<Option<progress::GuideFacts>>,
     pub theme: Theme,
     pub keymap: Keymap,
     pub settings: Settings,
@@ -302,6 +305,7 @@ impl App {
         let mut app = App {
             set: Arc::new(set),
             docs,
+            facts: Vec::new(),
             theme,
             keymap,
             settings: Settings::default(),
@@ -1197,7 +1201,15 @@ impl App {
             *slot = None;
         }
         self.highlights.forget_guide(guide);
-        // Only this guide's items change: the others are not parsed again.
+        // Only this guide's items and facts change: the others are not parsed again.
+        if let Some(slot) = self.facts.get_mut(guide) {
+            let doc = parse_guide(&self.set, &mut self.docs, guide);
+            *slot = self
+                .set
+                .guides
+                .get(guide)
+                .map(|g| progress::GuideFacts::of(&g.body, &doc));
+        }
         let id = self.set.guides.get(guide).map(|g| g.id.clone());
         match (self.checklists.catalog.is_some(), id) {
             (true, Some(id)) => {

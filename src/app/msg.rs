@@ -46,6 +46,8 @@ pub enum Msg {
     Cataloged {
         generation: u64,
         catalog: Box<crate::checklist::Catalog>,
+        /// Each guide's word count and section anchors, gathered in the same pass.
+        facts: Vec<super::progress::GuideFacts>,
     },
     /// A background job failed; the reader carries on without its result.
     Failed { what: String, error: String },

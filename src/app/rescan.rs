@@ -34,13 +34,16 @@ impl App {
             .filter(|_| moved.get(open).copied().flatten().is_none());
         // A parsed document is kept only when its text is the same.
         let mut docs = vec![None; set.guides.len()];
+        let mut facts = vec![None; set.guides.len()];
         for (old, new) in moved.iter().enumerate() {
             if let Some(new) = *new
                 && self.set.guides.get(old).map(|g| &g.body) == set.guides.get(new).map(|g| &g.body)
             {
                 docs[new] = self.docs.get(old).cloned().flatten();
+                facts[new] = self.facts.get(old).cloned().flatten();
             }
         }
+        self.facts = facts;
         let at = |g: usize| moved.get(g).copied().flatten();
         self.history.remap(|l| {
             at(l.guide).map(|guide| Location {

@@ -7,6 +7,7 @@ use crossterm::event::KeyEvent;
 
 use super::checklist::Checklists;
 use super::migrations::{Outcome, Panel};
+use super::progress::GuideFacts;
 use super::{Action, App, Effect, Focus, Overlay};
 use crate::checklist::Catalog;
 use crate::checklist::ops::Applied;
@@ -41,7 +42,9 @@ impl App {
         if self.checklists.catalog.is_some() {
             return false;
         }
-        self.checklists.catalog = Some(catalog_of(&self.set, &self.docs));
+        let (catalog, facts) = catalog_of(&self.set, &self.docs);
+        self.checklists.catalog = Some(catalog);
+        self.facts = facts.into_iter().map(Some).collect();
         // Anything built elsewhere for this set is no newer than this.
         self.catalog_generation += 1;
         self.catalog_out = false;
@@ -65,12 +68,13 @@ impl App {
     }
 
     /// A catalog built elsewhere: kept when it was built for the set as it is now.
-    pub(super) fn cataloged(&mut self, generation: u64, catalog: Catalog) {
+    pub(super) fn cataloged(&mut self, generation: u64, catalog: Catalog, facts: Vec<GuideFacts>) {
         if generation != self.catalog_generation || self.checklists.catalog.is_some() {
             return;
         }
         self.catalog_out = false;
         self.checklists.catalog = Some(catalog);
+        self.facts = facts.into_iter().map(Some).collect();
         self.checklists.progress_stale = true;
         self.refresh_progress();
     }
@@ -355,16 +359,27 @@ impl App {
     }
 }
 
-/// Every checklist item of `set`, one guide at a time: documents already parsed
-/// (`parsed[g]`) are reused, the others parsed and let go as soon as their items are
-/// taken, so a 10,000-guide set never holds more than one extra document.
-pub fn catalog_of(set: &crate::content::GuideSet, parsed: &[Option<Arc<Doc>>]) -> Catalog {
+/// Every checklist item of `set`, and each guide's [`GuideFacts`], one guide at a time:
+/// documents already parsed (`parsed[g]`) are reused, the others parsed and let go as
+/// soon as their items are taken, so a 10,000-guide set never holds more than one extra
+/// document.
+pub fn catalog_of(
+    set: &crate::content::GuideSet,
+    parsed: &[Option<Arc<Doc>>],
+) -> (Catalog, Vec<GuideFacts>) {
     let mut catalog = Catalog::default();
+    let mut facts = Vec::with_capacity(set.guides.len());
     for (g, guide) in set.guides.iter().enumerate() {
-        match parsed.get(g) {
-            Some(Some(doc)) => catalog.push_guide(&guide.id, doc),
-            _ => catalog.push_guide(&guide.id, &crate::doc::parse(&guide.body)),
-        }
+        let fresh;
+        let doc = match parsed.get(g) {
+            Some(Some(doc)) => doc.as_ref(),
+            _ => {
+                fresh = crate::doc::parse(&guide.body);
+                &fresh
+            }
+        };
+        catalog.push_guide(&guide.id, doc);
+        facts.push(GuideFacts::of(&guide.body, doc));
     }
-    catalog
+    (catalog, facts)
 }

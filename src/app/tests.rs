@@ -1171,9 +1171,11 @@ fn the_checklist_catalog_is_built_elsewhere_and_updated_per_guide() {
     assert!(!fx.iter().any(|e| matches!(e, Effect::Catalog { .. })));
     assert!(app.checklists.catalog.is_none(), "nothing built inline");
 
+    let (catalog, facts) = catalog_of(&set, &parsed);
     app.update(Msg::Cataloged {
         generation,
-        catalog: Box::new(catalog_of(&set, &parsed)),
+        catalog: Box::new(catalog),
+        facts,
     });
     let ids = |app: &App| -> Vec<String> {
         let cat = app.checklists.catalog.as_ref().expect("a catalog");
@@ -1215,11 +1217,78 @@ fn the_checklist_catalog_is_built_elsewhere_and_updated_per_guide() {
     app.update(Msg::Cataloged {
         generation,
         catalog: Box::new(crate::checklist::Catalog::default()),
+        facts: Vec::new(),
     });
     assert!(app.checklists.catalog.is_none(), "an old answer is dropped");
+    let (catalog, facts) = catalog_of(&set, &parsed);
     app.update(Msg::Cataloged {
         generation: fresh,
-        catalog: Box::new(catalog_of(&set, &parsed)),
+        catalog: Box::new(catalog),
+        facts,
     });
     assert_eq!(ids(&app).len(), 5);
+}
+
+/// The start screen's reading time comes from a count kept per guide: made once in the
+/// catalog pass, not on every frame, and made again for a guide whose file changed or
+/// that a rescan brought in.
+#[test]
+fn word_counts_are_kept_and_refreshed_on_edit_and_rescan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |f: &str, text: &str| std::fs::write(dir.path().join(f), text).expect("write");
+    let words = |n: usize| -> String { "word ".repeat(n) };
+    write("a.md", &format!("# A\n\n{}\n", words(450)));
+    write("b.md", &format!("# B\n\n{}\n", words(30)));
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    assert!(
+        app.facts.is_empty(),
+        "nothing counted before the catalog pass"
+    );
+    assert_eq!(
+        app.guide_minutes(0),
+        3,
+        "a guide on screen is counted as drawn"
+    );
+    app.settle();
+    assert_eq!(app.facts.len(), 2);
+    // The kept count is what the screen shows: a body changed behind the app's back
+    // does not change it (proving it is not recounted per frame).
+    Arc::make_mut(&mut app.set).guides[1].body = words(1000);
+    assert_eq!(app.guide_minutes(1), 1);
+    assert_eq!(
+        app.guide_read_progress(1),
+        Some((0, 1)),
+        "from the kept anchors"
+    );
+
+    // The open guide edited on disk: counted again.
+    write("a.md", &format!("# A\n\n{}\n", words(650)));
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(dir.path().join("a.md"))
+        .and_then(|f| f.set_modified(later))
+        .expect("touch");
+    app.update(Msg::Edited(Ok(())));
+    assert_eq!(app.guide_minutes(0), 4);
+
+    // A rescan: kept guides keep their count, the new guide's comes with the new pass.
+    write("c.md", &format!("# C\n\n{}\n", words(801)));
+    let rescan = app.set.rescan().expect("walks").expect("a change");
+    app.update(Msg::Rescanned {
+        result: Ok(Some(Box::new(rescan))),
+        took: std::time::Duration::ZERO,
+    });
+    let c = app
+        .set
+        .guides
+        .iter()
+        .position(|g| g.rel_path == "c.md")
+        .expect("c added");
+    assert!(app.facts[c].is_none());
+    app.settle();
+    assert_eq!(app.facts[c].as_ref().map(|f| f.words), Some(803));
+    assert_eq!(app.guide_minutes(c), 5);
 }

@@ -42,8 +42,9 @@ impl App {
             Msg::Cataloged {
                 generation,
                 catalog,
+                facts,
             } => {
-                self.cataloged(generation, *catalog);
+                self.cataloged(generation, *catalog, facts);
                 Vec::new()
             }
             Msg::Failed { what, error } => {

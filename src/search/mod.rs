@@ -134,30 +134,46 @@ impl Index {
     pub fn from_parts<'a>(parts: impl IntoIterator<Item = (usize, &'a GuidePart)>) -> Index {
         let mut index = Index::default();
         for (gi, part) in parts {
-            let base = index.orig.len();
-            let first_anchor = index.anchors.len();
-            index.orig.push_str(&part.orig);
-            index.folded.push_str(&part.folded);
-            index
-                .anchors
-                .extend(part.headings.iter().map(|h| h.anchor.clone()));
-            index.masks.extend_from_slice(&part.masks);
-            index.entries.extend(part.entries.iter().map(|e| Entry {
-                start: base + e.start as usize,
-                end: base + e.end as usize,
-                guide: gi as u32,
-                kind: e.kind,
-                block: e.block,
-                line: e.line,
-                code_line: e.code_line,
-                anchor: if e.heading == u32::MAX {
-                    u32::MAX
-                } else {
-                    first_anchor as u32 + e.heading
-                },
-            }));
+            index.push_part(gi, part);
         }
+        index.finish();
         index
+    }
+
+    /// Appends guide `gi`'s part (guides in order), so a caller can build the index one
+    /// parsed guide at a time; [`Index::finish`] when done.
+    pub fn push_part(&mut self, gi: usize, part: &GuidePart) {
+        let base = self.orig.len();
+        let first_anchor = self.anchors.len();
+        self.orig.push_str(&part.orig);
+        self.folded.push_str(&part.folded);
+        self.anchors
+            .extend(part.headings.iter().map(|h| h.anchor.clone()));
+        self.masks.extend_from_slice(&part.masks);
+        self.entries.extend(part.entries.iter().map(|e| Entry {
+            start: base + e.start as usize,
+            end: base + e.end as usize,
+            guide: gi as u32,
+            kind: e.kind,
+            block: e.block,
+            line: e.line,
+            code_line: e.code_line,
+            anchor: if e.heading == u32::MAX {
+                u32::MAX
+            } else {
+                first_anchor as u32 + e.heading
+            },
+        }));
+    }
+
+    /// Gives back the room the growing buffers reserved: on a large set, up to half of
+    /// the index would be spare capacity kept for as long as the index lives.
+    pub fn finish(&mut self) {
+        self.orig.shrink_to_fit();
+        self.folded.shrink_to_fit();
+        self.entries.shrink_to_fit();
+        self.masks.shrink_to_fit();
+        self.anchors.shrink_to_fit();
     }
 
     /// Number of searchable lines.

@@ -293,9 +293,13 @@ fn run_effects(
                 set,
                 parsed,
                 generation,
-            } => background(ctx.tx, "catalog", move || Msg::Cataloged {
-                generation,
-                catalog: Box::new(crate::app::catalog_of(&set, &parsed)),
+            } => background(ctx.tx, "catalog", move || {
+                let (catalog, facts) = crate::app::catalog_of(&set, &parsed);
+                Msg::Cataloged {
+                    generation,
+                    catalog: Box::new(catalog),
+                    facts,
+                }
             }),
             Effect::Rescan(set) => background(ctx.tx, "rescan", move || {
                 let start = std::time::Instant::now();
