@@ -280,12 +280,21 @@ pub struct App {
     catalog_out: bool,
     /// Counts changes to the set's guides; a catalog built for an older count is dropped.
     catalog_generation: u64,
+    /// Some guides were read only as far as their titles (a large set at start-up):
+    /// the catalog, index and folder walks wait for the whole set.
+    partial_set: bool,
+    /// The read of the whole set is out.
+    set_read_out: bool,
     /// The last status messages, oldest first, for the messages overlay.
     pub messages: std::collections::VecDeque<Status>,
 }
 
 impl App {
-    pub fn new(set: GuideSet, theme: Theme, keymap: Keymap) -> App {
+    pub fn new(mut set: GuideSet, theme: Theme, keymap: Keymap) -> App {
+        // A set loaded from its files' heads: the first guide is read now, the guide to
+        // open when it is opened, and the whole set in the background (`Effect::ReadSet`).
+        let partial_set = !set.is_complete();
+        let first_unread = set.read_body(0).err();
         let mut docs = vec![None; set.guides.len()];
         // A large first guide shows its first screen from a parsed prefix; the run loop
         // parses the whole in the background (see `take_pending_parse`).
@@ -338,9 +347,14 @@ impl App {
             index_out: false,
             catalog_out: false,
             catalog_generation: 0,
+            partial_set,
+            set_read_out: false,
             messages: Default::default(),
         };
         app.checklists.set_key = app.set.identity();
+        if let Some(e) = first_unread {
+            app.set_status(e, true);
+        }
         if let Some(first) = notices.first() {
             let more = if notices.len() > 1 {
                 format!(" (+{} more)", notices.len() - 1)
@@ -635,7 +649,20 @@ impl App {
     // ----- opening guides ----------------------------------------------------------------
 
     fn doc(&mut self, guide: usize) -> Arc<Doc> {
+        self.read_if_pending(guide);
         parse_guide(&self.set, &mut self.docs, guide)
+    }
+
+    /// Reads the whole of a guide only the head of which was read at start-up, before it
+    /// is shown. (Besides the reload check, the one read of a file in `app/`: the guide
+    /// the user asked for, which would otherwise show empty until the set is read.)
+    fn read_if_pending(&mut self, guide: usize) {
+        if !self.set.guides.get(guide).is_some_and(|g| g.pending) {
+            return;
+        }
+        if let Err(e) = Arc::make_mut(&mut self.set).read_body(guide) {
+            self.set_status(e, true);
+        }
     }
 
     fn location(&self) -> Location {

@@ -49,6 +49,8 @@ pub enum Msg {
         /// Each guide's word count and section anchors, gathered in the same pass.
         facts: Vec<super::progress::GuideFacts>,
     },
+    /// The result of an [`Effect::ReadSet`]: the set with every guide read whole.
+    SetRead(Result<Box<GuideSet>, String>),
     /// A background job failed; the reader carries on without its result.
     Failed { what: String, error: String },
     /// A code block's highlighting.
@@ -99,6 +101,7 @@ impl Msg {
             Msg::Parsed { .. } => "parsed",
             Msg::Indexed(_) => "indexed",
             Msg::Cataloged { .. } => "cataloged",
+            Msg::SetRead(_) => "set read",
             Msg::Failed { .. } => "failed",
             Msg::Highlighted(_) => "highlighted",
             Msg::Saved(_) => "saved",
@@ -159,6 +162,9 @@ pub enum Effect {
         parsed: Vec<Option<Arc<Doc>>>,
         generation: u64,
     },
+    /// Read every guide of the folder whole (the set was loaded from the files' heads);
+    /// answer with [`Msg::SetRead`].
+    ReadSet(std::path::PathBuf),
     /// Walk the set's folder again for guides added, removed or renamed; answer with
     /// [`Msg::Rescanned`].
     Rescan(Arc<GuideSet>),
@@ -183,6 +189,7 @@ impl Effect {
             Effect::Parse { guide, body } => format!("parse guide {guide} ({} bytes)", body.len()),
             Effect::Index { set, .. } => format!("index {} guide(s)", set.guides.len()),
             Effect::Catalog { set, .. } => format!("catalog {} guide(s)", set.guides.len()),
+            Effect::ReadSet(dir) => format!("read the guides of {}", dir.display()),
             Effect::Rescan(_) => "rescan the folder".into(),
             Effect::Highlight(r) => format!("highlight {} block(s)", r.len()),
             Effect::Idle => "idle".into(),

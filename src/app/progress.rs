@@ -123,12 +123,17 @@ impl App {
     /// Minutes to read a guide at an ordinary pace (at least 1). The count is kept per
     /// guide; until it is known (the first moments of a large set) a guide on screen is
     /// counted as it is drawn.
-    pub fn guide_minutes(&self, g: usize) -> usize {
+    /// `None` for a guide not read yet (the first moments after a start from the files'
+    /// heads).
+    pub fn guide_minutes(&self, g: usize) -> Option<usize> {
         let words = match self.facts.get(g) {
             Some(Some(f)) => f.words as usize,
-            _ => self.set.guides.get(g).map_or(0, |x| count_words(&x.body)),
+            _ => {
+                let guide = self.set.guides.get(g).filter(|x| !x.pending)?;
+                count_words(&guide.body)
+            }
         };
-        words.div_ceil(WORDS_PER_MINUTE).max(1)
+        Some(words.div_ceil(WORDS_PER_MINUTE).max(1))
     }
 }
 

@@ -21,7 +21,7 @@ impl App {
         // A small set's items are known before the first frame, so ticks show at once;
         // a large one's are gathered in idle time.
         let bytes: usize = self.set.guides.iter().map(|g| g.body.len()).sum();
-        if bytes < 1 << 20 {
+        if bytes < 1 << 20 && !self.partial_set {
             self.build_catalog();
         }
         // Whether the guide is gauged depends on the migrations there are.
@@ -56,7 +56,11 @@ impl App {
     /// The background catalog build the state calls for: once per set, after a partial
     /// guide's full parse (so it is reused, not parsed again elsewhere).
     pub(super) fn wanted_catalog(&mut self) -> Option<Effect> {
-        if self.checklists.catalog.is_some() || self.catalog_out || self.reader.partial {
+        if self.checklists.catalog.is_some()
+            || self.catalog_out
+            || self.reader.partial
+            || self.partial_set
+        {
             return None;
         }
         self.catalog_out = true;

@@ -1248,7 +1248,7 @@ fn word_counts_are_kept_and_refreshed_on_edit_and_rescan() {
     );
     assert_eq!(
         app.guide_minutes(0),
-        3,
+        Some(3),
         "a guide on screen is counted as drawn"
     );
     app.settle();
@@ -1256,7 +1256,7 @@ fn word_counts_are_kept_and_refreshed_on_edit_and_rescan() {
     // The kept count is what the screen shows: a body changed behind the app's back
     // does not change it (proving it is not recounted per frame).
     Arc::make_mut(&mut app.set).guides[1].body = words(1000);
-    assert_eq!(app.guide_minutes(1), 1);
+    assert_eq!(app.guide_minutes(1), Some(1));
     assert_eq!(
         app.guide_read_progress(1),
         Some((0, 1)),
@@ -1272,7 +1272,7 @@ fn word_counts_are_kept_and_refreshed_on_edit_and_rescan() {
         .and_then(|f| f.set_modified(later))
         .expect("touch");
     app.update(Msg::Edited(Ok(())));
-    assert_eq!(app.guide_minutes(0), 4);
+    assert_eq!(app.guide_minutes(0), Some(4));
 
     // A rescan: kept guides keep their count, the new guide's comes with the new pass.
     write("c.md", &format!("# C\n\n{}\n", words(801)));
@@ -1290,5 +1290,72 @@ fn word_counts_are_kept_and_refreshed_on_edit_and_rescan() {
     assert!(app.facts[c].is_none());
     app.settle();
     assert_eq!(app.facts[c].as_ref().map(|f| f.words), Some(803));
-    assert_eq!(app.guide_minutes(c), 5);
+    assert_eq!(app.guide_minutes(c), Some(5));
+}
+
+/// A set loaded from its files' heads: the guide on screen is read before the first
+/// frame, the rest in the background. Until the whole set lands nothing is built from
+/// the unread guides (no catalog, no index, no folder walk), keys are answered, and a
+/// guide opened meanwhile is read on the spot.
+#[test]
+fn a_set_read_from_heads_reads_the_rest_in_the_background() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |f: &str, text: &str| std::fs::write(dir.path().join(f), text).expect("write");
+    let long: String = (0..600).map(|i| format!("Line {i} of text.\n\n")).collect();
+    write("a.md", &format!("# Alpha\n\n- [ ] one\n\n{long}"));
+    write("b.md", &format!("# Beta\n\n- [ ] two\n\n{long}"));
+    write("c.md", &format!("# Gamma\n\n{long}"));
+    let set = GuideSet::from_dir_heads(dir.path()).expect("loads");
+    assert!(set.guides.iter().all(|g| g.pending), "only heads read");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    assert!(!app.set.guides[0].pending, "the guide on screen is read");
+    assert!(app.set.guides[1].pending && app.set.guides[2].pending);
+    assert_eq!(
+        app.guide_minutes(2),
+        None,
+        "an unread guide has no length yet"
+    );
+
+    let fx = app.update(Msg::Resize(Rect::new(0, 0, 80, 24)));
+    let read = fx.iter().find_map(|e| match e {
+        Effect::ReadSet(dir) => Some(dir.clone()),
+        _ => None,
+    });
+    let read = read.expect("the whole set is read elsewhere");
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Catalog { .. })),
+        "no catalog of unread guides"
+    );
+    // The finder opens and waits for the index; nothing is indexed inline.
+    let fx = app.update(Action::Finder);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Index { .. })));
+    assert!(!app.indexes_ready());
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    let fx = app.update(Msg::Tick(std::time::Instant::now()));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Rescan(_))));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::ReadSet(_))),
+        "asked once"
+    );
+
+    // A key is answered; a guide opened now is read for it.
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('j'),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(app.reader.top, 1);
+    app.open(2, None);
+    assert!(!app.set.guides[2].pending);
+    assert!(app.reader.doc.headings.iter().any(|h| h.text == "Gamma"));
+
+    // The whole set lands: the same guides, texts swapped in; the catalog is asked for.
+    let full = GuideSet::from_dir(&read).map_err(|e| e.to_string());
+    let fx = app.update(Msg::SetRead(full.map(Box::new)));
+    assert!(app.set.is_complete());
+    assert_eq!(app.reader.guide, 2, "the open guide stays open");
+    assert!(app.status.is_none(), "a quiet swap: {:?}", app.status);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Catalog { .. })));
+    app.settle();
+    assert_eq!(app.checklists.catalog.as_ref().map(|c| c.len()), Some(2));
+    assert!(app.guide_minutes(1).is_some());
 }

@@ -47,6 +47,10 @@ impl App {
                 self.cataloged(generation, *catalog, facts);
                 Vec::new()
             }
+            Msg::SetRead(result) => {
+                self.set_read(result);
+                Vec::new()
+            }
             Msg::Failed { what, error } => {
                 if what == "index" {
                     self.index_out = false;
@@ -126,7 +130,7 @@ impl App {
         let first = self.indexes.is_none()
             && !self.index_requested
             && matches!(self.overlay, Some(Overlay::Finder(_)));
-        if (first || self.reindex) && !self.reader.partial {
+        if (first || self.reindex) && !self.reader.partial && !self.partial_set {
             self.index_requested = true;
             self.reindex = false;
             self.index_out = true;
@@ -134,6 +138,14 @@ impl App {
                 set: Arc::clone(&self.set),
                 parsed: self.docs.clone(),
             });
+        }
+        // A set read from its files' heads: the whole is read elsewhere, once.
+        if self.partial_set
+            && !self.set_read_out
+            && let Origin::Dir(dir) = &self.set.origin
+        {
+            self.set_read_out = true;
+            effects.push(Effect::ReadSet(dir.clone()));
         }
         effects.extend(self.wanted_catalog());
         let wanted = self.wanted_highlights();
@@ -180,7 +192,12 @@ impl App {
         let rescan_due = self
             .last_rescan
             .is_none_or(|t| now.saturating_duration_since(t) >= self.rescan_wait);
-        if matches!(self.set.origin, Origin::Dir(_)) && !self.rescan_out && rescan_due {
+        // The read of the whole set is itself a fresh walk: none besides it.
+        if matches!(self.set.origin, Origin::Dir(_))
+            && !self.rescan_out
+            && !self.partial_set
+            && rescan_due
+        {
             self.rescan_out = true;
             self.last_rescan = Some(now);
             return vec![Effect::Rescan(Arc::clone(&self.set))];

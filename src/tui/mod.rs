@@ -301,6 +301,13 @@ fn run_effects(
                     facts,
                 }
             }),
+            Effect::ReadSet(dir) => background(ctx.tx, "read set", move || {
+                Msg::SetRead(
+                    crate::content::GuideSet::from_dir(&dir)
+                        .map(Box::new)
+                        .map_err(|e| e.to_string()),
+                )
+            }),
             Effect::Rescan(set) => background(ctx.tx, "rescan", move || {
                 let start = std::time::Instant::now();
                 let result = set
