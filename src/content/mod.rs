@@ -641,27 +641,35 @@ fn load_disk_head(rel: &str, path: &Path, root: Option<&Path>) -> Result<Guide, 
     if whole && bytes.len() <= HEAD_BYTES {
         return guide_from_disk_bytes(rel, path, root, &bytes, modified);
     }
-    // Cut at a line end, so no character or line is split.
-    let Some(cut) = bytes[..HEAD_BYTES.min(bytes.len())]
-        .iter()
-        .rposition(|&b| b == b'\n')
+    // A short head first (most titles are on the first lines), a longer one when that
+    // leaves the title in doubt, the whole file when both do.
+    let Some(mut guide) = [HEAD_BYTES / 4, HEAD_BYTES]
+        .into_iter()
+        .find_map(|size| titled_head(rel, &bytes, size))
     else {
         return load_disk_guide(rel, path, root);
     };
-    let mut guide = guide_from_bytes(rel, &bytes[..=cut]);
-    let raw = &bytes[..=cut];
-    let raw = raw.strip_prefix("\u{feff}".as_bytes()).unwrap_or(raw);
-    let front_open = raw.starts_with(b"+++") && guide.body_line == 1;
-    let titled = guide.title_from_front || first_heading(&guide.body).is_some();
-    if front_open || !titled || include::has_directives(&guide.body) {
-        return load_disk_guide(rel, path, root);
-    }
     guide.body = String::new();
     // Said once the whole is read; a head's notices may be cut short.
     guide.notices.clear();
     guide.modified = modified;
     guide.pending = true;
     Ok(guide)
+}
+
+/// The guide decoded from the first `size` bytes of `bytes` (cut at a line end, so no
+/// character or line is split), when that settles its title and front matter as a full
+/// read would.
+fn titled_head(rel: &str, bytes: &[u8], size: usize) -> Option<Guide> {
+    let cut = bytes[..size.min(bytes.len())]
+        .iter()
+        .rposition(|&b| b == b'\n')?;
+    let raw = &bytes[..=cut];
+    let guide = guide_from_bytes(rel, raw);
+    let raw = raw.strip_prefix("\u{feff}".as_bytes()).unwrap_or(raw);
+    let front_open = raw.starts_with(b"+++") && guide.body_line == 1;
+    let titled = guide.title_from_front || first_heading(&guide.body).is_some();
+    (!front_open && titled && !include::has_directives(&guide.body)).then_some(guide)
 }
 
 /// A guide from the bytes of its file on disk, with includes expanded from `root`.
@@ -1023,6 +1031,13 @@ mod tests {
             ("stem-only.md", big("No heading at all.\n\n")),
             ("late.md", format!("{filler}# Late heading\n")),
             (
+                "second-head.md",
+                big(&format!(
+                    "{}\n\n# Past the short head\n\n",
+                    "word ".repeat(300)
+                )),
+            ),
+            (
                 "open-front.md",
                 format!("+++\nsummary = \"{}\"\n+++\n# T\n", "x".repeat(9000)),
             ),
@@ -1059,6 +1074,7 @@ mod tests {
             "Real",
             "stem-only",
             "Late heading",
+            "Past the short head",
             "Small",
             "Nested",
         ] {
@@ -1079,6 +1095,7 @@ mod tests {
                 "atx.md",
                 "fenced.md",
                 "front.md",
+                "second-head.md",
                 "setext.md",
                 "sub/nested.md"
             ]
