@@ -55,6 +55,12 @@ impl App {
                 if what == "index" {
                     self.index_out = false;
                 }
+                // Without the whole set, guides are read as they are opened and the
+                // rest is built from what there is.
+                if what == "read set" {
+                    self.set_read_out = false;
+                    self.partial_set = false;
+                }
                 // A failed catalog build is not asked for again (it would fail again);
                 // the keys that need an item build it here instead.
                 // A failed full parse must release the keys held for it.
