@@ -241,7 +241,11 @@ def key_waits(fd, keys=12, gap=0.1):
         end = time.monotonic() + gap
         while (left := end - time.monotonic()) > 0:
             if select.select([fd], [], [], left)[0]:
-                os.read(fd, 65536)
+                try:
+                    os.read(fd, 65536)
+                except OSError:
+                    # The reader is gone: what was timed so far stands.
+                    return waits
     return waits
 
 
