@@ -8,7 +8,9 @@ device attributes) at once, as a local terminal does.
     cargo build --release
     python3 benches/measure.py            # bundled set and spec x10: first frame, G, memory
     python3 benches/measure.py growth     # the growth table: 98k and 392k lines
-    python3 benches/measure.py sets       # --dir sets of 1,081 and 10,000 files
+    python3 benches/measure.py sets       # --dir sets of 1,081 and 10,000 files: first
+                                          # frame, slowest key while background work runs,
+                                          # memory after the finder
     python3 benches/measure.py cli        # search / list / show against rg (and mdcat)
 
 `growth`, for spec x10 (98k lines, 2 MB) and spec x40 (392k lines, 8 MB): first frame;
@@ -273,25 +275,54 @@ def make_set(files, folder):
     return folder
 
 
+def key_waits(fd, keys=12, gap=0.1):
+    """Milliseconds from each of `keys` presses of `j`, `gap` seconds apart, to the first
+    byte of the redraw it causes: sent from the first frame on, so they land while the
+    set is read, its checklist catalog built and its words counted in the background."""
+    waits = []
+    for _ in range(keys):
+        t = time.monotonic()
+        os.write(fd, b"j")
+        ready, _, _ = select.select([fd], [], [], 20)
+        if not ready:
+            break
+        waits.append((time.monotonic() - t) * 1000)
+        # Take the rest of the frame, then wait out the gap.
+        end = time.monotonic() + gap
+        while (left := end - time.monotonic()) > 0:
+            if select.select([fd], [], [], left)[0]:
+                try:
+                    os.read(fd, 65536)
+                except OSError:
+                    # The reader is gone: what was timed so far stands.
+                    return waits
+    return waits
+
+
 def sets():
     for files in (1081, 10000):
         folder = make_set(files, f"/tmp/devguide-set-{files}")
-        firsts, finder = [], []
+        firsts, finder, keys = [], [], []
         for _ in range(3):
             t0 = time.monotonic()
             pid, fd = spawn(["--dir", folder, "guide-00000"])
             read_until(fd, b"quit", b"")
             firsts.append((time.monotonic() - t0) * 1000)
+            keys.append(max(key_waits(fd)))
             last_byte_before_quiet(fd)
-            # The finder over the whole set: its index is built on first use.
+            # The finder over the whole set: its index is built on first use. Memory is
+            # read once the hits are on screen (the index is in), not while it builds.
             settle_after(fd, b"\x10")
-            settle_after(fd, b"lifetime")
+            os.write(fd, b"lifetime")
+            read_until(fd, b" hits", b"", deadline=60.0)
+            last_byte_before_quiet(fd)
             finder.append(peak_mb(pid))
             # Esc on its own, or Esc and q together read as Alt-q.
             settle_after(fd, b"\x1b")
             quit_(pid, fd)
         print(
             f"{files:>6} files: --dir first frame {statistics.median(firsts):6.1f} ms"
+            f"   slowest key after it {statistics.median(keys):6.1f} ms"
             f"   peak memory after the finder {statistics.median(finder):6.1f} MB"
         )
 

@@ -255,7 +255,8 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                         anchor: None,
                     }),
                 ),
-                None => match commands::open_target(&common.set, cli.doc.as_deref()) {
+                // Only the guide on screen is read before the first frame.
+                None => match commands::open_target_with(&common.set, cli.doc.as_deref(), true) {
                     Ok(found) => found,
                     Err(e) => return misplaced_options(cli.doc.as_deref()).ok_or(e),
                 },
@@ -268,6 +269,9 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                     guide: 0,
                     anchor: None,
                 });
+                let mut set = set;
+                set.read_body(target.guide)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
                 let opts = show_options(&common, &loaded, None, false);
                 return show::run(&set, &target, &opts, &mut stdout.lock(), &mut stderr.lock());
             }

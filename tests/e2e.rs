@@ -1143,6 +1143,39 @@ fn a_resize_at_the_end_of_a_2_mb_guide_keeps_the_end_on_screen_and_every_key_wor
     s.keys("G");
     s.wait_for("The very last line of the guide.");
     s.wait_for_status("100%");
+}
+
+/// A folder of guides larger than the head read at start-up: the sidebar shows their
+/// titles at once, another guide opens with its text, and once the whole set is read in
+/// the background the finder finds words that lie past every guide's head.
+#[test]
+fn a_folder_opened_from_the_heads_of_its_files_reads_the_rest_behind_the_screen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let filler: String = (0..300)
+        .map(|i| format!("Filler sentence number {i}.\n\n"))
+        .collect();
+    for (file, title, tail) in [
+        ("a.md", "Alpha Chapter", "The alpha ends here."),
+        ("b.md", "Bravo Chapter", "A zanzibarian word far down."),
+        ("c.md", "Charlie Chapter", "The charlie ends here."),
+    ] {
+        let text = format!("# {title}\n\n{filler}{tail}\n");
+        std::fs::write(dir.path().join(file), text).expect("write");
+    }
+    let d = dir.path().to_str().expect("utf-8");
+    let mut s = Session::start(&["a", "--dir", d], &[]);
+    s.wait_for("Alpha Chapter");
+    s.wait_for("Bravo Chapter");
+    s.wait_for("Charlie Chapter");
+    s.keys(":");
+    s.wait_for("Find in all guides");
+    s.keys("zanzibarian");
+    s.wait_for("1 hits");
+    s.keys("\r");
+    s.wait_until_gone("Find in all guides");
+    // The reader is in the second guide, at the line that was past its head.
+    s.wait_for("A zanzibarian word far down.");
+    s.wait_for("Filler sentence number 299.");
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
 }

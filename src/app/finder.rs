@@ -37,27 +37,28 @@ impl Indexes {
     }
 
     /// Builds from the documents the reader already parsed (`parsed[g]`), parsing only the
-    /// rest, and each guide once for both indexes: a large guide is not held twice more.
+    /// rest, one guide at a time and each once for both indexes: a document is let go as
+    /// soon as its entries and imports are taken, so a 10,000-guide set never holds more
+    /// than one extra parsed guide.
     pub fn build_with(set: &crate::content::GuideSet, parsed: &[Option<Arc<Doc>>]) -> Indexes {
-        let docs: Vec<Arc<Doc>> = set
-            .guides
-            .iter()
-            .enumerate()
-            .map(|(g, guide)| match parsed.get(g) {
-                Some(Some(d)) => Arc::clone(d),
-                _ => Arc::new(crate::doc::parse(&guide.body)),
-            })
-            .collect();
-        let triples = || {
-            set.guides
-                .iter()
-                .zip(&docs)
-                .enumerate()
-                .map(|(g, (guide, d))| (g, guide, d.as_ref()))
-        };
+        let mut index = search::Index::default();
+        let mut forms = Vec::new();
+        for (g, guide) in set.guides.iter().enumerate() {
+            let fresh;
+            let doc = match parsed.get(g) {
+                Some(Some(d)) => d.as_ref(),
+                _ => {
+                    fresh = crate::doc::parse(&guide.body);
+                    &fresh
+                }
+            };
+            index.push_part(g, &search::part::GuidePart::build(guide, doc));
+            lookup::guide_forms(g, guide, doc, &mut forms);
+        }
+        index.finish();
         Indexes {
-            search: search::Index::from_docs(triples()),
-            lookup: lookup::Catalog::from_docs(triples()),
+            search: index,
+            lookup: lookup::Catalog::from_forms(forms),
         }
     }
 }
@@ -195,6 +196,23 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Built one guide at a time, reusing what the reader parsed, the indexes answer as
+    /// those built from the whole set at once do.
+    #[test]
+    fn built_guide_by_guide_the_indexes_match_a_whole_set_build() {
+        let set = crate::content::GuideSet::bundled();
+        let mut parsed: Vec<Option<Arc<Doc>>> = vec![None; set.guides.len()];
+        parsed[1] = Some(Arc::new(crate::doc::parse(&set.guides[1].body)));
+        let ix = Indexes::build_with(&set, &parsed);
+        let whole = search::Index::build(&set);
+        assert_eq!(ix.search.len(), whole.len());
+        for q in ["import", "websocket", "get_user", "a", "Depends"] {
+            assert_eq!(ix.search.query(q, 50), whole.query(q, 50), "query {q}");
+        }
+        assert_eq!(ix.lookup.forms(), lookup::Catalog::build(&set).forms());
+        assert!(!ix.lookup.forms().is_empty());
+    }
 
     #[test]
     fn symbols_are_single_identifier_words() {

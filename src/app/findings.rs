@@ -315,6 +315,13 @@ impl App {
         if self.code.running {
             return None;
         }
+        // The rules come from the guides' text: a set read only from its files' heads
+        // waits until the whole is read, then scans (see `scan_for_open_guide`).
+        if self.partial_set {
+            self.code.requested = true;
+            self.code.rules_changed = true;
+            return None;
+        }
         self.code.running = true;
         self.code.requested = true;
         Some(Effect::Scan {

@@ -34,6 +34,7 @@ use crate::theme::Theme;
 pub use action::Action;
 use areas::Areas;
 pub use msg::{Effect, Msg};
+pub use tasks::catalog_of;
 pub use update::RELOAD_EVERY;
 
 /// Text wider than this is hard to read; wider panes get margins instead. The
@@ -345,8 +346,13 @@ impl Reader {
 }
 
 pub struct App {
-    pub set: GuideSet,
+    /// Shared with background work (index, catalog, rescan) so handing it out copies
+    /// nothing; changed only through `Arc::make_mut`.
+    pub set: Arc<GuideSet>,
     docs: Vec<Option<Arc<Doc>>>,
+    /// Per guide, what the start screen shows without a parsed document (word count,
+    /// section anchors): counted once, in the catalog pass, and again for a changed guide.
+    facts: Vec<Option<progress::GuideFacts>>,
     pub theme: Theme,
     pub keymap: Keymap,
     pub settings: Settings,
@@ -388,6 +394,15 @@ pub struct App {
     rescan_wait: std::time::Duration,
     /// An index build is out (its answer numbers guides as the set did when asked).
     index_out: bool,
+    /// A checklist catalog build is out.
+    catalog_out: bool,
+    /// Counts changes to the set's guides; a catalog built for an older count is dropped.
+    catalog_generation: u64,
+    /// Some guides were read only as far as their titles (a large set at start-up):
+    /// the catalog, index and folder walks wait for the whole set.
+    partial_set: bool,
+    /// The read of the whole set is out.
+    set_read_out: bool,
     /// The last status messages, oldest first, for the messages overlay.
     pub messages: std::collections::VecDeque<Status>,
     /// The code base checked against the guides, and its latest scan.
@@ -395,7 +410,11 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(set: GuideSet, theme: Theme, keymap: Keymap) -> App {
+    pub fn new(mut set: GuideSet, theme: Theme, keymap: Keymap) -> App {
+        // A set loaded from its files' heads: the first guide is read now, the guide to
+        // open when it is opened, and the whole set in the background (`Effect::ReadSet`).
+        let partial_set = !set.is_complete();
+        let first_unread = set.read_body(0).err();
         let mut docs = vec![None; set.guides.len()];
         // A large first guide shows its first screen from a parsed prefix; the run loop
         // parses the whole in the background (see `take_pending_parse`).
@@ -413,8 +432,9 @@ impl App {
             .flat_map(|g| g.notices.iter().cloned())
             .collect();
         let mut app = App {
-            set,
+            set: Arc::new(set),
             docs,
+            facts: Vec::new(),
             theme,
             keymap,
             settings: Settings::default(),
@@ -445,10 +465,17 @@ impl App {
             last_rescan: None,
             rescan_wait: RELOAD_EVERY,
             index_out: false,
+            catalog_out: false,
+            catalog_generation: 0,
+            partial_set,
+            set_read_out: false,
             messages: Default::default(),
             code: Default::default(),
         };
         app.checklists.set_key = app.set.identity();
+        if let Some(e) = first_unread {
+            app.set_status(e, true);
+        }
         if let Some(first) = notices.first() {
             let more = if notices.len() > 1 {
                 format!(" (+{} more)", notices.len() - 1)
@@ -629,18 +656,16 @@ impl App {
         self.set_top(top);
     }
 
-    /// Whether [`App::idle`] has work left: layout, or the checklist catalog (which
-    /// would parse a partial guide again on this thread, so it waits for the full parse).
+    /// Whether [`App::idle`] has work left: layout. (The checklist catalog is built in
+    /// the background: one step of it would be as long as the set is large.)
     pub fn has_idle_work(&self) -> bool {
         !self.reader.layout.is_complete(&self.reader.doc)
-            || (!self.reader.partial && self.checklists.catalog.is_none())
     }
 
     /// Lays out a little more of the open guide; true while there is more to do.
     pub(crate) fn idle(&mut self) -> bool {
         if self.reader.layout.is_complete(&self.reader.doc) {
-            // The catalog would parse the partial guide again on this thread: wait.
-            return !self.reader.partial && self.build_catalog();
+            return false;
         }
         self.reader
             .layout
@@ -776,7 +801,20 @@ impl App {
     // ----- opening guides ----------------------------------------------------------------
 
     fn doc(&mut self, guide: usize) -> Arc<Doc> {
+        self.read_if_pending(guide);
         parse_guide(&self.set, &mut self.docs, guide)
+    }
+
+    /// Reads the whole of a guide only the head of which was read at start-up, before it
+    /// is shown. (Besides the reload check, the one read of a file in `app/`: the guide
+    /// the user asked for, which would otherwise show empty until the set is read.)
+    fn read_if_pending(&mut self, guide: usize) {
+        if !self.set.guides.get(guide).is_some_and(|g| g.pending) {
+            return;
+        }
+        if let Err(e) = Arc::make_mut(&mut self.set).read_body(guide) {
+            self.set_status(e, true);
+        }
     }
 
     fn location(&self) -> Location {
@@ -1341,9 +1379,26 @@ impl App {
             *slot = None;
         }
         self.highlights.forget_guide(guide);
-        self.checklists.catalog = None;
-        self.checklists.progress_stale = true;
-        self.build_catalog();
+        // Only this guide's items and facts change: the others are not parsed again.
+        if let Some(slot) = self.facts.get_mut(guide) {
+            let doc = parse_guide(&self.set, &mut self.docs, guide);
+            *slot = self
+                .set
+                .guides
+                .get(guide)
+                .map(|g| progress::GuideFacts::of(&g.body, &doc));
+        }
+        let id = self.set.guides.get(guide).map(|g| g.id.clone());
+        match (self.checklists.catalog.is_some(), id) {
+            (true, Some(id)) => {
+                let doc = self.doc(guide);
+                if let Some(cat) = self.checklists.catalog.as_mut() {
+                    cat.replace_guide(&id, &doc);
+                }
+                self.checklists.progress_stale = true;
+            }
+            _ => self.forget_catalog(),
+        }
         self.rules_may_have_changed();
         if guide == self.reader.guide {
             let block = self.top_block();

@@ -1,7 +1,8 @@
 //! The one door into the reader: everything that changes it arrives as a [`Msg`], and
 //! everything it wants done outside itself leaves as an [`Effect`].
 //!
-//! Background work is *requested* (`Effect::Parse`, `Effect::Index`, `Effect::Highlight`)
+//! Background work is *requested* (`Effect::Parse`, `Effect::Index`, `Effect::Catalog`,
+//! `Effect::Highlight`)
 //! and its results come back as messages, so the run loop never asks the app for work and
 //! a headless test can drive the whole reader by feeding messages and reading effects.
 
@@ -43,6 +44,16 @@ pub enum Msg {
     Parsed { guide: usize, doc: Box<Doc> },
     /// The search index and lookup catalog, built in the background.
     Indexed(Box<Indexes>),
+    /// The checklist catalog, built in the background for the set as it was at
+    /// `generation` (an answer for an older set is dropped).
+    Cataloged {
+        generation: u64,
+        catalog: Box<crate::checklist::Catalog>,
+        /// Each guide's word count and section anchors, gathered in the same pass.
+        facts: Vec<super::progress::GuideFacts>,
+    },
+    /// The result of an [`Effect::ReadSet`]: the set with every guide read whole.
+    SetRead(Result<Box<GuideSet>, String>),
     /// A background job failed; the reader carries on without its result.
     Failed { what: String, error: String },
     /// A code block's highlighting.
@@ -96,6 +107,8 @@ impl Msg {
             Msg::Idle => "idle",
             Msg::Parsed { .. } => "parsed",
             Msg::Indexed(_) => "indexed",
+            Msg::Cataloged { .. } => "cataloged",
+            Msg::SetRead(_) => "set read",
             Msg::Failed { .. } => "failed",
             Msg::Highlighted(_) => "highlighted",
             Msg::Saved(_) => "saved",
@@ -148,12 +161,22 @@ pub enum Effect {
     /// Build the search index and lookup catalog elsewhere, reusing the documents already
     /// parsed; answer with [`Msg::Indexed`] (or [`Msg::Failed`]).
     Index {
-        set: GuideSet,
+        set: Arc<GuideSet>,
         parsed: Vec<Option<Arc<Doc>>>,
     },
+    /// Build the checklist catalog elsewhere, reusing the documents already parsed;
+    /// answer with [`Msg::Cataloged`] carrying the same `generation`.
+    Catalog {
+        set: Arc<GuideSet>,
+        parsed: Vec<Option<Arc<Doc>>>,
+        generation: u64,
+    },
+    /// Read every guide of the folder whole (the set was loaded from the files' heads);
+    /// answer with [`Msg::SetRead`].
+    ReadSet(std::path::PathBuf),
     /// Walk the set's folder again for guides added, removed or renamed; answer with
     /// [`Msg::Rescanned`].
-    Rescan(GuideSet),
+    Rescan(Arc<GuideSet>),
     /// Highlight these code blocks (replacing any batch still waiting); each answer is a
     /// [`Msg::Highlighted`].
     Highlight(Vec<highlight::Request>),
@@ -161,7 +184,7 @@ pub enum Effect {
     /// [`Msg::Scanned`].
     Scan {
         root: std::path::PathBuf,
-        set: GuideSet,
+        set: Arc<GuideSet>,
     },
     /// Append a scan's summary to a migration's history (`scans.json` beside the state
     /// file); answer with [`Msg::ScanHistory`], or a [`Msg::Report`] of what went wrong.
@@ -187,6 +210,8 @@ impl Effect {
             Effect::OpenUrl(url) => format!("open {url}"),
             Effect::Parse { guide, body } => format!("parse guide {guide} ({} bytes)", body.len()),
             Effect::Index { set, .. } => format!("index {} guide(s)", set.guides.len()),
+            Effect::Catalog { set, .. } => format!("catalog {} guide(s)", set.guides.len()),
+            Effect::ReadSet(dir) => format!("read the guides of {}", dir.display()),
             Effect::Rescan(_) => "rescan the folder".into(),
             Effect::Highlight(r) => format!("highlight {} block(s)", r.len()),
             Effect::Scan { root, .. } => format!("scan {}", root.display()),

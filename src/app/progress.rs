@@ -107,25 +107,53 @@ impl App {
     }
 
     /// `(read sections, sections)` of a guide, for the start screen; `None` until the
-    /// guide has been parsed (the catalog parses small sets up front).
+    /// guide has been parsed or the catalog pass has gathered its facts.
     pub fn guide_read_progress(&self, g: usize) -> Option<(usize, usize)> {
-        let doc = self.docs.get(g)?.as_ref()?;
         let id = &self.set.guides.get(g)?.id;
-        let read = doc
-            .headings
-            .iter()
-            .filter(|h| self.reading.is_read(id, &h.anchor))
-            .count();
-        Some((read, doc.headings.len()))
+        let is_read = |anchor: &str| self.reading.is_read(id, anchor);
+        if let Some(Some(doc)) = self.docs.get(g) {
+            let read = doc.headings.iter().filter(|h| is_read(&h.anchor)).count();
+            return Some((read, doc.headings.len()));
+        }
+        let facts = self.facts.get(g)?.as_ref()?;
+        let read = facts.anchors.iter().filter(|a| is_read(a)).count();
+        Some((read, facts.anchors.len()))
     }
 
-    /// Minutes to read a guide at an ordinary pace (at least 1).
-    pub fn guide_minutes(&self, g: usize) -> usize {
-        let words = self
-            .set
-            .guides
-            .get(g)
-            .map_or(0, |x| x.body.split_whitespace().count());
-        words.div_ceil(WORDS_PER_MINUTE).max(1)
+    /// Minutes to read a guide at an ordinary pace (at least 1). The count is kept per
+    /// guide; until it is known (the first moments of a large set) a guide on screen is
+    /// counted as it is drawn.
+    /// `None` for a guide not read yet (the first moments after a start from the files'
+    /// heads).
+    pub fn guide_minutes(&self, g: usize) -> Option<usize> {
+        let words = match self.facts.get(g) {
+            Some(Some(f)) => f.words as usize,
+            _ => {
+                let guide = self.set.guides.get(g).filter(|x| !x.pending)?;
+                count_words(&guide.body)
+            }
+        };
+        Some(words.div_ceil(WORDS_PER_MINUTE).max(1))
     }
+}
+
+/// What the start screen shows of a guide without holding its parsed document: its
+/// length in words and its section anchors (for `read n/m`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GuideFacts {
+    pub words: u32,
+    pub anchors: Box<[String]>,
+}
+
+impl GuideFacts {
+    pub fn of(body: &str, doc: &crate::doc::Doc) -> GuideFacts {
+        GuideFacts {
+            words: u32::try_from(count_words(body)).unwrap_or(u32::MAX),
+            anchors: doc.headings.iter().map(|h| h.anchor.clone()).collect(),
+        }
+    }
+}
+
+fn count_words(body: &str) -> usize {
+    body.split_whitespace().count()
 }

@@ -4,7 +4,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{App, Location};
-use crate::content::Rescan;
+use std::sync::Arc;
+
+use crate::content::{GuideSet, Rescan};
 
 impl App {
     /// Takes the rescanned set. The open guide stays open where it moved to; a guide
@@ -35,13 +37,16 @@ impl App {
             .filter(|_| moved.get(open).copied().flatten().is_none());
         // A parsed document is kept only when its text is the same.
         let mut docs = vec![None; set.guides.len()];
+        let mut facts = vec![None; set.guides.len()];
         for (old, new) in moved.iter().enumerate() {
             if let Some(new) = *new
                 && self.set.guides.get(old).map(|g| &g.body) == set.guides.get(new).map(|g| &g.body)
             {
                 docs[new] = self.docs.get(old).cloned().flatten();
+                facts[new] = self.facts.get(old).cloned().flatten();
             }
         }
+        self.facts = facts;
         let at = |g: usize| moved.get(g).copied().flatten();
         self.history.remap(|l| {
             at(l.guide).map(|guide| Location {
@@ -53,7 +58,7 @@ impl App {
             .into_iter()
             .filter_map(|((g, h), t)| Some(((at(g)?, h), t)))
             .collect::<HashMap<_, _>>();
-        self.set = set;
+        self.set = Arc::new(set);
         self.docs = docs;
         // Highlights and the search index are keyed by guide index: asked for again.
         self.highlights = Default::default();
@@ -61,9 +66,8 @@ impl App {
         self.indexes = None;
         self.index_requested = false;
         self.reindex = false;
-        self.checklists.catalog = None;
-        self.checklists.progress_stale = true;
-        self.build_catalog();
+        // Guides came and went: the catalog is built again, elsewhere.
+        self.forget_catalog();
 
         match at(open) {
             Some(new) => {
@@ -99,7 +103,72 @@ impl App {
         if let Some(path) = gone {
             text = format!("{path} was removed; showing the first guide ({text})");
         }
-        self.set_status(text, false);
+        // Nothing to say when the same guides came back in another order (titles read
+        // whole after a start from the files' heads).
+        if !text.is_empty() {
+            self.set_status(text, false);
+        }
+    }
+}
+
+impl App {
+    /// The whole set, read in the background after a start from the files' heads. The
+    /// usual case (the same files) swaps the texts in without a visible change; guides
+    /// added, removed or renamed meanwhile are taken as a rescan.
+    pub(crate) fn set_read(&mut self, result: Result<Box<GuideSet>, String>) {
+        self.set_read_out = false;
+        self.partial_set = false;
+        let set = match result {
+            Ok(set) => *set,
+            Err(e) => {
+                // Guides are read as they are opened; the rest stay untitled bodies.
+                self.set_status(format!("reading the guides failed: {e}"), true);
+                return;
+            }
+        };
+        let same_files = set.guides.len() == self.set.guides.len()
+            && set
+                .guides
+                .iter()
+                .zip(&self.set.guides)
+                .all(|(a, b)| a.rel_path == b.rel_path && a.draft == b.draft);
+        if !same_files {
+            let moved = self
+                .set
+                .guides
+                .iter()
+                .map(|old| {
+                    set.guides
+                        .iter()
+                        .position(|g| g.rel_path == old.rel_path && g.draft == old.draft)
+                })
+                .collect();
+            self.rescanned(Rescan { set, moved });
+            return;
+        }
+        // Guides read whole already (the one on screen, those opened since) keep their
+        // documents unless the file changed in between.
+        let mut changed = Vec::new();
+        for (g, (old, new)) in self.set.guides.iter().zip(&set.guides).enumerate() {
+            if !old.pending && old.body != new.body {
+                changed.push(g);
+            }
+        }
+        let notices: Vec<String> = self
+            .set
+            .guides
+            .iter()
+            .zip(&set.guides)
+            .filter(|(old, _)| old.pending)
+            .flat_map(|(_, new)| new.notices.iter().cloned())
+            .collect();
+        self.set = Arc::new(set);
+        for g in changed {
+            self.guide_changed(g);
+        }
+        if let Some(first) = notices.first() {
+            self.set_status(first.clone(), true);
+        }
     }
 }
 

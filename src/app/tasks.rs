@@ -7,6 +7,7 @@ use crossterm::event::KeyEvent;
 
 use super::checklist::Checklists;
 use super::migrations::{Outcome, Panel};
+use super::progress::GuideFacts;
 use super::{Action, App, Effect, Focus, Overlay};
 use crate::checklist::Catalog;
 use crate::checklist::ops::Applied;
@@ -20,7 +21,7 @@ impl App {
         // A small set's items are known before the first frame, so ticks show at once;
         // a large one's are gathered in idle time.
         let bytes: usize = self.set.guides.iter().map(|g| g.body.len()).sum();
-        if bytes < 1 << 20 {
+        if bytes < 1 << 20 && !self.partial_set {
             self.build_catalog();
         }
         // Whether the guide is gauged depends on the migrations there are.
@@ -33,23 +34,62 @@ impl App {
         }
     }
 
-    /// Builds the catalog of every guide's items once; true when it did work.
+    /// Builds the catalog of every guide's items here and now, when there is none; true
+    /// when it did work. Small sets (before the first frame) and the few keys that need
+    /// an item's identity at once use this; otherwise the catalog comes from
+    /// [`Effect::Catalog`] in the background.
     pub(super) fn build_catalog(&mut self) -> bool {
         if self.checklists.catalog.is_some() {
             return false;
         }
-        let docs: Vec<Arc<Doc>> = (0..self.set.guides.len()).map(|g| self.doc(g)).collect();
-        let pairs: Vec<(&str, &Doc)> = self
-            .set
-            .guides
-            .iter()
-            .zip(&docs)
-            .map(|(g, d)| (g.id.as_str(), d.as_ref()))
-            .collect();
-        self.checklists.catalog = Some(Catalog::build(&pairs));
+        let (catalog, facts) = catalog_of(&self.set, &self.docs);
+        self.checklists.catalog = Some(catalog);
+        self.facts = facts.into_iter().map(Some).collect();
+        // Anything built elsewhere for this set is no newer than this.
+        self.catalog_generation += 1;
+        self.catalog_out = false;
         self.checklists.progress_stale = true;
         self.refresh_progress();
         true
+    }
+
+    /// The background catalog build the state calls for: once per set, after a partial
+    /// guide's full parse (so it is reused, not parsed again elsewhere).
+    pub(super) fn wanted_catalog(&mut self) -> Option<Effect> {
+        if self.checklists.catalog.is_some()
+            || self.catalog_out
+            || self.reader.partial
+            || self.partial_set
+        {
+            return None;
+        }
+        self.catalog_out = true;
+        Some(Effect::Catalog {
+            set: Arc::clone(&self.set),
+            parsed: self.docs.clone(),
+            generation: self.catalog_generation,
+        })
+    }
+
+    /// A catalog built elsewhere: kept when it was built for the set as it is now.
+    pub(super) fn cataloged(&mut self, generation: u64, catalog: Catalog, facts: Vec<GuideFacts>) {
+        if generation != self.catalog_generation || self.checklists.catalog.is_some() {
+            return;
+        }
+        self.catalog_out = false;
+        self.checklists.catalog = Some(catalog);
+        self.facts = facts.into_iter().map(Some).collect();
+        self.checklists.progress_stale = true;
+        self.refresh_progress();
+    }
+
+    /// The set's guides changed shape (or a build failed): any catalog out is for the
+    /// old set; ask again.
+    pub(super) fn forget_catalog(&mut self) {
+        self.checklists.catalog = None;
+        self.checklists.progress_stale = true;
+        self.catalog_generation += 1;
+        self.catalog_out = false;
     }
 
     /// A key press: to the open panel, or through the key map to the first action that
@@ -330,4 +370,29 @@ impl App {
         let p = self.checklists.progress.overall()?;
         Some(format!("{m} {}/{}", p.done, p.total))
     }
+}
+
+/// Every checklist item of `set`, and each guide's [`GuideFacts`], one guide at a time:
+/// documents already parsed (`parsed[g]`) are reused, the others parsed and let go as
+/// soon as their items are taken, so a 10,000-guide set never holds more than one extra
+/// document.
+pub fn catalog_of(
+    set: &crate::content::GuideSet,
+    parsed: &[Option<Arc<Doc>>],
+) -> (Catalog, Vec<GuideFacts>) {
+    let mut catalog = Catalog::default();
+    let mut facts = Vec::with_capacity(set.guides.len());
+    for (g, guide) in set.guides.iter().enumerate() {
+        let fresh;
+        let doc = match parsed.get(g) {
+            Some(Some(doc)) => doc.as_ref(),
+            _ => {
+                fresh = crate::doc::parse(&guide.body);
+                &fresh
+            }
+        };
+        catalog.push_guide(&guide.id, doc);
+        facts.push(GuideFacts::of(&guide.body, doc));
+    }
+    (catalog, facts)
 }

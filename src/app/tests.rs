@@ -1295,3 +1295,225 @@ mod resize {
         assert!(row.links.iter().any(|c| c.link == link.link));
     }
 }
+
+/// The checklist catalog of a set is built elsewhere: the first frame and every key go
+/// ahead while it builds, an answer for a set that changed meanwhile is dropped, and an
+/// edited guide changes its own items only.
+#[test]
+fn the_checklist_catalog_is_built_elsewhere_and_updated_per_guide() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |f: &str, text: &str| std::fs::write(dir.path().join(f), text).expect("write");
+    let long: String = (0..200).map(|i| format!("Line {i}.\n\n")).collect();
+    write("a.md", &format!("# A\n\n- [ ] one\n\n{long}"));
+    write("b.md", "# B\n\n- [ ] two\n- [ ] three\n");
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    let fx = app.update(Msg::Resize(Rect::new(0, 0, 80, 24)));
+    let asked = fx.iter().find_map(|e| match e {
+        Effect::Catalog {
+            set,
+            parsed,
+            generation,
+        } => Some((Arc::clone(set), parsed.clone(), *generation)),
+        _ => None,
+    });
+    let (set, parsed, generation) = asked.expect("the catalog is asked for, not built here");
+    assert!(app.checklists.catalog.is_none());
+
+    // A key while it builds is answered at once, and the build is not asked for twice.
+    let fx = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('j'),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(app.reader.top, 1, "j scrolled while the catalog was out");
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Catalog { .. })));
+    assert!(app.checklists.catalog.is_none(), "nothing built inline");
+
+    let (catalog, facts) = catalog_of(&set, &parsed);
+    app.update(Msg::Cataloged {
+        generation,
+        catalog: Box::new(catalog),
+        facts,
+    });
+    let ids = |app: &App| -> Vec<String> {
+        let cat = app.checklists.catalog.as_ref().expect("a catalog");
+        cat.items().iter().map(|i| i.id.clone()).collect()
+    };
+    assert_eq!(ids(&app), ["a#a#one", "b#b#two", "b#b#three"]);
+
+    // The open guide edited: its items change, the catalog stays (no rebuild asked).
+    let modified = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    write("a.md", &format!("# A\n\n- [ ] one\n- [ ] four\n\n{long}"));
+    std::fs::File::options()
+        .write(true)
+        .open(dir.path().join("a.md"))
+        .and_then(|f| f.set_modified(modified))
+        .expect("touch");
+    let fx = app.update(Msg::Edited(Ok(())));
+    assert_eq!(ids(&app), ["a#a#one", "a#a#four", "b#b#two", "b#b#three"]);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Catalog { .. })));
+
+    // A rescan that changed the set: the old answer is dropped, a new build asked for.
+    write("c.md", "# C\n\n- [ ] five\n");
+    let rescan = app.set.rescan().expect("walks").expect("a change");
+    let fx = app.update(Msg::Rescanned {
+        result: Ok(Some(Box::new(rescan))),
+        took: std::time::Duration::ZERO,
+    });
+    assert!(app.checklists.catalog.is_none());
+    let (set, parsed, fresh) = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Catalog {
+                set,
+                parsed,
+                generation,
+            } => Some((Arc::clone(set), parsed.clone(), *generation)),
+            _ => None,
+        })
+        .expect("asked again for the new set");
+    app.update(Msg::Cataloged {
+        generation,
+        catalog: Box::new(crate::checklist::Catalog::default()),
+        facts: Vec::new(),
+    });
+    assert!(app.checklists.catalog.is_none(), "an old answer is dropped");
+    let (catalog, facts) = catalog_of(&set, &parsed);
+    app.update(Msg::Cataloged {
+        generation: fresh,
+        catalog: Box::new(catalog),
+        facts,
+    });
+    assert_eq!(ids(&app).len(), 5);
+}
+
+/// The start screen's reading time comes from a count kept per guide: made once in the
+/// catalog pass, not on every frame, and made again for a guide whose file changed or
+/// that a rescan brought in.
+#[test]
+fn word_counts_are_kept_and_refreshed_on_edit_and_rescan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |f: &str, text: &str| std::fs::write(dir.path().join(f), text).expect("write");
+    let words = |n: usize| -> String { "word ".repeat(n) };
+    write("a.md", &format!("# A\n\n{}\n", words(450)));
+    write("b.md", &format!("# B\n\n{}\n", words(30)));
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    assert!(
+        app.facts.is_empty(),
+        "nothing counted before the catalog pass"
+    );
+    assert_eq!(
+        app.guide_minutes(0),
+        Some(3),
+        "a guide on screen is counted as drawn"
+    );
+    app.settle();
+    assert_eq!(app.facts.len(), 2);
+    // The kept count is what the screen shows: a body changed behind the app's back
+    // does not change it (proving it is not recounted per frame).
+    Arc::make_mut(&mut app.set).guides[1].body = words(1000);
+    assert_eq!(app.guide_minutes(1), Some(1));
+    assert_eq!(
+        app.guide_read_progress(1),
+        Some((0, 1)),
+        "from the kept anchors"
+    );
+
+    // The open guide edited on disk: counted again.
+    write("a.md", &format!("# A\n\n{}\n", words(650)));
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(dir.path().join("a.md"))
+        .and_then(|f| f.set_modified(later))
+        .expect("touch");
+    app.update(Msg::Edited(Ok(())));
+    assert_eq!(app.guide_minutes(0), Some(4));
+
+    // A rescan: kept guides keep their count, the new guide's comes with the new pass.
+    write("c.md", &format!("# C\n\n{}\n", words(801)));
+    let rescan = app.set.rescan().expect("walks").expect("a change");
+    app.update(Msg::Rescanned {
+        result: Ok(Some(Box::new(rescan))),
+        took: std::time::Duration::ZERO,
+    });
+    let c = app
+        .set
+        .guides
+        .iter()
+        .position(|g| g.rel_path == "c.md")
+        .expect("c added");
+    assert!(app.facts[c].is_none());
+    app.settle();
+    assert_eq!(app.facts[c].as_ref().map(|f| f.words), Some(803));
+    assert_eq!(app.guide_minutes(c), Some(5));
+}
+
+/// A set loaded from its files' heads: the guide on screen is read before the first
+/// frame, the rest in the background. Until the whole set lands nothing is built from
+/// the unread guides (no catalog, no index, no folder walk), keys are answered, and a
+/// guide opened meanwhile is read on the spot.
+#[test]
+fn a_set_read_from_heads_reads_the_rest_in_the_background() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |f: &str, text: &str| std::fs::write(dir.path().join(f), text).expect("write");
+    let long: String = (0..600).map(|i| format!("Line {i} of text.\n\n")).collect();
+    write("a.md", &format!("# Alpha\n\n- [ ] one\n\n{long}"));
+    write("b.md", &format!("# Beta\n\n- [ ] two\n\n{long}"));
+    write("c.md", &format!("# Gamma\n\n{long}"));
+    let set = GuideSet::from_dir_heads(dir.path()).expect("loads");
+    assert!(set.guides.iter().all(|g| g.pending), "only heads read");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    assert!(!app.set.guides[0].pending, "the guide on screen is read");
+    assert!(app.set.guides[1].pending && app.set.guides[2].pending);
+    assert_eq!(
+        app.guide_minutes(2),
+        None,
+        "an unread guide has no length yet"
+    );
+
+    let fx = app.update(Msg::Resize(Rect::new(0, 0, 80, 24)));
+    let read = fx.iter().find_map(|e| match e {
+        Effect::ReadSet(dir) => Some(dir.clone()),
+        _ => None,
+    });
+    let read = read.expect("the whole set is read elsewhere");
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Catalog { .. })),
+        "no catalog of unread guides"
+    );
+    // The finder opens and waits for the index; nothing is indexed inline.
+    let fx = app.update(Action::Finder);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Index { .. })));
+    assert!(!app.indexes_ready());
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    let fx = app.update(Msg::Tick(std::time::Instant::now()));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Rescan(_))));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::ReadSet(_))),
+        "asked once"
+    );
+
+    // A key is answered; a guide opened now is read for it.
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('j'),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(app.reader.top, 1);
+    app.open(2, None);
+    assert!(!app.set.guides[2].pending);
+    assert!(app.reader.doc.headings.iter().any(|h| h.text == "Gamma"));
+
+    // The whole set lands: the same guides, texts swapped in; the catalog is asked for.
+    let full = GuideSet::from_dir(&read).map_err(|e| e.to_string());
+    let fx = app.update(Msg::SetRead(full.map(Box::new)));
+    assert!(app.set.is_complete());
+    assert_eq!(app.reader.guide, 2, "the open guide stays open");
+    assert!(app.status.is_none(), "a quiet swap: {:?}", app.status);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Catalog { .. })));
+    app.settle();
+    assert_eq!(app.checklists.catalog.as_ref().map(|c| c.len()), Some(2));
+    assert!(app.guide_minutes(1).is_some());
+}

@@ -43,6 +43,18 @@ impl App {
                 self.set_indexes(*indexes);
                 Vec::new()
             }
+            Msg::Cataloged {
+                generation,
+                catalog,
+                facts,
+            } => {
+                self.cataloged(generation, *catalog, facts);
+                Vec::new()
+            }
+            Msg::SetRead(result) => {
+                self.set_read(result);
+                Vec::new()
+            }
             Msg::Failed { what, error } => {
                 if what == "index" {
                     self.index_out = false;
@@ -51,6 +63,14 @@ impl App {
                     self.code.running = false;
                     self.code.error = Some(crate::sanitize::sanitize_line(&error));
                 }
+                // Without the whole set, guides are read as they are opened and the
+                // rest is built from what there is.
+                if what == "read set" {
+                    self.set_read_out = false;
+                    self.partial_set = false;
+                }
+                // A failed catalog build is not asked for again (it would fail again);
+                // the keys that need an item build it here instead.
                 // A failed full parse must release the keys held for it.
                 let effects = if what == "parse" {
                     self.full_parse_failed(self.reader.guide)
@@ -179,22 +199,32 @@ impl App {
                 self.overlay,
                 Some(Overlay::Finder(_) | Overlay::Findings(_))
             );
-        if (first || self.reindex) && !self.reader.partial {
+        if (first || self.reindex) && !self.reader.partial && !self.partial_set {
             self.index_requested = true;
             self.reindex = false;
             self.index_out = true;
             effects.push(Effect::Index {
-                set: self.set.clone(),
+                set: Arc::clone(&self.set),
                 parsed: self.docs.clone(),
             });
         }
         // A guide with a self-verifying item shows its live state: the first scan of the
         // code base starts when one opens.
         if !self.reader.partial
+            && !self.partial_set
             && let Some(scan) = self.scan_for_open_guide()
         {
             effects.push(scan);
         }
+        // A set read from its files' heads: the whole is read elsewhere, once.
+        if self.partial_set
+            && !self.set_read_out
+            && let Origin::Dir(dir) = &self.set.origin
+        {
+            self.set_read_out = true;
+            effects.push(Effect::ReadSet(dir.clone()));
+        }
+        effects.extend(self.wanted_catalog());
         let wanted = self.wanted_highlights();
         let key = (self.reader.guide, wanted);
         if key != self.submitted_highlights {
@@ -239,10 +269,15 @@ impl App {
         let rescan_due = self
             .last_rescan
             .is_none_or(|t| now.saturating_duration_since(t) >= self.rescan_wait);
-        if matches!(self.set.origin, Origin::Dir(_)) && !self.rescan_out && rescan_due {
+        // The read of the whole set is itself a fresh walk: none besides it.
+        if matches!(self.set.origin, Origin::Dir(_))
+            && !self.rescan_out
+            && !self.partial_set
+            && rescan_due
+        {
             self.rescan_out = true;
             self.last_rescan = Some(now);
-            return vec![Effect::Rescan(self.set.clone())];
+            return vec![Effect::Rescan(Arc::clone(&self.set))];
         }
         Vec::new()
     }
@@ -252,7 +287,12 @@ impl App {
     /// itself when that changed.)
     fn reload_open_guide(&mut self) {
         let guide = self.reader.guide;
-        match self.set.reload(guide) {
+        // Checked before copying: background work may hold the set, and a copy of a
+        // large set on every tick would cost more than the look at the file.
+        if !self.set.changed_on_disk(guide) {
+            return;
+        }
+        match Arc::make_mut(&mut self.set).reload(guide) {
             Ok(true) => {
                 self.guide_changed(guide);
                 if self.indexes.is_some() {
@@ -271,6 +311,7 @@ impl App {
         while self.has_idle_work() {
             self.idle();
         }
+        self.build_catalog();
         self.refresh_progress();
     }
 }

@@ -62,6 +62,40 @@ pub fn item_id(guide: &str, heading: Option<&str>, text: &str, occurrence: usize
     }
 }
 
+/// One guide's items (numbered from 1 within the guide) and its headings.
+fn guide_items(guide: &str, doc: &Doc) -> (Vec<Item>, GuideHeadings) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut items = Vec::with_capacity(doc.tasks.len());
+    for (task_index, task) in doc.tasks.iter().enumerate() {
+        let heading = task
+            .heading
+            .and_then(|h| doc.headings.get(h))
+            .map(|h| h.text.as_str());
+        let base = item_id(guide, heading, &task.text, 1);
+        let n = seen.entry(base).or_insert(0);
+        *n += 1;
+        items.push(Item {
+            number: task_index + 1,
+            id: item_id(guide, heading, &task.text, *n),
+            guide: guide.to_string(),
+            heading_index: task.heading,
+            heading: heading.map(sanitize_line),
+            task_index,
+            text: sanitize_line(&task.text),
+            default_checked: task.checked,
+        });
+    }
+    let headings = GuideHeadings {
+        guide: guide.to_string(),
+        headings: doc
+            .headings
+            .iter()
+            .map(|h| (sanitize_line(&h.text), h.level))
+            .collect(),
+    };
+    (items, headings)
+}
+
 /// Done out of total.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Progress {
@@ -119,6 +153,9 @@ pub struct Catalog {
     items: Vec<Item>,
     by_id: HashMap<String, usize>,
     guides: Vec<GuideHeadings>,
+    /// Where each guide's items start in `items`: a guide's items are contiguous and in
+    /// task order, so the reader's per-frame lookups are one hash and an index.
+    first_item: HashMap<String, usize>,
 }
 
 impl Catalog {
@@ -126,38 +163,68 @@ impl Catalog {
     pub fn build(docs: &[(&str, &Doc)]) -> Catalog {
         let mut cat = Catalog::default();
         for (guide, doc) in docs {
-            let mut seen: HashMap<String, usize> = HashMap::new();
-            for (task_index, task) in doc.tasks.iter().enumerate() {
-                let heading = task
-                    .heading
-                    .and_then(|h| doc.headings.get(h))
-                    .map(|h| h.text.as_str());
-                let base = item_id(guide, heading, &task.text, 1);
-                let n = seen.entry(base).or_insert(0);
-                *n += 1;
-                let id = item_id(guide, heading, &task.text, *n);
-                cat.by_id.insert(id.clone(), cat.items.len());
-                cat.items.push(Item {
-                    number: cat.items.len() + 1,
-                    id,
-                    guide: guide.to_string(),
-                    heading_index: task.heading,
-                    heading: heading.map(sanitize_line),
-                    task_index,
-                    text: sanitize_line(&task.text),
-                    default_checked: task.checked,
-                });
-            }
-            cat.guides.push(GuideHeadings {
-                guide: guide.to_string(),
-                headings: doc
-                    .headings
-                    .iter()
-                    .map(|h| (sanitize_line(&h.text), h.level))
-                    .collect(),
-            });
+            cat.push_guide(guide, doc);
         }
         cat
+    }
+
+    /// Adds the next guide of the set (in set order), so a caller can parse one guide at
+    /// a time and let each document go once its items are taken.
+    pub fn push_guide(&mut self, guide: &str, doc: &Doc) {
+        let (items, headings) = guide_items(guide, doc);
+        self.first_item.insert(guide.to_string(), self.items.len());
+        for mut item in items {
+            item.number = self.items.len() + 1;
+            self.by_id.insert(item.id.clone(), self.items.len());
+            self.items.push(item);
+        }
+        self.guides.push(headings);
+    }
+
+    /// Replaces one guide's items after its file changed, without touching any other
+    /// guide's document. A guide the catalog does not hold is left alone (the caller
+    /// builds again for a set whose guides changed).
+    pub fn replace_guide(&mut self, guide: &str, doc: &Doc) -> bool {
+        let Some(slot) = self.guides.iter().position(|g| g.guide == guide) else {
+            return false;
+        };
+        let (items, headings) = guide_items(guide, doc);
+        let start = self.first_item.get(guide).copied().unwrap_or(0);
+        let old_len = self.items[start..]
+            .iter()
+            .take_while(|i| i.guide == guide)
+            .count();
+        self.items.splice(start..start + old_len, items);
+        self.guides[slot] = headings;
+        self.reindex();
+        true
+    }
+
+    /// Numbers and lookup tables again after items moved.
+    fn reindex(&mut self) {
+        self.by_id.clear();
+        self.first_item.clear();
+        for (i, item) in self.items.iter_mut().enumerate() {
+            item.number = i + 1;
+            self.by_id.insert(item.id.clone(), i);
+            self.first_item.entry(item.guide.clone()).or_insert(i);
+        }
+        // A guide without items keeps a start, so a later replace knows where to put them.
+        let mut next = 0;
+        for g in &self.guides {
+            match self.first_item.get(&g.guide) {
+                Some(&at) => {
+                    next = at
+                        + self.items[at..]
+                            .iter()
+                            .take_while(|i| i.guide == g.guide)
+                            .count();
+                }
+                None => {
+                    self.first_item.insert(g.guide.clone(), next);
+                }
+            }
+        }
     }
 
     /// Parses every guide of the set and builds the catalog. Parsing is fast (hundreds of
@@ -200,9 +267,10 @@ impl Catalog {
 
     /// The item of a guide's task, for the reader, which knows the task index it drew.
     pub fn by_task(&self, guide: &str, task_index: usize) -> Option<&Item> {
+        let first = *self.first_item.get(guide)?;
         self.items
-            .iter()
-            .find(|i| i.guide == guide && i.task_index == task_index)
+            .get(first.checked_add(task_index)?)
+            .filter(|i| i.guide == guide && i.task_index == task_index)
     }
 
     /// Ids among `stored` that name no item of this set: ticks to show as orphaned.
@@ -286,6 +354,40 @@ mod tests {
 
     fn ids(c: &Catalog) -> Vec<String> {
         c.items().iter().map(|i| i.id.clone()).collect()
+    }
+
+    #[test]
+    fn replacing_one_guide_matches_a_full_build() {
+        let a = "# A\n\n- [ ] one\n- [ ] two\n";
+        let b_old = "# B\n\n- [ ] three\n";
+        let b_new = "# B\n\n- [ ] three\n- [x] four\n\n## More\n\n- [ ] five\n";
+        let c = "# C\n\n- [ ] six\n";
+        let mut cat = catalog(&[("a", a), ("b", b_old), ("empty", "# E\n"), ("c", c)]);
+        assert!(cat.replace_guide("b", &parse(b_new)));
+        let full = catalog(&[("a", a), ("b", b_new), ("empty", "# E\n"), ("c", c)]);
+        assert_eq!(cat.items(), full.items());
+        assert_eq!(cat.rollup(|_| false).guides, full.rollup(|_| false).guides);
+        // An empty guide that gains items lands in its place, not at the end.
+        assert!(cat.replace_guide("empty", &parse("# E\n\n- [ ] seven\n")));
+        let numbers: Vec<(String, usize)> = cat
+            .items()
+            .iter()
+            .map(|i| (i.guide.clone(), i.number))
+            .collect();
+        assert_eq!(numbers[5], ("empty".to_string(), 6));
+        assert_eq!(cat.by_task("c", 0).map(|i| i.number), Some(7));
+        assert_eq!(cat.get("c#c#six").map(|i| i.number), Some(7));
+        assert!(!cat.replace_guide("nowhere", &parse("- [ ] x\n")));
+    }
+
+    #[test]
+    fn items_are_found_by_guide_and_task_index() {
+        let cat = catalog(&[("a", "- [ ] one\n- [ ] two\n"), ("b", "- [ ] three\n")]);
+        assert_eq!(cat.by_task("a", 1).map(|i| i.id.as_str()), Some("a##two"));
+        assert_eq!(cat.by_task("b", 0).map(|i| i.number), Some(3));
+        assert!(cat.by_task("b", 1).is_none());
+        assert!(cat.by_task("a", usize::MAX).is_none());
+        assert!(cat.by_task("z", 0).is_none());
     }
 
     #[test]

@@ -103,6 +103,16 @@ pub fn open_target(
     args: &SetArgs,
     doc: Option<&str>,
 ) -> anyhow::Result<(GuideSet, Option<Target>)> {
+    open_target_with(args, doc, false)
+}
+
+/// As [`open_target`]; with `heads`, a `--dir` set is loaded from its files' heads
+/// ([`GuideSet::from_dir_heads`]), for a reader that reads the rest after its first frame.
+pub fn open_target_with(
+    args: &SetArgs,
+    doc: Option<&str>,
+    heads: bool,
+) -> anyhow::Result<(GuideSet, Option<Target>)> {
     if doc == Some("-") {
         let set = GuideSet::from_reader(std::io::stdin().lock())
             .map_err(|e| anyhow::anyhow!(e.to_string()))?;
@@ -114,7 +124,12 @@ pub fn open_target(
             }),
         ));
     }
-    let set = load_set(args)?;
+    let set = match (&args.dir, heads) {
+        (Some(dir), true) => {
+            GuideSet::from_dir_heads(dir).map_err(|e| anyhow::anyhow!(explain(e)))?
+        }
+        _ => load_set(args)?,
+    };
     let Some(doc) = doc else {
         return Ok((set, None));
     };

@@ -82,6 +82,9 @@ pub struct Guide {
     pub included_files: Vec<PathBuf>,
     /// The title was set in front matter, so nothing else overrides it.
     pub title_from_front: bool,
+    /// Only the head of the file was read (for the title and front matter): `body` is
+    /// empty until [`GuideSet::read_body`]. See [`GuideSet::from_dir_heads`].
+    pub pending: bool,
 }
 
 impl Guide {
@@ -154,6 +157,16 @@ impl GuideSet {
     /// nesting and includes.
     pub fn from_dir(dir: &Path) -> Result<GuideSet, LoadError> {
         GuideSet::from_dir_with(dir, &mut load_disk_guide)
+    }
+
+    /// As [`GuideSet::from_dir`], for a reader about to draw its first screen: a guide
+    /// larger than [`HEAD_BYTES`] is read only as far as its title needs (front matter,
+    /// first heading) and left [`Guide::pending`]; the guide to show is then read with
+    /// [`GuideSet::read_body`] and the rest with a full [`GuideSet::from_dir`] in the
+    /// background. A guide whose head leaves its title in doubt (no heading yet, front
+    /// matter still open, include directives) is read whole, so titles match a full read.
+    pub fn from_dir_heads(dir: &Path) -> Result<GuideSet, LoadError> {
+        GuideSet::from_dir_with(dir, &mut load_disk_head)
     }
 
     /// [`GuideSet::from_dir`] with each guide file loaded by `load(rel_path, path, root)`,
@@ -408,6 +421,43 @@ impl GuideSet {
         self.origin.identity()
     }
 
+    /// Whether guide `index`'s file was modified since it was loaded: a look at its
+    /// modification time only, so a caller sharing the set copies it only when needed.
+    pub fn changed_on_disk(&self, index: usize) -> bool {
+        let Some(path) = self.disk_path(index) else {
+            return false;
+        };
+        let now = modified(&path);
+        now.is_some()
+            && self
+                .guides
+                .get(index)
+                .is_some_and(|g| !g.pending && g.modified != now)
+    }
+
+    /// Whether every guide's text is read (no guide [`Guide::pending`]).
+    pub fn is_complete(&self) -> bool {
+        self.guides.iter().all(|g| !g.pending)
+    }
+
+    /// Reads the whole of guide `index` when only its head was read. Tried once: a file
+    /// that cannot be read is reported and the guide stays empty.
+    pub fn read_body(&mut self, index: usize) -> Result<(), String> {
+        let Some(path) = self.disk_path(index) else {
+            return Ok(());
+        };
+        let root = self.root.clone();
+        let Some(guide) = self.guides.get_mut(index).filter(|g| g.pending) else {
+            return Ok(());
+        };
+        guide.pending = false;
+        let mut fresh = load_disk_guide(&guide.rel_path, &path, root.as_deref())
+            .map_err(|r| format!("{}: {r}", path.display()))?;
+        keep_place(&mut fresh, guide);
+        *guide = fresh;
+        Ok(())
+    }
+
     /// Reads guide `index` again when its file changed since it was loaded; `Ok(true)`
     /// when it did. A file that vanished keeps the text already shown. What the book's
     /// `SUMMARY.md` gave the guide (title, place, nesting) is kept.
@@ -416,7 +466,7 @@ impl GuideSet {
             return Ok(false);
         };
         let root = self.root.clone();
-        let Some(guide) = self.guides.get_mut(index) else {
+        let Some(guide) = self.guides.get_mut(index).filter(|g| !g.pending) else {
             return Ok(false);
         };
         let now = modified(&path);
@@ -427,14 +477,7 @@ impl GuideSet {
         guide.modified = now;
         let mut fresh = load_disk_guide(&guide.rel_path, &path, root.as_deref())
             .map_err(|r| format!("{}: {r}", path.display()))?;
-        fresh.id = guide.id.clone();
-        if guide.toc_position.is_some() {
-            fresh.title = guide.title.clone();
-        }
-        fresh.level = guide.level;
-        fresh.part = guide.part.take();
-        fresh.number = guide.number.take();
-        fresh.toc_position = guide.toc_position;
+        keep_place(&mut fresh, guide);
         *guide = fresh;
         Ok(true)
     }
@@ -448,6 +491,19 @@ impl GuideSet {
             Origin::File(f) => Some(f.clone()),
         }
     }
+}
+
+/// What a guide read again keeps from its place in the set: its id, and what the book's
+/// `SUMMARY.md` gave it (title, nesting, part, number).
+fn keep_place(fresh: &mut Guide, old: &mut Guide) {
+    fresh.id = old.id.clone();
+    if old.toc_position.is_some() {
+        fresh.title = old.title.clone();
+    }
+    fresh.level = old.level;
+    fresh.part = old.part.take();
+    fresh.number = old.number.take();
+    fresh.toc_position = old.toc_position;
 }
 
 /// Every file of the bundled set, by its path inside `content/`, with its exact bytes.
@@ -503,6 +559,22 @@ pub(crate) fn max_file_bytes() -> u64 {
 /// through its handle (one path lookup, and nothing can be swapped in between); a folder,
 /// pipe or device is refused before any byte is read.
 fn read_guide_file(path: &Path) -> Result<(Vec<u8>, Option<std::time::SystemTime>), String> {
+    read_guide_bytes(path, None).map(|(bytes, modified, _)| (bytes, modified))
+}
+
+/// How much of a guide start-up decodes for its title, when the guide is not the one on
+/// screen: front matter and a first heading sit well inside it.
+pub const HEAD_BYTES: usize = 4096;
+
+/// How much of every file the binary test looks at (and so how much a head read reads).
+const SNIFF_BYTES: usize = 8192;
+
+/// As [`read_guide_file`], reading at most `head` bytes when given; also says whether
+/// the bytes are the whole file.
+fn read_guide_bytes(
+    path: &Path,
+    head: Option<usize>,
+) -> Result<(Vec<u8>, Option<std::time::SystemTime>, bool), String> {
     use std::io::Read;
     let file = open_nonblocking(path).map_err(|e| format!("cannot be read: {e}"))?;
     let meta = file
@@ -523,17 +595,19 @@ fn read_guide_file(path: &Path) -> Result<(Vec<u8>, Option<std::time::SystemTime
             limit / (1024 * 1024)
         ));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit.saturating_add(1))
+    let take = head.map_or(limit.saturating_add(1), |h| (h as u64).min(limit));
+    let mut bytes = Vec::with_capacity(meta.len().min(take) as usize);
+    file.take(take)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot be read: {e}"))?;
     if bytes.len() as u64 > limit {
         return Err("grew over the size limit while being read".into());
     }
-    if bytes[..bytes.len().min(8192)].contains(&0) {
+    if bytes[..bytes.len().min(SNIFF_BYTES)].contains(&0) {
         return Err("binary file (contains NUL bytes)".into());
     }
-    Ok((bytes, meta.modified().ok()))
+    let whole = head.is_none() || bytes.len() as u64 >= meta.len();
+    Ok((bytes, meta.modified().ok(), whole))
 }
 
 /// Opens for reading without blocking on a FIFO (its type is checked after opening).
@@ -564,7 +638,57 @@ pub fn read_capped_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 /// A guide read from disk: its bytes, then mdBook directives expanded from `root`.
 pub fn load_disk_guide(rel: &str, path: &Path, root: Option<&Path>) -> Result<Guide, String> {
     let (bytes, modified) = read_guide_file(path)?;
-    let mut guide = guide_from_bytes(rel, &bytes);
+    guide_from_disk_bytes(rel, path, root, &bytes, modified)
+}
+
+/// A guide's title, front matter and place from the head of its file, its text left
+/// [`Guide::pending`]; the whole file when it is small or its head leaves the title in
+/// doubt.
+fn load_disk_head(rel: &str, path: &Path, root: Option<&Path>) -> Result<Guide, String> {
+    let (bytes, modified, whole) = read_guide_bytes(path, Some(SNIFF_BYTES))?;
+    if whole && bytes.len() <= HEAD_BYTES {
+        return guide_from_disk_bytes(rel, path, root, &bytes, modified);
+    }
+    // A short head first (most titles are on the first lines), a longer one when that
+    // leaves the title in doubt, the whole file when both do.
+    let Some(mut guide) = [HEAD_BYTES / 4, HEAD_BYTES]
+        .into_iter()
+        .find_map(|size| titled_head(rel, &bytes, size))
+    else {
+        return load_disk_guide(rel, path, root);
+    };
+    guide.body = String::new();
+    // Said once the whole is read; a head's notices may be cut short.
+    guide.notices.clear();
+    guide.modified = modified;
+    guide.pending = true;
+    Ok(guide)
+}
+
+/// The guide decoded from the first `size` bytes of `bytes` (cut at a line end, so no
+/// character or line is split), when that settles its title and front matter as a full
+/// read would.
+fn titled_head(rel: &str, bytes: &[u8], size: usize) -> Option<Guide> {
+    let cut = bytes[..size.min(bytes.len())]
+        .iter()
+        .rposition(|&b| b == b'\n')?;
+    let raw = &bytes[..=cut];
+    let guide = guide_from_bytes(rel, raw);
+    let raw = raw.strip_prefix("\u{feff}".as_bytes()).unwrap_or(raw);
+    let front_open = raw.starts_with(b"+++") && guide.body_line == 1;
+    let titled = guide.title_from_front || first_heading(&guide.body).is_some();
+    (!front_open && titled && !include::has_directives(&guide.body)).then_some(guide)
+}
+
+/// A guide from the bytes of its file on disk, with includes expanded from `root`.
+fn guide_from_disk_bytes(
+    rel: &str,
+    path: &Path,
+    root: Option<&Path>,
+    bytes: &[u8],
+    modified: Option<std::time::SystemTime>,
+) -> Result<Guide, String> {
+    let mut guide = guide_from_bytes(rel, bytes);
     guide.modified = modified;
     if include::has_directives(&guide.body) {
         match root {
@@ -654,6 +778,7 @@ pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
         include_problems: Vec::new(),
         included_files: Vec::new(),
         title_from_front,
+        pending: false,
     }
 }
 
@@ -893,6 +1018,115 @@ mod tests {
             g.notices
         );
         assert_eq!(std::fs::read(&file).expect("read"), bytes, "file untouched");
+    }
+
+    /// Titles read from a file's head are those a full read gives, for every way a
+    /// guide gets its title; only large guides are left unread, and reading one whole
+    /// gives the guide a full read gives.
+    #[test]
+    fn titles_from_the_head_match_a_full_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let filler: String = (0..700).map(|i| format!("Filler line {i}.\n")).collect();
+        let big = |top: &str| format!("{top}{filler}");
+        let files = [
+            (
+                "front.md",
+                big("+++\ntitle = \"From front\"\norder = 2\n+++\n\n# Heading\n\n"),
+            ),
+            ("atx.md", big("Intro line.\n\n### Third level first\n\n")),
+            ("setext.md", big("Setext title\n------------\n\n")),
+            ("fenced.md", big("```\n# not a title\n```\n\n## Real\n\n")),
+            ("stem-only.md", big("No heading at all.\n\n")),
+            ("late.md", format!("{filler}# Late heading\n")),
+            (
+                "second-head.md",
+                big(&format!(
+                    "{}\n\n# Past the short head\n\n",
+                    "word ".repeat(300)
+                )),
+            ),
+            (
+                "open-front.md",
+                format!("+++\nsummary = \"{}\"\n+++\n# T\n", "x".repeat(9000)),
+            ),
+            ("small.md", "# Small\n\nShort.\n".to_string()),
+            ("sub/nested.md", big("## Nested\n\n")),
+        ];
+        for (name, text) in &files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        let full = GuideSet::from_dir(dir.path()).expect("loads");
+        let mut heads = GuideSet::from_dir_heads(dir.path()).expect("loads");
+        let summary = |set: &GuideSet| -> Vec<(String, String, String, Option<i64>, u8)> {
+            set.guides
+                .iter()
+                .map(|g| {
+                    (
+                        g.rel_path.clone(),
+                        g.id.clone(),
+                        g.title.clone(),
+                        g.order,
+                        g.level,
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(summary(&heads), summary(&full));
+        let titles: Vec<&str> = full.guides.iter().map(|g| g.title.as_str()).collect();
+        for t in [
+            "From front",
+            "Third level first",
+            "Setext title",
+            "Real",
+            "stem-only",
+            "Late heading",
+            "Past the short head",
+            "Small",
+            "Nested",
+        ] {
+            assert!(titles.contains(&t), "{t} in {titles:?}");
+        }
+        let mut pending: Vec<&str> = heads
+            .guides
+            .iter()
+            .filter(|g| g.pending)
+            .map(|g| g.rel_path.as_str())
+            .collect();
+        pending.sort_unstable();
+        // Large guides whose head settles the title stay unread; the rest are read whole
+        // (no heading in the head, front matter still open, or small).
+        assert_eq!(
+            pending,
+            [
+                "atx.md",
+                "fenced.md",
+                "front.md",
+                "second-head.md",
+                "setext.md",
+                "sub/nested.md"
+            ]
+        );
+        assert!(!heads.is_complete());
+        assert!(
+            heads
+                .guides
+                .iter()
+                .filter(|g| g.pending)
+                .all(|g| g.body.is_empty())
+        );
+
+        for g in 0..heads.guides.len() {
+            heads.read_body(g).expect("reads");
+        }
+        assert!(heads.is_complete());
+        for (a, b) in heads.guides.iter().zip(&full.guides) {
+            assert_eq!(
+                (&a.id, &a.title, &a.body, a.body_line),
+                (&b.id, &b.title, &b.body, b.body_line)
+            );
+        }
     }
 
     #[test]

@@ -144,10 +144,14 @@ impl Catalog {
     pub fn from_docs<'a>(docs: impl IntoIterator<Item = (usize, &'a Guide, &'a Doc)>) -> Catalog {
         let mut forms = Vec::new();
         for (gi, guide, doc) in docs {
-            for code in &doc.code_blocks {
-                block_forms(gi, guide, doc, code, &mut forms);
-            }
+            guide_forms(gi, guide, doc, &mut forms);
         }
+        Catalog::from_forms(forms)
+    }
+
+    /// The catalog of forms gathered with [`guide_forms`], guide by guide in set order
+    /// (so a caller can let each document go once its imports are taken).
+    pub fn from_forms(forms: Vec<Form>) -> Catalog {
         Catalog {
             forms: dedupe(forms),
         }
@@ -233,6 +237,14 @@ impl Catalog {
 }
 
 /// Looks `symbol` up in a whole guide set (parses it; keep a [`Catalog`] for repeats).
+/// Every import form of one parsed guide, appended to `out` (before the set-wide
+/// de-duplication [`Catalog::from_forms`] does).
+pub fn guide_forms(gi: usize, guide: &Guide, doc: &Doc, out: &mut Vec<Form>) {
+    for code in &doc.code_blocks {
+        block_forms(gi, guide, doc, code, out);
+    }
+}
+
 pub fn lookup(set: &GuideSet, symbol: &str) -> Answer {
     Catalog::build(set).lookup(symbol)
 }

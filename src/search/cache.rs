@@ -183,6 +183,7 @@ impl Loaded {
             part: None,
             number: None,
             draft: false,
+            pending: false,
             toc_position: None,
             include_problems: Vec::new(),
             included_files: Vec::new(),

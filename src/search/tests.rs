@@ -173,3 +173,33 @@ fn preview_shows_the_lines_around_a_hit() {
     assert_eq!(lines.first().map(|l| l.0), Some(2));
     assert!(lines.iter().any(|(_, t)| t == "one"));
 }
+
+/// The index keeps its text once, folded, with the capitals put back for display and
+/// case-sensitive queries: hits read exactly as written, accents and characters whose
+/// lowercase differs in length included, and a query with a capital matches only that
+/// case.
+#[test]
+fn hits_read_as_written_from_the_folded_text() {
+    let body = "# Straße Ünïcode İstanbul\n\nThe WebSocketManager opens. \
+                websocketmanager in lower case.\n\n```python\nfrom App.Core import WebSocketManager\n```\n";
+    let ix = index_of(&[guide("a", "Grüße", body)]);
+    let texts = |q: &str| -> Vec<String> { ix.query(q, 20).into_iter().map(|h| h.text).collect() };
+    assert_eq!(texts("ünïcode"), ["Straße Ünïcode İstanbul"]);
+    assert_eq!(texts("İstanbul"), ["Straße Ünïcode İstanbul"]);
+    assert_eq!(texts("grüße"), ["Grüße"]);
+    let lower = texts("websocketmanager");
+    assert_eq!(lower.len(), 3, "{lower:?}");
+    assert!(lower.contains(&"from App.Core import WebSocketManager".to_string()));
+    assert!(lower.contains(&"The WebSocketManager opens.".to_string()));
+    // A capital makes the query case-sensitive: the all-lowercase line drops out.
+    let exact = texts("WebSocketManager");
+    assert_eq!(exact.len(), 2, "{exact:?}");
+    assert!(exact.iter().all(|t| t.contains("WebSocketManager")));
+    assert!(texts("WEBSOCKETMANAGER").is_empty());
+    // Ranges point into the text as written.
+    let hit = &ix.query("core", 1)[0];
+    assert_eq!(&hit.text[hit.ranges[0].clone()], "Core");
+    // The camel-case hump still ranks as a word start (tier read from the capitals).
+    let hit = &ix.query("socket", 1)[0];
+    assert!(hit.text.contains("WebSocketManager"), "{hit:?}");
+}

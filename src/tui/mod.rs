@@ -325,6 +325,25 @@ fn run_effects(
             Effect::Index { set, parsed } => background(ctx.tx, "index", move || {
                 Msg::Indexed(Box::new(Indexes::build_with(&set, &parsed)))
             }),
+            Effect::Catalog {
+                set,
+                parsed,
+                generation,
+            } => background(ctx.tx, "catalog", move || {
+                let (catalog, facts) = crate::app::catalog_of(&set, &parsed);
+                Msg::Cataloged {
+                    generation,
+                    catalog: Box::new(catalog),
+                    facts,
+                }
+            }),
+            Effect::ReadSet(dir) => background(ctx.tx, "read set", move || {
+                Msg::SetRead(
+                    crate::content::GuideSet::from_dir(&dir)
+                        .map(Box::new)
+                        .map_err(|e| e.to_string()),
+                )
+            }),
             Effect::Rescan(set) => background(ctx.tx, "rescan", move || {
                 let start = std::time::Instant::now();
                 let result = set

@@ -74,8 +74,10 @@ fn guide_lines(app: &App, i: usize, width: u16, selected: bool) -> Vec<Line<'sta
             format!("{}. {}", i + 1, g.title),
             if selected { theme.h2 } else { theme.h4 },
         ),
-        Span::styled(format!("   {} min", app.guide_minutes(i)), theme.muted),
     ];
+    if let Some(minutes) = app.guide_minutes(i) {
+        head.push(Span::styled(format!("   {minutes} min"), theme.muted));
+    }
     if let Some((read, total)) = app.guide_read_progress(i).filter(|(_, t)| *t > 0) {
         head.push(Span::styled(format!("   read {read}/{total}"), theme.muted));
     }
