@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::cli::ScanFormat;
 use crate::content::GuideSet;
 use crate::sanitize::sanitize_line;
-use crate::scan::{Class, Finding, Report, Rules, ScanOptions, scan_paths};
+use crate::scan::{Class, Finding, Report, Rules, ScanOptions, clean, explain, scan_paths};
 
 use super::write_context;
 
@@ -123,11 +123,16 @@ pub fn counts(report: &Report) -> (usize, usize) {
     (d, report.findings.len() - d)
 }
 
-fn paint(text: &str, code: &str, color: bool) -> String {
-    if color {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
+/// Text in a colour (an SGR code) when colour is on.
+struct Paint<'a, T>(T, &'a str, bool);
+
+impl<T: std::fmt::Display> std::fmt::Display for Paint<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.2 {
+            write!(f, "\x1b[{}m{}\x1b[0m", self.1, self.0)
+        } else {
+            self.0.fmt(f)
+        }
     }
 }
 
@@ -138,35 +143,44 @@ fn class_colour(class: Class) -> &'static str {
     }
 }
 
+/// Findings grouped by file, each with its explanation; then the summary. Each file's
+/// block is formatted in memory and written at once: tens of thousands of findings are
+/// a handful of writes.
 fn human(report: &Report, color: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    use std::fmt::Write as _;
     let mut current: Option<&std::path::Path> = None;
+    let mut block = String::new();
     for f in &report.findings {
         if current != Some(f.path.as_path()) {
+            write_context(out.write_all(block.as_bytes()))?;
+            block.clear();
             if current.is_some() {
-                write_context(writeln!(out))?;
+                block.push('\n');
             }
             current = Some(f.path.as_path());
-            let name = sanitize_line(&f.path.display().to_string());
-            write_context(writeln!(out, "{}", paint(&name, "1;4", color)))?;
+            let name = f.path.display().to_string();
+            let _ = writeln!(block, "{}", Paint(clean(&name), "1;4", color));
         }
-        let class = paint(f.class.as_str(), class_colour(f.class), color);
-        let context = f
-            .context
-            .map_or(String::new(), |c| format!("  [{}]", c.label()));
-        write_context(writeln!(
-            out,
-            "  {}:{}  {class}  {}{context}",
+        let class = Paint(f.class.as_str(), class_colour(f.class), color);
+        let _ = write!(
+            block,
+            "  {}:{}  {class}  {}",
             f.line,
             f.column,
-            sanitize_line(&f.text)
-        ))?;
-        for line in explanation(f) {
-            write_context(writeln!(out, "      {}", line))?;
+            clean(&f.text)
+        );
+        if let Some(c) = f.context {
+            let _ = write!(block, "  [{}]", c.label());
+        }
+        block.push('\n');
+        for line in explain::lines(f) {
+            let _ = writeln!(block, "      {line}");
         }
     }
     if !report.findings.is_empty() {
-        write_context(writeln!(out))?;
+        block.push('\n');
     }
+    write_context(out.write_all(block.as_bytes()))?;
     let fixable = report.findings.iter().filter(|f| f.fixable).count();
     let mut line = summary(report);
     if fixable > 0 {
@@ -176,31 +190,6 @@ fn human(report: &Report, color: bool, out: &mut dyn Write) -> anyhow::Result<()
     }
     write_context(writeln!(out, "{line}"))?;
     Ok(())
-}
-
-/// The lines under a finding: why, what to use, what else to change, where it is said.
-pub fn explanation(f: &Finding) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Some(r) = &f.reason {
-        lines.push(format!("why: {}", sanitize_line(r)));
-    }
-    if let Some(r) = &f.replacement {
-        let mut l = format!("use: {}", sanitize_line(&r.import_line));
-        if let Some(c) = &r.caveat {
-            l.push_str(&format!("  ({})", sanitize_line(c)));
-        }
-        if !f.fixable {
-            l.push_str("  [no automatic fix for this statement]");
-        }
-        lines.push(l);
-    } else {
-        lines.push("use: the guides give no one-to-one replacement".to_string());
-    }
-    for a in &f.advice {
-        lines.push(format!("also: {}", sanitize_line(a)));
-    }
-    lines.push(format!("see: {}", sanitize_line(&f.rule_id)));
-    lines
 }
 
 fn json_report(report: &Report) -> Value {
