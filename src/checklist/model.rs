@@ -118,6 +118,8 @@ struct GuideHeadings {
 pub struct Catalog {
     items: Vec<Item>,
     by_id: HashMap<String, usize>,
+    /// Guide id → its first item: a guide's tasks are consecutive items, in task order.
+    first_of_guide: HashMap<String, usize>,
     guides: Vec<GuideHeadings>,
 }
 
@@ -127,6 +129,9 @@ impl Catalog {
         let mut cat = Catalog::default();
         for (guide, doc) in docs {
             let mut seen: HashMap<String, usize> = HashMap::new();
+            cat.first_of_guide
+                .entry(guide.to_string())
+                .or_insert(cat.items.len());
             for (task_index, task) in doc.tasks.iter().enumerate() {
                 let heading = task
                     .heading
@@ -199,10 +204,12 @@ impl Catalog {
     }
 
     /// The item of a guide's task, for the reader, which knows the task index it drew.
+    /// The reader asks for every task box it draws, each frame: a lookup, not a search.
     pub fn by_task(&self, guide: &str, task_index: usize) -> Option<&Item> {
+        let first = *self.first_of_guide.get(guide)?;
         self.items
-            .iter()
-            .find(|i| i.guide == guide && i.task_index == task_index)
+            .get(first + task_index)
+            .filter(|i| i.guide == guide && i.task_index == task_index)
     }
 
     /// Ids among `stored` that name no item of this set: ticks to show as orphaned.
@@ -394,6 +401,10 @@ mod tests {
         assert_eq!(c.by_number(3).map(|i| i.id.as_str()), Some("b##z"));
         assert_eq!(c.by_number(0), None);
         assert_eq!(c.by_task("a", 1).map(|i| i.number), Some(2));
+        assert_eq!(c.by_task("b", 0).map(|i| i.number), Some(3));
+        assert_eq!(c.by_task("a", 2), None);
+        assert_eq!(c.by_task("b", 1), None);
+        assert_eq!(c.by_task("c", 0), None);
     }
 
     #[test]

@@ -26,27 +26,46 @@ pub enum Line<'a> {
     See(&'a str),
 }
 
-impl fmt::Display for Line<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Line<'_> {
+    /// Writes the line (piece by piece: this runs for every finding of a large scan).
+    pub fn write_to<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
         match *self {
-            Line::Why(reason) => write!(f, "why: {}", clean(reason)),
+            Line::Why(reason) => {
+                w.write_str("why: ")?;
+                w.write_str(&clean(reason))
+            }
             Line::Use {
                 replacement,
                 fixable,
             } => {
-                write!(f, "use: {}", clean(&replacement.import_line))?;
+                w.write_str("use: ")?;
+                w.write_str(&clean(&replacement.import_line))?;
                 if let Some(c) = &replacement.caveat {
-                    write!(f, "  ({})", clean(c))?;
+                    w.write_str("  (")?;
+                    w.write_str(&clean(c))?;
+                    w.write_str(")")?;
                 }
                 if !fixable {
-                    f.write_str("  [no automatic fix for this statement]")?;
+                    w.write_str("  [no automatic fix for this statement]")?;
                 }
                 Ok(())
             }
-            Line::NoReplacement => f.write_str("use: the guides give no one-to-one replacement"),
-            Line::Also(advice) => write!(f, "also: {}", clean(advice)),
-            Line::See(location) => write!(f, "see: {}", clean(location)),
+            Line::NoReplacement => w.write_str("use: the guides give no one-to-one replacement"),
+            Line::Also(advice) => {
+                w.write_str("also: ")?;
+                w.write_str(&clean(advice))
+            }
+            Line::See(location) => {
+                w.write_str("see: ")?;
+                w.write_str(&clean(location))
+            }
         }
+    }
+}
+
+impl fmt::Display for Line<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
     }
 }
 

@@ -268,7 +268,7 @@ impl Rules {
             if let Some(&i) = self.modules.get(m) {
                 return Some(i);
             }
-            m = m.rsplit_once('.')?.0;
+            m = parent(m)?;
         }
     }
 
@@ -280,7 +280,8 @@ impl Rules {
         }
         let mut prefix = path;
         loop {
-            let (m, s) = prefix.rsplit_once('.')?;
+            let m = parent(prefix)?;
+            let s = &prefix[m.len() + 1..];
             if let Some(i) = self.symbol(m, s) {
                 return Some(i);
             }
@@ -306,6 +307,11 @@ impl Rules {
             .map(|f| String::from_utf8_lossy(f.needle()).into_owned())
             .collect()
     }
+}
+
+/// `a.b` for `a.b.c`: what is before the last dot.
+fn parent(dotted: &str) -> Option<&str> {
+    memchr::memrchr(b'.', dotted.as_bytes()).map(|i| &dotted[..i])
 }
 
 fn is_python(lang: Option<&str>) -> bool {
