@@ -316,7 +316,7 @@ fn visit_file(
 fn read_file(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), String> {
     buf.clear();
     let cannot = |e: std::io::Error| format!("cannot read: {e}");
-    let mut file = File::open(path).map_err(cannot)?;
+    let mut file = open_nonblocking(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     if !meta.is_file() {
         return Err("not a regular file; skipped".into());
@@ -349,4 +349,72 @@ fn read_file(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), String> {
         return Err(format!("larger than {max} bytes; skipped"));
     }
     Ok(())
+}
+
+/// Opens for reading without waiting: a file swapped for a FIFO after the folder was
+/// listed would otherwise block the open until a writer came. The type is checked on
+/// the open file right after.
+fn open_nonblocking(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_order_is_the_order_of_components() {
+        let paths = [
+            "a/b.py",
+            "a-b/c.py",
+            "a/b/c.py",
+            "a.b/c.py",
+            "ab/c.py",
+            "a/bb.py",
+            "/r/tree/c10/x.py",
+            "/r/tree/c1/x.py",
+            "/r/tree/c1/netra_backend/app/services/relative.py",
+            "/r/tree/c1/netra_backend/app/services_old/a.py",
+        ];
+        for a in paths {
+            for b in paths {
+                let (a, b) = (Path::new(a), Path::new(b));
+                assert_eq!(path_order(a, b), a.cmp(b), "{a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_is_read_whole_and_an_oversize_one_refused_unread() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("x.py");
+        std::fs::write(&path, "import os\n").expect("write");
+        let mut buf = b"left over".to_vec();
+        assert_eq!(read_file(&path, 100, &mut buf), Ok(()));
+        assert_eq!(buf, b"import os\n");
+        let refused = read_file(&path, 4, &mut buf);
+        assert_eq!(refused, Err("larger than 4 bytes; skipped".to_string()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_waiting_for_a_writer() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("pipe.py");
+        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("path");
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let mut buf = Vec::new();
+        assert_eq!(
+            read_file(&path, 100, &mut buf),
+            Err("not a regular file; skipped".to_string())
+        );
+    }
 }
