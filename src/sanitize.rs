@@ -61,7 +61,16 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
 /// Like [`sanitize`], but also turns newlines and tabs into spaces: for one-line fields
 /// such as titles, URLs and status messages.
 pub fn sanitize_line(s: &str) -> String {
-    sanitize(&s.replace(['\n', '\t', '\r'], " ")).into_owned()
+    line(s).into_owned()
+}
+
+/// [`sanitize_line`] without a copy when `s` is printable ASCII, which it leaves as it is:
+/// the common case on paths that print thousands of lines (scan findings).
+pub fn line(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(sanitize(&s.replace(['\n', '\t', '\r'], " ")).into_owned())
 }
 
 /// Writes `devguide: MESSAGE` and a newline to `out` (stderr, a log), defused: the one
@@ -84,6 +93,23 @@ pub fn has_disguising_chars(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_borrowed_line_form_agrees_with_the_full_sanitiser() {
+        let ascii: String = (0x20u8..0x7f).map(char::from).collect();
+        assert!(matches!(line(&ascii), Cow::Borrowed(_)));
+        assert_eq!(sanitize(&ascii), ascii.as_str());
+        for s in [
+            "a\tb\nc",
+            "x\u{1b}]52;c;AAAA\u{7}y",
+            "caf\u{e9}",
+            "\u{202e}gnp.exe",
+        ] {
+            assert_eq!(line(s), sanitize_line(s));
+            assert!(matches!(line(s), Cow::Owned(_)), "{s:?}");
+            assert!(!line(s).contains(['\u{1b}', '\n', '\t']), "{s:?}");
+        }
+    }
 
     #[test]
     fn escape_becomes_visible_placeholder() {

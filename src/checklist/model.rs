@@ -266,6 +266,7 @@ impl Catalog {
     }
 
     /// The item of a guide's task, for the reader, which knows the task index it drew.
+    /// The reader asks for every task box it draws, each frame: a lookup, not a search.
     pub fn by_task(&self, guide: &str, task_index: usize) -> Option<&Item> {
         let first = *self.first_item.get(guide)?;
         self.items
@@ -496,6 +497,10 @@ mod tests {
         assert_eq!(c.by_number(3).map(|i| i.id.as_str()), Some("b##z"));
         assert_eq!(c.by_number(0), None);
         assert_eq!(c.by_task("a", 1).map(|i| i.number), Some(2));
+        assert_eq!(c.by_task("b", 0).map(|i| i.number), Some(3));
+        assert_eq!(c.by_task("a", 2), None);
+        assert_eq!(c.by_task("b", 1), None);
+        assert_eq!(c.by_task("c", 0), None);
     }
 
     #[test]

@@ -13,8 +13,9 @@ use crate::sanitize::sanitize_line;
 use crate::scan::fix::{Edit, apply};
 use crate::scan::{Rules, ScanOptions, fix_source, scan_paths};
 
-use super::scan::{explanation, missing, roots};
+use super::scan::{missing, roots};
 use super::write_context;
+use crate::scan::explain::explanation;
 
 /// Lines of context around each change in the diff.
 const CONTEXT: usize = 3;

@@ -69,7 +69,7 @@ pub fn findings(rules: &Rules, path: &Path, text: &str) -> Vec<Finding> {
                         .cloned()
                 })
                 .flatten();
-            let explanation = crate::commands::scan::explanation(&f);
+            let explanation = scan::explain::explanation(&f);
             Finding {
                 explanation,
                 range: f.range,

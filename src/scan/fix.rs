@@ -5,13 +5,14 @@
 //! else (a factory with no canonical counterpart, `import M` statements, `patch()` strings)
 //! is left to the reader of the findings.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::path::Path;
 
 use serde::Serialize;
 
-use super::sites::{Site, SiteKind};
-use super::{Rules, package_parts, resolve_relative};
+use super::sites::{ImportedName, Site, SiteKind};
+use super::{Package, Rules, absolute, resolve_name};
 
 /// One replacement of `range` (bytes of the original text) by `text`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,7 +22,12 @@ pub struct Edit {
 }
 
 /// The edit that fixes a `from` statement, when it has one.
-pub(crate) fn plan_from(site: &Site, rules: &Rules, package: &[String]) -> Option<Edit> {
+pub(crate) fn plan_from(
+    site: &Site,
+    rules: &Rules,
+    package: &OnceCell<Package>,
+    path: &Path,
+) -> Option<Edit> {
     let SiteKind::From {
         level,
         module,
@@ -31,13 +37,27 @@ pub(crate) fn plan_from(site: &Site, rules: &Rules, package: &[String]) -> Optio
     else {
         return None;
     };
+    let (full, starts) = absolute(*level, module, || package.get_or_init(|| Package::of(path)))?;
+    let found: Vec<Option<(usize, usize)>> = names
+        .iter()
+        .map(|n| resolve_name(&full, starts, &n.name, rules))
+        .collect();
+    plan_resolved(module_span, names, &full, &found, rules)
+}
+
+/// The edit for a `from` statement whose names were resolved (see
+/// [`super::resolve_name`]): every name must be retired and move to one canonical module.
+pub(crate) fn plan_resolved(
+    module_span: &Range<usize>,
+    names: &[ImportedName],
+    full: &str,
+    found: &[Option<(usize, usize)>],
+    rules: &Rules,
+) -> Option<Edit> {
     let mut target: Option<&str> = None;
-    for n in names {
-        let resolved = if *level == 0 {
-            rules.match_from(module, &n.name).map(|_| module.clone())
-        } else {
-            resolve_relative(package, *level, module, &n.name, rules).map(|(m, _)| m)
-        }?;
+    for (n, found) in names.iter().zip(found) {
+        let (start, _) = (*found)?;
+        let resolved = full.get(start..)?;
         let canonical = rules.canonical_for(&n.name)?;
         if canonical == resolved || target.is_some_and(|t| t != canonical) {
             return None;
@@ -56,10 +76,10 @@ pub fn fix_source(path: &Path, text: &str, rules: &Rules) -> Option<(String, Vec
     if rules.is_empty() || !rules.is_candidate(text.as_bytes()) {
         return None;
     }
-    let package = package_parts(path);
+    let package = OnceCell::new();
     let edits: Vec<Edit> = super::sites::sites(text)
         .iter()
-        .filter_map(|s| plan_from(s, rules, &package))
+        .filter_map(|s| plan_from(s, rules, &package, path))
         .collect();
     if edits.is_empty() {
         return None;

@@ -76,8 +76,20 @@ fn is_name_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
 }
 
+/// Bytes that continue an identifier, as a table: names are most of a source file's bytes.
+static NAME_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+        b += 1;
+    }
+    t
+};
+
 fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+    NAME_BYTES[usize::from(b)]
 }
 
 /// The flags of a string prefix, when `word` is one (`r`, `b`, `rb`, `f`, `rf`, `t`...).
@@ -118,9 +130,8 @@ impl Lexer<'_> {
             match b {
                 b' ' | b'\t' | b'\x0c' => self.i += 1,
                 b'#' => {
-                    while self.i < self.s.len() && !matches!(self.s[self.i], b'\n' | b'\r') {
-                        self.i += 1;
-                    }
+                    self.i = memchr::memchr2(b'\n', b'\r', &self.s[self.i..])
+                        .map_or(self.s.len(), |k| self.i + k);
                 }
                 b'\\' if matches!(self.peek(1), b'\n' | b'\r') => {
                     self.i += 1;

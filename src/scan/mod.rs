@@ -17,6 +17,7 @@
 //! `import_module(...)`, `__import__(...)` and `monkeypatch.setattr/delattr(...)`.
 //! Comments, docstrings and other strings never count.
 
+pub mod explain;
 pub mod fix;
 pub mod history;
 pub mod lex;
@@ -24,6 +25,8 @@ pub mod rules;
 pub mod sites;
 pub mod walk;
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -100,196 +103,262 @@ pub fn scan_source(path: &Path, text: &str, rules: &Rules) -> Vec<Finding> {
         return Vec::new();
     }
     let sites = sites::sites(text);
-    let lines = LineIndex::new(text);
-    let package = package_parts(path);
+    // Built when the first finding needs a position.
+    let lines = OnceCell::new();
+    // Only a relative import needs the file's folders.
+    let package = OnceCell::new();
+    let file = File {
+        path,
+        text,
+        rules,
+        package: &package,
+        lines: &lines,
+    };
     let mut out = Vec::new();
     for site in &sites {
-        site_findings(site, text, rules, &package, &lines, path, &mut out);
+        file.site_findings(site, &mut out);
     }
     out
 }
 
-/// The folders holding `path`, outermost first, absolute: a relative import resolves
-/// against a suffix of them.
-fn package_parts(path: &Path) -> Vec<String> {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    abs.parent()
-        .map(|p| {
-            p.components()
-                .filter_map(|c| match c {
-                    std::path::Component::Normal(s) => s.to_str().map(str::to_string),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+/// The folders holding a file, for resolving its relative imports: their names joined
+/// with dots (`r.netra_backend.app.services`) and where each name starts.
+pub(crate) struct Package {
+    dotted: String,
+    starts: Vec<usize>,
 }
 
-/// Resolves `from <level dots><module> import name` against the file's folders: the
-/// longest absolute module it could be that some rule names.
-fn resolve_relative(
-    package: &[String],
+impl Package {
+    /// The folders holding `path`, outermost first, absolute: a relative import resolves
+    /// against a suffix of them.
+    pub(crate) fn of(path: &Path) -> Package {
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut p = Package {
+            dotted: String::new(),
+            starts: Vec::new(),
+        };
+        let Some(parent) = abs.parent() else { return p };
+        for c in parent.components() {
+            if let std::path::Component::Normal(name) = c
+                && let Some(name) = name.to_str()
+            {
+                if !p.dotted.is_empty() {
+                    p.dotted.push('.');
+                }
+                p.starts.push(p.dotted.len());
+                p.dotted.push_str(name);
+            }
+        }
+        p
+    }
+}
+
+/// The absolute module of `from <level dots><module> import …`, written out for the
+/// longest package the file's folders can form, with the offsets where the shorter ones
+/// start (a relative import does not say where the package root is). `None` when the
+/// dots climb above the outermost folder.
+pub(crate) fn absolute<'a>(
     level: usize,
-    module: &str,
+    module: &'a str,
+    package: impl FnOnce() -> &'a Package,
+) -> Option<(Cow<'a, str>, &'a [usize])> {
+    if level == 0 {
+        return Some((Cow::Borrowed(module), &[0]));
+    }
+    let package = package();
+    let base = package.starts.len().checked_sub(level - 1)?;
+    if base == 0 {
+        return None;
+    }
+    let end = match package.starts.get(base) {
+        // Up to the dot before the first folder left out.
+        Some(&next) => next - 1,
+        None => package.dotted.len(),
+    };
+    let mut full = String::with_capacity(end + 1 + module.len());
+    full.push_str(&package.dotted[..end]);
+    if !module.is_empty() {
+        full.push('.');
+        full.push_str(module);
+    }
+    Some((Cow::Owned(full), &package.starts[..base]))
+}
+
+/// The first (longest) reading of an absolute module that some rule matches with `name`:
+/// where that reading starts in `full`, and the rule.
+pub(crate) fn resolve_name(
+    full: &str,
+    starts: &[usize],
     name: &str,
     rules: &Rules,
-) -> Option<(String, usize)> {
-    let up = level.checked_sub(1)?;
-    let base = package.get(..package.len().checked_sub(up)?)?;
-    for start in 0..base.len() {
-        let mut full = base[start..].join(".");
-        if !module.is_empty() {
-            full.push('.');
-            full.push_str(module);
-        }
-        if let Some(rule) = rules.match_from(&full, name) {
-            return Some((full, rule));
-        }
-    }
-    None
+) -> Option<(usize, usize)> {
+    starts.iter().find_map(|&s| {
+        let module = full.get(s..)?;
+        rules.match_from(module, name).map(|r| (s, r))
+    })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn site_findings(
-    site: &Site,
-    text: &str,
-    rules: &Rules,
-    package: &[String],
-    lines: &LineIndex,
-    path: &Path,
-    out: &mut Vec<Finding>,
-) {
-    let written = one_line(&text[site.span.clone()]);
-    let mut push = |range: Range<usize>,
-                    form: Form,
-                    module: String,
-                    name: Option<String>,
-                    rule: usize,
-                    edit: Option<Fix>| {
-        let Some(r) = rules.get(rule) else { return };
-        let (line, column) = lines.position(text, range.start);
-        let (end_line, end_column) = lines.position(text, range.end);
-        // A module rule met through another name: that name's own canonical home, if any.
-        let same_name = r.name == name;
-        let replacement = if same_name {
-            r.replacement.clone()
-        } else {
-            name.as_deref().and_then(|n| {
-                let m = rules.canonical_for(n)?;
-                Some(Replacement {
-                    module: m.to_string(),
-                    import_line: format!("from {m} import {n}"),
-                    caveat: None,
-                })
-            })
-        };
-        out.push(Finding {
-            path: path.to_path_buf(),
-            line,
-            column,
-            end_line,
-            end_column,
-            range,
-            text: written.clone(),
-            form,
-            // Folder names and identifiers come from the code base: shown, so defused.
-            module: crate::sanitize::sanitize_line(&module),
-            name: name.as_deref().map(crate::sanitize::sanitize_line),
-            class: r.class,
-            rule,
-            rule_id: r.id.clone(),
-            reason: r.reason.clone(),
-            replacement,
-            advice: if same_name {
-                r.advice.clone()
+/// What every site of one file shares.
+struct File<'a> {
+    path: &'a Path,
+    text: &'a str,
+    rules: &'a Rules,
+    package: &'a OnceCell<Package>,
+    lines: &'a OnceCell<LineIndex>,
+}
+
+impl File<'_> {
+    fn site_findings(&self, site: &Site, out: &mut Vec<Finding>) {
+        let text = self.text;
+        let rules = self.rules;
+        let lines = || self.lines.get_or_init(|| LineIndex::new(text));
+        // Built once per statement, and only when it has a finding.
+        let mut written: Option<String> = None;
+        let mut push = |range: Range<usize>,
+                        form: Form,
+                        module: &str,
+                        name: Option<&str>,
+                        rule: usize,
+                        edit: Option<Fix>| {
+            let Some(r) = rules.get(rule) else { return };
+            let (line, column) = lines().position(text, range.start);
+            let (end_line, end_column) = lines().position(text, range.end);
+            // A module rule met through another name: that name's own canonical home, if any.
+            let same_name = r.name.as_deref() == name;
+            let replacement = if same_name {
+                r.replacement.clone()
             } else {
-                Vec::new()
-            },
-            context: site.context,
-            fixable: edit.is_some(),
-            fix: edit,
-        });
-    };
-    match &site.kind {
-        SiteKind::From {
-            level,
-            module,
-            names,
-            ..
-        } => {
-            let plan = fix::plan_from(site, rules, package).map(|edit| {
-                let (line, column) = lines.position(text, edit.range.start);
-                let (end_line, end_column) = lines.position(text, edit.range.end);
-                Fix {
-                    edit,
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                }
-            });
-            for n in names {
-                let found = if *level == 0 {
-                    rules
-                        .match_from(module, &n.name)
-                        .map(|r| (module.clone(), r))
+                name.and_then(|n| {
+                    let m = rules.canonical_for(n)?;
+                    Some(Replacement {
+                        module: m.to_string(),
+                        import_line: format!("from {m} import {n}"),
+                        caveat: None,
+                    })
+                })
+            };
+            let written = written
+                .get_or_insert_with(|| one_line(&text[site.span.clone()]))
+                .clone();
+            out.push(Finding {
+                path: self.path.to_path_buf(),
+                line,
+                column,
+                end_line,
+                end_column,
+                range,
+                text: written,
+                form,
+                // Folder names and identifiers come from the code base: shown, so defused.
+                module: clean(module).into_owned(),
+                name: name.map(|n| clean(n).into_owned()),
+                class: r.class,
+                rule,
+                rule_id: r.id.clone(),
+                reason: r.reason.clone(),
+                replacement,
+                advice: if same_name {
+                    r.advice.clone()
                 } else {
-                    resolve_relative(package, *level, module, &n.name, rules)
+                    Vec::new()
+                },
+                context: site.context,
+                fixable: edit.is_some(),
+                fix: edit,
+            });
+        };
+        match &site.kind {
+            SiteKind::From {
+                level,
+                module,
+                module_span,
+                names,
+            } => {
+                let Some((full, starts)) = absolute(*level, module, || {
+                    self.package.get_or_init(|| Package::of(self.path))
+                }) else {
+                    return;
                 };
-                if let Some((m, rule)) = found {
-                    push(
-                        n.span.clone(),
-                        Form::From,
-                        m,
-                        Some(n.name.clone()),
-                        rule,
-                        plan.clone(),
-                    );
+                let found: Vec<Option<(usize, usize)>> = names
+                    .iter()
+                    .map(|n| resolve_name(&full, starts, &n.name, rules))
+                    .collect();
+                if found.iter().all(Option::is_none) {
+                    return;
+                }
+                let plan =
+                    fix::plan_resolved(module_span, names, &full, &found, rules).map(|edit| {
+                        let (line, column) = lines().position(text, edit.range.start);
+                        let (end_line, end_column) = lines().position(text, edit.range.end);
+                        Fix {
+                            edit,
+                            line,
+                            column,
+                            end_line,
+                            end_column,
+                        }
+                    });
+                for (n, found) in names.iter().zip(&found) {
+                    if let Some((start, rule)) = *found {
+                        push(
+                            n.span.clone(),
+                            Form::From,
+                            &full[start..],
+                            Some(&n.name),
+                            rule,
+                            plan.clone(),
+                        );
+                    }
                 }
             }
-        }
-        SiteKind::Import { names } => {
-            for n in names {
-                if let Some(rule) = rules.match_path(&n.name) {
+            SiteKind::Import { names } => {
+                for n in names {
+                    if let Some(rule) = rules.match_path(&n.name) {
+                        push(n.span.clone(), Form::Import, &n.name, None, rule, None);
+                    }
+                }
+            }
+            SiteKind::Target { value, .. } => {
+                if let Some(rule) = rules.match_path(value) {
                     push(
-                        n.span.clone(),
-                        Form::Import,
-                        n.name.clone(),
+                        site.span.clone(),
+                        Form::StringTarget,
+                        value,
                         None,
                         rule,
                         None,
                     );
                 }
-            }
-        }
-        SiteKind::Target { value, .. } => {
-            if let Some(rule) = rules.match_path(value) {
-                push(
-                    site.span.clone(),
-                    Form::StringTarget,
-                    value.clone(),
-                    None,
-                    rule,
-                    None,
-                );
             }
         }
     }
 }
+
+/// `s` ready to show on one line: the one sanitiser's line form, borrowed when clean.
+pub use crate::sanitize::line as clean;
 
 /// Whitespace runs (newlines included) collapsed to one space, comments dropped.
 fn one_line(s: &str) -> String {
-    let no_comments: Vec<&str> = s
-        .lines()
-        .map(|l| match l.find('#') {
+    let mut out = String::with_capacity(s.len());
+    for l in s.lines() {
+        let code = match l.find('#') {
             Some(i) if !l[..i].contains(['"', '\'']) => &l[..i],
             _ => l,
-        })
-        .collect();
-    let joined = no_comments.join(" ");
-    let words: Vec<&str> = joined.split_whitespace().collect();
-    let out = words.join(" ").replace("( ", "(").replace(" )", ")");
-    crate::sanitize::sanitize_line(&out)
+        };
+        for word in code.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    if out.contains("( ") || out.contains(" )") {
+        out = out.replace("( ", "(").replace(" )", ")");
+    }
+    match clean(&out) {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(defused) => defused,
+    }
 }
 
 /// Byte offset → 1-based line and character column.
@@ -299,8 +368,10 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let newlines = memchr::memchr_iter(b'\n', text.as_bytes());
+        let mut starts = Vec::with_capacity(newlines.clone().count() + 1);
+        starts.push(0);
+        starts.extend(newlines.map(|i| i + 1));
         LineIndex { starts }
     }
 

@@ -13,6 +13,7 @@
 //!   the guide retires the import (the "OLD / NEW" pattern), with the marker's words.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use memchr::memmem;
 use serde::Serialize;
@@ -67,14 +68,45 @@ impl Rule {
     }
 }
 
-/// The rules of a guide set, indexed for matching.
+/// A quick hash for the rule tables. They are filled from the guides only; the code
+/// being scanned only looks names up, so it cannot flood a bucket, and the lookups (a few
+/// per import statement, thousands of statements per scan) are the hot path.
+#[derive(Default, Clone, Copy)]
+struct QuickHasher(u64);
+
+impl Hasher for QuickHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Quick = BuildHasherDefault<QuickHasher>;
+type Table<V> = HashMap<String, V, Quick>;
+
+/// The rules of a guide set, indexed for matching. Every lookup takes borrowed text, so
+/// matching allocates nothing.
 #[derive(Debug, Clone, Default)]
 pub struct Rules {
     rules: Vec<Rule>,
-    /// `(module, name)` → rule.
-    symbols: HashMap<(String, String), usize>,
+    /// Module → name → rule.
+    symbols: Table<Table<usize>>,
     /// Retired module → rule.
-    modules: HashMap<String, usize>,
+    modules: Table<usize>,
+    /// A retired module's package → the module's last part → rule: `from pkg import mod`.
+    modules_by_package: Table<Table<usize>>,
     /// Name → the first canonical module the guides import it from.
     canonical: HashMap<String, String>,
     /// Words every file with a finding must contain (names and last module parts), minimal.
@@ -158,7 +190,9 @@ impl Rules {
                 Some(n) => {
                     rules
                         .symbols
-                        .entry((module.clone(), n.clone()))
+                        .entry(module.clone())
+                        .or_default()
+                        .entry(n.clone())
                         .or_insert(idx);
                 }
                 None => {
@@ -171,7 +205,7 @@ impl Rules {
         let retired: Vec<(String, usize)> = rules
             .symbols
             .iter()
-            .map(|((m, _), &i)| (m.clone(), i))
+            .flat_map(|(m, names)| names.values().map(move |&i| (m.clone(), i)))
             .filter(|(m, _)| {
                 !canonical_modules
                     .iter()
@@ -186,6 +220,15 @@ impl Rules {
         retired.sort_by_key(|(_, i)| *i);
         for (m, i) in retired {
             rules.modules.entry(m).or_insert(i);
+        }
+        for (m, &i) in &rules.modules {
+            if let Some((package, last)) = m.rsplit_once('.') {
+                rules
+                    .modules_by_package
+                    .entry(package.to_string())
+                    .or_default()
+                    .insert(last.to_string(), i);
+            }
         }
         rules.needles = needles(&rules);
         rules
@@ -208,11 +251,14 @@ impl Rules {
     /// a module rule on `module` or a package above it, or a module rule on `module.name`
     /// itself (`from pkg import retired_module`).
     pub fn match_from(&self, module: &str, name: &str) -> Option<usize> {
-        if let Some(&i) = self.symbols.get(&(module.to_string(), name.to_string())) {
-            return Some(i);
-        }
-        self.match_module(module)
-            .or_else(|| self.modules.get(&format!("{module}.{name}")).copied())
+        self.symbol(module, name)
+            .or_else(|| self.match_module(module))
+            .or_else(|| self.modules_by_package.get(module)?.get(name).copied())
+    }
+
+    /// The symbol rule on `module.name`.
+    fn symbol(&self, module: &str, name: &str) -> Option<usize> {
+        self.symbols.get(module)?.get(name).copied()
     }
 
     /// The module rule on `module` or a package above it.
@@ -222,7 +268,7 @@ impl Rules {
             if let Some(&i) = self.modules.get(m) {
                 return Some(i);
             }
-            m = m.rsplit_once('.')?.0;
+            m = parent(m)?;
         }
     }
 
@@ -234,8 +280,9 @@ impl Rules {
         }
         let mut prefix = path;
         loop {
-            let (m, s) = prefix.rsplit_once('.')?;
-            if let Some(&i) = self.symbols.get(&(m.to_string(), s.to_string())) {
+            let m = parent(prefix)?;
+            let s = &prefix[m.len() + 1..];
+            if let Some(i) = self.symbol(m, s) {
                 return Some(i);
             }
             prefix = m;
@@ -262,6 +309,11 @@ impl Rules {
     }
 }
 
+/// `a.b` for `a.b.c`: what is before the last dot.
+fn parent(dotted: &str) -> Option<&str> {
+    memchr::memrchr(b'.', dotted.as_bytes()).map(|i| &dotted[..i])
+}
+
 fn is_python(lang: Option<&str>) -> bool {
     match lang {
         None => true,
@@ -278,8 +330,8 @@ fn is_python(lang: Option<&str>) -> bool {
 fn needles(rules: &Rules) -> Vec<memmem::Finder<'static>> {
     let mut words: Vec<String> = rules
         .symbols
-        .keys()
-        .map(|(_, s)| s.clone())
+        .values()
+        .flat_map(|names| names.keys().cloned())
         .chain(
             rules
                 .modules

@@ -77,6 +77,16 @@ pub fn is_target_callee(parts: &[&str]) -> bool {
 
 /// A string that could be a dotted module path: identifiers joined by dots.
 pub fn is_dotted_path(s: &str) -> bool {
+    if s.is_ascii() {
+        // The usual case, without decoding characters.
+        return !s.is_empty()
+            && s.split('.').all(|p| {
+                let p = p.as_bytes();
+                p.first()
+                    .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_')
+                    && p.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_')
+            });
+    }
     !s.is_empty()
         && s.split('.').all(|p| {
             let mut c = p.chars();
@@ -184,10 +194,7 @@ fn import_site(
     if is_from {
         let module_toks = &toks[j..k];
         let level = module_toks.iter().take_while(|t| is_op(t, b'.')).count();
-        let module: String = module_toks[level..]
-            .iter()
-            .map(|t| &src[t.start()..t.end()])
-            .collect();
+        let module = joined(src, &module_toks[level..]);
         let module_span = module_toks[0].start()..module_toks[module_toks.len() - 1].end();
         let mut i = k + 1;
         let parenthesised = toks.get(i).is_some_and(|t| is_op(t, b'('));
@@ -300,6 +307,16 @@ fn import_site(
         span: toks[k].start()..last_end,
         context: None,
     })
+}
+
+/// The text of `toks` without what lies between them (`a . b` is `a.b`): one slice of the
+/// source in the usual case where nothing does.
+fn joined(src: &str, toks: &[Tok]) -> String {
+    let contiguous = toks.windows(2).all(|w| w[0].end() == w[1].start());
+    match (toks.first(), toks.last()) {
+        (Some(first), Some(last)) if contiguous => src[first.start()..last.end()].to_string(),
+        _ => toks.iter().map(|t| &src[t.start()..t.end()]).collect(),
+    }
 }
 
 /// A logical line: its token range and the column of its first token.

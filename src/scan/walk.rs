@@ -71,7 +71,9 @@ impl Report {
 
 #[derive(Default)]
 struct Partial {
-    findings: Vec<Finding>,
+    /// One entry per file with findings, each in source order: sorting whole files, not
+    /// single findings, keeps the final sort to a few thousand small moves.
+    findings: Vec<Vec<Finding>>,
     problems: Vec<Problem>,
     files: usize,
     candidates: usize,
@@ -87,7 +89,7 @@ pub fn scan_paths(paths: &[PathBuf], rules: &Rules, opts: &ScanOptions) -> Repor
             Ok(m) if m.is_dir() => roots.push(p.clone()),
             Ok(m) if m.is_file() => {
                 let mut part = Partial::default();
-                visit_file(p, Some(m.len()), rules, opts, &mut part);
+                visit_file(p, rules, opts, &mut part, &mut Vec::new());
                 merge(&total, part);
             }
             Ok(_) => merge(
@@ -130,14 +132,49 @@ pub fn scan_paths(paths: &[PathBuf], rules: &Rules, opts: &ScanOptions) -> Repor
         builder.build_parallel().visit(&mut visitors);
     }
     let mut t = total.into_inner().unwrap_or_else(|e| e.into_inner());
+    // A path appears in one group only (a file is read once), so the order is total and
+    // an unstable sort is enough.
     t.findings
-        .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-    t.problems.sort_by(|a, b| a.path.cmp(&b.path));
+        .sort_unstable_by(|a, b| match (a.first(), b.first()) {
+            (Some(a), Some(b)) => path_order(&a.path, &b.path),
+            _ => a.len().cmp(&b.len()),
+        });
+    t.problems.sort_by(|a, b| path_order(&a.path, &b.path));
     Report {
-        findings: t.findings,
+        findings: t.findings.into_iter().flatten().collect(),
         problems: t.problems,
         files: t.files,
         candidates: t.candidates,
+    }
+}
+
+/// The order of [`Path`]'s own `Ord` (component by component) for the normalised paths a
+/// walk produces, without splitting them into components: at the first byte that differs,
+/// a separator sorts before anything else, as the end of a shorter component does.
+pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    // Paths of one walk share long prefixes: skip them a word at a time.
+    let mut same = 0;
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        if x != y {
+            break;
+        }
+        same += 8;
+    }
+    let (a, b) = (&a[same..], &b[same..]);
+    let rank = |c: u8| {
+        if std::path::is_separator(char::from(c)) {
+            0
+        } else {
+            u16::from(c) + 1
+        }
+    };
+    match a.iter().zip(b).position(|(x, y)| x != y) {
+        Some(i) => rank(a[i]).cmp(&rank(b[i])),
+        None => a.len().cmp(&b.len()),
     }
 }
 
@@ -153,7 +190,8 @@ fn problem(p: &Path, message: String) -> Partial {
 
 fn merge(total: &Mutex<Partial>, part: Partial) {
     let mut t = total.lock().unwrap_or_else(|e| e.into_inner());
-    t.findings.extend(part.findings);
+    t.findings
+        .extend(part.findings.into_iter().filter(|f| !f.is_empty()));
     t.problems.extend(part.problems);
     t.files += part.files;
     t.candidates += part.candidates;
@@ -173,6 +211,7 @@ impl<'s> ignore::ParallelVisitorBuilder<'s> for Visitors<'s> {
             rules: self.rules,
             opts: self.opts,
             part: Partial::default(),
+            buf: Vec::new(),
         })
     }
 }
@@ -183,15 +222,24 @@ struct Visitor<'a> {
     rules: &'a Rules,
     opts: &'a ScanOptions,
     part: Partial,
+    /// The file being read: one buffer per thread, grown to the largest file seen.
+    buf: Vec<u8>,
 }
 
 impl ignore::ParallelVisitor for Visitor<'_> {
     fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
         match entry {
             Ok(e) => {
+                // The type comes from the directory listing: FIFOs and devices are never
+                // opened (opening a FIFO would wait for a writer).
                 if e.file_type().is_some_and(|t| t.is_file()) {
-                    let len = e.metadata().ok().map(|m| m.len());
-                    visit_file(e.path(), len, self.rules, self.opts, &mut self.part);
+                    visit_file(
+                        e.path(),
+                        self.rules,
+                        self.opts,
+                        &mut self.part,
+                        &mut self.buf,
+                    );
                 }
             }
             Err(err) => self.part.problems.push(Problem {
@@ -220,43 +268,37 @@ fn error_path(err: &ignore::Error) -> PathBuf {
 }
 
 /// Reads one file and scans it when it is a candidate. Only regular files of a sane size
-/// are opened; binary files (a NUL byte) are skipped quietly, as ripgrep does.
+/// are read; binary files (a NUL byte) are skipped quietly, as ripgrep does.
 fn visit_file(
     path: &Path,
-    len: Option<u64>,
     rules: &Rules,
     opts: &ScanOptions,
     part: &mut Partial,
+    buf: &mut Vec<u8>,
 ) {
-    if let Some(n) = len
-        && n > opts.max_file_size
-    {
+    if let Err(message) = read_file(path, opts.max_file_size, buf) {
         part.problems.push(Problem {
             path: path.to_path_buf(),
-            message: format!("larger than {} bytes; skipped", opts.max_file_size),
+            message,
         });
         return;
     }
-    let mut bytes = Vec::with_capacity(len.unwrap_or(0) as usize + 1);
-    let read =
-        File::open(path).and_then(|f| f.take(opts.max_file_size + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        part.problems.push(Problem {
-            path: path.to_path_buf(),
-            message: format!("cannot read: {e}"),
-        });
-        return;
-    }
+    let bytes = buf.as_slice();
     part.files += 1;
-    if !rules.is_candidate(&bytes) {
+    if !rules.is_candidate(bytes) {
         return;
     }
-    if memchr::memchr(0, &bytes).is_some() {
+    if memchr::memchr(0, bytes).is_some() {
         return;
     }
     part.candidates += 1;
-    match std::str::from_utf8(&bytes) {
-        Ok(text) => part.findings.extend(scan_source(path, text, rules)),
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            let found = scan_source(path, text, rules);
+            if !found.is_empty() {
+                part.findings.push(found);
+            }
+        }
         Err(e) => part.problems.push(Problem {
             path: path.to_path_buf(),
             message: format!(
@@ -264,5 +306,115 @@ fn visit_file(
                 e.valid_up_to()
             ),
         }),
+    }
+}
+
+/// Reads `path` into `buf` (replacing what it held). The size comes from the open file
+/// (`fstat`: no second walk of the path), so an oversize file is refused before any byte
+/// of it is read, and reading stops once that many bytes are in: a file that grows while
+/// it is read is checked as it was when opened.
+fn read_file(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), String> {
+    buf.clear();
+    let cannot = |e: std::io::Error| format!("cannot read: {e}");
+    let mut file = open_nonblocking(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err("not a regular file; skipped".into());
+    }
+    let len = meta.len();
+    if len > max {
+        return Err(format!("larger than {max} bytes; skipped"));
+    }
+    if len == 0 {
+        // Some file systems report 0 for files that have content: read to the end,
+        // within the limit.
+        (&mut file).take(max + 1).read_to_end(buf).map_err(cannot)?;
+    } else {
+        // One `read` for the whole file in the usual case.
+        let len = usize::try_from(len).map_err(|_| format!("larger than {max} bytes; skipped"))?;
+        buf.resize(len, 0);
+        let mut filled = 0;
+        while filled < len {
+            match file.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(cannot(e)),
+            }
+        }
+        // The file shrank since it was opened: what is left is what it holds.
+        buf.truncate(filled);
+    }
+    if buf.len() as u64 > max {
+        return Err(format!("larger than {max} bytes; skipped"));
+    }
+    Ok(())
+}
+
+/// Opens for reading without waiting: a file swapped for a FIFO after the folder was
+/// listed would otherwise block the open until a writer came. The type is checked on
+/// the open file right after.
+fn open_nonblocking(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_order_is_the_order_of_components() {
+        let paths = [
+            "a/b.py",
+            "a-b/c.py",
+            "a/b/c.py",
+            "a.b/c.py",
+            "ab/c.py",
+            "a/bb.py",
+            "/r/tree/c10/x.py",
+            "/r/tree/c1/x.py",
+            "/r/tree/c1/netra_backend/app/services/relative.py",
+            "/r/tree/c1/netra_backend/app/services_old/a.py",
+        ];
+        for a in paths {
+            for b in paths {
+                let (a, b) = (Path::new(a), Path::new(b));
+                assert_eq!(path_order(a, b), a.cmp(b), "{a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_is_read_whole_and_an_oversize_one_refused_unread() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("x.py");
+        std::fs::write(&path, "import os\n").expect("write");
+        let mut buf = b"left over".to_vec();
+        assert_eq!(read_file(&path, 100, &mut buf), Ok(()));
+        assert_eq!(buf, b"import os\n");
+        let refused = read_file(&path, 4, &mut buf);
+        assert_eq!(refused, Err("larger than 4 bytes; skipped".to_string()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_waiting_for_a_writer() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("pipe.py");
+        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("path");
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let mut buf = Vec::new();
+        assert_eq!(
+            read_file(&path, 100, &mut buf),
+            Err("not a regular file; skipped".to_string())
+        );
     }
 }
