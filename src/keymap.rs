@@ -35,6 +35,11 @@ pub const DEFAULT_BINDINGS: &[(Action, &[&str])] = &[
     (Action::CopyLine, &["Y"]),
     (Action::NextGuide, &["n"]),
     (Action::PrevGuide, &["p"]),
+    // In the sidebar `l` unfolds, as in file trees; elsewhere it selects the next link.
+    (Action::Fold, &["h", "left"]),
+    (Action::Unfold, &["l", "right"]),
+    (Action::FoldAll, &["-"]),
+    (Action::UnfoldAll, &["="]),
     (Action::Edit, &["e"]),
     (Action::StartScreen, &["s"]),
     (Action::Back, &["b", "backspace"]),

@@ -29,6 +29,10 @@ pub enum Action {
     CopyLine,
     NextGuide,
     PrevGuide,
+    Fold,
+    Unfold,
+    FoldAll,
+    UnfoldAll,
     Back,
     Forward,
     ToggleTask,
@@ -72,6 +76,10 @@ pub const ACTIONS: &[(Action, &str, Group, &str)] = &[
     (Action::StartScreen, "start_screen", Group::Guides, "start screen: every guide with its progress"),
     (Action::Edit, "edit", Group::Guides, "edit this guide in $VISUAL / $EDITOR at this line"),
     (Action::PrevGuide, "prev_guide", Group::Guides, "previous guide"),
+    (Action::Fold, "fold", Group::Guides, "sidebar: fold the folder, or go to its parent"),
+    (Action::Unfold, "unfold", Group::Guides, "sidebar: unfold the folder, or open the guide"),
+    (Action::FoldAll, "fold_all", Group::Guides, "sidebar: fold every folder"),
+    (Action::UnfoldAll, "unfold_all", Group::Guides, "sidebar: unfold every folder"),
     (Action::Back, "back", Group::Guides, "back in history"),
     (Action::Forward, "forward", Group::Guides, "forward in history"),
     (Action::ToggleTask, "toggle_task", Group::Checklist, "tick / untick the selected item"),
@@ -123,12 +131,16 @@ impl Action {
     }
 
     /// Actions that apply only in some situations (a selected checklist item, a search
-    /// with matches). Only these may share a key with another action: where they do not
+    /// with matches, the sidebar focused). Only these may share a key with another action: where they do not
     /// apply, the key falls through to the other one (see `App::handle_key`).
     pub fn is_contextual(self) -> bool {
         matches!(
             self,
-            Action::ToggleTask | Action::NextMatch | Action::PrevMatch
+            Action::ToggleTask
+                | Action::NextMatch
+                | Action::PrevMatch
+                | Action::Fold
+                | Action::Unfold
         )
     }
 }
