@@ -437,19 +437,16 @@ pub fn default_overlay_bindings() -> Vec<(Mode, OverlayAction, Vec<Key>)> {
 
 impl Default for Keymap {
     fn default() -> Keymap {
-        let bindings = DEFAULT_BINDINGS
+        let table: Vec<(Action, Vec<Key>)> = DEFAULT_BINDINGS
             .iter()
-            .flat_map(|(action, keys)| {
-                keys.iter()
-                    .filter_map(move |k| Key::parse(k).ok().map(|k| (k, *action)))
+            .map(|(action, keys)| {
+                (
+                    *action,
+                    keys.iter().filter_map(|k| Key::parse(k).ok()).collect(),
+                )
             })
             .collect();
-        let mut km = Keymap {
-            bindings,
-            overlays: Vec::new(),
-        };
-        km.set_overlays(&default_overlay_bindings());
-        km
+        Keymap::from_bindings(&table)
     }
 }
 

@@ -276,3 +276,257 @@ impl App {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::layout::Rect;
+
+    use super::*;
+    use crate::content::GuideSet;
+    use crate::keymap::Keymap;
+    use crate::theme::{ColorMode, Theme};
+
+    /// A docs tree: a README, two folders with a same-named guide in each.
+    fn docs_tree() -> (App, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |f: &str, t: &str| {
+            let path = dir.path().join(f);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("mkdir");
+            }
+            std::fs::write(path, t).expect("write");
+        };
+        write("README.md", "# Start\n\nSee [auth](api/auth.md).\n");
+        write("api/auth.md", "# Auth\n\ntext\n");
+        write("api/closures.md", "# Closures in the API\n\ntext\n");
+        write("book/closures.md", "# Closures in the book\n\ntext\n");
+        write("book/intro.md", "# Intro\n\ntext\n");
+        let set = GuideSet::from_dir(dir.path()).expect("loads");
+        let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+        app.update(crate::app::Msg::Resize(Rect::new(0, 0, 100, 30)));
+        (app, dir)
+    }
+
+    fn key(app: &mut App, code: KeyCode) {
+        app.update(crate::app::Msg::Key(KeyEvent::new(
+            code,
+            KeyModifiers::NONE,
+        )));
+    }
+
+    fn keys(app: &mut App, chars: &str) {
+        for c in chars.chars() {
+            key(app, KeyCode::Char(c));
+        }
+    }
+
+    /// The sidebar as text: `name/` for folders, the guide's path, `#` for headings.
+    fn rows(app: &App) -> Vec<String> {
+        app.sidebar_entries()
+            .iter()
+            .map(|e| match *e {
+                Entry::Folder(n) => match app.tree.node(n).map(|x| &x.kind) {
+                    Some(NodeKind::Folder(name)) => format!("{name}/"),
+                    _ => "?".into(),
+                },
+                Entry::Guide(g) => app.set.guides[g].rel_path.clone(),
+                Entry::Heading(h) => format!("#{}", app.reader.doc.headings[h].text),
+            })
+            .collect()
+    }
+
+    fn selected(app: &App) -> String {
+        rows(app)[app.sidebar_selected].clone()
+    }
+
+    #[test]
+    fn folders_fold_and_unfold_with_the_tree_keys() {
+        let (mut app, _dir) = docs_tree();
+        key(&mut app, KeyCode::Tab);
+        assert_eq!(app.focus, Focus::Sidebar);
+        assert_eq!(
+            rows(&app),
+            [
+                "README.md",
+                "#Start",
+                "api/",
+                "api/auth.md",
+                "api/closures.md",
+                "book/",
+                "book/closures.md",
+                "book/intro.md"
+            ]
+        );
+        assert_eq!(selected(&app), "#Start", "the reader's place");
+        keys(&mut app, "j");
+        assert_eq!(selected(&app), "api/");
+        // h folds; the selection stays on the folder.
+        keys(&mut app, "h");
+        assert_eq!(
+            rows(&app),
+            [
+                "README.md",
+                "#Start",
+                "api/",
+                "book/",
+                "book/closures.md",
+                "book/intro.md"
+            ]
+        );
+        assert_eq!(selected(&app), "api/");
+        // h on a folded top-level folder has no parent to go to.
+        key(&mut app, KeyCode::Left);
+        assert_eq!(selected(&app), "api/");
+        // l unfolds, then steps into the folder.
+        keys(&mut app, "l");
+        assert_eq!(rows(&app).len(), 8);
+        assert_eq!(selected(&app), "api/");
+        key(&mut app, KeyCode::Right);
+        assert_eq!(selected(&app), "api/auth.md");
+        // h on a guide goes to its folder.
+        keys(&mut app, "jh");
+        assert_eq!(selected(&app), "api/");
+        // Enter and Space on a folder row toggle it; neither opens anything.
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(rows(&app).len(), 6);
+        key(&mut app, KeyCode::Char(' '));
+        assert_eq!(rows(&app).len(), 8);
+        assert_eq!(app.reader.guide, 0);
+        assert_eq!(selected(&app), "api/");
+        // `-` folds every folder, `=` unfolds them all; the selection keeps its row's entry.
+        keys(&mut app, "-");
+        assert_eq!(rows(&app), ["README.md", "#Start", "api/", "book/"]);
+        assert_eq!(selected(&app), "api/");
+        keys(&mut app, "=");
+        assert_eq!(rows(&app).len(), 8);
+        // l on a guide opens it.
+        keys(&mut app, "jjl");
+        assert_eq!(app.set.guides[app.reader.guide].rel_path, "api/closures.md");
+        assert_eq!(selected(&app), "#Closures in the API", "the reader's place");
+    }
+
+    #[test]
+    fn the_open_guide_is_revealed_and_a_fold_over_it_selects_the_folder() {
+        let (mut app, _dir) = docs_tree();
+        key(&mut app, KeyCode::Tab);
+        keys(&mut app, "-");
+        assert_eq!(rows(&app), ["README.md", "#Start", "api/", "book/"]);
+        // Opening a guide in a folded folder unfolds the folder.
+        keys(&mut app, "nn");
+        assert_eq!(app.set.guides[app.reader.guide].rel_path, "api/closures.md");
+        assert_eq!(
+            rows(&app),
+            [
+                "README.md",
+                "api/",
+                "api/auth.md",
+                "api/closures.md",
+                "#Closures in the API",
+                "book/"
+            ]
+        );
+        assert_eq!(selected(&app), "#Closures in the API");
+        // Folding the folder of the open guide hides its outline; the folder is selected.
+        keys(&mut app, "h");
+        assert_eq!(selected(&app), "api/closures.md");
+        keys(&mut app, "h");
+        assert_eq!(selected(&app), "api/");
+        keys(&mut app, "h");
+        assert_eq!(rows(&app), ["README.md", "api/", "book/"]);
+        key(&mut app, KeyCode::Tab);
+        key(&mut app, KeyCode::Char('j'));
+        key(&mut app, KeyCode::Tab);
+        assert_eq!(app.focus, Focus::Sidebar);
+        assert_eq!(selected(&app), "api/", "the folder holding the open guide");
+    }
+
+    #[test]
+    fn outside_the_sidebar_l_still_selects_links_and_h_says_where_folding_works() {
+        let (mut app, _dir) = docs_tree();
+        assert_eq!(app.focus, Focus::Reader);
+        keys(&mut app, "l");
+        assert!(app.reader.link.is_some(), "l selects the link");
+        assert_eq!(app.tree.visible_len(), 7, "nothing folded");
+        keys(&mut app, "h");
+        let status = app
+            .status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
+        assert!(status.contains("sidebar"), "{status}");
+        assert_eq!(app.tree.visible_len(), 7);
+    }
+
+    #[test]
+    fn a_flat_set_has_no_folder_rows_and_h_moves_nowhere() {
+        let mut app = App::new(
+            GuideSet::bundled(),
+            Theme::for_mode(ColorMode::None),
+            Keymap::default(),
+        );
+        app.update(crate::app::Msg::Resize(Rect::new(0, 0, 100, 30)));
+        key(&mut app, KeyCode::Tab);
+        let before = app.sidebar_entries();
+        assert!(before.iter().all(|e| !matches!(e, Entry::Folder(_))));
+        let guides = before
+            .iter()
+            .filter(|e| matches!(e, Entry::Guide(_)))
+            .count();
+        assert_eq!(guides, app.set.guides.len());
+        keys(&mut app, "h-");
+        assert_eq!(app.sidebar_entries(), before);
+        assert_eq!(app.sidebar_selected, 0);
+    }
+
+    #[test]
+    fn a_rescan_keeps_folds_and_the_selected_folder() {
+        let (mut app, dir) = docs_tree();
+        key(&mut app, KeyCode::Tab);
+        // Fold `book`, then select `api`.
+        keys(&mut app, "jjjjh");
+        assert_eq!(selected(&app), "book/");
+        keys(&mut app, "kkk");
+        assert_eq!(selected(&app), "api/");
+        std::fs::write(dir.path().join("0-first.md"), "# First\n").expect("write");
+        std::fs::write(dir.path().join("book/later.md"), "# Later\n").expect("write");
+        let rescan = app.set.rescan().expect("walks").expect("a change");
+        app.update(crate::app::Msg::Rescanned {
+            result: Ok(Some(Box::new(rescan))),
+            took: std::time::Duration::ZERO,
+        });
+        assert_eq!(
+            rows(&app),
+            [
+                "README.md",
+                "#Start",
+                "0-first.md",
+                "api/",
+                "api/auth.md",
+                "api/closures.md",
+                "book/"
+            ]
+        );
+        assert_eq!(selected(&app), "api/");
+        assert_eq!(app.set.guides[app.reader.guide].rel_path, "README.md");
+    }
+
+    #[test]
+    fn the_window_matches_the_whole_list_with_folders_folded() {
+        let (mut app, _dir) = docs_tree();
+        app.open(2, None);
+        let book = app.tree.node_by_key("dir:book").expect("book");
+        app.tree.set_folded(book, true);
+        let all = app.sidebar_entries();
+        assert_eq!(all.len(), app.sidebar_len());
+        for first in 0..all.len() {
+            for count in [1, 3, 100] {
+                let end = all.len().min(first + count);
+                assert_eq!(app.sidebar_window(first, count), all[first..end]);
+            }
+        }
+        for (row, entry) in all.iter().enumerate() {
+            assert_eq!(app.sidebar_row(*entry), Some(row), "{entry:?}");
+        }
+    }
+}
