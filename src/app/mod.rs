@@ -1188,7 +1188,7 @@ impl App {
         }
         if let Some(s) = self.areas.sidebar.filter(|s| contains(*s, column, row)) {
             let index = self.sidebar_offset(usize::from(s.height)) + usize::from(row - s.y);
-            if index < self.sidebar_entries().len() {
+            if index < self.sidebar_len() {
                 self.sidebar_selected = index;
                 self.open_sidebar_entry();
             }
