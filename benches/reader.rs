@@ -153,6 +153,17 @@ fn tree(c: &mut Criterion) {
     c.bench_function("tree/build_10000_guides_100_folders", |b| {
         b.iter(|| black_box(devguide::app::tree::GuideTree::build(&set.guides)))
     });
+    // A hostile shape: 1,500 nested folders with a guide on each level (paths up to 15 KB).
+    let mut path = String::new();
+    let deep: Vec<_> = (0..1500)
+        .map(|i| {
+            path.push_str(&format!("level{i:04}/"));
+            devguide::content::guide_from_bytes(&format!("{path}x.md"), b"# x\n")
+        })
+        .collect();
+    c.bench_function("tree/build_1500_levels_a_guide_each", |b| {
+        b.iter(|| black_box(devguide::app::tree::GuideTree::build(&deep)))
+    });
     let mut app = App::new(
         set,
         Theme::for_mode(ColorMode::TrueColor),

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{App, Entry, Focus, Location};
+use crate::content::Rescan;
 
 /// A sidebar selection by what it shows rather than by row.
 enum Selected {
@@ -13,7 +14,6 @@ enum Selected {
     Guide(usize),
     Heading(usize),
 }
-use crate::content::Rescan;
 
 impl App {
     /// Takes the rescanned set. The open guide stays open where it moved to; a guide

@@ -33,7 +33,8 @@ pub struct Node {
     pub parent: Option<usize>,
     /// One past its last descendant: its descendants are `self + 1 .. end`.
     end: usize,
-    /// The name fold state is kept under; only nodes with children fold.
+    /// The name fold state is kept under (empty for guides outside a book's summary,
+    /// which never have children).
     key: String,
     folded: bool,
 }
@@ -72,17 +73,20 @@ impl GuideTree {
         let (nodes, node_of_guide) = build_nodes(guides);
         self.nodes = nodes;
         self.node_of_guide = node_of_guide;
-        // Names no longer in the tree are forgotten, so the set cannot grow without end.
-        let present: HashSet<&str> = self
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(|(i, n)| n.has_children(*i))
-            .map(|(_, n)| n.key.as_str())
-            .collect();
-        self.folded.retain(|k| present.contains(k.as_str()));
-        for (i, node) in self.nodes.iter_mut().enumerate() {
-            node.folded = node.end > i + 1 && self.folded.contains(&node.key);
+        // Nothing folded (as at start): nothing to look up.
+        if !self.folded.is_empty() {
+            // Names no longer in the tree are forgotten, so the set cannot grow without end.
+            let present: HashSet<&str> = self
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|(i, n)| n.has_children(*i))
+                .map(|(_, n)| n.key.as_str())
+                .collect();
+            self.folded.retain(|k| present.contains(k.as_str()));
+            for (i, node) in self.nodes.iter_mut().enumerate() {
+                node.folded = node.end > i + 1 && self.folded.contains(&node.key);
+            }
         }
         self.refresh();
     }
@@ -177,6 +181,9 @@ impl GuideTree {
 
     /// The node whose fold state is kept under `key` (after a rebuild, to find it again).
     pub fn node_by_key(&self, key: &str) -> Option<usize> {
+        if key.is_empty() {
+            return None;
+        }
         self.nodes.iter().position(|n| n.key == key)
     }
 
@@ -314,6 +321,10 @@ fn build_nodes(guides: &[Guide]) -> (Vec<Node>, Vec<usize>) {
     // Chapters of the current part that may still get sub-chapters: (level, draft).
     let mut chapters: Vec<(u8, usize)> = Vec::new();
     let mut chapters_part: Option<Option<String>> = None;
+    // The folder of the last guide placed by folder, and its folders' drafts, outermost
+    // first.
+    let mut last_folder = "";
+    let mut chain: Vec<usize> = Vec::new();
     for (g, guide) in guides.iter().enumerate() {
         let parent = if guide.toc_position.is_some() {
             let part = guide.part.clone().filter(|_| guide.number.is_some());
@@ -329,20 +340,32 @@ fn build_nodes(guides: &[Guide]) -> (Vec<Node>, Vec<usize>) {
             chapters.last().map(|(_, id)| *id).or(container)
         } else {
             let folder = guide.folder();
-            let mut parent = None;
-            let mut end = 0;
-            for name in folder.split('/').filter(|_| !folder.is_empty()) {
+            // The folders this guide shares with the one before are already known: only
+            // the rest is looked up, so a tree 1,500 folders deep with a guide on each
+            // level costs a pass over each path rather than a key per level per guide.
+            let (shared, start) = shared_folders(last_folder, folder);
+            chain.truncate(shared);
+            let mut end = start;
+            for name in folder
+                .get(start..)
+                .unwrap_or("")
+                .split('/')
+                .filter(|n| !n.is_empty())
+            {
                 end += name.len();
                 let key = format!("dir:{}", &folder[..end]);
                 end += 1;
-                parent = Some(b.group(parent, key, || NodeKind::Folder(name.to_string())));
+                let parent = chain.last().copied();
+                chain.push(b.group(parent, key, || NodeKind::Folder(name.to_string())));
             }
-            parent
+            last_folder = folder;
+            chain.last().copied()
         };
-        let key = if guide.draft {
-            format!("draft:{}", guide.title)
-        } else {
-            format!("guide:{}", guide.rel_path)
+        // Only a chapter can have children, so only a chapter needs a name to fold by.
+        let key = match guide.toc_position {
+            None => String::new(),
+            Some(_) if guide.draft => format!("draft:{}", guide.title),
+            Some(_) => format!("guide:{}", guide.rel_path),
         };
         let id = b.add(parent, NodeKind::Guide(g), key);
         if guide.toc_position.is_some() {
@@ -353,6 +376,26 @@ fn build_nodes(guides: &[Guide]) -> (Vec<Node>, Vec<usize>) {
     let (nodes, node_of_draft) = b.finish();
     let node_of_guide = draft_of_guide.iter().map(|&d| node_of_draft[d]).collect();
     (nodes, node_of_guide)
+}
+
+/// The leading folders two `/`-separated folder paths have in common: how many, and
+/// where the rest of `b` starts. One pass over the bytes: splitting both paths for every
+/// guide was most of the cost of a deep tree.
+fn shared_folders(a: &str, b: &str) -> (usize, usize) {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let same = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+    let whole = |s: &[u8]| s.get(same).is_none_or(|&c| c == b'/');
+    let end = if same > 0 && whole(x) && whole(y) {
+        same
+    } else {
+        // Back to the last whole folder name both share (`/` is never inside a character).
+        match x[..same].iter().rposition(|&c| c == b'/') {
+            Some(slash) => slash,
+            None => return (0, 0),
+        }
+    };
+    let count = x[..end].iter().filter(|&&c| c == b'/').count() + 1;
+    (count, end + 1)
 }
 
 #[cfg(test)]
@@ -526,6 +569,42 @@ mod tests {
         let basics = tree.visible_node(1).expect("part");
         assert!(tree.set_folded(basics, true));
         assert_eq!(tree.visible_len(), 7);
+    }
+
+    #[test]
+    fn shared_folders_stop_at_whole_names() {
+        assert_eq!(shared_folders("", "a"), (0, 0));
+        assert_eq!(shared_folders("a", ""), (0, 0));
+        assert_eq!(shared_folders("a/b", "a/b"), (2, 4));
+        assert_eq!(shared_folders("a/b", "a/b/c"), (2, 4));
+        assert_eq!(shared_folders("a/b/c", "a/b"), (2, 4));
+        assert_eq!(shared_folders("a/b", "a/bc"), (1, 2));
+        assert_eq!(shared_folders("ab", "abc"), (0, 0));
+        // Names that share the first byte of a character only.
+        assert_eq!(shared_folders("x/\u{e9}", "x/\u{e8}"), (1, 2));
+        assert_eq!(shared_folders("\u{e9}", "\u{e8}"), (0, 0));
+    }
+
+    #[test]
+    fn a_guide_on_every_level_of_a_deep_tree_sits_in_its_own_folder() {
+        let mut path = String::new();
+        let mut paths = Vec::new();
+        for i in 0..1500 {
+            path.push_str(&format!("level{i:04}/"));
+            paths.push(format!("{path}x.md"));
+        }
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let g = guides(&refs);
+        let tree = GuideTree::build(&g);
+        assert_eq!(tree.visible_len(), 3000);
+        for (i, _) in g.iter().enumerate() {
+            let node = tree
+                .node(tree.node_of_guide(i).expect("node"))
+                .expect("node");
+            assert_eq!(node.depth, i + 1);
+            let folder = tree.node(node.parent.expect("a folder")).expect("folder");
+            assert_eq!(folder.kind, NodeKind::Folder(format!("level{i:04}")));
+        }
     }
 
     #[test]
