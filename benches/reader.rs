@@ -7,6 +7,8 @@
 //! - next guide, redrawn, in a set of 10,000 guides with a checklist item each (the
 //!   checklist catalog built): under 50 ms
 //! - a frame's draw work does not grow with the number of guides (10 vs 10,000)
+//! - the sidebar tree: built once per set (10,000 guides in 100 folders); a frame and a
+//!   fold drawn cost about what a flat set's frame does
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -125,6 +127,96 @@ fn many(c: &mut Criterion) {
     }
 }
 
+/// `folders` folders of `per` guides each, in memory (the tree cares about paths only).
+fn foldered_set(folders: usize, per: usize) -> GuideSet {
+    let guides = (0..folders)
+        .flat_map(|f| (0..per).map(move |g| (f, g)))
+        .map(|(f, g)| {
+            let body = format!("# Guide {f}.{g}\n\nText.\n\n## Steps\n\nMore.\n");
+            devguide::content::guide_from_bytes(&format!("f{f:03}/g{g:03}.md"), body.as_bytes())
+        })
+        .collect();
+    GuideSet {
+        origin: devguide::content::Origin::Bundled,
+        guides,
+        skipped: Vec::new(),
+        summary: None,
+        root: None,
+    }
+}
+
+/// The sidebar tree on 10,000 guides in 100 folders: building it (once per set or
+/// rescan), a frame with the sidebar focused, and a fold and unfold of a folder, drawn.
+fn tree(c: &mut Criterion) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let set = foldered_set(100, 100);
+    c.bench_function("tree/build_10000_guides_100_folders", |b| {
+        b.iter(|| black_box(devguide::app::tree::GuideTree::build(&set.guides)))
+    });
+    // A hostile shape: 1,500 nested folders with a guide on each level (paths up to 15 KB).
+    let mut path = String::new();
+    let deep: Vec<_> = (0..1500)
+        .map(|i| {
+            path.push_str(&format!("level{i:04}/"));
+            devguide::content::guide_from_bytes(&format!("{path}x.md"), b"# x\n")
+        })
+        .collect();
+    c.bench_function("tree/build_1500_levels_a_guide_each", |b| {
+        b.iter(|| black_box(devguide::app::tree::GuideTree::build(&deep)))
+    });
+    let mut app = App::new(
+        set,
+        Theme::for_mode(ColorMode::TrueColor),
+        Keymap::default(),
+    );
+    app.update(devguide::app::Msg::Resize(Rect::new(0, 0, W, H)));
+    app.settle();
+    let key = |code| devguide::app::Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    app.update(key(KeyCode::Tab));
+    // Half way down: a folder row in the middle of the set.
+    while app.sidebar_selected < 5_000 {
+        app.update(Action::HalfPageDown);
+    }
+    while !matches!(
+        app.sidebar_entries().get(app.sidebar_selected),
+        Some(devguide::app::Entry::Folder(_))
+    ) {
+        app.update(Action::ScrollUp);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
+    c.bench_function("draw/10000_guides_in_folders", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| devguide::ui::draw(f, &app))
+                .expect("draw");
+        })
+    });
+    c.bench_function("keypress/fold_and_unfold_10000_guides", |b| {
+        b.iter(|| {
+            app.update(key(KeyCode::Char('h')));
+            terminal
+                .draw(|f| devguide::ui::draw(f, &app))
+                .expect("draw");
+            app.update(key(KeyCode::Char('l')));
+            terminal
+                .draw(|f| devguide::ui::draw(f, &app))
+                .expect("draw");
+        })
+    });
+    c.bench_function("keypress/fold_all_unfold_all_10000_guides", |b| {
+        b.iter(|| {
+            app.update(key(KeyCode::Char('-')));
+            terminal
+                .draw(|f| devguide::ui::draw(f, &app))
+                .expect("draw");
+            app.update(key(KeyCode::Char('=')));
+            terminal
+                .draw(|f| devguide::ui::draw(f, &app))
+                .expect("draw");
+        })
+    });
+}
+
 fn benches(c: &mut Criterion) {
     c.bench_function("first_frame/bundled", |b| {
         b.iter(|| black_box(first_frame(GuideSet::bundled())))
@@ -231,6 +323,6 @@ fn growth(c: &mut Criterion) {
 criterion_group! {
     name = reader;
     config = Criterion::default().sample_size(30);
-    targets = benches, many, growth
+    targets = benches, many, growth, tree
 }
 criterion_main!(reader);

@@ -35,6 +35,11 @@ pub const DEFAULT_BINDINGS: &[(Action, &[&str])] = &[
     (Action::CopyLine, &["Y"]),
     (Action::NextGuide, &["n"]),
     (Action::PrevGuide, &["p"]),
+    // In the sidebar `l` unfolds, as in file trees; elsewhere it selects the next link.
+    (Action::Fold, &["h", "left"]),
+    (Action::Unfold, &["l", "right"]),
+    (Action::FoldAll, &["-"]),
+    (Action::UnfoldAll, &["="]),
     (Action::Edit, &["e"]),
     (Action::StartScreen, &["s"]),
     (Action::Back, &["b", "backspace"]),
@@ -459,19 +464,16 @@ pub fn default_overlay_bindings() -> Vec<(Mode, OverlayAction, Vec<Key>)> {
 
 impl Default for Keymap {
     fn default() -> Keymap {
-        let bindings = DEFAULT_BINDINGS
+        let table: Vec<(Action, Vec<Key>)> = DEFAULT_BINDINGS
             .iter()
-            .flat_map(|(action, keys)| {
-                keys.iter()
-                    .filter_map(move |k| Key::parse(k).ok().map(|k| (k, *action)))
+            .map(|(action, keys)| {
+                (
+                    *action,
+                    keys.iter().filter_map(|k| Key::parse(k).ok()).collect(),
+                )
             })
             .collect();
-        let mut km = Keymap {
-            bindings,
-            overlays: Vec::new(),
-        };
-        km.set_overlays(&default_overlay_bindings());
-        km
+        Keymap::from_bindings(&table)
     }
 }
 

@@ -543,6 +543,41 @@ fn a_guide_added_to_the_folder_appears_in_the_sidebar() {
     assert_eq!(s.wait_exit(), 0);
 }
 
+/// The sidebar groups a docs tree by folder; `h` on a folder row folds it away and `l`
+/// brings it back, as in a file tree.
+#[test]
+fn a_folder_in_the_sidebar_folds_and_unfolds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("README.md"), "# Overview\n\nthe start\n").expect("write");
+    std::fs::create_dir(dir.path().join("runbooks")).expect("mkdir");
+    for name in ["restart", "failover"] {
+        std::fs::write(
+            dir.path().join(format!("runbooks/{name}.md")),
+            format!("# Runbook {name}\n\nsteps\n"),
+        )
+        .expect("write");
+    }
+    let d = dir.path().to_str().expect("utf-8");
+    // A guide named on the command line opens without the start screen.
+    let mut s = Session::start(&["README", "--dir", d], &[]);
+    s.wait_for("the start");
+    s.wait_for("runbooks/");
+    s.wait_for("Runbook restart");
+    // Focus the sidebar, go to the folder row (below the guide and its one heading).
+    s.keys("\t");
+    s.wait_for_status("SIDEBAR");
+    s.keys("j");
+    s.keys("h");
+    s.wait_for("\u{25b8} runbooks/");
+    s.wait_until_gone("Runbook restart");
+    s.keys("l");
+    s.wait_for("Runbook restart");
+    s.wait_for("\u{25be} runbooks/");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+}
+
 #[test]
 fn e_hands_the_guide_to_the_editor_and_shows_its_changes() {
     let dir = tempfile::tempdir().expect("tempdir");

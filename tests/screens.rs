@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use devguide::app::{Action, App};
+use devguide::app::tree::NodeKind;
+use devguide::app::{Action, App, Entry};
 use devguide::content::GuideSet;
 use devguide::highlight::{Done, Highlighter};
 use devguide::keymap::Keymap;
@@ -76,6 +77,79 @@ fn sidebar_focus_on_narrow_terminal_40x12() {
     a.update(devguide::app::Msg::Resize(Rect::new(0, 0, 40, 12)));
     a.update(Action::FocusNext);
     insta::assert_snapshot!(draw(&mut a, 40, 12).backend());
+}
+
+fn key(app: &mut App, keys: &str) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    for c in keys.chars() {
+        let code = if c == '\t' {
+            KeyCode::Tab
+        } else {
+            KeyCode::Char(c)
+        };
+        app.update(devguide::app::Msg::Key(KeyEvent::new(
+            code,
+            KeyModifiers::NONE,
+        )));
+    }
+}
+
+/// A docs tree in the sidebar: folder rows, one folded, same-named guides told apart by
+/// the folder they sit under.
+#[test]
+fn folder_tree_with_a_folded_folder_100x24() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, text) in [
+        (
+            "README.md",
+            "# Team docs\n\nStart here.\n\n## Layout\n\nOne folder per area.\n",
+        ),
+        ("api/auth.md", "# Auth\n"),
+        ("api/closures.md", "# Closures\n"),
+        ("api/v2/errors.md", "# Errors\n"),
+        ("book/closures.md", "# Closures\n"),
+        ("book/intro.md", "# Intro\n"),
+        ("ops/deploy.md", "# Deploy\n"),
+        ("ops/rollback.md", "# Rollback\n"),
+    ] {
+        let file = dir.path().join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(file, text).expect("write");
+    }
+    let set = GuideSet::from_dir(dir.path()).expect("loads");
+    let mut a = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    a.update(devguide::app::Msg::Resize(Rect::new(0, 0, 100, 24)));
+    // Into the sidebar, down to `ops/`, fold it, then up to `book/`.
+    key(&mut a, "\tG");
+    key(&mut a, "hhkkk");
+    let selected = a.sidebar_entries()[a.sidebar_selected];
+    let Entry::Folder(node) = selected else {
+        panic!("a folder row is selected: {selected:?}");
+    };
+    assert!(
+        matches!(a.tree.node(node).map(|n| &n.kind), Some(NodeKind::Folder(name)) if name == "book")
+    );
+    insta::assert_snapshot!(draw(&mut a, 100, 24).backend());
+}
+
+/// An mdBook in the sidebar: part titles that fold, chapters with sub-chapters that fold
+/// and still open, a draft.
+#[test]
+fn book_parts_and_chapters_fold_100x24() {
+    let book = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/book");
+    let set = GuideSet::from_dir(&book).expect("the book fixture loads");
+    let mut a = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    a.update(devguide::app::Msg::Resize(Rect::new(0, 0, 100, 24)));
+    // Fold everything, unfold the first part, then its first chapter.
+    key(&mut a, "\t-");
+    key(&mut a, "jjljl");
+    let selected = a.sidebar_entries()[a.sidebar_selected];
+    let Entry::Guide(g) = selected else {
+        panic!("a chapter row is selected: {selected:?}");
+    };
+    assert_eq!(a.set.guides[g].title, "Getting Started");
+    assert_eq!(a.reader.guide, 0, "unfolding opened nothing");
+    insta::assert_snapshot!(draw(&mut a, 100, 24).backend());
 }
 
 #[test]

@@ -29,6 +29,10 @@ pub enum Action {
     CopyLine,
     NextGuide,
     PrevGuide,
+    Fold,
+    Unfold,
+    FoldAll,
+    UnfoldAll,
     Back,
     Forward,
     ToggleTask,
@@ -62,7 +66,7 @@ pub const ACTIONS: &[(Action, &str, Group, &str)] = &[
     (Action::PrevCode, "prev_code", Group::Jump, "select previous code block"),
     (Action::NextLink, "next_link", Group::Jump, "select next link"),
     (Action::PrevLink, "prev_link", Group::Jump, "select previous link"),
-    (Action::Open, "open", Group::Jump, "open selected guide, heading or link"),
+    (Action::Open, "open", Group::Jump, "open selected guide, heading or link, or fold a folder"),
     (Action::Finder, "finder", Group::Search, "find anything in every guide; symbols get a lookup card"),
     (Action::Search, "search", Group::Search, "search this guide"),
     (Action::NextMatch, "next_match", Group::Search, "next match (while searching)"),
@@ -73,9 +77,13 @@ pub const ACTIONS: &[(Action, &str, Group, &str)] = &[
     (Action::StartScreen, "start_screen", Group::Guides, "start screen: every guide with its progress"),
     (Action::Edit, "edit", Group::Guides, "edit this guide in $VISUAL / $EDITOR at this line"),
     (Action::PrevGuide, "prev_guide", Group::Guides, "previous guide"),
+    (Action::Fold, "fold", Group::Guides, "sidebar: fold the folder, or go to its parent"),
+    (Action::Unfold, "unfold", Group::Guides, "sidebar: unfold the folder, or open the guide"),
+    (Action::FoldAll, "fold_all", Group::Guides, "sidebar: fold every folder"),
+    (Action::UnfoldAll, "unfold_all", Group::Guides, "sidebar: unfold every folder"),
     (Action::Back, "back", Group::Guides, "back in history"),
     (Action::Forward, "forward", Group::Guides, "forward in history"),
-    (Action::ToggleTask, "toggle_task", Group::Checklist, "tick / untick the selected item"),
+    (Action::ToggleTask, "toggle_task", Group::Checklist, "tick / untick the selected item, or fold a folder"),
     (Action::NextTask, "next_task", Group::Checklist, "select next open item"),
     (Action::PrevTask, "prev_task", Group::Checklist, "select previous open item"),
     (Action::Migrations, "migrations", Group::Checklist, "migrations panel"),
@@ -125,12 +133,16 @@ impl Action {
     }
 
     /// Actions that apply only in some situations (a selected checklist item, a search
-    /// with matches). Only these may share a key with another action: where they do not
+    /// with matches, the sidebar focused). Only these may share a key with another action: where they do not
     /// apply, the key falls through to the other one (see `App::handle_key`).
     pub fn is_contextual(self) -> bool {
         matches!(
             self,
-            Action::ToggleTask | Action::NextMatch | Action::PrevMatch
+            Action::ToggleTask
+                | Action::NextMatch
+                | Action::PrevMatch
+                | Action::Fold
+                | Action::Unfold
         )
     }
 }

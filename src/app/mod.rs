@@ -17,8 +17,10 @@ mod overlays;
 pub mod pages;
 pub mod progress;
 mod rescan;
+mod sidebar;
 mod tasks;
 pub mod text_input;
+pub mod tree;
 mod update;
 
 use std::sync::Arc;
@@ -130,6 +132,8 @@ pub struct SelectedLink {
 pub enum Entry {
     Guide(usize),
     Heading(usize),
+    /// A folder or an mdBook part: a node of [`tree::GuideTree`] that is not a guide.
+    Folder(usize),
 }
 
 pub struct Reader {
@@ -359,6 +363,9 @@ pub struct App {
     pub reader: Reader,
     pub focus: Focus,
     pub sidebar_selected: usize,
+    /// The guides as the sidebar shows them: by folder, or by an mdBook's parts and
+    /// chapters, each node folding.
+    pub tree: tree::GuideTree,
     pub overlay: Option<Overlay>,
     history: history::History,
     pub status: Option<Status>,
@@ -431,6 +438,7 @@ impl App {
             .iter()
             .flat_map(|g| g.notices.iter().cloned())
             .collect();
+        let tree = tree::GuideTree::build(&set.guides);
         let mut app = App {
             set: Arc::new(set),
             docs,
@@ -441,6 +449,7 @@ impl App {
             reader: Reader::new(0, doc, 80, large),
             focus: Focus::Reader,
             sidebar_selected: 0,
+            tree,
             overlay: None,
             history: Default::default(),
             status: None,
@@ -708,96 +717,6 @@ impl App {
             .map_or("", |g| g.title.as_str())
     }
 
-    // ----- sidebar -----------------------------------------------------------------------
-
-    /// The sidebar's rows: every guide, with the outline of the open one unfolded beneath
-    /// it (three levels deep, not counting a lone H1, which is the guide's title).
-    pub fn sidebar_entries(&self) -> Vec<Entry> {
-        let mut out = Vec::with_capacity(self.set.guides.len() + self.reader.doc.headings.len());
-        let top = self.outline_top_level();
-        for g in 0..self.set.guides.len() {
-            out.push(Entry::Guide(g));
-            if g == self.reader.guide {
-                let outline = self.reader.doc.headings.iter().enumerate();
-                out.extend(
-                    outline
-                        .filter(|(_, h)| h.level >= top && h.level < top + 3)
-                        .map(|(i, _)| Entry::Heading(i)),
-                );
-            }
-        }
-        out
-    }
-
-    /// `count` sidebar rows from row `first`, without listing the rest: the open guide's
-    /// outline sits right after it, so every row is found by arithmetic.
-    pub fn sidebar_window(&self, first: usize, count: usize) -> Vec<Entry> {
-        let top = self.outline_top_level();
-        let outline: Vec<usize> = self
-            .reader
-            .doc
-            .headings
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| h.level >= top && h.level < top + 3)
-            .map(|(i, _)| i)
-            .collect();
-        let open = self.reader.guide;
-        let guides = self.set.guides.len();
-        let len = guides + if open < guides { outline.len() } else { 0 };
-        (first..len.min(first.saturating_add(count)))
-            .map(|row| {
-                if row <= open || open >= guides {
-                    Entry::Guide(row)
-                } else if row <= open + outline.len() {
-                    Entry::Heading(outline[row - open - 1])
-                } else {
-                    Entry::Guide(row - outline.len())
-                }
-            })
-            .collect()
-    }
-
-    /// The shallowest heading level shown in the outline.
-    pub fn outline_top_level(&self) -> u8 {
-        let h1s = self
-            .reader
-            .doc
-            .headings
-            .iter()
-            .filter(|h| h.level == 1)
-            .count();
-        let has_deeper = self.reader.doc.headings.iter().any(|h| h.level > 1);
-        if h1s == 1 && has_deeper { 2 } else { 1 }
-    }
-
-    fn move_sidebar(&mut self, delta: isize) {
-        let n = self.sidebar_entries().len();
-        if n > 0 {
-            self.sidebar_selected = self
-                .sidebar_selected
-                .saturating_add_signed(delta)
-                .min(n - 1);
-        }
-    }
-
-    fn sync_sidebar_to_reader(&mut self) {
-        let entries = self.sidebar_entries();
-        let want = match self.current_heading() {
-            Some(h) => Entry::Heading(h),
-            None => Entry::Guide(self.reader.guide),
-        };
-        self.sidebar_selected = entries
-            .iter()
-            .position(|e| *e == want)
-            .or_else(|| {
-                entries
-                    .iter()
-                    .position(|e| *e == Entry::Guide(self.reader.guide))
-            })
-            .unwrap_or(0);
-    }
-
     // ----- opening guides ----------------------------------------------------------------
 
     fn doc(&mut self, guide: usize) -> Arc<Doc> {
@@ -854,8 +773,12 @@ impl App {
         self.history.clear_back();
     }
 
-    /// Makes `guide` the open one, at the top, without touching history.
+    /// Makes `guide` the open one, at the top, without touching history. Its folders (or
+    /// part and parent chapters) unfold, so the sidebar shows where it is.
     fn show(&mut self, guide: usize) {
+        if let Some(node) = self.tree.node_of_guide(guide) {
+            self.tree.reveal(node);
+        }
         if guide != self.reader.guide {
             let doc = self.doc(guide);
             let width = self.reader.layout.width;
@@ -1164,7 +1087,14 @@ impl App {
             Action::PrevMatch => self.step_find(false),
             Action::CopyBlock => return self.copy_block(),
             Action::CopyLine => return self.copy_line(),
+            // `Space` on a folder row folds it, as `Enter` does.
+            Action::ToggleTask if self.folder_selected() => self.toggle_selected_fold(),
             Action::ToggleTask => return self.toggle_selected_task(),
+            Action::Fold if sidebar => self.fold_selected(),
+            Action::Unfold if sidebar => self.unfold_selected(),
+            Action::Fold | Action::Unfold => self.fold_hint(),
+            Action::FoldAll => self.fold_all(true),
+            Action::UnfoldAll => self.fold_all(false),
             Action::NextTask => self.step_task(true, true),
             Action::PrevTask => self.step_task(false, true),
             Action::Migrations => {
@@ -1439,26 +1369,6 @@ impl App {
         }
     }
 
-    fn open_sidebar_entry(&mut self) {
-        match self.sidebar_entries().get(self.sidebar_selected).copied() {
-            Some(Entry::Guide(g)) => {
-                self.open(g, None);
-                if self.areas.reader.width == 0 {
-                    self.focus = Focus::Reader;
-                    self.resize(self.size);
-                }
-            }
-            Some(Entry::Heading(h)) => {
-                self.jump_within(h);
-                if self.areas.reader.width == 0 {
-                    self.focus = Focus::Reader;
-                    self.resize(self.size);
-                }
-            }
-            None => {}
-        }
-    }
-
     // ----- mouse -------------------------------------------------------------------------
 
     pub(crate) fn scroll_at(&mut self, column: u16, row: u16, down: bool) {
@@ -1485,7 +1395,7 @@ impl App {
         }
         if let Some(s) = self.areas.sidebar.filter(|s| contains(*s, column, row)) {
             let index = self.sidebar_offset(usize::from(s.height)) + usize::from(row - s.y);
-            if index < self.sidebar_entries().len() {
+            if index < self.sidebar_len() {
                 self.sidebar_selected = index;
                 self.open_sidebar_entry();
             }
@@ -1525,14 +1435,6 @@ impl App {
             }
         }
         Vec::new()
-    }
-
-    /// First sidebar entry shown, so the selection stays on screen.
-    pub fn sidebar_offset(&self, height: usize) -> usize {
-        if height == 0 {
-            return 0;
-        }
-        self.sidebar_selected.saturating_sub(height - 1)
     }
 
     /// Code blocks on screen or near it, whose highlighting is wanted now.

@@ -3,10 +3,19 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{App, Location};
+use super::{App, Entry, Focus, Location};
 use std::sync::Arc;
 
 use crate::content::{GuideSet, Rescan};
+
+/// A sidebar selection by what it shows rather than by row.
+enum Selected {
+    /// A folder or part, by its key in the tree.
+    Node(String),
+    /// A guide, by its index in the new set.
+    Guide(usize),
+    Heading(usize),
+}
 
 impl App {
     /// Takes the rescanned set. The open guide stays open where it moved to; a guide
@@ -58,8 +67,17 @@ impl App {
             .into_iter()
             .filter_map(|((g, h), t)| Some(((at(g)?, h), t)))
             .collect::<HashMap<_, _>>();
+        // What the sidebar had selected, to find again in the new tree.
+        let selected = match self.selected_entry() {
+            Some(Entry::Folder(n)) => self.tree.key(n).map(|k| Selected::Node(k.to_string())),
+            Some(Entry::Guide(g)) => at(g).map(Selected::Guide),
+            Some(Entry::Heading(h)) => Some(Selected::Heading(h)),
+            None => None,
+        };
         self.set = Arc::new(set);
         self.docs = docs;
+        // Folds are kept by name, so they outlast the guides moving about.
+        self.tree.rebuild(&self.set.guides);
         // Highlights and the search index are keyed by guide index: asked for again.
         self.highlights = Default::default();
         self.submitted_highlights = (usize::MAX, Vec::new());
@@ -69,9 +87,11 @@ impl App {
         // Guides came and went: the catalog is built again, elsewhere.
         self.forget_catalog();
 
+        let mut same_doc = false;
         match at(open) {
             Some(new) => {
                 let same = self.docs.get(new).is_some_and(Option::is_some);
+                same_doc = same || self.reader.partial;
                 self.reader.guide = new;
                 if !same && !self.reader.partial {
                     self.guide_changed(new);
@@ -84,6 +104,21 @@ impl App {
             }
         }
         self.sync_sidebar_to_reader();
+        // A selection moved about the sidebar stays where it was; the reader's place is
+        // what the sidebar shows otherwise.
+        if self.focus == Focus::Sidebar {
+            let entry = match selected {
+                Some(Selected::Node(key)) => self.tree.node_by_key(&key).map(Entry::Folder),
+                Some(Selected::Guide(g)) => Some(Entry::Guide(g)),
+                Some(Selected::Heading(h)) if same_doc && at(open).is_some() => {
+                    Some(Entry::Heading(h))
+                }
+                Some(Selected::Heading(_)) | None => None,
+            };
+            if let Some(row) = entry.and_then(|e| self.sidebar_row_or_folder(e)) {
+                self.sidebar_selected = row;
+            }
+        }
 
         let mut parts = Vec::new();
         for (n, what) in [(renamed, "renamed"), (added, "added"), (removed, "removed")] {

@@ -123,7 +123,15 @@ impl App {
         match action {
             Action::ToggleTask => {
                 self.overlay.is_none()
-                    && (self.reader.task.is_some() || self.focus == Focus::Checklist)
+                    && (self.reader.task.is_some()
+                        || self.focus == Focus::Checklist
+                        || self.folder_selected())
+            }
+            // The sidebar's tree keys; elsewhere `l` selects links.
+            Action::Fold | Action::Unfold => {
+                self.overlay.is_none()
+                    && self.focus == Focus::Sidebar
+                    && self.areas.sidebar.is_some()
             }
             // While a search is active, even one that found nothing: `n` after `0/0`
             // says so rather than moving to the next guide.

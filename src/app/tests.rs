@@ -1062,7 +1062,7 @@ fn a_folder_rescanned_keeps_the_open_guide_and_follows_a_rename() {
             .iter()
             .filter_map(|e| match e {
                 Entry::Guide(g) => Some(app.set.guides[*g].rel_path.clone()),
-                Entry::Heading(_) => None,
+                Entry::Heading(_) | Entry::Folder(_) => None,
             })
             .collect()
     };

@@ -138,8 +138,8 @@ pub fn apply(
                     *at,
                     format!(
                         "key `{}` is bound to both `{}` and `{}`; it stays with `{}`. Only \
-                         toggle_task, next_match and prev_match may share a key with one \
-                         other action; rebind or unbind (`{} = []`) one of them",
+                         toggle_task, next_match, prev_match, fold and unfold may share a \
+                         key with one other action; rebind or unbind (`{} = []`) one of them",
                         key.label(),
                         other.name(),
                         entry.action.name(),

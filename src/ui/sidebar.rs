@@ -1,11 +1,14 @@
-//! The sidebar: the guides of the set, the open one unfolded into its outline, with the
-//! current heading marked.
+//! The sidebar: the guides of the set as a tree (folders, or an mdBook's parts and
+//! chapters, each folding), the open guide unfolded into its outline, with the current
+//! heading marked.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use crate::app::tree::NodeKind;
 use crate::app::{App, Entry, Focus};
+use crate::sanitize::sanitize_line;
 
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
     if area.width == 0 || area.height == 0 {
@@ -40,21 +43,50 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
         let line = match *entry {
             Entry::Guide(g) => {
                 let open = g == app.reader.guide;
-                let marker = if open { "\u{25be} " } else { "\u{25b8} " };
+                let node = app.tree.node_of_guide(g);
+                // `▾` where something is unfolded beneath: the open guide's outline, or a
+                // chapter's sub-chapters.
+                let unfolded =
+                    node.is_some_and(|n| app.tree.has_children(n) && !app.tree.is_folded(n));
+                let marker = if open || unfolded {
+                    "\u{25be} "
+                } else {
+                    "\u{25b8} "
+                };
                 let style = if open {
                     theme.sidebar_current
                 } else {
                     theme.text
                 };
-                let mut spans = vec![Span::styled(marker, theme.muted)];
+                let mut spans = vec![indent(app, node, inner.width)];
+                spans.push(Span::styled(marker, theme.muted));
                 if let Some(guide) = app.set.guides.get(g) {
-                    spans.splice(0..0, guide_nesting(guide));
                     spans.extend(guide_label(guide, style, theme.muted));
                 }
                 Line::from(spans)
             }
+            Entry::Folder(n) => {
+                let marker = if app.tree.is_folded(n) {
+                    "\u{25b8} "
+                } else {
+                    "\u{25be} "
+                };
+                // A folder's name ends in `/`, as in `ls -F`; a part title stands alone.
+                let label = match app.tree.node(n).map(|x| &x.kind) {
+                    Some(NodeKind::Folder(name)) => format!("{}/", sanitize_line(name)),
+                    Some(NodeKind::Part(title)) => sanitize_line(title),
+                    _ => String::new(),
+                };
+                Line::from(vec![
+                    indent(app, Some(n), inner.width),
+                    Span::styled(marker, theme.muted),
+                    Span::styled(label, theme.sidebar_heading),
+                ])
+            }
             Entry::Heading(h) => {
                 let head = &app.reader.doc.headings[h];
+                let guide_indent =
+                    indent(app, app.tree.node_of_guide(app.reader.guide), inner.width);
                 let indent = "  ".repeat(usize::from(head.level.saturating_sub(top_level)));
                 let here = current == Some(h);
                 // The current section is marked `›`; sections already read `·` and muted.
@@ -65,6 +97,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
                     (false, false) => ("  ", theme.text, theme.text),
                 };
                 Line::from(vec![
+                    guide_indent,
                     Span::raw(format!(" {indent}")),
                     Span::styled(mark, mark_style),
                     Span::styled(head.text.clone(), style),
@@ -76,6 +109,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
             Entry::Heading(h) => open_guide_progress
                 .and_then(|p| p.sections.iter().find(|s| s.heading_index == h))
                 .map(|s| s.progress),
+            Entry::Folder(_) => None,
         };
         let selected = focused && i == app.sidebar_selected;
         let row = Rect {
@@ -113,11 +147,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App) {
     }
 }
 
-/// Indentation for a guide's place in the set: its chapter level in a book, else its
-/// folder depth, so a book's nesting and a docs tree's folders show.
-fn guide_nesting(guide: &crate::content::Guide) -> Option<Span<'static>> {
-    let depth = usize::from(guide.level).min(6);
-    (depth > 0).then(|| Span::raw("  ".repeat(depth)))
+/// Deepest nesting that still indents: a tree thousands of folders deep keeps its names
+/// on screen.
+const MAX_INDENT_LEVELS: usize = 8;
+
+/// Two columns per level of the node's nesting in the tree (its folders, or its part and
+/// parent chapters in a book), at most a third of the sidebar.
+fn indent(app: &App, node: Option<usize>, width: u16) -> Span<'static> {
+    let depth = node
+        .and_then(|n| app.tree.node(n))
+        .map_or(0, |n| n.depth)
+        .min(MAX_INDENT_LEVELS);
+    let columns = (depth * 2).min(usize::from(width) / 3);
+    Span::raw(" ".repeat(columns))
 }
 
 /// `1.2. Title`, and a muted `(draft)` for chapters with no file yet.
