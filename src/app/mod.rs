@@ -1249,6 +1249,21 @@ impl App {
     /// The whole of a guide that was opened from a prefix: it takes the prefix's place,
     /// keeping the position and selections (block indices are the same). Keys pressed
     /// meanwhile are handled now, against the whole; their effects are returned.
+    /// Where the guide a full parse was made for is now: guides may have joined or left
+    /// the set (a rescan, the whole set read in) while the parse ran. A parse of a text
+    /// the guide no longer has is dropped, and asked for again if the reader waits on it.
+    pub(crate) fn parsed_guide(&mut self, asked_at: usize, id: &str, len: usize) -> Option<usize> {
+        let at = match self.set.guides.get(asked_at) {
+            Some(g) if g.id == id => Some(asked_at),
+            _ => self.set.guides.iter().position(|g| g.id == id),
+        };
+        let current = at.filter(|&i| self.set.guides.get(i).is_some_and(|g| g.body.len() == len));
+        if current.is_none() && self.reader.partial {
+            self.parse_requested = false;
+        }
+        current
+    }
+
     pub(crate) fn full_doc_ready(&mut self, guide: usize, doc: Doc) -> Vec<Effect> {
         let doc = Arc::new(doc);
         if let Some(slot) = self.docs.get_mut(guide) {

@@ -41,7 +41,14 @@ pub enum Msg {
     /// Nothing else to do: lay out a little more, or build the checklist catalog.
     Idle,
     /// The whole of a guide that opened from a parsed prefix.
-    Parsed { guide: usize, doc: Box<Doc> },
+    /// The full parse of a guide: `guide` is its place when the parse was asked for, `id`
+    /// and `len` say which guide and which text it was, in case the set changed since.
+    Parsed {
+        guide: usize,
+        id: String,
+        len: usize,
+        doc: Box<Doc>,
+    },
     /// The search index and lookup catalog, built in the background.
     Indexed(Box<Indexes>),
     /// The checklist catalog, built in the background for the set as it was at
@@ -156,6 +163,7 @@ pub enum Effect {
     /// Parse a guide in full elsewhere; answer with [`Msg::Parsed`].
     Parse {
         guide: usize,
+        id: String,
         body: String,
     },
     /// Build the search index and lookup catalog elsewhere, reusing the documents already
@@ -208,7 +216,9 @@ impl Effect {
             Effect::Copy { what, .. } => format!("copy {what}"),
             Effect::Edit { path, line } => format!("edit {} at line {line}", path.display()),
             Effect::OpenUrl(url) => format!("open {url}"),
-            Effect::Parse { guide, body } => format!("parse guide {guide} ({} bytes)", body.len()),
+            Effect::Parse { guide, body, .. } => {
+                format!("parse guide {guide} ({} bytes)", body.len())
+            }
             Effect::Index { set, .. } => format!("index {} guide(s)", set.guides.len()),
             Effect::Catalog { set, .. } => format!("catalog {} guide(s)", set.guides.len()),
             Effect::ReadSet(dir) => format!("read the guides of {}", dir.display()),

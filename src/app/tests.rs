@@ -920,7 +920,7 @@ mod driver {
         let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
         assert!(app.reader.partial);
         let fx = app.update(Msg::Resize(Rect::new(0, 0, 80, 24)));
-        let Some(Effect::Parse { guide, body }) =
+        let Some(Effect::Parse { guide, id, body }) =
             fx.iter().find(|e| matches!(e, Effect::Parse { .. }))
         else {
             panic!("no parse asked for: {fx:?}")
@@ -935,7 +935,33 @@ mod driver {
             fx.iter().any(|e| matches!(e, Effect::Idle)),
             "layout left to do"
         );
-        app.update(Msg::Parsed { guide: *guide, doc });
+        // A parse of another text (the file changed meanwhile) is dropped and asked again.
+        let stale = Box::new(doc::parse("# Big\n"));
+        let fx = app.update(Msg::Parsed {
+            guide: *guide,
+            id: id.clone(),
+            len: body.len() + 1,
+            doc: stale,
+        });
+        assert!(app.reader.partial, "a stale parse is not taken");
+        assert!(
+            fx.iter().any(|e| matches!(e, Effect::Parse { .. })),
+            "asked again: {fx:?}"
+        );
+        // One for a guide no longer in the set is dropped too.
+        app.update(Msg::Parsed {
+            guide: *guide,
+            id: "gone".into(),
+            len: body.len(),
+            doc: Box::new(doc::parse(body)),
+        });
+        assert!(app.reader.partial);
+        app.update(Msg::Parsed {
+            guide: *guide,
+            id: id.clone(),
+            len: body.len(),
+            doc,
+        });
         assert!(!app.reader.partial);
         assert_eq!(app.reader.doc.blocks.len(), 30_001);
     }

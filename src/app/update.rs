@@ -37,7 +37,15 @@ impl App {
                 Vec::new()
             }
             // Keys held while the whole was parsed are handled now; their effects follow.
-            Msg::Parsed { guide, doc } => self.full_doc_ready(guide, *doc),
+            Msg::Parsed {
+                guide,
+                id,
+                len,
+                doc,
+            } => match self.parsed_guide(guide, &id, len) {
+                Some(guide) => self.full_doc_ready(guide, *doc),
+                None => Vec::new(),
+            },
             Msg::Indexed(indexes) => {
                 self.index_out = false;
                 self.set_indexes(*indexes);
@@ -185,6 +193,7 @@ impl App {
             if let Some(g) = self.set.guides.get(self.reader.guide) {
                 effects.push(Effect::Parse {
                     guide: self.reader.guide,
+                    id: g.id.clone(),
                     body: g.body.clone(),
                 });
             }

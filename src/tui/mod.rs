@@ -318,8 +318,10 @@ fn run_effects(
                 }
                 ctx.send(Msg::Saved(result));
             }
-            Effect::Parse { guide, body } => background(ctx.tx, "parse", move || Msg::Parsed {
+            Effect::Parse { guide, id, body } => background(ctx.tx, "parse", move || Msg::Parsed {
                 guide,
+                id,
+                len: body.len(),
                 doc: Box::new(crate::doc::parse(&body)),
             }),
             Effect::Index { set, parsed } => background(ctx.tx, "index", move || {
