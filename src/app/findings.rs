@@ -195,24 +195,7 @@ fn plural(n: usize) -> &'static str {
 
 /// The history record of a scan (what `devguide scan --migration` records too).
 pub fn record(s: &Scanned) -> Record {
-    let report = &s.report;
-    let deprecated = report
-        .findings
-        .iter()
-        .filter(|f| f.class == Class::Deprecated)
-        .count();
-    let mut per_rule = BTreeMap::new();
-    for f in &report.findings {
-        *per_rule.entry(f.rule_id.clone()).or_default() += 1;
-    }
-    Record {
-        at: s.at.clone(),
-        findings: report.findings.len(),
-        deprecated,
-        problematic: report.findings.len() - deprecated,
-        files: report.files_with_findings(),
-        per_rule,
-    }
+    Record::of(&s.report, s.at.clone())
 }
 
 /// "14 deprecated imports left, 31 a week ago": the latest record against the one

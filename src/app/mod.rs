@@ -1246,9 +1246,6 @@ impl App {
         self.deferred_keys.push(*key);
     }
 
-    /// The whole of a guide that was opened from a prefix: it takes the prefix's place,
-    /// keeping the position and selections (block indices are the same). Keys pressed
-    /// meanwhile are handled now, against the whole; their effects are returned.
     /// Where the guide a full parse was made for is now: guides may have joined or left
     /// the set (a rescan, the whole set read in) while the parse ran. A parse of a text
     /// the guide no longer has is dropped, and asked for again if the reader waits on it.
@@ -1264,6 +1261,9 @@ impl App {
         current
     }
 
+    /// The whole of a guide that was opened from a prefix: it takes the prefix's place,
+    /// keeping the position and selections (block indices are the same). Keys pressed
+    /// meanwhile are handled now, against the whole; their effects are returned.
     pub(crate) fn full_doc_ready(&mut self, guide: usize, doc: Doc) -> Vec<Effect> {
         let doc = Arc::new(doc);
         if let Some(slot) = self.docs.get_mut(guide) {

@@ -448,19 +448,8 @@ pub fn record(
         ))?;
         return Ok(false);
     }
-    let (deprecated, problematic) = counts(report);
-    let mut per_rule = BTreeMap::new();
-    for f in &report.findings {
-        *per_rule.entry(f.rule_id.clone()).or_default() += 1;
-    }
-    let record = crate::scan::history::Record {
-        at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
-        findings: report.findings.len(),
-        deprecated,
-        problematic,
-        files: report.files_with_findings(),
-        per_rule,
-    };
+    let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let record = crate::scan::history::Record::of(report, at);
     let path = crate::scan::history::path_for(&location.path);
     if let Err(e) = crate::scan::history::append(&path, &set_key, migration, record) {
         write_context(writeln!(err, "devguide: {}", sanitize_line(&e)))?;

@@ -37,6 +37,29 @@ pub struct Record {
     pub per_rule: BTreeMap<String, usize>,
 }
 
+impl Record {
+    /// The summary of `report`, taken at `at` (RFC 3339).
+    pub fn of(report: &crate::scan::Report, at: String) -> Record {
+        let deprecated = report
+            .findings
+            .iter()
+            .filter(|f| f.class == crate::scan::Class::Deprecated)
+            .count();
+        let mut per_rule = BTreeMap::new();
+        for f in &report.findings {
+            *per_rule.entry(f.rule_id.clone()).or_default() += 1;
+        }
+        Record {
+            at,
+            findings: report.findings.len(),
+            deprecated,
+            problematic: report.findings.len() - deprecated,
+            files: report.files_with_findings(),
+            per_rule,
+        }
+    }
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct FileData {
     version: u32,

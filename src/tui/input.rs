@@ -40,10 +40,20 @@ impl Input {
                                     break;
                                 }
                             }
-                            Err(_) => break,
+                            Err(e) if interrupted(&e) => {}
+                            Err(e) => {
+                                crate::log::write(&format!("input: {e}"));
+                                break;
+                            }
                         },
                         Ok(false) => {}
-                        Err(_) => break,
+                        // A signal (a resize, SIGWINCH) can interrupt the wait: that is
+                        // no reason to stop reading keys.
+                        Err(e) if interrupted(&e) => {}
+                        Err(e) => {
+                            crate::log::write(&format!("input: {e}"));
+                            break;
+                        }
                     }
                 }
             })?;
@@ -62,4 +72,8 @@ impl Input {
     pub fn resume(&self) {
         self.paused.store(false, Ordering::SeqCst);
     }
+}
+
+fn interrupted(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::Interrupted
 }
