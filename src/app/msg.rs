@@ -15,7 +15,7 @@ use super::Action;
 use super::finder::Indexes;
 use crate::checklist::State;
 use crate::checklist::ops::{Applied, Op};
-use crate::content::{GuideSet, Rescan};
+use crate::content::{Guide, GuideSet, Rescan, WholeRead};
 use crate::doc::Doc;
 use crate::highlight;
 
@@ -38,6 +38,12 @@ pub enum Msg {
     Idle,
     /// The whole of a guide that opened from a parsed prefix.
     Parsed { guide: usize, doc: Box<Doc> },
+    /// The whole of a guide that opened from its file's first part, read and parsed (or
+    /// why it could not be read).
+    ReadWhole {
+        guide: usize,
+        whole: Result<Box<(Guide, Doc)>, String>,
+    },
     /// The search index and lookup catalog, built in the background.
     Indexed(Box<Indexes>),
     /// A background job failed; the reader carries on without its result.
@@ -88,6 +94,7 @@ impl Msg {
             Msg::Tick(_) => "tick",
             Msg::Idle => "idle",
             Msg::Parsed { .. } => "parsed",
+            Msg::ReadWhole { .. } => "read whole",
             Msg::Indexed(_) => "indexed",
             Msg::Failed { .. } => "failed",
             Msg::Highlighted(_) => "highlighted",
@@ -136,6 +143,12 @@ pub enum Effect {
         guide: usize,
         body: String,
     },
+    /// Read a guide opened from its first part in full and parse it elsewhere; answer
+    /// with [`Msg::ReadWhole`].
+    ReadWhole {
+        guide: usize,
+        read: WholeRead,
+    },
     /// Build the search index and lookup catalog elsewhere, reusing the documents already
     /// parsed; answer with [`Msg::Indexed`] (or [`Msg::Failed`]).
     Index {
@@ -164,6 +177,7 @@ impl Effect {
             Effect::Edit { path, line } => format!("edit {} at line {line}", path.display()),
             Effect::OpenUrl(url) => format!("open {url}"),
             Effect::Parse { guide, body } => format!("parse guide {guide} ({} bytes)", body.len()),
+            Effect::ReadWhole { guide, .. } => format!("read and parse guide {guide}"),
             Effect::Index { set, .. } => format!("index {} guide(s)", set.guides.len()),
             Effect::Rescan(_) => "rescan the folder".into(),
             Effect::Highlight(r) => format!("highlight {} block(s)", r.len()),

@@ -34,6 +34,7 @@ impl App {
             }
             // Keys held while the whole was parsed are handled now; their effects follow.
             Msg::Parsed { guide, doc } => self.full_doc_ready(guide, *doc),
+            Msg::ReadWhole { guide, whole } => self.whole_guide_ready(guide, whole),
             Msg::Indexed(indexes) => {
                 self.index_out = false;
                 self.set_indexes(*indexes);
@@ -103,9 +104,13 @@ impl App {
         // A large guide opened from a prefix: parse the whole elsewhere.
         if self.reader.partial && !self.parse_requested {
             self.parse_requested = true;
-            if let Some(g) = self.set.guides.get(self.reader.guide) {
+            let guide = self.reader.guide;
+            if let Some(read) = self.set.whole_read(guide) {
+                // Only the file's first part was read: read the rest there too.
+                effects.push(Effect::ReadWhole { guide, read });
+            } else if let Some(g) = self.set.guides.get(guide) {
                 effects.push(Effect::Parse {
-                    guide: self.reader.guide,
+                    guide,
                     body: g.body.clone(),
                 });
             }

@@ -92,6 +92,23 @@ pub fn open_target(
     args: &SetArgs,
     doc: Option<&str>,
 ) -> anyhow::Result<(GuideSet, Option<Target>)> {
+    open_target_with(args, doc, GuideSet::from_file)
+}
+
+/// [`open_target`] for the reader: a large markdown file named by path is read only in
+/// part before the first screen (see [`GuideSet::from_file_start`]).
+pub fn open_reader_target(
+    args: &SetArgs,
+    doc: Option<&str>,
+) -> anyhow::Result<(GuideSet, Option<Target>)> {
+    open_target_with(args, doc, GuideSet::from_file_start)
+}
+
+fn open_target_with(
+    args: &SetArgs,
+    doc: Option<&str>,
+    from_file: fn(&Path) -> Result<GuideSet, LoadError>,
+) -> anyhow::Result<(GuideSet, Option<Target>)> {
     if doc == Some("-") {
         let set = GuideSet::from_reader(std::io::stdin().lock())
             .map_err(|e| anyhow::anyhow!(e.to_string()))?;
@@ -114,7 +131,7 @@ pub fn open_target(
     }
     let path = Path::new(name);
     if path.is_file() {
-        let single = GuideSet::from_file(path).map_err(|e| anyhow::anyhow!(e.to_string()))?;
+        let single = from_file(path).map_err(|e| anyhow::anyhow!(e.to_string()))?;
         return Ok((single, Some(Target { guide: 0, anchor })));
     }
     if let Some(guide) = set.find(name) {

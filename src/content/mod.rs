@@ -6,6 +6,7 @@ mod front_matter;
 pub mod include;
 pub mod links;
 mod order;
+mod start;
 pub mod summary;
 mod walk;
 
@@ -14,6 +15,7 @@ use std::path::{Component, Path, PathBuf};
 use include_dir::{Dir, include_dir};
 
 pub use front_matter::FrontMatter;
+pub use start::{PARTIAL_OVER, READ_AHEAD, WholeRead};
 
 static BUNDLED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content");
 
@@ -65,6 +67,10 @@ pub struct Guide {
     pub included_files: Vec<PathBuf>,
     /// The title was set in front matter, so nothing else overrides it.
     pub title_from_front: bool,
+    /// `body` holds only the file's first part, cut at a line end: a large guide opened
+    /// in the reader (see [`GuideSet::from_file_start`]). The whole comes from
+    /// [`GuideSet::whole_read`].
+    pub partial: bool,
 }
 
 impl Guide {
@@ -197,6 +203,14 @@ impl GuideSet {
     /// A set of one markdown file, for `devguide notes/setup.md`. Includes are read from
     /// the file's own folder.
     pub fn from_file(path: &Path) -> Result<GuideSet, LoadError> {
+        GuideSet::from_file_with(path, load_disk_guide)
+    }
+
+    /// A set of one markdown file whose guide `load` reads (all of it, or its first part).
+    fn from_file_with(
+        path: &Path,
+        load: impl FnOnce(&str, &Path, Option<&Path>) -> Result<Guide, String>,
+    ) -> Result<GuideSet, LoadError> {
         let name = path
             .file_name()
             .map_or_else(|| "guide.md".into(), |n| n.to_string_lossy().into_owned());
@@ -210,11 +224,9 @@ impl GuideSet {
                 }
             })
             .and_then(|p| std::fs::canonicalize(p).ok());
-        let guide = load_disk_guide(&name, path, root.as_deref()).map_err(|reason| {
-            LoadError::NotGuide {
-                path: path.to_path_buf(),
-                reason,
-            }
+        let guide = load(&name, path, root.as_deref()).map_err(|reason| LoadError::NotGuide {
+            path: path.to_path_buf(),
+            reason,
         })?;
         let mut set =
             GuideSet::from_guides(Origin::File(path.to_path_buf()), vec![guide], Vec::new());
@@ -408,17 +420,9 @@ impl GuideSet {
         }
         // Remember the new time first, so a file that cannot be read is reported once.
         guide.modified = now;
-        let mut fresh = load_disk_guide(&guide.rel_path, &path, root.as_deref())
+        let fresh = load_disk_guide(&guide.rel_path, &path, root.as_deref())
             .map_err(|r| format!("{}: {r}", path.display()))?;
-        fresh.id = guide.id.clone();
-        if guide.toc_position.is_some() {
-            fresh.title = guide.title.clone();
-        }
-        fresh.level = guide.level;
-        fresh.part = guide.part.take();
-        fresh.number = guide.number.take();
-        fresh.toc_position = guide.toc_position;
-        *guide = fresh;
+        replace_keeping_place(guide, fresh);
         Ok(true)
     }
 
@@ -431,6 +435,20 @@ impl GuideSet {
             Origin::File(f) => Some(f.clone()),
         }
     }
+}
+
+/// Puts `fresh` (the same file read again) in `guide`'s place, keeping what the set gave
+/// it rather than the file: id, place and nesting, and a book's title.
+fn replace_keeping_place(guide: &mut Guide, mut fresh: Guide) {
+    fresh.id = guide.id.clone();
+    if guide.toc_position.is_some() {
+        fresh.title = guide.title.clone();
+    }
+    fresh.level = guide.level;
+    fresh.part = guide.part.take();
+    fresh.number = guide.number.take();
+    fresh.toc_position = guide.toc_position;
+    *guide = fresh;
 }
 
 /// Every file of the bundled set, by its path inside `content/`, with its exact bytes.
@@ -487,6 +505,28 @@ pub(crate) fn max_file_bytes() -> u64 {
 /// pipe or device is refused before any byte is read.
 fn read_guide_file(path: &Path) -> Result<(Vec<u8>, Option<std::time::SystemTime>), String> {
     use std::io::Read;
+    let (file, meta, limit) = open_guide_file(path)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err("grew over the size limit while being read".into());
+    }
+    if looks_binary(&bytes) {
+        return Err("binary file (contains NUL bytes)".into());
+    }
+    Ok((bytes, meta.modified().ok()))
+}
+
+/// A NUL among the first bytes: a binary file, not markdown.
+fn looks_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// A guide file opened for reading, its metadata and the size limit, once the handle
+/// shows a regular file within the limit.
+fn open_guide_file(path: &Path) -> Result<(std::fs::File, std::fs::Metadata, u64), String> {
     let file = open_nonblocking(path).map_err(|e| format!("cannot be read: {e}"))?;
     let meta = file
         .metadata()
@@ -506,17 +546,7 @@ fn read_guide_file(path: &Path) -> Result<(Vec<u8>, Option<std::time::SystemTime
             limit / (1024 * 1024)
         ));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot be read: {e}"))?;
-    if bytes.len() as u64 > limit {
-        return Err("grew over the size limit while being read".into());
-    }
-    if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Err("binary file (contains NUL bytes)".into());
-    }
-    Ok((bytes, meta.modified().ok()))
+    Ok((file, meta, limit))
 }
 
 /// Opens for reading without blocking on a FIFO (its type is checked after opening).
@@ -547,7 +577,7 @@ pub fn read_capped_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 /// A guide read from disk: its bytes, then mdBook directives expanded from `root`.
 fn load_disk_guide(rel: &str, path: &Path, root: Option<&Path>) -> Result<Guide, String> {
     let (bytes, modified) = read_guide_file(path)?;
-    let mut guide = guide_from_bytes(rel, &bytes);
+    let mut guide = guide_from_vec(rel, bytes);
     guide.modified = modified;
     if include::has_directives(&guide.body) {
         match root {
@@ -582,14 +612,20 @@ fn load_disk_guide(rel: &str, path: &Path, root: Option<&Path>) -> Result<Guide,
 /// repaired for display, front matter split off. Pure, so the fuzz target runs the same
 /// loading code as the reader.
 pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
+    guide_from_vec(rel_path, bytes.to_vec())
+}
+
+/// [`guide_from_bytes`] taking the bytes, so valid UTF-8 becomes the text without a copy
+/// (a large guide is otherwise held twice while it loads).
+fn guide_from_vec(rel_path: &str, bytes: Vec<u8>) -> Guide {
     let mut notices = Vec::new();
-    let mut text = match String::from_utf8_lossy(bytes) {
-        std::borrow::Cow::Borrowed(s) => s.to_string(),
-        std::borrow::Cow::Owned(s) => {
+    let mut text = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
             notices.push(format!(
                 "{rel_path}: not valid UTF-8; bad bytes are shown as \u{fffd}"
             ));
-            s
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
     let (repaired, report) = crate::mojibake::repair(&text);
@@ -603,11 +639,15 @@ pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
     if let Some(e) = &split.error {
         notices.push(format!("{rel_path}: {e}"));
     }
-    let body = split.body.to_string();
+    let body_start = text.len() - split.body.len();
+    let front = split.front;
+    let body_line = split.body_line;
+    // The body is the text's tail: keep the text's buffer rather than copy it.
+    text.replace_range(..body_start, "");
+    let body = text;
     let stem = file_stem(rel_path);
-    let title_from_front = split.front.title.is_some();
-    let title = split
-        .front
+    let title_from_front = front.title.is_some();
+    let title = front
         .title
         .clone()
         .map(|t| crate::sanitize::sanitize_line(&t))
@@ -618,14 +658,11 @@ pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
         id: doc_id(stem),
         rel_path: rel_path.to_string(),
         title,
-        order: split.front.order,
-        summary: split
-            .front
-            .summary
-            .map(|s| crate::sanitize::sanitize_line(&s)),
-        tags: split.front.tags,
-        checklist: split.front.checklist,
-        body_line: split.body_line,
+        order: front.order,
+        summary: front.summary.map(|s| crate::sanitize::sanitize_line(&s)),
+        tags: front.tags,
+        checklist: front.checklist,
+        body_line,
         body,
         notices,
         modified: None,
@@ -637,6 +674,7 @@ pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
         include_problems: Vec::new(),
         included_files: Vec::new(),
         title_from_front,
+        partial: false,
     }
 }
 
