@@ -108,11 +108,14 @@ fn cut_after_last_line(bytes: &[u8]) -> Option<&[u8]> {
 /// A partial guide from the file's first `part`, or `None` when the part cannot stand
 /// for the start of the whole: front matter still open at the cut (its title and
 /// settings are not known yet), or mdBook directives (expanding them changes the text).
+/// Either way the whole file is read at once, as before.
 fn guide_from_part(rel: &str, part: &[u8]) -> Option<Guide> {
     let mut guide = guide_from_bytes(rel, part);
+    // Only `+++` front matter is split off here (`---` is the parser's metadata block):
+    // still open at the cut, the body starts at line 1.
     let text = part.strip_prefix("\u{feff}".as_bytes()).unwrap_or(part);
-    let fenced = text.starts_with(b"+++") || text.starts_with(b"---");
-    if (fenced && guide.body_line == 1) || include::has_directives(&guide.body) {
+    let open_front = text.starts_with(b"+++") && guide.body_line == 1;
+    if open_front || include::has_directives(&guide.body) {
         return None;
     }
     guide.partial = true;
@@ -171,6 +174,16 @@ mod tests {
         assert!(set.adopt_whole(0, whole).is_empty());
         assert_eq!(set.guides[0].body, text);
         assert!(set.whole_read(0).is_none(), "read once");
+    }
+
+    #[test]
+    fn yaml_metadata_at_the_top_is_left_to_the_parser_and_still_reads_in_part() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let text = format!("---\ntitle: Spec\n---\n\n{}", big(PARTIAL_OVER as usize));
+        let path = write(dir.path(), "y.md", text.as_bytes());
+        let set = GuideSet::from_file_start(&path).expect("loads");
+        assert!(set.guides[0].partial);
+        assert!(text.starts_with(&set.guides[0].body));
     }
 
     #[test]
