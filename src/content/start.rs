@@ -125,6 +125,7 @@ fn guide_from_part(rel: &str, part: &[u8]) -> Option<Guide> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
         let path = dir.join(name);
@@ -231,6 +232,49 @@ mod tests {
         let set = GuideSet::from_file_start(&path).expect("loads");
         assert!(!set.guides[0].partial);
         assert!(set.guides[0].body.starts_with("included"));
+    }
+
+    /// Blocks of several kinds, each opened by a heading so no list or quote runs from
+    /// one into the next; no reference links or footnotes (their definitions may lie
+    /// past the cut, which the prefix parse documents as shown-as-written).
+    fn snippet() -> impl Strategy<Value = String> {
+        let body = prop_oneof![
+            "[a-zA-Z ,.é界]{1,200}".prop_map(|t| format!("{t}\n\n")),
+            "[a-z ]{1,40}".prop_map(|t| format!("- {t}\n- {t} again\n\n  more {t}\n\n")),
+            "[a-z ]{1,40}".prop_map(|t| format!("> {t}\n> üéØ {t}\n\n")),
+            "[a-z =;]{1,60}".prop_map(|t| format!("```rust\n{t}\n\n{t}\n```\n\n")),
+            "[a-z ]{1,30}".prop_map(|t| format!("| a | b |\n|---|---|\n| {t} | *{t}* |\n\n")),
+        ];
+        ("[a-z]{1,12}", body).prop_map(|(h, b)| format!("## {h}\n\n{b}"))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// What the first screen is drawn from (the file's first part, parsed from its
+        /// top) matches the whole file's parse block for block, but for the last block
+        /// the cut may have shortened.
+        #[test]
+        fn the_first_part_parses_as_the_start_of_the_whole(
+            parts in proptest::collection::vec(snippet(), 20..80),
+            cut_at in 0.0f64..1.0,
+        ) {
+            let text = format!("# Title\n\n{}", parts.concat());
+            let bytes = text.as_bytes();
+            let limit = ((bytes.len() as f64) * cut_at) as usize;
+            let Some(part) = cut_after_last_line(&bytes[..limit]) else {
+                return Ok(());
+            };
+            let Some(first) = guide_from_part("g.md", part) else {
+                return Ok(());
+            };
+            let whole = guide_from_bytes("g.md", bytes);
+            prop_assert!(whole.body.starts_with(&first.body), "the part is a prefix");
+            let prefix = crate::doc::parse_prefix(&first.body, 40);
+            let full = crate::doc::parse(&whole.body);
+            let settled = prefix.blocks.len().saturating_sub(1);
+            prop_assert_eq!(&prefix.blocks[..settled], &full.blocks[..settled]);
+        }
     }
 
     #[test]
