@@ -36,8 +36,9 @@ pub struct Row {
     /// Entries of [`Layout`]'s style runs.
     runs: (u32, u32),
     pub block: u32,
-    /// Link cells, in columns from the row's start.
-    pub links: Vec<LinkCell>,
+    /// Link cells, in columns from the row's start. A boxed slice, not a `Vec`: most
+    /// rows have none, and a row is kept for every line of a guide.
+    pub links: Box<[LinkCell]>,
     /// For every row of a code block's frame: the code block's index.
     pub frame: Option<u32>,
     pub code_line: Option<CodeLine>,
@@ -144,7 +145,7 @@ impl Store {
             text,
             runs,
             block: parts.block,
-            links: parts.links,
+            links: parts.links.into_boxed_slice(),
             frame: parts.frame,
             code_line: parts.code_line,
             task: parts.task,
@@ -236,7 +237,7 @@ impl Layout {
             + self
                 .rows
                 .iter()
-                .map(|r| r.links.capacity() * std::mem::size_of::<LinkCell>())
+                .map(|r| r.links.len() * std::mem::size_of::<LinkCell>())
                 .sum::<usize>()
             + self.text.capacity()
             + self.runs.capacity() * std::mem::size_of::<Run>()
