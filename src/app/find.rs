@@ -341,7 +341,7 @@ impl App {
             if lines == 1 { "" } else { "s" }
         );
         vec![Effect::Copy {
-            text: code.raw.clone(),
+            text: code.raw.to_string(),
             what,
         }]
     }

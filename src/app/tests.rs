@@ -485,7 +485,7 @@ mod search_and_copy {
             .doc
             .code_blocks
             .last()
-            .map(|c| c.raw.clone())
+            .map(|c| c.raw.to_string())
             .unwrap_or_default();
         let far: String = far.lines().next().unwrap_or("").chars().take(30).collect();
         type_str(&mut app, &far);
@@ -578,7 +578,7 @@ mod search_and_copy {
         assert!(app.handle_key(&key('y')).is_empty(), "nothing selected yet");
         app.handle_key(&key('}'));
         let fx = app.handle_key(&key('y'));
-        let raw = app.reader.doc.code_blocks[0].raw.clone();
+        let raw = app.reader.doc.code_blocks[0].raw.to_string();
         assert!(
             matches!(fx.as_slice(), [Effect::Copy { text, what }]
                 if *text == raw && what == "code block (3 lines)"),

@@ -151,7 +151,7 @@ impl App {
                 Some(Request {
                     key: (self.reader.guide, b),
                     lang: code.lang.clone().unwrap_or_default(),
-                    code: Arc::from(code.display.as_str()),
+                    code: Arc::clone(&code.display),
                 })
             })
             .filter(|r| !r.lang.is_empty())
