@@ -247,6 +247,15 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                 None => commands::piped_guide(PIPE_WAIT),
                 Some(_) => None,
             };
+            // Into a pipe, or a terminal that cannot move the cursor (an editor's shell
+            // buffer): print the guide instead of drawing a screen.
+            let print = !stdout.is_terminal() || devguide::theme::term_is_dumb();
+            // The screen needs only a large file's first part to start; printing needs all.
+            let open_target = if print {
+                commands::open_target
+            } else {
+                commands::open_reader_target
+            };
             let (set, target) = match piped {
                 Some(set) => (
                     set?,
@@ -256,14 +265,12 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
                     }),
                 ),
                 // Only the guide on screen is read before the first frame.
-                None => match commands::open_target_with(&common.set, cli.doc.as_deref(), true) {
+                None => match open_target(&common.set, cli.doc.as_deref()) {
                     Ok(found) => found,
                     Err(e) => return misplaced_options(cli.doc.as_deref()).ok_or(e),
                 },
             };
-            if !stdout.is_terminal() || devguide::theme::term_is_dumb() {
-                // Into a pipe, or a terminal that cannot move the cursor (an editor's shell
-                // buffer): print the guide instead of drawing a screen.
+            if print {
                 warn();
                 let target = target.unwrap_or(Target {
                     guide: 0,

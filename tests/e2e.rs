@@ -1214,3 +1214,29 @@ fn a_folder_opened_from_the_heads_of_its_files_reads_the_rest_behind_the_screen(
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn a_large_file_named_by_path_shows_its_first_screen_and_g_reaches_its_end() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Far past what is read before the first screen, with a mis-decoded emoji only at
+    // the end: the whole brings it, repaired.
+    let mut body = String::from("# Big file\n\nThe opening paragraph.\n\n");
+    let mut i = 0;
+    while body.len() < 3 * 1024 * 1024 {
+        body.push_str(&format!(
+            "## Part {i}\n\nText of part {i}, to wrap a little.\n\n"
+        ));
+        i += 1;
+    }
+    body.push_str("Target \u{fc}\u{e9}\u{d8} reached at the very end.\n");
+    let path = dir.path().join("big.md");
+    std::fs::write(&path, &body).expect("write");
+    let p = path.to_str().expect("utf-8");
+    let mut s = Session::start(&[p], &[]);
+    s.wait_for("The opening paragraph.");
+    s.keys("G");
+    s.wait_for("Target \u{1f3af} reached at the very end.");
+    s.wait_for_status("100%");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -83,6 +83,9 @@ impl Find {
             .as_ref()
             .is_some_and(|i| i.is_for(layout.id(), layout.rows.len()));
         if !fresh {
+            // Let go of the old index first: a large guide's index is a few times the
+            // size of its text, and two at once would set the peak.
+            self.index = None;
             self.index = Some(Arc::new(TextIndex::build(layout)));
             self.hits = Hits::default();
         }
@@ -340,7 +343,7 @@ impl App {
             if lines == 1 { "" } else { "s" }
         );
         vec![Effect::Copy {
-            text: code.raw.clone(),
+            text: code.raw.to_string(),
             what,
         }]
     }

@@ -428,7 +428,7 @@ impl App {
         let large = set
             .guides
             .first()
-            .is_some_and(|g| g.body.len() > PARTIAL_PARSE_OVER);
+            .is_some_and(|g| g.partial || g.body.len() > PARTIAL_PARSE_OVER);
         let doc = match set.guides.first().filter(|_| large) {
             Some(g) => Arc::new(doc::parse_prefix(&g.body, PREFIX_BLOCKS)),
             None => parse_guide(&set, &mut docs, 0),
@@ -1309,8 +1309,49 @@ impl App {
         effects
     }
 
+    /// The whole of a guide that opened from its file's first part: it takes the part's
+    /// place in the set, then its document replaces the prefix's as a full parse does.
+    /// Keys held meanwhile are handled now; their effects are returned.
+    pub(crate) fn whole_guide_ready(
+        &mut self,
+        guide: usize,
+        whole: Result<Box<(crate::content::Guide, Doc)>, String>,
+    ) -> Vec<Effect> {
+        match whole {
+            Ok(read) => {
+                let (whole, doc) = *read;
+                let notices = Arc::make_mut(&mut self.set).adopt_whole(guide, whole);
+                if let Some(first) = notices.first() {
+                    self.set_status(first.clone(), true);
+                }
+                self.full_doc_ready(guide, doc)
+            }
+            Err(error) => {
+                let effects = self.full_parse_failed(guide);
+                self.set_status(
+                    format!("{error}; only the start of this guide is shown"),
+                    true,
+                );
+                effects
+            }
+        }
+    }
+
     /// Parses the open guide in full now (for tests and benches, which have no run loop).
     pub(crate) fn finish_parse(&mut self) {
+        let g = self.reader.guide;
+        if self.reader.partial
+            && !self.parse_requested
+            && let Some(read) = self.set.whole_read(g)
+        {
+            self.parse_requested = true;
+            let whole = read.read().map(|guide| {
+                let doc = doc::parse(&guide.body);
+                Box::new((guide, doc))
+            });
+            let _ = self.whole_guide_ready(g, whole);
+            return;
+        }
         if let Some((g, body)) = self.take_pending_parse() {
             // No run loop to hand effects to: tests and benches press no keys meanwhile.
             let _ = self.full_doc_ready(g, doc::parse(&body));

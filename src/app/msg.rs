@@ -18,7 +18,7 @@ use super::finder::Indexes;
 use super::findings::Scanned;
 use crate::checklist::State;
 use crate::checklist::ops::{Applied, Op};
-use crate::content::{GuideSet, Rescan};
+use crate::content::{Guide, GuideSet, Rescan, WholeRead};
 use crate::doc::Doc;
 use crate::highlight;
 use crate::scan::history::Record;
@@ -48,6 +48,12 @@ pub enum Msg {
         id: String,
         len: usize,
         doc: Box<Doc>,
+    },
+    /// The whole of a guide that opened from its file's first part, read and parsed (or
+    /// why it could not be read).
+    ReadWhole {
+        guide: usize,
+        whole: Result<Box<(Guide, Doc)>, String>,
     },
     /// The search index and lookup catalog, built in the background.
     Indexed(Box<Indexes>),
@@ -113,6 +119,7 @@ impl Msg {
             Msg::Tick(_) => "tick",
             Msg::Idle => "idle",
             Msg::Parsed { .. } => "parsed",
+            Msg::ReadWhole { .. } => "read whole",
             Msg::Indexed(_) => "indexed",
             Msg::Cataloged { .. } => "cataloged",
             Msg::SetRead(_) => "set read",
@@ -165,6 +172,12 @@ pub enum Effect {
         guide: usize,
         id: String,
         body: String,
+    },
+    /// Read a guide opened from its first part in full and parse it elsewhere; answer
+    /// with [`Msg::ReadWhole`].
+    ReadWhole {
+        guide: usize,
+        read: WholeRead,
     },
     /// Build the search index and lookup catalog elsewhere, reusing the documents already
     /// parsed; answer with [`Msg::Indexed`] (or [`Msg::Failed`]).
@@ -219,6 +232,7 @@ impl Effect {
             Effect::Parse { guide, body, .. } => {
                 format!("parse guide {guide} ({} bytes)", body.len())
             }
+            Effect::ReadWhole { guide, .. } => format!("read and parse guide {guide}"),
             Effect::Index { set, .. } => format!("index {} guide(s)", set.guides.len()),
             Effect::Catalog { set, .. } => format!("catalog {} guide(s)", set.guides.len()),
             Effect::ReadSet(dir) => format!("read the guides of {}", dir.display()),

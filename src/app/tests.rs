@@ -485,7 +485,7 @@ mod search_and_copy {
             .doc
             .code_blocks
             .last()
-            .map(|c| c.raw.clone())
+            .map(|c| c.raw.to_string())
             .unwrap_or_default();
         let far: String = far.lines().next().unwrap_or("").chars().take(30).collect();
         type_str(&mut app, &far);
@@ -578,7 +578,7 @@ mod search_and_copy {
         assert!(app.handle_key(&key('y')).is_empty(), "nothing selected yet");
         app.handle_key(&key('}'));
         let fx = app.handle_key(&key('y'));
-        let raw = app.reader.doc.code_blocks[0].raw.clone();
+        let raw = app.reader.doc.code_blocks[0].raw.to_string();
         assert!(
             matches!(fx.as_slice(), [Effect::Copy { text, what }]
                 if *text == raw && what == "code block (3 lines)"),
@@ -776,6 +776,76 @@ fn a_large_guide_opens_from_a_prefix_and_the_whole_keeps_the_place() {
         shown.iter().any(|t| t == "Text of section 19999."),
         "{shown:?}"
     );
+}
+
+#[test]
+fn a_guide_read_in_part_shows_its_first_screen_and_the_whole_replaces_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body: String = (0..40_000)
+        .map(|i| format!("## Section {i}\n\nText of section {i}.\n\n"))
+        .collect();
+    let path = dir.path().join("big.md");
+    std::fs::write(&path, &body).expect("write");
+    let set = GuideSet::from_file_start(&path).expect("loads");
+    assert!(set.guides[0].partial, "only the file's first part was read");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    let fx = app.update(Msg::Resize(Rect::new(0, 0, 80, 24)));
+    assert!(app.reader.partial);
+    let shown: Vec<String> = app
+        .visible_rows()
+        .map(|r| app.reader.layout.row_text(r).to_string())
+        .collect();
+    assert!(shown.iter().any(|t| t == "Text of section 0."), "{shown:?}");
+    let Some(Effect::ReadWhole { guide, read }) = fx
+        .into_iter()
+        .find(|e| matches!(e, Effect::ReadWhole { .. }))
+    else {
+        panic!("the rest is not asked for")
+    };
+    // G before the whole arrives waits for it, then lands on the last line.
+    let key = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE);
+    assert!(app.handle_key(&key).is_empty());
+    assert_eq!(app.reader.top, 0);
+    let whole = read.read().map(|g| {
+        let doc = crate::doc::parse(&g.body);
+        Box::new((g, doc))
+    });
+    app.update(Msg::ReadWhole { guide, whole });
+    assert!(!app.reader.partial);
+    assert_eq!(app.set.guides[0].body, body);
+    let shown: Vec<String> = app
+        .visible_rows()
+        .map(|r| app.reader.layout.row_text(r).to_string())
+        .collect();
+    assert_eq!(
+        shown.last().map(String::as_str),
+        Some("Text of section 39999.")
+    );
+}
+
+#[test]
+fn a_whole_that_cannot_be_read_releases_the_keys_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body: String = (0..40_000).map(|i| format!("Line {i}.\n\n")).collect();
+    let path = dir.path().join("big.md");
+    std::fs::write(&path, &body).expect("write");
+    let set = GuideSet::from_file_start(&path).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.update(Msg::Resize(Rect::new(0, 0, 80, 24)));
+    let key = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE);
+    assert!(app.handle_key(&key).is_empty());
+    app.update(Msg::ReadWhole {
+        guide: 0,
+        whole: Err("big.md: cannot be read: gone".into()),
+    });
+    assert!(!app.reader.partial, "keys no longer wait");
+    let status = app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(status.contains("cannot be read"), "{status}");
+    assert!(app.reader.top > 0, "the held G acted on what there is");
 }
 
 #[test]

@@ -46,6 +46,7 @@ impl App {
                 Some(guide) => self.full_doc_ready(guide, *doc),
                 None => Vec::new(),
             },
+            Msg::ReadWhole { guide, whole } => self.whole_guide_ready(guide, whole),
             Msg::Indexed(indexes) => {
                 self.index_out = false;
                 self.set_indexes(*indexes);
@@ -190,9 +191,13 @@ impl App {
         // A large guide opened from a prefix: parse the whole elsewhere.
         if self.reader.partial && !self.parse_requested {
             self.parse_requested = true;
-            if let Some(g) = self.set.guides.get(self.reader.guide) {
+            let guide = self.reader.guide;
+            if let Some(read) = self.set.whole_read(guide) {
+                // Only the file's first part was read: read the rest there too.
+                effects.push(Effect::ReadWhole { guide, read });
+            } else if let Some(g) = self.set.guides.get(guide) {
                 effects.push(Effect::Parse {
-                    guide: self.reader.guide,
+                    guide,
                     id: g.id.clone(),
                     body: g.body.clone(),
                 });
@@ -255,7 +260,7 @@ impl App {
                 Some(Request {
                     key: (self.reader.guide, b),
                     lang: code.lang.clone().unwrap_or_default(),
-                    code: Arc::from(code.display.as_str()),
+                    code: Arc::clone(&code.display),
                 })
             })
             .filter(|r| !r.lang.is_empty())

@@ -103,15 +103,25 @@ pub fn open_target(
     args: &SetArgs,
     doc: Option<&str>,
 ) -> anyhow::Result<(GuideSet, Option<Target>)> {
-    open_target_with(args, doc, false)
+    open_target_with(args, doc, false, GuideSet::from_file)
 }
 
-/// As [`open_target`]; with `heads`, a `--dir` set is loaded from its files' heads
-/// ([`GuideSet::from_dir_heads`]), for a reader that reads the rest after its first frame.
-pub fn open_target_with(
+/// [`open_target`] for the reader: only what the first screen needs is read before it.
+/// A `--dir` set is loaded from its files' heads ([`GuideSet::from_dir_heads`]) and a
+/// large markdown file named by path only in part ([`GuideSet::from_file_start`]); the
+/// rest is read after the first frame.
+pub fn open_reader_target(
+    args: &SetArgs,
+    doc: Option<&str>,
+) -> anyhow::Result<(GuideSet, Option<Target>)> {
+    open_target_with(args, doc, true, GuideSet::from_file_start)
+}
+
+fn open_target_with(
     args: &SetArgs,
     doc: Option<&str>,
     heads: bool,
+    from_file: fn(&Path) -> Result<GuideSet, LoadError>,
 ) -> anyhow::Result<(GuideSet, Option<Target>)> {
     if doc == Some("-") {
         let set = GuideSet::from_reader(std::io::stdin().lock())
@@ -140,7 +150,7 @@ pub fn open_target_with(
     }
     let path = Path::new(name);
     if path.is_file() {
-        let single = GuideSet::from_file(path).map_err(|e| anyhow::anyhow!(e.to_string()))?;
+        let single = from_file(path).map_err(|e| anyhow::anyhow!(e.to_string()))?;
         return Ok((single, Some(Target { guide: 0, anchor })));
     }
     if let Some(guide) = set.find(name) {

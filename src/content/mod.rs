@@ -6,6 +6,7 @@ mod front_matter;
 pub mod include;
 pub mod links;
 mod order;
+mod start;
 pub mod summary;
 mod walk;
 
@@ -14,6 +15,7 @@ use std::path::{Component, Path, PathBuf};
 use include_dir::{Dir, include_dir};
 
 pub use front_matter::FrontMatter;
+pub use start::{PARTIAL_OVER, READ_AHEAD, WholeRead};
 
 static BUNDLED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content");
 
@@ -85,6 +87,10 @@ pub struct Guide {
     /// Only the head of the file was read (for the title and front matter): `body` is
     /// empty until [`GuideSet::read_body`]. See [`GuideSet::from_dir_heads`].
     pub pending: bool,
+    /// `body` holds only the file's first part, cut at a line end: a large guide opened
+    /// in the reader (see [`GuideSet::from_file_start`]). The whole comes from
+    /// [`GuideSet::whole_read`].
+    pub partial: bool,
 }
 
 impl Guide {
@@ -234,6 +240,14 @@ impl GuideSet {
     /// A set of one markdown file, for `devguide notes/setup.md`. Includes are read from
     /// the file's own folder.
     pub fn from_file(path: &Path) -> Result<GuideSet, LoadError> {
+        GuideSet::from_file_with(path, load_disk_guide)
+    }
+
+    /// A set of one markdown file whose guide `load` reads (all of it, or its first part).
+    fn from_file_with(
+        path: &Path,
+        load: impl FnOnce(&str, &Path, Option<&Path>) -> Result<Guide, String>,
+    ) -> Result<GuideSet, LoadError> {
         let name = path
             .file_name()
             .map_or_else(|| "guide.md".into(), |n| n.to_string_lossy().into_owned());
@@ -247,11 +261,9 @@ impl GuideSet {
                 }
             })
             .and_then(|p| std::fs::canonicalize(p).ok());
-        let guide = load_disk_guide(&name, path, root.as_deref()).map_err(|reason| {
-            LoadError::NotGuide {
-                path: path.to_path_buf(),
-                reason,
-            }
+        let guide = load(&name, path, root.as_deref()).map_err(|reason| LoadError::NotGuide {
+            path: path.to_path_buf(),
+            reason,
         })?;
         let mut set =
             GuideSet::from_guides(Origin::File(path.to_path_buf()), vec![guide], Vec::new());
@@ -451,10 +463,9 @@ impl GuideSet {
             return Ok(());
         };
         guide.pending = false;
-        let mut fresh = load_disk_guide(&guide.rel_path, &path, root.as_deref())
+        let fresh = load_disk_guide(&guide.rel_path, &path, root.as_deref())
             .map_err(|r| format!("{}: {r}", path.display()))?;
-        keep_place(&mut fresh, guide);
-        *guide = fresh;
+        replace_keeping_place(guide, fresh);
         Ok(())
     }
 
@@ -475,10 +486,9 @@ impl GuideSet {
         }
         // Remember the new time first, so a file that cannot be read is reported once.
         guide.modified = now;
-        let mut fresh = load_disk_guide(&guide.rel_path, &path, root.as_deref())
+        let fresh = load_disk_guide(&guide.rel_path, &path, root.as_deref())
             .map_err(|r| format!("{}: {r}", path.display()))?;
-        keep_place(&mut fresh, guide);
-        *guide = fresh;
+        replace_keeping_place(guide, fresh);
         Ok(true)
     }
 
@@ -493,17 +503,18 @@ impl GuideSet {
     }
 }
 
-/// What a guide read again keeps from its place in the set: its id, and what the book's
-/// `SUMMARY.md` gave it (title, nesting, part, number).
-fn keep_place(fresh: &mut Guide, old: &mut Guide) {
-    fresh.id = old.id.clone();
-    if old.toc_position.is_some() {
-        fresh.title = old.title.clone();
+/// Puts `fresh` (the same file read again) in `guide`'s place, keeping what the set gave
+/// it rather than the file: id, place and nesting, and a book's title.
+fn replace_keeping_place(guide: &mut Guide, mut fresh: Guide) {
+    fresh.id = guide.id.clone();
+    if guide.toc_position.is_some() {
+        fresh.title = guide.title.clone();
     }
-    fresh.level = old.level;
-    fresh.part = old.part.take();
-    fresh.number = old.number.take();
-    fresh.toc_position = old.toc_position;
+    fresh.level = guide.level;
+    fresh.part = guide.part.take();
+    fresh.number = guide.number.take();
+    fresh.toc_position = guide.toc_position;
+    *guide = fresh;
 }
 
 /// Every file of the bundled set, by its path inside `content/`, with its exact bytes.
@@ -576,6 +587,30 @@ fn read_guide_bytes(
     head: Option<usize>,
 ) -> Result<(Vec<u8>, Option<std::time::SystemTime>, bool), String> {
     use std::io::Read;
+    let (file, meta, limit) = open_guide_file(path)?;
+    let take = head.map_or(limit.saturating_add(1), |h| (h as u64).min(limit));
+    let mut bytes = Vec::with_capacity(meta.len().min(take) as usize);
+    file.take(take)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err("grew over the size limit while being read".into());
+    }
+    if looks_binary(&bytes) {
+        return Err("binary file (contains NUL bytes)".into());
+    }
+    let whole = head.is_none() || bytes.len() as u64 >= meta.len();
+    Ok((bytes, meta.modified().ok(), whole))
+}
+
+/// A NUL among the first bytes: a binary file, not markdown.
+fn looks_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(SNIFF_BYTES)].contains(&0)
+}
+
+/// A guide file opened for reading, its metadata and the size limit, once the handle
+/// shows a regular file within the limit.
+fn open_guide_file(path: &Path) -> Result<(std::fs::File, std::fs::Metadata, u64), String> {
     let file = open_nonblocking(path).map_err(|e| format!("cannot be read: {e}"))?;
     let meta = file
         .metadata()
@@ -595,19 +630,7 @@ fn read_guide_bytes(
             limit / (1024 * 1024)
         ));
     }
-    let take = head.map_or(limit.saturating_add(1), |h| (h as u64).min(limit));
-    let mut bytes = Vec::with_capacity(meta.len().min(take) as usize);
-    file.take(take)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot be read: {e}"))?;
-    if bytes.len() as u64 > limit {
-        return Err("grew over the size limit while being read".into());
-    }
-    if bytes[..bytes.len().min(SNIFF_BYTES)].contains(&0) {
-        return Err("binary file (contains NUL bytes)".into());
-    }
-    let whole = head.is_none() || bytes.len() as u64 >= meta.len();
-    Ok((bytes, meta.modified().ok(), whole))
+    Ok((file, meta, limit))
 }
 
 /// Opens for reading without blocking on a FIFO (its type is checked after opening).
@@ -638,7 +661,7 @@ pub fn read_capped_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 /// A guide read from disk: its bytes, then mdBook directives expanded from `root`.
 pub fn load_disk_guide(rel: &str, path: &Path, root: Option<&Path>) -> Result<Guide, String> {
     let (bytes, modified) = read_guide_file(path)?;
-    guide_from_disk_bytes(rel, path, root, &bytes, modified)
+    guide_from_disk_bytes(rel, path, root, bytes, modified)
 }
 
 /// A guide's title, front matter and place from the head of its file, its text left
@@ -647,7 +670,7 @@ pub fn load_disk_guide(rel: &str, path: &Path, root: Option<&Path>) -> Result<Gu
 fn load_disk_head(rel: &str, path: &Path, root: Option<&Path>) -> Result<Guide, String> {
     let (bytes, modified, whole) = read_guide_bytes(path, Some(SNIFF_BYTES))?;
     if whole && bytes.len() <= HEAD_BYTES {
-        return guide_from_disk_bytes(rel, path, root, &bytes, modified);
+        return guide_from_disk_bytes(rel, path, root, bytes, modified);
     }
     // A short head first (most titles are on the first lines), a longer one when that
     // leaves the title in doubt, the whole file when both do.
@@ -685,10 +708,10 @@ fn guide_from_disk_bytes(
     rel: &str,
     path: &Path,
     root: Option<&Path>,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     modified: Option<std::time::SystemTime>,
 ) -> Result<Guide, String> {
-    let mut guide = guide_from_bytes(rel, bytes);
+    let mut guide = guide_from_vec(rel, bytes);
     guide.modified = modified;
     if include::has_directives(&guide.body) {
         match root {
@@ -723,14 +746,20 @@ fn guide_from_disk_bytes(
 /// repaired for display, front matter split off. Pure, so the fuzz target runs the same
 /// loading code as the reader.
 pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
+    guide_from_vec(rel_path, bytes.to_vec())
+}
+
+/// [`guide_from_bytes`] taking the bytes, so valid UTF-8 becomes the text without a copy
+/// (a large guide is otherwise held twice while it loads).
+fn guide_from_vec(rel_path: &str, bytes: Vec<u8>) -> Guide {
     let mut notices = Vec::new();
-    let mut text = match String::from_utf8_lossy(bytes) {
-        std::borrow::Cow::Borrowed(s) => s.to_string(),
-        std::borrow::Cow::Owned(s) => {
+    let mut text = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
             notices.push(format!(
                 "{rel_path}: not valid UTF-8; bad bytes are shown as \u{fffd}"
             ));
-            s
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
     let (repaired, report) = crate::mojibake::repair(&text);
@@ -744,11 +773,15 @@ pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
     if let Some(e) = &split.error {
         notices.push(format!("{rel_path}: {e}"));
     }
-    let body = split.body.to_string();
+    let body_start = text.len() - split.body.len();
+    let front = split.front;
+    let body_line = split.body_line;
+    // The body is the text's tail: keep the text's buffer rather than copy it.
+    text.replace_range(..body_start, "");
+    let body = text;
     let stem = file_stem(rel_path);
-    let title_from_front = split.front.title.is_some();
-    let title = split
-        .front
+    let title_from_front = front.title.is_some();
+    let title = front
         .title
         .clone()
         .map(|t| crate::sanitize::sanitize_line(&t))
@@ -759,14 +792,11 @@ pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
         id: doc_id(stem),
         rel_path: rel_path.to_string(),
         title,
-        order: split.front.order,
-        summary: split
-            .front
-            .summary
-            .map(|s| crate::sanitize::sanitize_line(&s)),
-        tags: split.front.tags,
-        checklist: split.front.checklist,
-        body_line: split.body_line,
+        order: front.order,
+        summary: front.summary.map(|s| crate::sanitize::sanitize_line(&s)),
+        tags: front.tags,
+        checklist: front.checklist,
+        body_line,
         body,
         notices,
         modified: None,
@@ -779,6 +809,7 @@ pub fn guide_from_bytes(rel_path: &str, bytes: &[u8]) -> Guide {
         included_files: Vec::new(),
         title_from_front,
         pending: false,
+        partial: false,
     }
 }
 

@@ -146,9 +146,11 @@ pub struct CodeBlock {
     pub block: usize,
     pub lang: Option<String>,
     /// The code exactly as written: what a copy puts on the clipboard.
-    pub raw: String,
-    /// Sanitised, tabs expanded: what is drawn and highlighted.
-    pub display: String,
+    pub raw: std::sync::Arc<str>,
+    /// Sanitised, tabs expanded: what is drawn and highlighted. The same allocation as
+    /// `raw` when that changes nothing (most code), so a code-heavy guide is not held
+    /// twice.
+    pub display: std::sync::Arc<str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

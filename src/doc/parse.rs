@@ -320,7 +320,12 @@ impl Builder {
                     } else {
                         text
                     };
-                    let display = expand_tabs(&sanitize(&raw), TAB_STOP);
+                    let raw: std::sync::Arc<str> = raw.into();
+                    // Most code is drawn as written: then both are one shared text.
+                    let display = match sanitize(&raw) {
+                        std::borrow::Cow::Borrowed(_) if !raw.contains('\t') => raw.clone(),
+                        shown => expand_tabs(&shown, TAB_STOP).into(),
+                    };
                     let index = self.doc.code_blocks.len() as u32;
                     let block = self.doc.blocks.len();
                     self.doc.code_blocks.push(CodeBlock {
@@ -1042,12 +1047,24 @@ Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, x<sup>2</sup> H<sub>2</sub>O<br>next <!-- hi
     }
 
     #[test]
+    fn code_drawn_as_written_is_held_once() {
+        let doc = parse("```\nplain code\n```\n\n```\n\tindented\n```\n");
+        let (plain, tabbed) = (&doc.code_blocks[0], &doc.code_blocks[1]);
+        assert!(std::sync::Arc::ptr_eq(&plain.raw, &plain.display));
+        assert!(!std::sync::Arc::ptr_eq(&tabbed.raw, &tabbed.display));
+        assert_eq!(&*tabbed.display, "    indented\n");
+    }
+
+    #[test]
     fn rustdoc_hidden_lines_are_hidden_in_rust_only() {
         let doc = parse(
             "```rust\n# fn main() {\n    let x = 1;\n#\n## not hidden\n# }\n```\n\n```sh\n# comment\n```\n",
         );
-        assert_eq!(doc.code_blocks[0].display, "    let x = 1;\n# not hidden\n");
-        assert_eq!(doc.code_blocks[1].display, "# comment\n");
+        assert_eq!(
+            &*doc.code_blocks[0].display,
+            "    let x = 1;\n# not hidden\n"
+        );
+        assert_eq!(&*doc.code_blocks[1].display, "# comment\n");
     }
 
     #[test]

@@ -43,8 +43,9 @@ pub struct Row {
     /// Entries of [`Layout`]'s style runs.
     runs: (u32, u32),
     pub block: u32,
-    /// Link cells, in columns from the row's start.
-    pub links: Vec<LinkCell>,
+    /// Link cells, in columns from the row's start. A boxed slice, not a `Vec`: most
+    /// rows have none, and a row is kept for every line of a guide.
+    pub links: Box<[LinkCell]>,
     /// For every row of a code block's frame: the code block's index.
     pub frame: Option<u32>,
     pub code_line: Option<CodeLine>,
@@ -71,7 +72,14 @@ struct Store {
     runs: Vec<Run>,
     /// Every style used, once; runs refer to them by index.
     styles: Vec<Style>,
+    shared: SharedRows,
 }
+
+/// Rows drawn alike many times over, stored once: a code frame's top and bottom borders
+/// are a hundred box-drawing characters (three bytes each) at every code block, most of
+/// a guide's laid-out text in code-heavy guides. Keyed by text and style runs (lengths
+/// and styles); the value is the first such row's text and runs.
+type SharedRows = std::collections::HashMap<(String, Vec<(u32, u16)>), ((u32, u32), (u32, u32))>;
 
 /// What a row is made of besides its decoration.
 struct RowParts<'a> {
@@ -95,6 +103,32 @@ fn style_id(styles: &mut Vec<Style>, style: Style) -> u16 {
 }
 
 impl Store {
+    /// The text and runs just stored, or those of an earlier row drawn the same way (the
+    /// new copy is then dropped).
+    fn share(&mut self, text: (u32, u32), runs: (u32, u32)) -> ((u32, u32), (u32, u32)) {
+        let (Some(s), Some(r)) = (
+            self.text.get(text.0 as usize..text.1 as usize),
+            self.runs.get(runs.0 as usize..runs.1 as usize),
+        ) else {
+            return (text, runs);
+        };
+        let key = (
+            s.to_string(),
+            r.iter().map(|run| (run.end - text.0, run.style)).collect(),
+        );
+        match self.shared.get(&key) {
+            Some(&earlier) => {
+                self.text.truncate(text.0 as usize);
+                self.runs.truncate(runs.0 as usize);
+                earlier
+            }
+            None => {
+                self.shared.insert(key, (text, runs));
+                (text, runs)
+            }
+        }
+    }
+
     /// Stores a row: the decoration's spans, then its own.
     fn push(&mut self, prefix: &[Span<'static>], parts: RowParts<'_>) {
         let text_start = self.text.len() as u32;
@@ -110,11 +144,16 @@ impl Store {
                 style,
             });
         }
+        let mut text = (text_start, self.text.len() as u32);
+        let mut runs = (runs_start, self.runs.len() as u32);
+        if is_frame_border(parts.frame, parts.code_line) {
+            (text, runs) = self.share(text, runs);
+        }
         self.rows.push(Row {
-            text: (text_start, self.text.len() as u32),
-            runs: (runs_start, self.runs.len() as u32),
+            text,
+            runs,
             block: parts.block,
-            links: parts.links,
+            links: parts.links.into_boxed_slice(),
             frame: parts.frame,
             code_line: parts.code_line,
             task: parts.task,
@@ -148,6 +187,14 @@ pub struct Layout {
     text: String,
     runs: Vec<Run>,
     styles: Vec<Style>,
+    /// Rows stored once and shared (see [`SharedRows`]): rows' text ranges are therefore
+    /// not in row order.
+    shared: SharedRows,
+}
+
+/// A code frame's top or bottom border: decoration only, drawn alike at every block.
+pub(crate) fn is_frame_border(frame: Option<u32>, code_line: Option<CodeLine>) -> bool {
+    frame.is_some() && code_line.is_none()
 }
 
 impl Layout {
@@ -164,6 +211,7 @@ impl Layout {
             text: String::new(),
             runs: Vec::new(),
             styles: Vec::new(),
+            shared: SharedRows::new(),
         }
     }
 
@@ -213,7 +261,7 @@ impl Layout {
             + self
                 .rows
                 .iter()
-                .map(|r| r.links.capacity() * std::mem::size_of::<LinkCell>())
+                .map(|r| r.links.len() * std::mem::size_of::<LinkCell>())
                 .sum::<usize>()
             + self.text.capacity()
             + self.runs.capacity() * std::mem::size_of::<Run>()
@@ -397,6 +445,7 @@ impl Layout {
             text: std::mem::take(&mut self.text),
             runs: std::mem::take(&mut self.runs),
             styles: std::mem::take(&mut self.styles),
+            shared: std::mem::take(&mut self.shared),
         };
         // Blocks above the first are assumed to have rows (see `leading_gap`).
         let rows_above = !store.rows.is_empty() || self.first_block > 0;
@@ -422,6 +471,7 @@ impl Layout {
         self.text = store.text;
         self.runs = store.runs;
         self.styles = store.styles;
+        self.shared = store.shared;
     }
 }
 

@@ -119,7 +119,7 @@ fn narrow_tables_stack_as_header_value() {
 fn links_are_located_on_their_rows() {
     let l = layout("see [the guide](quick-reference.md) now\n", 40);
     assert_eq!(
-        l.rows[0].links,
+        l.rows[0].links[..],
         [LinkCell {
             start: 4,
             end: 13,

@@ -91,6 +91,11 @@ impl TextIndex {
         };
         let mut i = 0;
         while i < rows.len() {
+            // A code frame's borders are decoration, not text to find.
+            if super::is_frame_border(rows[i].frame, rows[i].code_line) {
+                i += 1;
+                continue;
+            }
             let key = |r: &Row| (r.block, r.code_line.map(|c| c.line));
             let mut j = i + 1;
             while j < rows.len() && key(&rows[j]) == key(&rows[i]) {
@@ -99,6 +104,10 @@ impl TextIndex {
             index.push_line(layout, &rows[i..j], i);
             i = j;
         }
+        // Grown by doubling: give back the slack, which can be half of what is held.
+        index.text.shrink_to_fit();
+        index.folded.shrink_to_fit();
+        index.lines.shrink_to_fit();
         index
     }
 

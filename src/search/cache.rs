@@ -184,6 +184,7 @@ impl Loaded {
             number: None,
             draft: false,
             pending: false,
+            partial: false,
             toc_position: None,
             include_problems: Vec::new(),
             included_files: Vec::new(),

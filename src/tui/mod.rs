@@ -324,6 +324,16 @@ fn run_effects(
                 len: body.len(),
                 doc: Box::new(crate::doc::parse(&body)),
             }),
+            // Named "parse" too: a failure releases the keys held for the whole.
+            Effect::ReadWhole { guide, read } => {
+                background(ctx.tx, "parse", move || Msg::ReadWhole {
+                    guide,
+                    whole: read.read().map(|whole| {
+                        let doc = crate::doc::parse(&whole.body);
+                        Box::new((whole, doc))
+                    }),
+                })
+            }
             Effect::Index { set, parsed } => background(ctx.tx, "index", move || {
                 Msg::Indexed(Box::new(Indexes::build_with(&set, &parsed)))
             }),

@@ -1,0 +1,101 @@
+//! Heap held by each stage of opening a guide, counted by a global allocator:
+//! `cargo run --release --example memory_stages -- FILE`. Prints live and peak bytes
+//! after each stage and per byte of markdown, so the stage that grows is plain to see.
+
+use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: AllocLayout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: AllocLayout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: AllocLayout, new: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new) };
+        if !p.is_null() {
+            if new > layout.size() {
+                let now =
+                    LIVE.fetch_add(new - layout.size(), Ordering::Relaxed) + new - layout.size();
+                PEAK.fetch_max(now, Ordering::Relaxed);
+            } else {
+                LIVE.fetch_sub(layout.size() - new, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn report(stage: &str, size: usize) {
+    let live = LIVE.load(Ordering::Relaxed);
+    let peak = PEAK.load(Ordering::Relaxed);
+    println!(
+        "{stage:<28} live {:8.1} MB ({:5.2} B/B)   peak {:8.1} MB ({:5.2} B/B)",
+        live as f64 / 1048576.0,
+        live as f64 / size as f64,
+        peak as f64 / 1048576.0,
+        peak as f64 / size as f64
+    );
+}
+
+fn main() -> std::process::ExitCode {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: memory_stages FILE");
+        return std::process::ExitCode::from(2);
+    };
+    let set = match devguide::content::GuideSet::from_file(std::path::Path::new(&path)) {
+        Ok(set) => set,
+        Err(e) => {
+            eprintln!("{e}");
+            return std::process::ExitCode::from(1);
+        }
+    };
+    let size = set.guides[0].body.len().max(1);
+    report("guide read", size);
+    let doc = devguide::doc::parse(&set.guides[0].body);
+    report("doc parsed", size);
+    let theme = devguide::theme::Theme::for_mode(devguide::theme::ColorMode::TrueColor);
+    let mut layout = devguide::layout::Layout::new(120);
+    layout.finish(&doc, &theme);
+    report("laid out at 120", size);
+    let index = devguide::layout::text_index::TextIndex::build(&layout);
+    report("text index", size);
+    println!(
+        "layout heap {:.1} MB, index heap {:.1} MB",
+        layout.heap_bytes() as f64 / 1048576.0,
+        index.heap_bytes() as f64 / 1048576.0
+    );
+    let rows = &layout.rows;
+    let text: usize = rows.iter().map(|r| layout.text_of(r).len()).sum();
+    let runs: usize = rows.iter().map(|r| layout.span_count(r)).sum();
+    let links: usize = rows.iter().map(|r| r.links.len()).sum();
+    println!(
+        "rows {} (cap {}, {} B each), text {:.1} MB, runs {} (8 B each), links {}",
+        rows.len(),
+        rows.capacity(),
+        std::mem::size_of::<devguide::layout::Row>(),
+        text as f64 / 1048576.0,
+        runs,
+        links
+    );
+    drop(index);
+    drop(layout);
+    drop(doc);
+    report("doc, layout, index dropped", size);
+    std::process::ExitCode::SUCCESS
+}
