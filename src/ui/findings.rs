@@ -310,6 +310,37 @@ mod tests {
     }
 
     #[test]
+    fn the_live_state_beside_the_item_is_a_whole_wording_at_any_width() {
+        let mut app = scanned_app();
+        app.update(crate::app::Action::Cancel);
+        let guide = app
+            .set
+            .find("migration-checklist")
+            .expect("bundled checklist");
+        app.start_at(guide, None);
+        let whole = [
+            "7 deprecated and 4 problematic imports left in 5 files",
+            "11 imports left",
+            "11 left",
+            "11",
+        ];
+        for width in 50..=120 {
+            let s = screen(&mut app, width, 30);
+            let Some(line) = s.lines().find(|l| l.contains("with canonical paths")) else {
+                continue;
+            };
+            let Some((_, state)) = line.split_once("paths  \u{b7} ") else {
+                continue;
+            };
+            let state = state.trim_end_matches([' ', '\u{2502}']).trim_end();
+            assert!(
+                whole.contains(&state),
+                "width {width}: {state:?} in {line:?}"
+            );
+        }
+    }
+
+    #[test]
     fn every_size_draws_without_panic() {
         let mut app = scanned_app();
         for (w, h) in [

@@ -136,7 +136,8 @@ fn check_state_column(app: &App, index: usize, spans: &[Span<'_>]) -> Option<u16
 }
 
 /// The live state at column `col` of row `y`: `· 3 deprecated imports left in 2 files`
-/// or `· verified clean at 14:02`, cut to the room left on the row.
+/// or `· verified clean at 14:02`, in the longest wording that fits the room left on the
+/// row.
 fn draw_check_state(buf: &mut Buffer, app: &App, col: u16, y: u16) {
     let text = app.areas.text;
     let x = text.x.saturating_add(col).saturating_add(2);
@@ -157,10 +158,18 @@ fn draw_check_state(buf: &mut Buffer, app: &App, col: u16, y: u16) {
         (Some(false), None) => Some(format!("{} left", app.findings().len())),
         _ => Some("\u{2026}".to_string()),
     };
+    // Last, the bare count ("· 11", "· ✓"), so a narrow row shows a number, not a cut word.
+    let bare = match (app.code.clean(), &app.code.error) {
+        _ if app.code.base.is_none() => None,
+        (Some(true), None) => Some("\u{2713}".to_string()),
+        (Some(false), None) => Some(app.findings().len().to_string()),
+        _ => None,
+    };
     let wordings: Vec<String> = [
         Some(app.code.state_text()),
         Some(app.code.short_state_text()),
         tiny,
+        bare,
     ]
     .into_iter()
     .flatten()
@@ -169,9 +178,9 @@ fn draw_check_state(buf: &mut Buffer, app: &App, col: u16, y: u16) {
     let fits = wordings
         .iter()
         .find(|s| crate::layout::wrap::str_width(s) <= room);
-    // With a code base the shortest wording shows even when cut: the count comes first.
-    let shortest = wordings.last().filter(|_| app.code.base.is_some());
-    let Some(state) = fits.or(shortest).cloned() else {
+    // Never cut: a cut count would be a wrong number. With no room at all the state is
+    // left to the gauge line and the status bar.
+    let Some(state) = fits.cloned() else {
         return;
     };
     buf.set_line(
