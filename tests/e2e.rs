@@ -1240,3 +1240,109 @@ fn a_large_file_named_by_path_shows_its_first_screen_and_g_reaches_its_end() {
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+/// The findings of a code base in the reader: the overlay, the live state of the
+/// self-verifying checklist item, and `Enter` handing the finding's line to the editor.
+mod findings {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    /// The scan fixture: a code base with every form of retired import.
+    fn fixture() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scan/code")
+    }
+
+    /// A fake editor that writes its arguments, one per line, to `log`.
+    fn fake_editor(dir: &Path, log: &Path) -> PathBuf {
+        let script = dir.join("editor.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > '{}'\n",
+                log.display()
+            ),
+        )
+        .expect("write");
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+        script
+    }
+
+    #[test]
+    fn the_overlay_lists_the_findings_and_the_item_shows_its_live_state() {
+        let code = fixture();
+        let code = code.to_str().expect("utf-8");
+        let mut s = Session::start(&["--code", code, "migration-checklist"], &[]);
+        s.resize(32, 120);
+        // The scan starts by itself: the item says what it found, beside its text.
+        s.wait_for("Replace deprecated import paths with canonical paths  \u{b7} 11 imports left");
+        s.wait_for("\u{b7} scan: 11 imports");
+        s.keys("F");
+        s.wait_for("7 deprecated and 4 problematic imports left in 5 files");
+        s.wait_for("netra_backend/app/services/one_line.py");
+        s.wait_for("deprecated  from netra_backend.app.websocket_core import WebSocketManager");
+        // What the guide says about the selected one, with the replacement.
+        s.wait_for(
+            "use   from netra_backend.app.websocket_core.websocket_manager import WebSocketManager",
+        );
+        s.wait_for("see   import-guide#deprecated-patterns");
+        s.keys("\x1b");
+        s.wait_until_gone("Findings in");
+        // Selecting the item says its state in full on the status line.
+        s.keys("t");
+        s.wait_for("scan: 7 deprecated and 4 problematic imports left in 5 files");
+        s.keys("q");
+        assert_eq!(s.wait_exit(), 0);
+    }
+
+    #[test]
+    fn enter_on_a_finding_calls_the_editor_with_plus_line_then_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = dir.path().join("editor-args");
+        let editor = fake_editor(dir.path(), &log);
+        let code = fixture();
+        let mut s = Session::start(
+            &[
+                "--code",
+                code.to_str().expect("utf-8"),
+                "migration-checklist",
+            ],
+            &[("VISUAL", editor.to_str().expect("utf-8"))],
+        );
+        s.resize(32, 120);
+        // Keys typed before the first frame could meet the terminal-colour query.
+        s.wait_for("Replace deprecated import paths");
+        s.keys("F");
+        s.wait_for("netra_backend/app/services/guarded.py");
+        s.wait_for("\u{25b8}     4:50  deprecated");
+        s.keys("\r");
+        s.poll("the editor to run", |_| {
+            std::fs::read_to_string(&log).is_ok_and(|t| t.lines().count() == 3)
+        });
+        let args = std::fs::read_to_string(&log).expect("the editor ran");
+        let file = code.join("netra_backend/app/services/guarded.py");
+        assert_eq!(
+            args.lines().collect::<Vec<_>>(),
+            ["+4", "--", file.to_str().expect("utf-8")]
+        );
+        // The terminal comes back to the overlay, which scans again.
+        s.wait_for("Findings in");
+        s.wait_for("scanned at");
+        s.keys("q");
+        s.wait_until_gone("Findings in");
+        s.keys("q");
+        assert_eq!(s.wait_exit(), 0);
+    }
+
+    #[test]
+    fn without_a_code_base_the_overlay_says_how_to_name_one() {
+        let mut s = Session::start(&["migration-checklist"], &[]);
+        s.wait_for("Replace deprecated import paths");
+        s.keys("F");
+        s.wait_for("no code base to check: start with --code PATH");
+        s.keys("F");
+        s.wait_until_gone("Findings");
+        s.keys("q");
+        assert_eq!(s.wait_exit(), 0);
+    }
+}
