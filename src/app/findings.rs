@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use crossterm::event::KeyEvent;
 
@@ -207,22 +207,12 @@ pub fn trend(records: &[Record], now: SystemTime) -> Option<String> {
         describe_counts(last.deprecated, last.problematic)
     );
     let at = |r: &Record| humantime::parse_rfc3339(&r.at).ok();
-    if records.len() < 2 {
+    let Some(earlier) = crate::scan::history::compared_with(records) else {
         return Some(match at(last) {
             Some(t) => format!("{left} (scanned {})", ago(t, now)),
             None => left,
         });
-    }
-    let week_before = at(last).and_then(|t| t.checked_sub(Duration::from_secs(7 * 86_400)));
-    let earlier = week_before
-        .and_then(|w| {
-            records
-                .iter()
-                .rev()
-                .skip(1)
-                .find(|r| at(r).is_some_and(|t| t <= w))
-        })
-        .unwrap_or(&records[0]);
+    };
     let when = at(earlier).map_or_else(|| earlier.at.clone(), |t| ago(t, now));
     Some(format!("{left}, {} {when}", earlier.findings))
 }
@@ -586,13 +576,16 @@ mod tests {
     #[test]
     fn ages_read_well() {
         let now = at("2026-12-01T12:00:00Z");
-        let back = |s: u64| ago(now - Duration::from_secs(s), now);
+        let back = |s: u64| ago(now - std::time::Duration::from_secs(s), now);
         assert_eq!(back(5), "just now");
         assert_eq!(back(60), "1 minute ago");
         assert_eq!(back(7_200), "2 hours ago");
         assert_eq!(back(3 * 86_400), "3 days ago");
         assert_eq!(back(8 * 86_400), "a week ago");
         assert_eq!(back(22 * 86_400), "3 weeks ago");
-        assert_eq!(ago(now + Duration::from_secs(9), now), "just now");
+        assert_eq!(
+            ago(now + std::time::Duration::from_secs(9), now),
+            "just now"
+        );
     }
 }

@@ -194,6 +194,18 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The record a trend compares the latest with: the last one at least a week before it,
+/// else the first; none when there is only one.
+pub fn compared_with(records: &[Record]) -> Option<&Record> {
+    let (last, earlier) = records.split_last()?;
+    let first = earlier.first()?;
+    let at = |r: &Record| humantime::parse_rfc3339(&r.at).ok();
+    let week_before = at(last).and_then(|t| t.checked_sub(Duration::from_secs(7 * 86_400)));
+    let found =
+        week_before.and_then(|w| earlier.iter().rev().find(|r| at(r).is_some_and(|t| t <= w)));
+    Some(found.unwrap_or(first))
+}
+
 /// "14 deprecated imports left, 31 a week ago": the latest record against the one
 /// closest to a week before it (else the first).
 pub fn trend(records: &[Record]) -> Option<String> {
@@ -205,20 +217,9 @@ pub fn trend(records: &[Record]) -> Option<String> {
         if last.findings == 1 { "" } else { "s" },
         last.at
     );
-    let Some(first) = records.first().filter(|_| records.len() > 1) else {
+    let Some(earlier) = compared_with(records) else {
         return Some(now);
     };
-    let at = |r: &Record| humantime::parse_rfc3339(&r.at).ok();
-    let week_ago = at(last).and_then(|t| t.checked_sub(Duration::from_secs(7 * 86_400)));
-    let earlier = week_ago
-        .and_then(|w| {
-            records
-                .iter()
-                .rev()
-                .skip(1)
-                .find(|r| at(r).is_some_and(|t| t <= w))
-        })
-        .unwrap_or(first);
     Some(format!("{now}; {} at {}", earlier.findings, earlier.at))
 }
 
