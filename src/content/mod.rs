@@ -34,6 +34,57 @@ pub enum Origin {
 /// Loads one guide file: `(path relative to the set, path, folder includes may read from)`.
 pub type LoadGuide<'a> = dyn FnMut(&str, &Path, Option<&Path>) -> Result<Guide, String> + 'a;
 
+/// Loads a list of guide files `(rel_path, path)` under a root: one result each, in order.
+type LoadAll<'a> =
+    dyn FnMut(&[(String, PathBuf)], Option<&Path>) -> Vec<Result<Guide, String>> + 'a;
+
+/// Below this many files one thread loads them all: threads cost more than they save.
+const PARALLEL_FROM: usize = 64;
+
+/// `load` over `jobs` on a few threads, each taking a contiguous share, results in order.
+fn load_in_parallel(
+    jobs: &[(String, PathBuf)],
+    root: Option<&Path>,
+    load: fn(&str, &Path, Option<&Path>) -> Result<Guide, String>,
+) -> Vec<Result<Guide, String>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, 4);
+    if threads == 1 || jobs.len() < PARALLEL_FROM {
+        return jobs
+            .iter()
+            .map(|(rel, path)| load(rel, path, root))
+            .collect();
+    }
+    let share = jobs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(share)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(rel, path)| load(rel, path, root))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(jobs.chunks(share))
+            .flat_map(|(h, chunk)| {
+                // A loader that panicked: its files are reported, the others still load.
+                h.join().unwrap_or_else(|_| {
+                    chunk
+                        .iter()
+                        .map(|_| Err("could not be read (the loader failed)".to_string()))
+                        .collect()
+                })
+            })
+            .collect()
+    })
+}
+
 impl Origin {
     /// A stable identity for keeping per-set state apart, known before the set is read.
     pub fn identity(&self) -> String {
@@ -172,13 +223,26 @@ impl GuideSet {
     /// background. A guide whose head leaves its title in doubt (no heading yet, front
     /// matter still open, include directives) is read whole, so titles match a full read.
     pub fn from_dir_heads(dir: &Path) -> Result<GuideSet, LoadError> {
-        GuideSet::from_dir_with(dir, &mut load_disk_head)
+        // Opening thousands of files is most of a large set's start: spread over threads.
+        GuideSet::from_dir_loading(dir, &mut |jobs, root| {
+            load_in_parallel(jobs, root, load_disk_head)
+        })
     }
 
     /// [`GuideSet::from_dir`] with each guide file loaded by `load(rel_path, path, root)`,
     /// so a caller holding what an earlier load produced can hand that back instead of
     /// reading the file again. Walking, book order and ids are worked out as usual.
     pub fn from_dir_with(dir: &Path, load: &mut LoadGuide<'_>) -> Result<GuideSet, LoadError> {
+        GuideSet::from_dir_loading(dir, &mut |jobs, root| {
+            jobs.iter()
+                .map(|(rel, path)| load(rel, path, root))
+                .collect()
+        })
+    }
+
+    /// [`GuideSet::from_dir`] with the guide files loaded by `load_all(files, root)`, one
+    /// result per `(rel_path, path)` given, in order.
+    fn from_dir_loading(dir: &Path, load_all: &mut LoadAll<'_>) -> Result<GuideSet, LoadError> {
         let meta = std::fs::metadata(dir).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => LoadError::MissingDir {
                 path: dir.to_path_buf(),
@@ -203,6 +267,7 @@ impl GuideSet {
             .or_else(|| std::fs::canonicalize(dir).ok());
         let mut guides = Vec::new();
         let mut toc = None;
+        let mut jobs = Vec::with_capacity(files.len());
         for path in files {
             let rel = rel_string(dir, &path);
             if book.as_ref().is_some_and(|b| b.summary == rel) {
@@ -213,7 +278,11 @@ impl GuideSet {
                 }
                 continue;
             }
-            match load(&rel, &path, root.as_deref()) {
+            jobs.push((rel, path));
+        }
+        let loaded = load_all(&jobs, root.as_deref());
+        for ((_, path), result) in jobs.into_iter().zip(loaded) {
+            match result {
                 Ok(guide) => guides.push(guide),
                 Err(reason) => skipped.push(Skipped { path, reason }),
             }
@@ -1083,13 +1152,19 @@ mod tests {
             ("small.md", "# Small\n\nShort.\n".to_string()),
             ("sub/nested.md", big("## Nested\n\n")),
         ];
-        for (name, text) in &files {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(path, text).expect("write");
+        // Copies in eight folders: enough files that heads are read on several threads,
+        // which must give the same guides in the same order.
+        let copies = (0..8).map(|k| format!("copies/{k}/"));
+        for prefix in std::iter::once(String::new()).chain(copies) {
+            for (name, text) in &files {
+                let path = dir.path().join(format!("{prefix}{name}"));
+                std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+                std::fs::write(path, text).expect("write");
+            }
         }
         let full = GuideSet::from_dir(dir.path()).expect("loads");
         let mut heads = GuideSet::from_dir_heads(dir.path()).expect("loads");
+        assert!(full.guides.len() > PARALLEL_FROM, "{}", full.guides.len());
         let summary = |set: &GuideSet| -> Vec<(String, String, String, Option<i64>, u8)> {
             set.guides
                 .iter()
@@ -1122,7 +1197,7 @@ mod tests {
         let mut pending: Vec<&str> = heads
             .guides
             .iter()
-            .filter(|g| g.pending)
+            .filter(|g| g.pending && !g.rel_path.starts_with("copies/"))
             .map(|g| g.rel_path.as_str())
             .collect();
         pending.sort_unstable();
