@@ -1120,8 +1120,9 @@ fn the_config_notice_on_stderr_defuses_escape_sequences_in_values() {
     );
 }
 
-#[test]
-fn g_on_the_first_frame_of_a_2_mb_guide_lands_on_its_last_line() {
+/// A folder holding `big.md`: 2 MB of sections between "The first paragraph." and "The
+/// very last line of the guide.", well past what the first frame parses.
+fn big_guide_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut body = String::from("# Big guide\n\nThe first paragraph.\n\n");
     let mut i = 0;
@@ -1133,6 +1134,12 @@ fn g_on_the_first_frame_of_a_2_mb_guide_lands_on_its_last_line() {
     }
     body.push_str("The very last line of the guide.\n");
     std::fs::write(dir.path().join("big.md"), &body).expect("write");
+    dir
+}
+
+#[test]
+fn g_on_the_first_frame_of_a_2_mb_guide_lands_on_its_last_line() {
+    let dir = big_guide_folder();
     let d = dir.path().to_str().expect("utf-8");
     let mut s = Session::start(&["big", "--dir", d], &[]);
     // The first frame comes from a prefix; the rest is still being parsed.
@@ -1146,17 +1153,7 @@ fn g_on_the_first_frame_of_a_2_mb_guide_lands_on_its_last_line() {
 
 #[test]
 fn a_resize_at_the_end_of_a_2_mb_guide_keeps_the_end_on_screen_and_every_key_works() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut body = String::from("# Big guide\n\nThe first paragraph.\n\n");
-    let mut i = 0;
-    while body.len() < 2 * 1024 * 1024 {
-        body.push_str(&format!(
-            "## Section {i}\n\nSome text for section {i}, long enough to wrap a little.\n\n"
-        ));
-        i += 1;
-    }
-    body.push_str("The very last line of the guide.\n");
-    std::fs::write(dir.path().join("big.md"), &body).expect("write");
+    let dir = big_guide_folder();
     let d = dir.path().to_str().expect("utf-8");
     let mut s = Session::start(&["big", "--dir", d], &[]);
     s.wait_for("The first paragraph.");
