@@ -430,9 +430,13 @@ impl GuideSet {
         if now == before {
             return Ok(None);
         }
-        // Read as at start-up, from the files' heads: the texts are read when needed, so
-        // a guide added to a large folder does not cost a read of every other one.
-        let set = GuideSet::from_dir_heads(dir)?;
+        // Read as at start-up, from the files' heads, and no text kept (small files are
+        // read whole for their heads): texts are read when needed, so a guide added to a
+        // large folder does not cost a read, or the memory, of every other one.
+        let mut set = GuideSet::from_dir_heads(dir)?;
+        for g in 0..set.guides.len() {
+            set.let_go(g);
+        }
         let moved = self
             .guides
             .iter()
