@@ -23,6 +23,39 @@ pub struct Finder {
     pub selected: usize,
     /// The lookup card, when the query names a symbol the guides import.
     pub card: Option<Answer>,
+    /// The text of the selected hit's guide, read for the preview when the set does not
+    /// hold it (a large folder holds the open guide's text only).
+    pub preview: Option<PreviewText>,
+}
+
+/// A guide's text, for the finder's preview.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PreviewText {
+    pub guide: usize,
+    pub body: String,
+    /// The file line the text starts at.
+    pub body_line: usize,
+}
+
+impl Finder {
+    /// The preview of the selected hit: `(file line, text)` lines around it, from the
+    /// set's text of its guide or the one read for the preview.
+    pub fn preview_lines(
+        &self,
+        set: &crate::content::GuideSet,
+        radius: usize,
+    ) -> Vec<(u32, String)> {
+        let Some(hit) = self.hits.get(self.selected) else {
+            return Vec::new();
+        };
+        match (&self.preview, set.guides.get(hit.guide)) {
+            (Some(p), _) if p.guide == hit.guide => {
+                search::preview_of(&p.body, p.body_line, hit, radius)
+            }
+            (_, Some(g)) => search::preview(g, hit, radius),
+            (_, None) => Vec::new(),
+        }
+    }
 }
 
 /// The search index and lookup catalog, built off the UI thread.
@@ -38,12 +71,15 @@ impl Indexes {
 
     /// Builds from the documents the reader already parsed (`parsed[g]`), parsing only the
     /// rest, one guide at a time and each once for both indexes: a document is let go as
-    /// soon as its entries and imports are taken, so a 10,000-guide set never holds more
-    /// than one extra parsed guide.
+    /// soon as its entries and imports are taken, and a guide whose text the set does not
+    /// hold is read from its file and let go the same way, so a 10,000-guide set never
+    /// holds more than one extra guide and the index is the one copy of its text.
     pub fn build_with(set: &crate::content::GuideSet, parsed: &[Option<Arc<Doc>>]) -> Indexes {
         let mut index = search::Index::default();
         let mut forms = Vec::new();
-        for (g, guide) in set.guides.iter().enumerate() {
+        for g in 0..set.guides.len() {
+            let guide = set.whole_or_held(g);
+            let guide = guide.as_ref();
             let fresh;
             let doc = match parsed.get(g) {
                 Some(Some(d)) => d.as_ref(),
@@ -82,8 +118,29 @@ impl App {
         if let Some(Overlay::Finder(f)) = &self.overlay {
             let mut f = f.clone();
             self.run_query(&mut f);
+            self.fill_preview(&mut f);
             self.overlay = Some(Overlay::Finder(f));
         }
+    }
+
+    /// Reads the selected hit's guide for the preview when the set does not hold its
+    /// text (once per guide: moving between hits of one guide reads nothing). A file
+    /// that cannot be read shows no preview.
+    pub(super) fn fill_preview(&self, f: &mut Finder) {
+        let Some(g) = f.hits.get(f.selected).map(|h| h.guide) else {
+            return;
+        };
+        if f.preview.as_ref().is_some_and(|p| p.guide == g) {
+            return;
+        }
+        f.preview = match self.set.guides.get(g) {
+            Some(guide) if guide.pending => self.set.whole(g).ok().map(|whole| PreviewText {
+                guide: g,
+                body: whole.into_owned().body,
+                body_line: guide.body_line,
+            }),
+            _ => None,
+        };
     }
 
     /// The documents parsed so far, to share with the index build.
@@ -150,6 +207,7 @@ impl App {
                 InputResult::Submit => return self.finder_submit(f),
             },
         }
+        self.fill_preview(&mut f);
         self.overlay = Some(Overlay::Finder(f));
         Vec::new()
     }

@@ -727,13 +727,52 @@ impl App {
     /// Reads the whole of a guide only the head of which was read at start-up, before it
     /// is shown. (Besides the reload check, the one read of a file in `app/`: the guide
     /// the user asked for, which would otherwise show empty until the set is read.)
+    ///
+    /// A guide whose text was let go and whose file changed since is simply the new text:
+    /// what was built from the old one (its document, facts, checklist items, the search
+    /// index) is built again.
     fn read_if_pending(&mut self, guide: usize) {
-        if !self.set.guides.get(guide).is_some_and(|g| g.pending) {
+        let Some(before) = self
+            .set
+            .guides
+            .get(guide)
+            .filter(|g| g.pending)
+            .map(|g| g.modified)
+        else {
             return;
-        }
+        };
         if let Err(e) = Arc::make_mut(&mut self.set).read_body(guide) {
             self.set_status(e, true);
+            return;
         }
+        if self
+            .set
+            .guides
+            .get(guide)
+            .is_some_and(|g| g.modified != before)
+        {
+            self.text_changed(guide);
+            if self.indexes.is_some() {
+                self.reindex = true;
+            }
+        }
+    }
+
+    /// Lets go of the text of a guide no longer open (a folder's guides only): it is read
+    /// again from its file when opened, so browsing a large set does not gather every
+    /// text read. Its parsed document stays while the reader keeps it.
+    fn let_go_unless_open(&mut self, guide: usize) {
+        if guide == self.reader.guide
+            || !matches!(self.set.origin, crate::content::Origin::Dir(_))
+            || !self
+                .set
+                .guides
+                .get(guide)
+                .is_some_and(|g| !g.pending && !g.partial)
+        {
+            return;
+        }
+        Arc::make_mut(&mut self.set).let_go(guide);
     }
 
     fn location(&self) -> Location {
@@ -783,8 +822,10 @@ impl App {
             let doc = self.doc(guide);
             let width = self.reader.layout.width;
             let height = self.reader.height;
+            let previous = self.reader.guide;
             self.reader = Reader::new(guide, doc, width, false);
             self.reader.height = height;
+            self.let_go_unless_open(previous);
         }
         self.resize(self.size);
         self.set_top(0);
@@ -1361,31 +1402,7 @@ impl App {
     /// A guide changed on disk: parse it again and keep the reading position and the
     /// checklist ticks (item ids do not depend on position).
     pub(crate) fn guide_changed(&mut self, guide: usize) {
-        if let Some(slot) = self.docs.get_mut(guide) {
-            *slot = None;
-        }
-        self.highlights.forget_guide(guide);
-        // Only this guide's items and facts change: the others are not parsed again.
-        if let Some(slot) = self.facts.get_mut(guide) {
-            let doc = parse_guide(&self.set, &mut self.docs, guide);
-            *slot = self
-                .set
-                .guides
-                .get(guide)
-                .map(|g| progress::GuideFacts::of(&g.body, &doc));
-        }
-        let id = self.set.guides.get(guide).map(|g| g.id.clone());
-        match (self.checklists.catalog.is_some(), id) {
-            (true, Some(id)) => {
-                let doc = self.doc(guide);
-                if let Some(cat) = self.checklists.catalog.as_mut() {
-                    cat.replace_guide(&id, &doc);
-                }
-                self.checklists.progress_stale = true;
-            }
-            _ => self.forget_catalog(),
-        }
-        self.rules_may_have_changed();
+        self.text_changed(guide);
         if guide == self.reader.guide {
             let block = self.top_block();
             let doc = self.doc(guide);
@@ -1407,6 +1424,43 @@ impl App {
             .get(guide)
             .map_or(String::new(), |g| g.rel_path.clone());
         self.set_status(format!("reloaded {name}"), false);
+    }
+
+    /// What was built from a guide's text is built again from the text the set holds now
+    /// (read for it, and let go again when the guide is not open). Only this guide's items
+    /// and facts change: the others are not parsed again.
+    fn text_changed(&mut self, guide: usize) {
+        if let Some(slot) = self.docs.get_mut(guide) {
+            *slot = None;
+        }
+        self.highlights.forget_guide(guide);
+        let held = !self.set.guides.get(guide).is_some_and(|g| g.pending);
+        if !held && let Err(e) = Arc::make_mut(&mut self.set).read_body(guide) {
+            self.set_status(e, true);
+        }
+        if let Some(slot) = self.facts.get_mut(guide) {
+            let doc = parse_guide(&self.set, &mut self.docs, guide);
+            *slot = self
+                .set
+                .guides
+                .get(guide)
+                .map(|g| progress::GuideFacts::of(&g.body, &doc));
+        }
+        let id = self.set.guides.get(guide).map(|g| g.id.clone());
+        match (self.checklists.catalog.is_some(), id) {
+            (true, Some(id)) => {
+                let doc = parse_guide(&self.set, &mut self.docs, guide);
+                if let Some(cat) = self.checklists.catalog.as_mut() {
+                    cat.replace_guide(&id, &doc);
+                }
+                self.checklists.progress_stale = true;
+            }
+            _ => self.forget_catalog(),
+        }
+        self.rules_may_have_changed();
+        if !held {
+            self.let_go_unless_open(guide);
+        }
     }
 
     fn step_guide(&mut self, delta: isize) {

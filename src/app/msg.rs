@@ -65,7 +65,8 @@ pub enum Msg {
         /// Each guide's word count and section anchors, gathered in the same pass.
         facts: Vec<super::progress::GuideFacts>,
     },
-    /// The result of an [`Effect::ReadSet`]: the set with every guide read whole.
+    /// The result of an [`Effect::ReadSet`]: the set with every guide read whole (titles,
+    /// notices), their texts let go ([`GuideSet::from_dir_unheld`]).
     SetRead(Result<Box<GuideSet>, String>),
     /// A background job failed; the reader carries on without its result.
     Failed { what: String, error: String },
@@ -192,8 +193,8 @@ pub enum Effect {
         parsed: Vec<Option<Arc<Doc>>>,
         generation: u64,
     },
-    /// Read every guide of the folder whole (the set was loaded from the files' heads);
-    /// answer with [`Msg::SetRead`].
+    /// Read every guide of the folder whole (the set was loaded from the files' heads),
+    /// keeping none of their texts; answer with [`Msg::SetRead`].
     ReadSet(std::path::PathBuf),
     /// Walk the set's folder again for guides added, removed or renamed; answer with
     /// [`Msg::Rescanned`].

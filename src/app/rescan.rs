@@ -49,7 +49,8 @@ impl App {
         let mut facts = vec![None; set.guides.len()];
         for (old, new) in moved.iter().enumerate() {
             if let Some(new) = *new
-                && self.set.guides.get(old).map(|g| &g.body) == set.guides.get(new).map(|g| &g.body)
+                && let (Some(a), Some(b)) = (self.set.guides.get(old), set.guides.get(new))
+                && same_text(a, b)
             {
                 docs[new] = self.docs.get(old).cloned().flatten();
                 facts[new] = self.facts.get(old).cloned().flatten();
@@ -74,6 +75,10 @@ impl App {
             Some(Entry::Heading(h)) => Some(Selected::Heading(h)),
             None => None,
         };
+        let mut set = set;
+        if let Some(new) = at(open) {
+            self.carry_open_text(&mut set, new);
+        }
         self.set = Arc::new(set);
         self.docs = docs;
         // Folds are kept by name, so they outlast the guides moving about.
@@ -154,7 +159,7 @@ impl App {
         self.set_read_out = false;
         self.partial_set = false;
         let set = match result {
-            Ok(set) => *set,
+            Ok(set) => set,
             Err(e) => {
                 // Guides are read as they are opened; the rest stay untitled bodies.
                 self.set_status(format!("reading the guides failed: {e}"), true);
@@ -178,16 +183,25 @@ impl App {
                         .position(|g| g.rel_path == old.rel_path && g.draft == old.draft)
                 })
                 .collect();
-            self.rescanned(Rescan { set, moved });
+            self.rescanned(Rescan { set: *set, moved });
             return;
         }
-        // Guides read whole already (the one on screen, those opened since) keep their
-        // documents unless the file changed in between.
+        // The new set holds no texts. Guides read whole already (the one on screen, those
+        // opened since) keep their documents unless the file changed in between; the open
+        // one keeps its text.
+        let mut set = *set;
+        let open = self.reader.guide;
         let mut changed = Vec::new();
         for (g, (old, new)) in self.set.guides.iter().zip(&set.guides).enumerate() {
-            if !old.pending && old.body != new.body {
+            if old.pending {
+                continue;
+            }
+            if !same_text(old, new) {
                 changed.push(g);
             }
+        }
+        if !changed.contains(&open) {
+            self.carry_open_text(&mut set, open);
         }
         let notices: Vec<String> = self
             .set
@@ -207,6 +221,29 @@ impl App {
     }
 }
 
+impl App {
+    /// The open guide's text, held now, put into `set` (about to replace the set) at
+    /// `new`, where that guide's text is the same but not held: taken rather than read
+    /// again or copied, unless background work shares the set.
+    fn carry_open_text(&mut self, set: &mut GuideSet, new: usize) {
+        let open = self.reader.guide;
+        let carry = match (self.set.guides.get(open), set.guides.get(new)) {
+            (Some(a), Some(b)) => !a.pending && b.pending && same_text(a, b),
+            _ => false,
+        };
+        if !carry {
+            return;
+        }
+        let body = match Arc::get_mut(&mut self.set) {
+            Some(old) => std::mem::take(&mut old.guides[open].body),
+            None => self.set.guides[open].body.clone(),
+        };
+        let slot = &mut set.guides[new];
+        slot.body = body;
+        slot.pending = false;
+    }
+}
+
 /// Pairs each removed guide with an added one of the same text: a rename (or a move to
 /// another folder). Marks them in `moved` and returns how many were paired.
 fn follow_renames(
@@ -221,10 +258,24 @@ fn follow_renames(
         if slot.is_some() || old[o].draft {
             continue;
         }
-        if let Some(k) = added.iter().position(|&n| new[n].body == old[o].body) {
+        if let Some(k) = added.iter().position(|&n| same_text(&new[n], &old[o])) {
             *slot = Some(added.remove(k));
             renamed += 1;
         }
     }
     renamed
+}
+
+/// Whether two readings of a guide's file have the same text: compared when both texts
+/// are held; otherwise (a text let go, or only a head read) by the file's modification
+/// time, which a rename or a move keeps, and what the head gives (title, where the body
+/// starts).
+fn same_text(a: &crate::content::Guide, b: &crate::content::Guide) -> bool {
+    if !a.pending && !b.pending {
+        return a.body == b.body;
+    }
+    a.modified.is_some()
+        && a.modified == b.modified
+        && a.title == b.title
+        && a.body_line == b.body_line
 }

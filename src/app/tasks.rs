@@ -382,15 +382,17 @@ impl App {
 
 /// Every checklist item of `set`, and each guide's [`GuideFacts`], one guide at a time:
 /// documents already parsed (`parsed[g]`) are reused, the others parsed and let go as
-/// soon as their items are taken, so a 10,000-guide set never holds more than one extra
-/// document.
+/// soon as their items are taken, and a guide whose text the set does not hold is read
+/// from its file and let go the same way, so a 10,000-guide set never holds more than one
+/// extra guide.
 pub fn catalog_of(
     set: &crate::content::GuideSet,
     parsed: &[Option<Arc<Doc>>],
 ) -> (Catalog, Vec<GuideFacts>) {
     let mut catalog = Catalog::default();
     let mut facts = Vec::with_capacity(set.guides.len());
-    for (g, guide) in set.guides.iter().enumerate() {
+    for g in 0..set.guides.len() {
+        let guide = set.whole_or_held(g);
         let fresh;
         let doc = match parsed.get(g) {
             Some(Some(doc)) => doc.as_ref(),

@@ -1628,3 +1628,160 @@ fn a_set_read_from_heads_reads_the_rest_in_the_background() {
     assert_eq!(app.checklists.catalog.as_ref().map(|c| c.len()), Some(2));
     assert!(app.guide_minutes(1).is_some());
 }
+
+/// Three guides of a folder, each too long to be read for its title alone.
+fn long_guides(dir: &std::path::Path) {
+    let long: String = (0..600).map(|i| format!("Line {i} of text.\n\n")).collect();
+    let write = |f: &str, text: String| std::fs::write(dir.join(f), text).expect("write");
+    write("a.md", format!("# Alpha\n\n- [ ] one\n\n{long}"));
+    write("b.md", format!("# Beta\n\n- [ ] two\n\n{long}"));
+    write("c.md", format!("# Gamma\n\nA rare zebra word.\n\n{long}"));
+}
+
+fn held(app: &App) -> Vec<bool> {
+    app.set
+        .guides
+        .iter()
+        .map(|g| !g.pending && !g.body.is_empty())
+        .collect()
+}
+
+/// A folder's set holds the text of the guide on screen only: the others are let go as
+/// the reader leaves them and after the whole set is read, and read again when opened.
+#[test]
+fn a_folder_holds_only_the_open_guides_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    long_guides(dir.path());
+    let set = GuideSet::from_dir_heads(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    assert_eq!(held(&app), [true, false, false]);
+    app.open(1, None);
+    assert_eq!(held(&app), [false, true, false], "the guide left is let go");
+    assert!(app.set.guides[0].body.is_empty());
+
+    // The whole set read elsewhere keeps no text; the open guide keeps its own.
+    let read = GuideSet::from_dir_unheld(dir.path()).map_err(|e| e.to_string());
+    assert!(
+        read.as_ref()
+            .is_ok_and(|s| s.guides.iter().all(|g| g.pending))
+    );
+    app.update(Msg::SetRead(read.map(Box::new)));
+    assert_eq!(held(&app), [false, true, false]);
+    assert!(app.status.is_none(), "a quiet swap: {:?}", app.status);
+
+    // Opening a guide let go shows its text again.
+    app.open(0, None);
+    assert_eq!(held(&app), [true, false, false]);
+    assert!(app.reader.doc.headings.iter().any(|h| h.text == "Alpha"));
+    assert_eq!(app.reader.doc.tasks.len(), 1);
+
+    // The catalog and the finder are built from the files, one guide at a time.
+    app.settle();
+    assert_eq!(app.checklists.catalog.as_ref().map(|c| c.len()), Some(2));
+    assert!(app.guide_minutes(2).is_some());
+    let ix = crate::app::finder::Indexes::build_with(&app.set, &app.parsed_docs());
+    assert_eq!(held(&app), [true, false, false], "nothing read is kept");
+    app.update(Action::Finder);
+    app.update(Msg::Indexed(Box::new(ix)));
+    for c in "zebra".chars() {
+        app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    }
+    let Some(Overlay::Finder(f)) = &app.overlay else {
+        panic!("the finder is open");
+    };
+    assert_eq!(f.hits.first().map(|h| h.guide), Some(2), "{:?}", f.hits);
+    // The preview shows the hit's lines, read for it; the set still holds one text.
+    let lines = f.preview_lines(&app.set, 2);
+    assert!(
+        lines.iter().any(|(_, l)| l.contains("A rare zebra word.")),
+        "{lines:?}"
+    );
+    assert_eq!(held(&app), [true, false, false]);
+}
+
+/// A guide let go and edited on disk since opens with its new text, and what was built
+/// from the old one (items, facts, the finder's index) follows.
+#[test]
+fn a_guide_edited_after_it_was_let_go_opens_with_its_new_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    long_guides(dir.path());
+    let set = GuideSet::from_dir_heads(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    let read = GuideSet::from_dir_unheld(dir.path()).map_err(|e| e.to_string());
+    app.update(Msg::SetRead(read.map(Box::new)));
+    app.open(1, None);
+    app.open(0, None);
+    app.settle();
+    let ix = crate::app::finder::Indexes::build_with(&app.set, &app.parsed_docs());
+    app.update(Msg::Indexed(Box::new(ix)));
+    assert_eq!(app.checklists.catalog.as_ref().map(|c| c.len()), Some(2));
+    assert!(app.set.guides[1].pending);
+
+    let file = dir.path().join("b.md");
+    std::fs::write(
+        &file,
+        "# Beta edited\n\n- [ ] two\n- [ ] three\n\nShort now.\n",
+    )
+    .expect("write");
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .and_then(|f| f.set_modified(later))
+        .expect("touch");
+
+    app.open(1, None);
+    assert!(
+        app.reader
+            .doc
+            .headings
+            .iter()
+            .any(|h| h.text == "Beta edited"),
+        "{:?}",
+        app.reader.doc.headings
+    );
+    assert_eq!(app.reader.doc.tasks.len(), 2);
+    assert_eq!(app.checklists.catalog.as_ref().map(|c| c.len()), Some(3));
+    assert_eq!(app.guide_minutes(1), Some(1));
+    let fx = app.update(Msg::Resize(Rect::new(0, 0, 80, 24)));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Index { .. })),
+        "the index is built again"
+    );
+}
+
+/// A folder walked again after guides came and went keeps the open guide's text and
+/// document, holding no other text.
+#[test]
+fn a_rescan_keeps_the_open_guides_text_and_no_other() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    long_guides(dir.path());
+    let set = GuideSet::from_dir_heads(dir.path()).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    let read = GuideSet::from_dir_unheld(dir.path()).map_err(|e| e.to_string());
+    app.update(Msg::SetRead(read.map(Box::new)));
+    app.open(2, None);
+    let doc = Arc::clone(&app.reader.doc);
+    std::fs::rename(dir.path().join("c.md"), dir.path().join("0-c.md")).expect("rename");
+    std::fs::write(dir.path().join("d.md"), "# Delta\n").expect("write");
+    let rescan = app.set.rescan().expect("walks").expect("a change");
+    app.update(Msg::Rescanned {
+        result: Ok(Some(Box::new(rescan))),
+        took: std::time::Duration::ZERO,
+    });
+    let open = app.reader.guide;
+    assert_eq!(app.set.guides[open].rel_path, "0-c.md");
+    assert!(Arc::ptr_eq(&app.reader.doc, &doc), "the document is kept");
+    let status = app.status.as_ref().map(|s| s.text.clone());
+    assert_eq!(status.as_deref(), Some("1 guide renamed, 1 added"));
+    for (g, guide) in app.set.guides.iter().enumerate() {
+        assert_eq!(!guide.pending, g == open, "{}", guide.rel_path);
+    }
+    assert!(app.set.guides[open].body.contains("A rare zebra word."));
+}

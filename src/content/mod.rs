@@ -135,8 +135,10 @@ pub struct Guide {
     pub included_files: Vec<PathBuf>,
     /// The title was set in front matter, so nothing else overrides it.
     pub title_from_front: bool,
-    /// Only the head of the file was read (for the title and front matter): `body` is
-    /// empty until [`GuideSet::read_body`]. See [`GuideSet::from_dir_heads`].
+    /// The guide's text is not held: only the head of the file was read (for the title
+    /// and front matter, see [`GuideSet::from_dir_heads`]), or the text was let go
+    /// ([`GuideSet::let_go`]). `body` is empty until [`GuideSet::read_body`];
+    /// [`GuideSet::whole`] reads it for a pass over the set.
     pub pending: bool,
     /// `body` holds only the file's first part, cut at a line end: a large guide opened
     /// in the reader (see [`GuideSet::from_file_start`]). The whole comes from
@@ -226,6 +228,18 @@ impl GuideSet {
         // Opening thousands of files is most of a large set's start: spread over threads.
         GuideSet::from_dir_loading(dir, &mut |jobs, root| {
             load_in_parallel(jobs, root, load_disk_head)
+        })
+    }
+
+    /// As [`GuideSet::from_dir`] (every file read whole, so titles, notices and includes
+    /// are those of a full read), keeping no guide's text: each is let go as soon as it is
+    /// read ([`Guide::pending`]), and read again when needed ([`GuideSet::whole`],
+    /// [`GuideSet::read_body`]). What the reader holds of a large folder while it reads.
+    pub fn from_dir_unheld(dir: &Path) -> Result<GuideSet, LoadError> {
+        GuideSet::from_dir_with(dir, &mut |rel, path, root| {
+            let mut guide = load_disk_guide(rel, path, root)?;
+            let_go_of_text(&mut guide);
+            Ok(guide)
         })
     }
 
@@ -416,7 +430,13 @@ impl GuideSet {
         if now == before {
             return Ok(None);
         }
-        let set = GuideSet::from_dir(dir)?;
+        // Read as at start-up, from the files' heads, and no text kept (small files are
+        // read whole for their heads): texts are read when needed, so a guide added to a
+        // large folder does not cost a read, or the memory, of every other one.
+        let mut set = GuideSet::from_dir_heads(dir)?;
+        for g in 0..set.guides.len() {
+            set.let_go(g);
+        }
         let moved = self
             .guides
             .iter()
@@ -538,6 +558,53 @@ impl GuideSet {
         Ok(())
     }
 
+    /// Guide `index` with its whole text: the guide as held, or, when only its head is
+    /// held ([`Guide::pending`]), read from its file now, in its place in the set (id,
+    /// nesting, a book's title). Background work goes through every guide this way, one at
+    /// a time, so a large set is never held whole.
+    pub fn whole(&self, index: usize) -> Result<std::borrow::Cow<'_, Guide>, String> {
+        let guide = self
+            .guides
+            .get(index)
+            .ok_or_else(|| format!("no guide {index}"))?;
+        if !guide.pending {
+            return Ok(std::borrow::Cow::Borrowed(guide));
+        }
+        let Some(path) = self.disk_path(index) else {
+            return Ok(std::borrow::Cow::Borrowed(guide));
+        };
+        let mut fresh = load_disk_guide(&guide.rel_path, &path, self.root.as_deref())
+            .map_err(|r| format!("{}: {r}", path.display()))?;
+        keep_place(guide, &mut fresh);
+        Ok(std::borrow::Cow::Owned(fresh))
+    }
+
+    /// [`GuideSet::whole`], or the guide as held (an empty text) when its file cannot be
+    /// read: what a pass over the whole set builds from.
+    pub fn whole_or_held(&self, index: usize) -> std::borrow::Cow<'_, Guide> {
+        match self.whole(index) {
+            Ok(g) => g,
+            Err(_) => std::borrow::Cow::Borrowed(&self.guides[index]),
+        }
+    }
+
+    /// Lets go of guide `index`'s text, keeping its head (title, place, notices): it is
+    /// read again from its file when needed. Only guides of a folder are let go (the
+    /// others could not be read again), and never one read only in part. True when the
+    /// text was let go.
+    pub fn let_go(&mut self, index: usize) -> bool {
+        if !matches!(self.origin, Origin::Dir(_)) || self.disk_path(index).is_none() {
+            return false;
+        }
+        match self.guides.get_mut(index) {
+            Some(g) if !g.pending && !g.partial => {
+                let_go_of_text(g);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Reads guide `index` again when its file changed since it was loaded; `Ok(true)`
     /// when it did. A file that vanished keeps the text already shown. What the book's
     /// `SUMMARY.md` gave the guide (title, place, nesting) is kept.
@@ -575,15 +642,26 @@ impl GuideSet {
 /// Puts `fresh` (the same file read again) in `guide`'s place, keeping what the set gave
 /// it rather than the file: id, place and nesting, and a book's title.
 fn replace_keeping_place(guide: &mut Guide, mut fresh: Guide) {
+    keep_place(guide, &mut fresh);
+    *guide = fresh;
+}
+
+/// Gives `fresh` (the file of `guide` read again) what the set gave `guide`.
+fn keep_place(guide: &Guide, fresh: &mut Guide) {
     fresh.id = guide.id.clone();
     if guide.toc_position.is_some() {
         fresh.title = guide.title.clone();
     }
     fresh.level = guide.level;
-    fresh.part = guide.part.take();
-    fresh.number = guide.number.take();
+    fresh.part = guide.part.clone();
+    fresh.number = guide.number.clone();
     fresh.toc_position = guide.toc_position;
-    *guide = fresh;
+}
+
+/// Drops a guide's text (its memory too), leaving it to be read again.
+fn let_go_of_text(guide: &mut Guide) {
+    guide.body = String::new();
+    guide.pending = true;
 }
 
 /// Every file of the bundled set, by its path inside `content/`, with its exact bytes.

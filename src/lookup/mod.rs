@@ -128,16 +128,18 @@ impl Catalog {
 
     /// As [`Catalog::build`], also handing back the parsed documents (the scan rules read
     /// advice from them).
+    /// A guide whose text the set does not hold is read from its file for its document.
     pub fn build_with_docs(set: &GuideSet) -> (Catalog, Vec<Doc>) {
-        let docs: Vec<Doc> = set.guides.iter().map(|g| doc::parse(&g.body)).collect();
-        let catalog = Catalog::from_docs(
-            set.guides
-                .iter()
-                .zip(&docs)
-                .enumerate()
-                .map(|(i, (g, d))| (i, g, d)),
-        );
-        (catalog, docs)
+        let mut forms = Vec::new();
+        let docs: Vec<Doc> = (0..set.guides.len())
+            .map(|g| {
+                let guide = set.whole_or_held(g);
+                let doc = doc::parse(&guide.body);
+                guide_forms(g, &guide, &doc, &mut forms);
+                doc
+            })
+            .collect();
+        (Catalog::from_forms(forms), docs)
     }
 
     /// Collects imports from documents already parsed: `(guide index, guide, doc)`.

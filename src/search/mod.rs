@@ -82,18 +82,50 @@ pub struct Hit {
     pub ranges: Vec<Range<usize>>,
 }
 
+/// One searchable line: 24 bytes, as a large set has more than a million of them. Its
+/// guide is found from [`Index::guide_starts`].
 #[derive(Debug, Clone)]
 struct Entry {
-    start: usize,
-    end: usize,
-    guide: u32,
-    kind: HitKind,
+    /// Byte offset of the line in `Index::folded`.
+    start: u32,
+    /// The line's length in bytes, and its kind in the top two bits.
+    len_kind: u32,
     block: u32,
     line: u32,
     /// `u32::MAX` when not a code line.
     code_line: u32,
     /// Index into `Index::anchors`, `u32::MAX` for none.
     anchor: u32,
+}
+
+/// Bits of [`Entry::len_kind`] below the kind.
+const KIND_SHIFT: u32 = 30;
+const LEN_MASK: u32 = (1 << KIND_SHIFT) - 1;
+const KINDS: [HitKind; 4] = [
+    HitKind::Title,
+    HitKind::Heading,
+    HitKind::Code,
+    HitKind::Body,
+];
+
+impl Entry {
+    fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    fn end(&self) -> usize {
+        self.start as usize + (self.len_kind & LEN_MASK) as usize
+    }
+
+    fn kind(&self) -> HitKind {
+        KINDS[(self.len_kind >> KIND_SHIFT) as usize]
+    }
+
+    fn len_kind(len: usize, kind: HitKind) -> u32 {
+        let k = KINDS.iter().position(|&x| x == kind).unwrap_or(3) as u32;
+        // A line over a gigabyte is searched in its first gigabyte.
+        (len.min(LEN_MASK as usize) as u32) | (k << KIND_SHIFT)
+    }
 }
 
 /// A searchable snapshot of a guide set. Owns all its data, so it can be built on one
@@ -111,6 +143,8 @@ pub struct Index {
     /// The byte as written at each offset of `case_at`.
     case_byte: Vec<u8>,
     entries: Vec<Entry>,
+    /// `(first entry, guide)` for each guide with entries, ascending.
+    guide_starts: Vec<(u32, u32)>,
     masks: Vec<u64>,
     anchors: Vec<String>,
 }
@@ -157,15 +191,23 @@ impl Index {
     /// parsed guide at a time; [`Index::finish`] when done.
     pub fn push_part(&mut self, gi: usize, part: &GuidePart) {
         let base = self.folded.len();
+        // Offsets are 32-bit: past 4 GiB of text (far beyond any set that fits in
+        // memory) guides are left out of the index.
+        let (Ok(base32), Ok(first), Ok(gi32)) = (
+            u32::try_from(base),
+            u32::try_from(self.entries.len()),
+            u32::try_from(gi),
+        ) else {
+            return;
+        };
+        if u32::try_from(base + part.folded.len()).is_err() {
+            return;
+        }
         let first_anchor = self.anchors.len();
         let written = part.orig.as_bytes();
         for (k, (&w, &f)) in written.iter().zip(part.folded.as_bytes()).enumerate() {
-            // Offsets past 4 GiB of text (far beyond any set that fits in memory) keep
-            // their folded form.
-            if w != f
-                && let Ok(at) = u32::try_from(base + k)
-            {
-                self.case_at.push(at);
+            if w != f {
+                self.case_at.push(base32 + k as u32);
                 self.case_byte.push(w);
             }
         }
@@ -173,11 +215,12 @@ impl Index {
         self.anchors
             .extend(part.headings.iter().map(|h| h.anchor.clone()));
         self.masks.extend_from_slice(&part.masks);
+        if !part.entries.is_empty() {
+            self.guide_starts.push((first, gi32));
+        }
         self.entries.extend(part.entries.iter().map(|e| Entry {
-            start: base + e.start as usize,
-            end: base + e.end as usize,
-            guide: gi as u32,
-            kind: e.kind,
+            start: base32 + e.start,
+            len_kind: Entry::len_kind(e.end.saturating_sub(e.start) as usize, e.kind),
             block: e.block,
             line: e.line,
             code_line: e.code_line,
@@ -189,6 +232,16 @@ impl Index {
         }));
     }
 
+    /// The guide entry `i` belongs to.
+    fn guide_of(&self, i: usize) -> usize {
+        let k = self
+            .guide_starts
+            .partition_point(|&(first, _)| first as usize <= i);
+        k.checked_sub(1)
+            .and_then(|k| self.guide_starts.get(k))
+            .map_or(0, |&(_, g)| g as usize)
+    }
+
     /// Gives back the room the growing buffers reserved: on a large set, up to half of
     /// the index would be spare capacity kept for as long as the index lives.
     pub fn finish(&mut self) {
@@ -196,6 +249,7 @@ impl Index {
         self.case_at.shrink_to_fit();
         self.case_byte.shrink_to_fit();
         self.entries.shrink_to_fit();
+        self.guide_starts.shrink_to_fit();
         self.masks.shrink_to_fit();
         self.anchors.shrink_to_fit();
     }
@@ -255,9 +309,9 @@ impl Index {
                 let quality = if tier == Tier::Whole {
                     999
                 } else {
-                    score::exact_quality(at, e.end - e.start, primary.len())
+                    score::exact_quality(at, e.end() - e.start(), primary.len())
                 };
-                Some(rank(tier, e.kind, quality))
+                Some(rank(tier, e.kind(), quality))
             } else {
                 self.score_entry(i, case_sensitive, &terms).map(|(s, _)| s)
             };
@@ -269,19 +323,19 @@ impl Index {
             }
         };
         for pos in memchr::memmem::find_iter(hay_bytes, folded_primary.as_bytes()) {
-            while entry < self.entries.len() && self.entries[entry].end <= pos {
+            while entry < self.entries.len() && self.entries[entry].end() <= pos {
                 entry += 1;
             }
             let Some(e) = self.entries.get(entry) else {
                 break;
             };
-            let at = pos - e.start;
+            let at = pos - e.start();
             let len = primary.len();
             let i = self.written_around(e, pos, len, &mut cursor, &mut window);
             if case_sensitive && window.get(i..i + len) != Some(primary.as_bytes()) {
                 continue;
             }
-            let tier = if at == 0 && len == e.end - e.start {
+            let tier = if at == 0 && len == e.end() - e.start() {
                 Tier::Whole
             } else {
                 score::tier_at(&window, i, len)
@@ -341,8 +395,8 @@ impl Index {
         cursor: &mut usize,
         window: &mut Vec<u8>,
     ) -> usize {
-        let from = if pos > e.start { pos - 1 } else { pos };
-        let to = (pos + len + 1).min(e.end).max(from);
+        let from = if pos > e.start() { pos - 1 } else { pos };
+        let to = (pos + len + 1).min(e.end()).max(from);
         window.clear();
         window.extend_from_slice(self.folded.as_bytes().get(from..to).unwrap_or_default());
         while self
@@ -367,15 +421,15 @@ impl Index {
     /// Entry `e`'s text as written: borrowed from the folded text when it has no
     /// capitals, else rebuilt.
     fn written(&self, e: &Entry) -> std::borrow::Cow<'_, str> {
-        let text = &self.folded[e.start..e.end];
-        let lo = self.case_at.partition_point(|&c| (c as usize) < e.start);
-        let hi = self.case_at.partition_point(|&c| (c as usize) < e.end);
+        let text = self.folded.get(e.start()..e.end()).unwrap_or_default();
+        let lo = self.case_at.partition_point(|&c| (c as usize) < e.start());
+        let hi = self.case_at.partition_point(|&c| (c as usize) < e.end());
         if lo == hi {
             return std::borrow::Cow::Borrowed(text);
         }
         let mut bytes = text.as_bytes().to_vec();
         for (&c, &b) in self.case_at[lo..hi].iter().zip(&self.case_byte[lo..hi]) {
-            if let Some(slot) = bytes.get_mut(c as usize - e.start) {
+            if let Some(slot) = bytes.get_mut(c as usize - e.start()) {
                 *slot = b;
             }
         }
@@ -398,7 +452,7 @@ impl Index {
         let line = if case_sensitive {
             orig
         } else {
-            &self.folded[e.start..e.end]
+            self.folded.get(e.start()..e.end()).unwrap_or_default()
         };
         let mut tier = Tier::Whole;
         let mut quality = 0;
@@ -414,7 +468,7 @@ impl Index {
             ranges.extend(r);
         }
         let quality = quality / terms.len().max(1) as u32;
-        let score = rank(tier, e.kind, quality);
+        let score = rank(tier, e.kind(), quality);
         let ranges = if terms.len() > 1 {
             score::merge_ranges(ranges)
         } else {
@@ -426,8 +480,8 @@ impl Index {
     fn hit(&self, i: usize, score: u32, ranges: Vec<Range<usize>>) -> Hit {
         let e = &self.entries[i];
         Hit {
-            guide: e.guide as usize,
-            kind: e.kind,
+            guide: self.guide_of(i),
+            kind: e.kind(),
             text: self.written(e).into_owned(),
             block: e.block as usize,
             code_line: (e.code_line != u32::MAX).then_some(e.code_line),
@@ -450,17 +504,20 @@ fn rank(tier: Tier, kind: HitKind, quality: u32) -> u32 {
 /// The lines of a guide's file around a hit, for a preview pane: `(file line, text)`,
 /// sanitised, `radius` lines either side.
 pub fn preview(guide: &Guide, hit: &Hit, radius: usize) -> Vec<(u32, String)> {
-    let body_line = (hit.line as usize).saturating_sub(guide.body_line);
+    preview_of(&guide.body, guide.body_line, hit, radius)
+}
+
+/// [`preview`] from a guide's text and the file line it starts at.
+pub fn preview_of(body: &str, first_line: usize, hit: &Hit, radius: usize) -> Vec<(u32, String)> {
+    let body_line = (hit.line as usize).saturating_sub(first_line);
     let first = body_line.saturating_sub(radius);
-    guide
-        .body
-        .lines()
+    body.lines()
         .enumerate()
         .skip(first)
         .take(radius * 2 + 1)
         .map(|(i, l)| {
             (
-                (i + guide.body_line) as u32,
+                (i + first_line) as u32,
                 crate::sanitize::sanitize_line(&crate::doc::expand_tabs(l, 4)),
             )
         })

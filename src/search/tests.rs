@@ -203,3 +203,33 @@ fn hits_read_as_written_from_the_folded_text() {
     let hit = &ix.query("socket", 1)[0];
     assert!(hit.text.contains("WebSocketManager"), "{hit:?}");
 }
+
+/// Entries are packed (their guide found from where each guide's entries start, their
+/// kind beside their length): hits still name the right guide and kind, a guide without
+/// entries in between included.
+#[test]
+fn packed_entries_keep_their_guide_kind_and_text() {
+    assert_eq!(std::mem::size_of::<Entry>(), 24, "an entry stays small");
+    let guides = [
+        guide("a", "Alpha", "# Alpha\n\nThe needle is here.\n"),
+        guide("empty", "", ""),
+        guide(
+            "c",
+            "Gamma",
+            "# Gamma\n\n## Needle heading\n\n```sh\nneedle --now\n```\n",
+        ),
+    ];
+    let hits = index_of(&guides).query("needle", 10);
+    let got: Vec<(usize, HitKind, &str)> = hits
+        .iter()
+        .map(|h| (h.guide, h.kind, h.text.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, HitKind::Heading, "Needle heading"),
+            (2, HitKind::Code, "needle --now"),
+            (0, HitKind::Body, "The needle is here."),
+        ]
+    );
+}

@@ -351,7 +351,7 @@ fn run_effects(
             }),
             Effect::ReadSet(dir) => background(ctx.tx, "read set", move || {
                 Msg::SetRead(
-                    crate::content::GuideSet::from_dir(&dir)
+                    crate::content::GuideSet::from_dir_unheld(&dir)
                         .map(Box::new)
                         .map_err(|e| e.to_string()),
                 )

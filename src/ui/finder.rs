@@ -87,7 +87,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, f: &Finder) {
         }
     };
     if let Some(hit) = f.hits.get(f.selected) {
-        draw_preview(frame, preview_area, app, hit);
+        draw_preview(frame, preview_area, app, f, hit);
     }
 }
 
@@ -228,13 +228,14 @@ fn window(text: &str, ranges: &[std::ops::Range<usize>], room: usize) -> (usize,
     (start, end)
 }
 
-fn draw_preview(frame: &mut Frame<'_>, area: Rect, app: &App, hit: &Hit) {
+fn draw_preview(frame: &mut Frame<'_>, area: Rect, app: &App, f: &Finder, hit: &Hit) {
     let Some(guide) = app.set.guides.get(hit.guide) else {
         return;
     };
     let theme = &app.theme;
     let radius = usize::from(area.height.saturating_sub(2) / 2);
-    let lines: Vec<Line<'_>> = crate::search::preview(guide, hit, radius)
+    let lines: Vec<Line<'_>> = f
+        .preview_lines(&app.set, radius)
         .into_iter()
         .map(|(n, text)| {
             let style = if n == hit.line {
