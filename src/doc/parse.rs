@@ -66,7 +66,10 @@ pub fn parse_prefix(markdown: &str, max_blocks: usize) -> Doc {
 /// The document, and where parsing stopped when `max_blocks` was reached first.
 fn parse_blocks(markdown: &str, max_blocks: usize) -> (Doc, Option<usize>) {
     let mut b = Builder {
-        line_starts: line_starts(markdown),
+        lines: LineCounter {
+            source: markdown,
+            ..LineCounter::default()
+        },
         ..Builder::default()
     };
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
@@ -74,11 +77,36 @@ fn parse_blocks(markdown: &str, max_blocks: usize) -> (Doc, Option<usize>) {
         b.event(event);
         if b.doc.blocks.len() >= max_blocks && b.open.is_empty() && b.target.is_none() {
             b.flush_paragraph();
-            return (b.doc, Some(range.end));
+            return (b.finish(), Some(range.end));
         }
     }
     b.flush_paragraph();
-    (b.doc, None)
+    (b.finish(), None)
+}
+
+/// The 1-based line of byte offsets, counted on from the last one asked about: blocks
+/// come in the order they are written, so the whole document is counted once, and no
+/// table of line starts (8 bytes a line) is built.
+#[derive(Default)]
+struct LineCounter<'a> {
+    source: &'a str,
+    /// The last offset asked about, and the number of line breaks before it.
+    at: usize,
+    breaks: usize,
+}
+
+impl LineCounter<'_> {
+    fn line_of(&mut self, offset: usize) -> u32 {
+        let offset = offset.min(self.source.len());
+        if offset < self.at {
+            self.at = 0;
+            self.breaks = 0;
+        }
+        let bytes = &self.source.as_bytes()[self.at..offset];
+        self.breaks += memchr::memchr_iter(b'\n', bytes).count();
+        self.at = offset;
+        u32::try_from(self.breaks + 1).unwrap_or(u32::MAX)
+    }
 }
 
 enum Open {
@@ -94,12 +122,12 @@ enum Target {
     Heading { level: u8, id: Option<String> },
     Code { lang: Option<String>, text: String },
     Html(String),
-    Table(Table),
+    Table(Box<Table>),
     Metadata,
 }
 
 #[derive(Default)]
-struct Builder {
+struct Builder<'a> {
     doc: Doc,
     anchors: AnchorSet,
     open: Vec<Open>,
@@ -107,6 +135,10 @@ struct Builder {
     frames: Vec<Frame>,
     /// Containers opened beyond MAX_NESTING.
     folded: usize,
+    /// `frames` (and the folded marker) as the last block got them, until they change.
+    frames_shared: Option<std::sync::Arc<[Frame]>>,
+    /// Code languages seen so far, each held once.
+    languages: Vec<std::sync::Arc<str>>,
     target: Option<Target>,
     inlines: Vec<Inline>,
     style: u8,
@@ -126,16 +158,23 @@ struct Builder {
     /// Byte offset of the event being handled, and where the open block began.
     offset: usize,
     block_start: Option<usize>,
-    line_starts: Vec<usize>,
+    lines: LineCounter<'a>,
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
-}
+impl Builder<'_> {
+    /// The document, its storage trimmed to what it holds: it lives as long as the guide
+    /// is open, so growth slack would be held all that time.
+    fn finish(mut self) -> Doc {
+        let doc = &mut self.doc;
+        doc.inline_text.shrink_to_fit();
+        doc.blocks.shrink_to_fit();
+        doc.headings.shrink_to_fit();
+        doc.links.shrink_to_fit();
+        doc.code_blocks.shrink_to_fit();
+        doc.tasks.shrink_to_fit();
+        self.doc
+    }
 
-impl Builder {
     fn event(&mut self, event: Event<'_>) {
         match event {
             Event::Start(tag) => self.start(tag),
@@ -243,17 +282,17 @@ impl Builder {
                 self.flush_paragraph();
                 self.block_start = Some(self.offset);
                 let aligns = aligns
-                    .into_iter()
+                    .iter()
                     .map(|a| match a {
                         pulldown_cmark::Alignment::Center => Align::Center,
                         pulldown_cmark::Alignment::Right => Align::Right,
                         _ => Align::Left,
                     })
                     .collect();
-                self.target = Some(Target::Table(Table {
+                self.target = Some(Target::Table(Box::new(Table {
                     aligns,
                     rows: Vec::new(),
-                }));
+                })));
             }
             Tag::TableHead | Tag::TableRow => self.row.clear(),
             Tag::TableCell => self.cell.clear(),
@@ -285,9 +324,8 @@ impl Builder {
             TagEnd::Paragraph => self.flush_paragraph(),
             TagEnd::Heading(_) => {
                 if let Some(Target::Heading { level, id }) = self.target.take() {
-                    let inlines = std::mem::take(&mut self.inlines);
-                    let text: String = inlines.iter().map(|i| i.text.as_str()).collect();
-                    let text = text.replace('\n', " ");
+                    let inlines = std::mem::take(&mut self.inlines).into_boxed_slice();
+                    let text = self.doc.joined(&inlines).replace('\n', " ");
                     let base = id.unwrap_or_else(|| slug(&text));
                     let anchor = self.anchors.unique(base);
                     let index = self.doc.headings.len() as u32;
@@ -328,6 +366,7 @@ impl Builder {
                     };
                     let index = self.doc.code_blocks.len() as u32;
                     let block = self.doc.blocks.len();
+                    let lang = lang.map(|l| self.language(l));
                     self.doc.code_blocks.push(CodeBlock {
                         block,
                         lang,
@@ -406,7 +445,7 @@ impl Builder {
             .iter()
             .rev()
             .take_while(|i| i.link == Some(id))
-            .map(|i| i.text.as_str())
+            .map(|i| self.doc.text(i))
             .any(|t| t == url || url.ends_with(t) && t.len() > 8);
         if !text_is_url {
             let saved = self.style;
@@ -446,6 +485,7 @@ impl Builder {
         }) = self.frames.get_mut(frame_index)
         {
             *task = Some(index);
+            self.frames_shared = None;
         }
         self.task_text = Some((index, String::new()));
     }
@@ -491,10 +531,10 @@ impl Builder {
         for token in html::tokens(raw) {
             self.html_token(&token, true);
         }
-        while let Some(last) = self.inlines.last_mut() {
-            let trimmed = last.text.trim_end_matches([' ', '\n']).len();
-            last.text.truncate(trimmed);
-            if last.text.is_empty() {
+        while let Some(last) = self.inlines.last() {
+            let trimmed = self.doc.text(last).trim_end_matches([' ', '\n']).len();
+            self.truncate_last(trimmed);
+            if self.inlines.last().is_some_and(|l| l.start == l.end) {
                 self.inlines.pop();
             } else {
                 break;
@@ -515,7 +555,10 @@ impl Builder {
                     if collapsed.is_empty() {
                         return;
                     }
-                    let at_line_start = self.inlines.last().is_none_or(|l| l.text.ends_with('\n'));
+                    let at_line_start = self
+                        .inlines
+                        .last()
+                        .is_none_or(|l| self.doc.text(l).ends_with('\n'));
                     let lead = decoded.starts_with(char::is_whitespace) && !at_line_start;
                     let trail = decoded.ends_with(char::is_whitespace);
                     let text = format!(
@@ -633,15 +676,13 @@ impl Builder {
     /// A line break in block HTML, unless the line is already empty.
     fn html_line_break(&mut self, block: bool) {
         if block
-            && self
-                .inlines
-                .last()
-                .is_some_and(|l| !l.text.is_empty() && !l.text.ends_with('\n'))
+            && let Some(last) = self.inlines.last()
+            && let text = self.doc.text(last)
+            && !text.is_empty()
+            && !text.ends_with('\n')
         {
-            if let Some(last) = self.inlines.last_mut() {
-                let trimmed = last.text.trim_end_matches(' ').len();
-                last.text.truncate(trimmed);
-            }
+            let trimmed = text.trim_end_matches(' ').len();
+            self.truncate_last(trimmed);
             self.push_display("\n", 0);
         }
     }
@@ -674,19 +715,49 @@ impl Builder {
             clean
         };
         let style = self.style | extra;
-        // Runs of one style and link merge, without copying the text twice.
+        let start = self.doc.inline_text.len();
+        self.doc.inline_text.push_str(&clean);
+        let end = offset(self.doc.inline_text.len());
+        // Runs of one style and link merge: the text is already in place after it.
         if let Some(last) = self.inlines.last_mut()
             && last.style == style
             && last.link == self.link
+            && last.end == offset(start)
         {
-            last.text.push_str(&clean);
+            last.end = end;
             return;
         }
         self.inlines.push(Inline {
-            text: clean.into_owned(),
+            start: offset(start),
+            end,
             style,
             link: self.link,
         });
+    }
+
+    /// Shortens the last run to `len` bytes; its text is the tail of the document's text,
+    /// which gives the bytes back.
+    fn truncate_last(&mut self, len: usize) {
+        let Some(last) = self.inlines.last_mut() else {
+            return;
+        };
+        let new_end = (last.start as usize + len).min(last.end as usize);
+        if last.end as usize == self.doc.inline_text.len()
+            && self.doc.inline_text.is_char_boundary(new_end)
+        {
+            self.doc.inline_text.truncate(new_end);
+        }
+        last.end = offset(new_end);
+    }
+
+    /// The shared name of a code block's language.
+    fn language(&mut self, name: String) -> std::sync::Arc<str> {
+        if let Some(known) = self.languages.iter().find(|l| ***l == *name) {
+            return known.clone();
+        }
+        let shared: std::sync::Arc<str> = name.into();
+        self.languages.push(shared.clone());
+        shared
     }
 
     /// Closes the paragraph being read, if any, into a block.
@@ -697,7 +768,7 @@ impl Builder {
             self.target = None;
             let inlines = std::mem::take(&mut self.inlines);
             if !inlines.is_empty() {
-                self.push_block(Leaf::Paragraph(inlines), !implicit);
+                self.push_block(Leaf::Paragraph(inlines.into_boxed_slice()), !implicit);
             }
         }
     }
@@ -708,6 +779,28 @@ impl Builder {
         let continues_tight_list = implicit && self.last_was_implicit;
         let gap_before = !(self.doc.blocks.is_empty() || continues_tight_list);
         self.last_was_implicit = implicit;
+        let frames = self.shared_frames();
+        let start = self.block_start.take().unwrap_or(self.offset);
+        let line = self.lines.line_of(start);
+        self.doc.blocks.push(Block {
+            frames,
+            leaf,
+            gap_before,
+            line,
+        });
+        if self.frames.iter().any(|f| f.first) {
+            for f in &mut self.frames {
+                f.first = false;
+            }
+            self.frames_shared = None;
+        }
+    }
+
+    /// The frames of a new block: those of the block before when nothing changed since.
+    fn shared_frames(&mut self) -> std::sync::Arc<[Frame]> {
+        if let Some(shared) = &self.frames_shared {
+            return shared.clone();
+        }
         let mut frames = self.frames.clone();
         if self.folded > 0 {
             frames.push(Frame {
@@ -717,20 +810,13 @@ impl Builder {
                 first: true,
             });
         }
-        let start = self.block_start.take().unwrap_or(self.offset);
-        let line = self.line_starts.partition_point(|&s| s <= start) as u32;
-        self.doc.blocks.push(Block {
-            frames,
-            leaf,
-            gap_before,
-            line,
-        });
-        for f in &mut self.frames {
-            f.first = false;
-        }
+        let shared: std::sync::Arc<[Frame]> = frames.into();
+        self.frames_shared = Some(shared.clone());
+        shared
     }
 
     fn push_frame(&mut self, container: Container) {
+        self.frames_shared = None;
         if self.frames.len() < MAX_NESTING {
             self.frames.push(Frame {
                 container,
@@ -742,12 +828,19 @@ impl Builder {
     }
 
     fn pop_frame(&mut self) {
+        self.frames_shared = None;
         if self.folded > 0 {
             self.folded -= 1;
         } else {
             self.frames.pop();
         }
     }
+}
+
+/// A byte offset in a document's text as stored in an [`Inline`]. Guides are refused far
+/// below 4 GB, so the clamp never bites.
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 fn is_rust(lang: &str) -> bool {
@@ -796,8 +889,8 @@ fn heading_level(level: HeadingLevel) -> u8 {
 mod tests {
     use super::*;
 
-    fn texts(inlines: &[Inline]) -> String {
-        inlines.iter().map(|i| i.text.as_str()).collect()
+    fn texts(doc: &Doc, inlines: &[Inline]) -> String {
+        doc.joined(inlines)
     }
 
     #[test]
@@ -831,7 +924,7 @@ mod tests {
         let doc = parse("a &#27;[31m b &#x9b; c\n\n[x](http://e/&#27;]0;t)\n");
         for block in &doc.blocks {
             if let Leaf::Paragraph(inl) = &block.leaf {
-                assert!(!texts(inl).chars().any(|c| c.is_control()), "{inl:?}");
+                assert!(!texts(&doc, inl).chars().any(|c| c.is_control()), "{inl:?}");
             }
         }
         assert!(!doc.links[0].url.chars().any(|c| c.is_control()));
@@ -879,9 +972,9 @@ mod tests {
         let Leaf::Table(t) = &doc.blocks[0].leaf else {
             panic!("not a table")
         };
-        assert_eq!(t.aligns, [Align::Left, Align::Right]);
+        assert_eq!(t.aligns[..], [Align::Left, Align::Right]);
         assert_eq!(t.rows.len(), 2);
-        assert_eq!(texts(&t.rows[1][1]), "2");
+        assert_eq!(texts(&doc, &t.rows[1][1]), "2");
     }
 
     #[test]
@@ -890,7 +983,7 @@ mod tests {
         let Leaf::Paragraph(inl) = &doc.blocks[0].leaf else {
             panic!()
         };
-        let text = texts(inl);
+        let text = texts(&doc, inl);
         assert!(text.contains("Issue <https://example.com/1>"), "{text}");
         assert_eq!(text.matches("example.com/2").count(), 1, "{text}");
     }
@@ -938,6 +1031,41 @@ mod tests {
     }
 
     #[test]
+    fn a_document_holds_its_text_once_and_shares_what_repeats() {
+        let md = "> one\n>\n> two\n>\n> three\n\n```sh\na\n```\n\n```sh\nb\n```\n";
+        let doc = parse(md);
+        // All inline text lives in one buffer, without growth slack.
+        assert_eq!(doc.inline_text, "onetwothree");
+        assert_eq!(doc.inline_text.capacity(), doc.inline_text.len());
+        assert_eq!(doc.blocks.capacity(), doc.blocks.len());
+        // The first block of the quote is marked first; the others share one frame list.
+        let frames: Vec<_> = doc.blocks[..3].iter().map(|b| &b.frames).collect();
+        assert!(frames[0][0].first && !frames[1][0].first);
+        assert!(std::sync::Arc::ptr_eq(frames[1], frames[2]));
+        let langs: Vec<_> = doc
+            .code_blocks
+            .iter()
+            .filter_map(|c| c.lang.as_ref())
+            .collect();
+        assert!(langs.len() == 2 && std::sync::Arc::ptr_eq(langs[0], langs[1]));
+    }
+
+    #[test]
+    fn runs_are_trimmed_in_place() {
+        let doc = parse("<div>\nfirst  \n<p>second</p>\n</div>\n\nafter\n");
+        let texts: Vec<String> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match &b.leaf {
+                Leaf::Paragraph(inl) => Some(doc.joined(inl)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(texts, ["first\nsecond", "after"]);
+        assert_eq!(doc.inline_text, "first\nsecondafter");
+    }
+
+    #[test]
     fn front_matter_block_is_not_shown() {
         let doc = parse("+++\ntitle = \"x\"\n+++\n\nbody\n");
         assert_eq!(doc.blocks.len(), 1);
@@ -949,7 +1077,7 @@ mod tests {
         let Leaf::Paragraph(inl) = &doc.blocks[0].leaf else {
             panic!()
         };
-        assert!(texts(inl).contains("[^1]"));
+        assert!(texts(&doc, inl).contains("[^1]"));
         assert!(matches!(
             doc.blocks[1].frames[0].container,
             Container::Footnote { .. }
@@ -965,17 +1093,9 @@ mod html_tests {
         doc.blocks
             .iter()
             .filter_map(|b| match &b.leaf {
-                Leaf::Paragraph(inl) | Leaf::Heading { inlines: inl, .. } => {
-                    Some(inl.iter().map(|i| i.text.as_str()).collect::<String>())
-                }
-                Leaf::Table(t) => Some(
-                    t.rows
-                        .iter()
-                        .flatten()
-                        .flat_map(|c| c.iter().map(|i| i.text.clone()))
-                        .collect(),
-                ),
-                Leaf::Html(h) => Some(h.clone()),
+                Leaf::Paragraph(inl) | Leaf::Heading { inlines: inl, .. } => Some(doc.joined(inl)),
+                Leaf::Table(t) => Some(t.rows.iter().flatten().map(|c| doc.joined(c)).collect()),
+                Leaf::Html(h) => Some(h.to_string()),
                 _ => None,
             })
             .collect::<Vec<_>>()
@@ -1012,7 +1132,7 @@ Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, x<sup>2</sup> H<sub>2</sub>O<br>next <!-- hi
         let Leaf::Paragraph(inl) = kbd else { panic!() };
         assert!(
             inl.iter()
-                .any(|i| i.text == "Ctrl" && i.style == style::KBD),
+                .any(|i| doc.text(i) == "Ctrl" && i.style == style::KBD),
             "{inl:?}"
         );
     }
