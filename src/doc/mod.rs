@@ -6,6 +6,7 @@
 pub mod anchor;
 pub mod html;
 mod parse;
+mod pieces;
 pub mod task_check;
 
 pub use parse::{MAX_NESTING, options as parse_options, parse, parse_prefix};

@@ -1,8 +1,11 @@
 //! pulldown-cmark events → [`Doc`], iteratively, with one stack of open containers.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use super::anchor::{AnchorSet, slug};
+use super::pieces;
 use super::{
     Align, Block, CodeBlock, Container, Doc, Frame, Heading, Inline, Leaf, Link, ListMarker, Table,
     TaskItem, expand_tabs, html, style,
@@ -63,15 +66,24 @@ pub fn parse_prefix(markdown: &str, max_blocks: usize) -> Doc {
     }
 }
 
+/// Documents larger than this are parsed piece by piece: the parser's tree of a whole
+/// document is several times its size, held at once on top of the document being built.
+const PIECES_OVER: usize = 4 * pieces::PIECE_BYTES;
+
 /// The document, and where parsing stopped when `max_blocks` was reached first.
 fn parse_blocks(markdown: &str, max_blocks: usize) -> (Doc, Option<usize>) {
-    let mut b = Builder {
-        lines: LineCounter {
-            source: markdown,
-            ..LineCounter::default()
-        },
-        ..Builder::default()
-    };
+    if max_blocks == usize::MAX
+        && markdown.len() > PIECES_OVER
+        && let Some(doc) = parse_in_pieces(markdown, pieces::PIECE_BYTES)
+    {
+        return (doc, None);
+    }
+    parse_whole(markdown, max_blocks)
+}
+
+/// [`parse_blocks`] with one parser over the whole text.
+fn parse_whole(markdown: &str, max_blocks: usize) -> (Doc, Option<usize>) {
+    let mut b = Builder::new(markdown);
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         b.offset = range.start;
         b.event(event);
@@ -82,6 +94,201 @@ fn parse_blocks(markdown: &str, max_blocks: usize) -> (Doc, Option<usize>) {
     }
     b.flush_paragraph();
     (b.finish(), None)
+}
+
+/// [`parse`] one piece at a time (see [`pieces`]); `None` when the document may read
+/// differently in pieces than whole, to be parsed whole instead.
+fn parse_in_pieces(markdown: &str, piece_bytes: usize) -> Option<Doc> {
+    if pieces::may_define_footnotes(markdown) {
+        return None;
+    }
+    let starts = pieces::starts(markdown, piece_bytes);
+    if starts.len() < 2 {
+        return None;
+    }
+    let ends: Vec<usize> = starts[1..]
+        .iter()
+        .copied()
+        .chain([markdown.len()])
+        .collect();
+    // Every reference definition, gathered into one parser so the first one of a label
+    // wins as in the whole document; each piece's own must read the same there (a label
+    // defined again differently further down would not).
+    let found = definitions(markdown, &starts, &ends)?;
+    let all = found
+        .iter()
+        .map(|(source, ..)| *source)
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let gathered = Parser::new_ext(&all, options());
+    let defs = gathered.reference_definitions();
+    if !found.iter().all(|(_, label, dest, title)| {
+        defs.get(label)
+            .is_some_and(|g| *g.dest == **dest && g.title.as_deref() == title.as_deref())
+    }) {
+        return None;
+    }
+    let mut resolve = |link: BrokenLink<'_>| {
+        defs.get(&link.reference).map(|d| {
+            let title = d.title.as_deref().unwrap_or("");
+            (
+                CowStr::from(d.dest.to_string()),
+                CowStr::from(title.to_string()),
+            )
+        })
+    };
+    // The last line that could close a metadata block, per fence character.
+    let last_closing = |c: u8| {
+        markdown
+            .split_inclusive('\n')
+            .scan(0, |at, line| {
+                let start = *at;
+                *at += line.len();
+                Some((start, line))
+            })
+            .filter(|(_, line)| pieces::is_closing(line.trim_end_matches('\n'), c))
+            .map(|(at, _)| at)
+            .last()
+    };
+    let closings = [last_closing(b'-'), last_closing(b'+')];
+    let mut b = Builder::new(markdown);
+    let mut expanded_total = 0;
+    let mut start = 0;
+    for &end in &ends {
+        let piece = &markdown[start..end];
+        let last = end == markdown.len();
+        // Where the blank line before the next piece starts, relative to this piece.
+        let blank = piece[..piece.len().saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |at| at + 1);
+        let parser = Parser::new_with_broken_link_callback(piece, options(), Some(&mut resolve));
+        let mut depth = 0usize;
+        let mut expanded = 0;
+        // A top-level fenced code or HTML block, held back until it is known to have
+        // ended before the cut.
+        let mut held: Vec<(Event<'_>, std::ops::Range<usize>)> = Vec::new();
+        let mut holding = false;
+        for (event, range) in parser.into_offset_iter() {
+            if let Event::Start(
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                }
+                | Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                },
+            ) = &event
+                && is_reference(*link_type)
+            {
+                expanded += dest_url.len() + title.len();
+            }
+            // A `---` or `+++` line that did not open a metadata block for want of a
+            // closing line in this piece would open one if the whole has one further down.
+            if let Event::Rule | Event::Start(Tag::Paragraph) = event
+                && let Some(c) = pieces::may_open_at(&piece[range.start..])
+                && closings[usize::from(c == b'+')].is_some_and(|at| at >= end)
+            {
+                return None;
+            }
+            if !holding {
+                for (e, r) in held.drain(..) {
+                    b.offset = start + r.start;
+                    b.event(e);
+                }
+                holding = !last
+                    && depth == 0
+                    && matches!(
+                        event,
+                        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_)) | Tag::HtmlBlock)
+                    );
+            }
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if holding {
+                held.push((event, range));
+                holding = depth > 0;
+                continue;
+            }
+            b.offset = start + range.start;
+            b.event(event);
+        }
+        // pulldown-cmark stops expanding references past a budget set by the length of
+        // its text: a piece must stay within both its own and the whole's.
+        if expanded >= piece.len().max(100_000) {
+            return None;
+        }
+        expanded_total += expanded;
+        match held.first() {
+            // Still open at the cut: it runs on into the next piece; read it with that.
+            Some((_, r)) if r.end > blank => start += r.start,
+            _ => {
+                for (e, r) in held.drain(..) {
+                    b.offset = start + r.start;
+                    b.event(e);
+                }
+                start = end;
+            }
+        }
+    }
+    if expanded_total >= markdown.len().max(100_000) {
+        return None;
+    }
+    b.flush_paragraph();
+    Some(b.finish())
+}
+
+/// Links whose target comes from a reference definition.
+fn is_reference(t: LinkType) -> bool {
+    matches!(
+        t,
+        LinkType::Reference
+            | LinkType::ReferenceUnknown
+            | LinkType::Collapsed
+            | LinkType::CollapsedUnknown
+            | LinkType::Shortcut
+            | LinkType::ShortcutUnknown
+    )
+}
+
+/// Every link reference definition of the pieces, in order: its written text, label,
+/// target and title.
+type Definition<'a> = (&'a str, String, String, Option<String>);
+
+fn definitions<'a>(
+    markdown: &'a str,
+    starts: &[usize],
+    ends: &[usize],
+) -> Option<Vec<Definition<'a>>> {
+    let mut out = Vec::new();
+    for (&s, &e) in starts.iter().zip(ends) {
+        let piece = &markdown[s..e];
+        // Every definition has its label's `]:` on one line.
+        if !piece.contains("]:") {
+            continue;
+        }
+        let parser = Parser::new_ext(piece, options());
+        let mut found: Vec<_> = parser
+            .reference_definitions()
+            .iter()
+            .map(|(label, d)| {
+                let title = d.title.as_deref().map(str::to_string);
+                (d.span.clone(), label.to_string(), d.dest.to_string(), title)
+            })
+            .collect();
+        found.sort_by_key(|(span, ..)| span.start);
+        for (span, label, dest, title) in found {
+            out.push((piece.get(span)?, label, dest, title));
+        }
+    }
+    Some(out)
 }
 
 /// The 1-based line of byte offsets, counted on from the last one asked about: blocks
@@ -161,7 +368,17 @@ struct Builder<'a> {
     lines: LineCounter<'a>,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(markdown: &'a str) -> Self {
+        Builder {
+            lines: LineCounter {
+                source: markdown,
+                ..LineCounter::default()
+            },
+            ..Builder::default()
+        }
+    }
+
     /// The document, its storage trimmed to what it holds: it lives as long as the guide
     /// is open, so growth slack would be held all that time.
     fn finish(mut self) -> Doc {
@@ -1063,6 +1280,53 @@ mod tests {
             .collect();
         assert_eq!(texts, ["first\nsecond", "after"]);
         assert_eq!(doc.inline_text, "first\nsecondafter");
+    }
+
+    /// The corpus and bundled guides, each parsed in pieces (cut as often as it can be)
+    /// and whole: the documents must be the same.
+    #[test]
+    fn a_document_parsed_in_pieces_is_the_whole_parse() {
+        let spec = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/commonmark-spec-0.31.2.txt"
+        ))
+        .ok();
+        let mut texts: Vec<(String, String)> = crate::content::bundled_files()
+            .into_iter()
+            .filter(|(name, _)| name.ends_with(".md"))
+            .map(|(name, bytes)| (name, String::from_utf8_lossy(bytes).into_owned()))
+            .collect();
+        if let Some(spec) = spec {
+            texts.push(("spec x3".into(), spec.repeat(3)));
+            texts.push(("spec".into(), spec));
+        }
+        let mut cut = 0;
+        for (name, md) in &texts {
+            let whole = parse_whole(md, usize::MAX).0;
+            if let Some(pieces) = parse_in_pieces(md, 1) {
+                cut += 1;
+                assert!(pieces == whole, "{name} reads differently in pieces");
+            }
+        }
+        assert!(cut * 2 >= texts.len(), "only {cut} of {} cut", texts.len());
+    }
+
+    #[test]
+    fn references_and_open_blocks_cross_the_cuts() {
+        let md = "# A\n\nsee [later] and [x][first]\n\n[first]: /one\n\n\
+                  # B\n\n```\ncode\n\n# not a heading\n```\n\n<!--\n\n# hidden\n\n-->\n\n\
+                  # C\n\n[first]: /one\n[later]: /three \"T\"\n";
+        let pieces = parse_in_pieces(md, 1).expect("cut");
+        let whole = parse_whole(md, usize::MAX).0;
+        assert_eq!(pieces, whole);
+        let urls: Vec<&str> = whole.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls, ["/three", "/one"]);
+        assert_eq!(whole.headings.len(), 3);
+        // A label defined again differently further down: read whole.
+        let md = "# A\n\n[x]\n\n[x]: /one\n\n# B\n\n[x]: /two\n\n[x]\n";
+        assert_eq!(parse_in_pieces(md, 1), None);
+        // Footnotes resolve only within one parse: read whole.
+        assert_eq!(parse_in_pieces("# A\n\nx[^1]\n\n# B\n\n[^1]: n\n", 1), None);
     }
 
     #[test]
