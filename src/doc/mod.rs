@@ -9,7 +9,9 @@ mod parse;
 mod pieces;
 pub mod task_check;
 
-pub use parse::{MAX_NESTING, options as parse_options, parse, parse_prefix};
+pub use parse::{
+    MAX_NESTING, options as parse_options, parse, parse_prefix, parse_with_one_parser,
+};
 
 /// Inline style flags, combined bitwise.
 pub mod style {
@@ -37,11 +39,26 @@ pub struct Inline {
     pub start: u32,
     pub end: u32,
     pub style: u8,
-    /// Index into [`Doc::links`].
-    pub link: Option<u32>,
+    /// One more than the index into [`Doc::links`]: four bytes, not eight, for a field
+    /// every run has. Read with [`Inline::link`].
+    link: Option<std::num::NonZeroU32>,
 }
 
 impl Inline {
+    pub(crate) fn new(start: u32, end: u32, style: u8, link: Option<u32>) -> Inline {
+        Inline {
+            start,
+            end,
+            style,
+            link: link.and_then(|l| std::num::NonZeroU32::new(l.checked_add(1)?)),
+        }
+    }
+
+    /// Index into [`Doc::links`] of the link this run is part of.
+    pub fn link(&self) -> Option<u32> {
+        self.link.map(|l| l.get() - 1)
+    }
+
     /// This run's text in `arena` (a document's [`Doc::inline_text`]); empty if the range
     /// does not fit, so a run of another document can never panic.
     pub fn text_in<'a>(&self, arena: &'a str) -> &'a str {

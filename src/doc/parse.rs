@@ -66,6 +66,13 @@ pub fn parse_prefix(markdown: &str, max_blocks: usize) -> Doc {
     }
 }
 
+/// [`parse`] with one parser over the whole text, however large: what the piece-by-piece
+/// parse is measured against.
+#[doc(hidden)]
+pub fn parse_with_one_parser(markdown: &str) -> Doc {
+    parse_whole(markdown, usize::MAX).0
+}
+
 /// Documents larger than this are parsed piece by piece: the parser's tree of a whole
 /// document is several times its size, held at once on top of the document being built.
 const PIECES_OVER: usize = 4 * pieces::PIECE_BYTES;
@@ -661,7 +668,7 @@ impl<'a> Builder<'a> {
             .inlines
             .iter()
             .rev()
-            .take_while(|i| i.link == Some(id))
+            .take_while(|i| i.link() == Some(id))
             .map(|i| self.doc.text(i))
             .any(|t| t == url || url.ends_with(t) && t.len() > 8);
         if !text_is_url {
@@ -938,18 +945,14 @@ impl<'a> Builder<'a> {
         // Runs of one style and link merge: the text is already in place after it.
         if let Some(last) = self.inlines.last_mut()
             && last.style == style
-            && last.link == self.link
+            && last.link() == self.link
             && last.end == offset(start)
         {
             last.end = end;
             return;
         }
-        self.inlines.push(Inline {
-            start: offset(start),
-            end,
-            style,
-            link: self.link,
-        });
+        self.inlines
+            .push(Inline::new(offset(start), end, style, self.link));
     }
 
     /// Shortens the last run to `len` bytes; its text is the tail of the document's text,

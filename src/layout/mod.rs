@@ -613,7 +613,7 @@ pub(crate) fn inline_pieces<'a>(
     inlines
         .iter()
         .zip(styles)
-        .map(|(i, s)| (i.text_in(text), s, i.link))
+        .map(|(i, s)| (i.text_in(text), s, i.link()))
 }
 
 /// A laid-out piece of a block before its prefix is added.
