@@ -1,5 +1,7 @@
 //! pulldown-cmark events → [`Doc`], iteratively, with one stack of open containers.
 
+use std::collections::HashMap;
+
 use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
@@ -118,6 +120,13 @@ fn parse_in_pieces(markdown: &str, piece_bytes: usize) -> Option<Doc> {
         .copied()
         .chain([markdown.len()])
         .collect();
+    // References resolved from the definitions read so far, which is all it takes unless
+    // a reference comes before its definition's piece.
+    match pieced(markdown, &ends, Resolve::Earlier(HashMap::new())) {
+        Ok(doc) => return Some(doc),
+        Err(Retry::Whole) => return None,
+        Err(Retry::AllDefinitions) => {}
+    }
     // Every reference definition, gathered into one parser so the first one of a label
     // wins as in the whole document; each piece's own must read the same there (a label
     // defined again differently further down would not).
@@ -135,40 +144,80 @@ fn parse_in_pieces(markdown: &str, piece_bytes: usize) -> Option<Doc> {
     }) {
         return None;
     }
-    let mut resolve = |link: BrokenLink<'_>| {
-        defs.get(&link.reference).map(|d| {
-            let title = d.title.as_deref().unwrap_or("");
-            (
-                CowStr::from(d.dest.to_string()),
-                CowStr::from(title.to_string()),
-            )
-        })
-    };
-    // The last line that could close a metadata block, per fence character.
-    let last_closing = |c: u8| {
-        markdown
-            .split_inclusive('\n')
-            .scan(0, |at, line| {
-                let start = *at;
-                *at += line.len();
-                Some((start, line))
-            })
-            .filter(|(_, line)| pieces::is_closing(line.trim_end_matches('\n'), c))
-            .map(|(at, _)| at)
-            .last()
-    };
-    let closings = [last_closing(b'-'), last_closing(b'+')];
+    pieced(markdown, &ends, Resolve::All(defs)).ok()
+}
+
+/// Where a reference a piece does not define itself finds its target.
+enum Resolve<'d, 'g> {
+    /// The definitions of the pieces before, by lower-cased label (first wins); only
+    /// ASCII labels, whose matching is plain ASCII case folding.
+    Earlier(HashMap<String, (String, String)>),
+    /// Every definition of the document, gathered in one parser.
+    All(&'d pulldown_cmark::RefDefs<'g>),
+}
+
+/// Why a piece-by-piece parse was given up.
+enum Retry {
+    /// A reference before its definition's piece, or a label only Unicode case folding
+    /// matches: gather every definition first.
+    AllDefinitions,
+    /// The pieces would read differently from the whole: parse it whole.
+    Whole,
+}
+
+/// The document parsed piece by piece, the pieces ending at `ends`.
+fn pieced(markdown: &str, ends: &[usize], mut resolve: Resolve<'_, '_>) -> Result<Doc, Retry> {
+    // Where the last line that could close a metadata block starts, per fence character:
+    // looked for only when a piece holds a line that could open one.
+    let mut closings: [Option<Option<usize>>; 2] = [None, None];
     let mut b = Builder::new(markdown);
     let mut expanded_total = 0;
+    // Labels a piece referred to that no definition read so far matched.
+    let mut missed: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut unicode = false;
     let mut start = 0;
-    for &end in &ends {
+    for &end in ends {
         let piece = &markdown[start..end];
         let last = end == markdown.len();
         // Where the blank line before the next piece starts, relative to this piece.
         let blank = piece[..piece.len().saturating_sub(1)]
             .rfind('\n')
             .map_or(0, |at| at + 1);
-        let parser = Parser::new_with_broken_link_callback(piece, options(), Some(&mut resolve));
+        let callback = |link: BrokenLink<'_>| {
+            let found = match &resolve {
+                Resolve::All(defs) => defs.get(&link.reference).map(|d| {
+                    (
+                        d.dest.to_string(),
+                        d.title.as_deref().unwrap_or("").to_string(),
+                    )
+                }),
+                Resolve::Earlier(_) if !link.reference.is_ascii() => {
+                    unicode = true;
+                    None
+                }
+                Resolve::Earlier(defs) => {
+                    let key = link.reference.to_ascii_lowercase();
+                    let found = defs.get(&key).cloned();
+                    if found.is_none() && !missed.contains(&key) {
+                        missed.insert(key);
+                    }
+                    found
+                }
+            };
+            found.map(|(dest, title)| (CowStr::from(dest), CowStr::from(title)))
+        };
+        let parser = Parser::new_with_broken_link_callback(piece, options(), Some(callback));
+        let local: Vec<(String, String, String)> = match resolve {
+            Resolve::All(_) => Vec::new(),
+            Resolve::Earlier(_) => parser
+                .reference_definitions()
+                .iter()
+                .map(|(label, d)| {
+                    let title = d.title.as_deref().unwrap_or("").to_string();
+                    (label.to_string(), d.dest.to_string(), title)
+                })
+                .collect(),
+        };
         let mut depth = 0usize;
         let mut expanded = 0;
         // A top-level fenced code or HTML block, held back until it is known to have
@@ -198,9 +247,11 @@ fn parse_in_pieces(markdown: &str, piece_bytes: usize) -> Option<Doc> {
             // closing line in this piece would open one if the whole has one further down.
             if let Event::Rule | Event::Start(Tag::Paragraph) = event
                 && let Some(c) = pieces::may_open_at(&piece[range.start..])
-                && closings[usize::from(c == b'+')].is_some_and(|at| at >= end)
+                && closings[usize::from(c == b'+')]
+                    .get_or_insert_with(|| last_closing(markdown, c))
+                    .is_some_and(|at| at >= end)
             {
-                return None;
+                return Err(Retry::Whole);
             }
             if !holding {
                 for (e, r) in held.drain(..) {
@@ -227,10 +278,32 @@ fn parse_in_pieces(markdown: &str, piece_bytes: usize) -> Option<Doc> {
             b.offset = start + range.start;
             b.event(event);
         }
+        // This piece's definitions join those read before; one that a piece before
+        // defined otherwise reads differently here than in the whole.
+        if let Resolve::Earlier(defs) = &mut resolve {
+            for (label, dest, title) in local {
+                if !label.is_ascii() {
+                    return Err(Retry::AllDefinitions);
+                }
+                match defs.entry(label.to_ascii_lowercase()) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        if *e.get() != (dest, title) {
+                            return Err(Retry::Whole);
+                        }
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert((dest, title));
+                    }
+                }
+            }
+        }
+        if unicode {
+            return Err(Retry::AllDefinitions);
+        }
         // pulldown-cmark stops expanding references past a budget set by the length of
         // its text: a piece must stay within both its own and the whole's.
         if expanded >= piece.len().max(100_000) {
-            return None;
+            return Err(Retry::Whole);
         }
         expanded_total += expanded;
         match held.first() {
@@ -246,10 +319,30 @@ fn parse_in_pieces(markdown: &str, piece_bytes: usize) -> Option<Doc> {
         }
     }
     if expanded_total >= markdown.len().max(100_000) {
-        return None;
+        return Err(Retry::Whole);
+    }
+    // A reference read before the piece that defines it.
+    if let Resolve::Earlier(defs) = &resolve
+        && missed.iter().any(|label| defs.contains_key(label))
+    {
+        return Err(Retry::AllDefinitions);
     }
     b.flush_paragraph();
-    Some(b.finish())
+    Ok(b.finish())
+}
+
+/// Where the last line that could close a metadata block starts.
+fn last_closing(markdown: &str, c: u8) -> Option<usize> {
+    markdown
+        .split_inclusive('\n')
+        .scan(0, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some((start, line))
+        })
+        .filter(|(_, line)| pieces::is_closing(line.trim_end_matches('\n'), c))
+        .map(|(at, _)| at)
+        .last()
 }
 
 /// Links whose target comes from a reference definition.
@@ -299,7 +392,7 @@ fn definitions<'a>(
 }
 
 /// The 1-based line of byte offsets, counted on from the last one asked about: blocks
-/// come in the order they are written, so the whole document is counted once, and no
+/// come in the order they are written, so the whole document is counted about once, and no
 /// table of line starts (8 bytes a line) is built.
 #[derive(Default)]
 struct LineCounter<'a> {
@@ -312,12 +405,13 @@ struct LineCounter<'a> {
 impl LineCounter<'_> {
     fn line_of(&mut self, offset: usize) -> u32 {
         let offset = offset.min(self.source.len());
+        let bytes = self.source.as_bytes();
         if offset < self.at {
-            self.at = 0;
-            self.breaks = 0;
+            // Back a little (a piece read again from a block that ran past its cut).
+            self.breaks -= memchr::memchr_iter(b'\n', &bytes[offset..self.at]).count();
+        } else {
+            self.breaks += memchr::memchr_iter(b'\n', &bytes[self.at..offset]).count();
         }
-        let bytes = &self.source.as_bytes()[self.at..offset];
-        self.breaks += memchr::memchr_iter(b'\n', bytes).count();
         self.at = offset;
         u32::try_from(self.breaks + 1).unwrap_or(u32::MAX)
     }
@@ -1325,6 +1419,12 @@ mod tests {
         let urls: Vec<&str> = whole.links.iter().map(|l| l.url.as_str()).collect();
         assert_eq!(urls, ["/three", "/one"]);
         assert_eq!(whole.headings.len(), 3);
+        // Labels matched only by Unicode case folding, and a reference above its
+        // definition's piece: every definition is gathered first.
+        let md = "# A\n\n[STRASSE] and [Later]\n\n# B\n\n[Straße]: /u\n[later]: /l\n";
+        let whole = parse_whole(md, usize::MAX).0;
+        assert_eq!(parse_in_pieces(md, 1).as_ref(), Some(&whole));
+        assert_eq!(whole.links.len(), 2, "{:?}", whole.links);
         // A label defined again differently further down: read whole.
         let md = "# A\n\n[x]\n\n[x]: /one\n\n# B\n\n[x]: /two\n\n[x]\n";
         assert_eq!(parse_in_pieces(md, 1), None);

@@ -21,19 +21,20 @@
 pub const PIECE_BYTES: usize = 64 * 1024;
 
 /// The offsets where the pieces of `text` start, the first being 0; each piece at least
-/// `min_bytes` long but the last.
+/// `min_bytes` long but the last. Only lines starting with `#` are looked at, found with
+/// one search over the text rather than line by line.
 pub fn starts(text: &str, min_bytes: usize) -> Vec<usize> {
     let mut out = vec![0];
-    let mut prev_blank = false;
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let bare = line.strip_suffix('\n').unwrap_or(line);
-        if prev_blank && is_atx_heading(bare) && at - out.last().copied().unwrap_or(0) >= min_bytes
-        {
+    for hash in memchr::memmem::find_iter(text.as_bytes(), b"\n#") {
+        let at = hash + 1;
+        if at - out.last().copied().unwrap_or(0) < min_bytes {
+            continue;
+        }
+        let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        let prev_start = memchr::memrchr(b'\n', &text.as_bytes()[..hash]).map_or(0, |n| n + 1);
+        if is_blank(&text[prev_start..hash]) && is_atx_heading(&text[at..line_end]) {
             out.push(at);
         }
-        prev_blank = is_blank(bare);
-        at += line.len();
     }
     out
 }
@@ -41,8 +42,11 @@ pub fn starts(text: &str, min_bytes: usize) -> Vec<usize> {
 /// True when `text` may hold a footnote definition: a `[^label]:` always sits on one
 /// line.
 pub fn may_define_footnotes(text: &str) -> bool {
-    text.lines()
-        .any(|l| l.find("[^").is_some_and(|at| l[at..].contains("]:")))
+    memchr::memmem::find_iter(text.as_bytes(), b"[^").any(|at| {
+        let rest = &text[at..];
+        let line = rest.find('\n').map_or(rest, |n| &rest[..n]);
+        line.contains("]:")
+    })
 }
 
 /// The fence character when `text` starts with a line that opens a metadata block if a
