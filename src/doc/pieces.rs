@@ -53,6 +53,10 @@ pub fn may_define_footnotes(text: &str) -> bool {
 /// closing line follows somewhere: three fence characters and white space, then a line
 /// that is neither blank nor a closing line.
 pub fn may_open_at(text: &str) -> Option<u8> {
+    // Asked of every paragraph: the common answer first, without looking for the line end.
+    if !(text.starts_with("---") || text.starts_with("+++")) {
+        return None;
+    }
     let mut lines = text.split('\n');
     let first = lines
         .next()?
