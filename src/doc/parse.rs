@@ -77,7 +77,7 @@ pub fn parse_with_one_parser(markdown: &str) -> Doc {
 
 /// Documents larger than this are parsed piece by piece: the parser's tree of a whole
 /// document is several times its size, held at once on top of the document being built.
-const PIECES_OVER: usize = 4 * pieces::PIECE_BYTES;
+const PIECES_OVER: usize = 2 * pieces::PIECE_BYTES;
 
 /// The document, and where parsing stopped when `max_blocks` was reached first.
 fn parse_blocks(markdown: &str, max_blocks: usize) -> (Doc, Option<usize>) {

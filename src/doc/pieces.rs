@@ -18,7 +18,7 @@
 /// Pieces are at least this long (except the last): small enough that the parser's tree
 /// of one is a fraction of the document, large enough that starting a parser per piece
 /// costs nothing measurable.
-pub const PIECE_BYTES: usize = 64 * 1024;
+pub const PIECE_BYTES: usize = 256 * 1024;
 
 /// The offsets where the pieces of `text` start, the first being 0; each piece at least
 /// `min_bytes` long but the last. Only lines starting with `#` are looked at, found with
