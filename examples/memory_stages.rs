@@ -53,6 +53,45 @@ fn report(stage: &str, size: usize) {
     );
 }
 
+/// What the parsed document is made of, so a change to it can be weighed.
+fn doc_parts(doc: &devguide::doc::Doc) {
+    use devguide::doc::Leaf;
+    let inlines: usize = doc
+        .blocks
+        .iter()
+        .map(|b| match &b.leaf {
+            Leaf::Paragraph(i) | Leaf::Heading { inlines: i, .. } => i.len(),
+            Leaf::Table(t) => t.rows.iter().flatten().map(|c| c.len()).sum(),
+            _ => 0,
+        })
+        .sum();
+    let code: usize = doc.code_blocks.iter().map(|c| c.raw.len()).sum();
+    let shown: usize = doc
+        .code_blocks
+        .iter()
+        .filter(|c| !std::sync::Arc::ptr_eq(&c.raw, &c.display))
+        .map(|c| c.display.len())
+        .sum();
+    let mut frames: Vec<*const devguide::doc::Frame> =
+        doc.blocks.iter().map(|b| b.frames.as_ptr()).collect();
+    frames.sort();
+    frames.dedup();
+    println!(
+        "blocks {} ({} B each), inlines {inlines} ({} B each), inline text {:.1} MB (cap {:.1}), \
+         code {} blocks {:.1} MB (+{:.1} MB shown apart), links {}, frame lists {}",
+        doc.blocks.len(),
+        std::mem::size_of::<devguide::doc::Block>(),
+        std::mem::size_of::<devguide::doc::Inline>(),
+        doc.inline_text.len() as f64 / 1048576.0,
+        doc.inline_text.capacity() as f64 / 1048576.0,
+        doc.code_blocks.len(),
+        code as f64 / 1048576.0,
+        shown as f64 / 1048576.0,
+        doc.links.len(),
+        frames.len()
+    );
+}
+
 fn main() -> std::process::ExitCode {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: memory_stages FILE");
@@ -69,6 +108,7 @@ fn main() -> std::process::ExitCode {
     report("guide read", size);
     let doc = devguide::doc::parse(&set.guides[0].body);
     report("doc parsed", size);
+    doc_parts(&doc);
     let theme = devguide::theme::Theme::for_mode(devguide::theme::ColorMode::TrueColor);
     let mut layout = devguide::layout::Layout::new(120);
     layout.finish(&doc, &theme);

@@ -259,7 +259,7 @@ impl App {
                 let code = self.reader.doc.code_blocks.get(b as usize)?;
                 Some(Request {
                     key: (self.reader.guide, b),
-                    lang: code.lang.clone().unwrap_or_default(),
+                    lang: code.lang.as_deref().unwrap_or_default().to_string(),
                     code: Arc::clone(&code.display),
                 })
             })

@@ -121,7 +121,7 @@ fn link_lines(d: &Doc, body: &str) -> Vec<usize> {
         let mut from = block.line as usize;
         let mut visit = |inl: &[doc::Inline]| {
             for i in inl {
-                let Some(l) = i.link else { continue };
+                let Some(l) = i.link() else { continue };
                 let Some(slot) = lines.get_mut(l as usize) else {
                     continue;
                 };

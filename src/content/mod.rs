@@ -1044,7 +1044,7 @@ fn plain_heading(text: &str) -> String {
             crate::doc::Leaf::Paragraph(inl) | crate::doc::Leaf::Heading { inlines: inl, .. } => {
                 inl.iter()
                     .filter(|i| i.style & crate::doc::style::LINK_TARGET == 0)
-                    .map(|i| i.text.as_str())
+                    .map(|i| doc.text(i))
                     .collect()
             }
             _ => String::new(),

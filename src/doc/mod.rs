@@ -6,9 +6,12 @@
 pub mod anchor;
 pub mod html;
 mod parse;
+mod pieces;
 pub mod task_check;
 
-pub use parse::{MAX_NESTING, options as parse_options, parse, parse_prefix};
+pub use parse::{
+    MAX_NESTING, options as parse_options, parse, parse_prefix, parse_with_one_parser,
+};
 
 /// Inline style flags, combined bitwise.
 pub mod style {
@@ -27,14 +30,42 @@ pub mod style {
     pub const KBD: u8 = CODE | STRONG;
 }
 
-/// A run of text with one style. Text never holds control characters other than `\n`
-/// (a hard break).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A run of text with one style. Its text is a range of [`Doc::inline_text`], read with
+/// [`Doc::text`]: one allocation for all the text of a guide rather than one per run.
+/// Text never holds control characters other than `\n` (a hard break).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Inline {
-    pub text: String,
+    /// Byte range in [`Doc::inline_text`].
+    pub start: u32,
+    pub end: u32,
     pub style: u8,
-    /// Index into [`Doc::links`].
-    pub link: Option<u32>,
+    /// One more than the index into [`Doc::links`]: four bytes, not eight, for a field
+    /// every run has. Read with [`Inline::link`].
+    link: Option<std::num::NonZeroU32>,
+}
+
+impl Inline {
+    pub(crate) fn new(start: u32, end: u32, style: u8, link: Option<u32>) -> Inline {
+        Inline {
+            start,
+            end,
+            style,
+            link: link.and_then(|l| std::num::NonZeroU32::new(l.checked_add(1)?)),
+        }
+    }
+
+    /// Index into [`Doc::links`] of the link this run is part of.
+    pub fn link(&self) -> Option<u32> {
+        self.link.map(|l| l.get() - 1)
+    }
+
+    /// This run's text in `arena` (a document's [`Doc::inline_text`]); empty if the range
+    /// does not fit, so a run of another document can never panic.
+    pub fn text_in<'a>(&self, arena: &'a str) -> &'a str {
+        arena
+            .get(self.start as usize..self.end as usize)
+            .unwrap_or("")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +108,7 @@ pub enum Align {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
-    pub aligns: Vec<Align>,
+    pub aligns: Box<[Align]>,
     /// The first row is the header.
     pub rows: Vec<Vec<Vec<Inline>>>,
 }
@@ -87,19 +118,23 @@ pub enum Leaf {
     Heading {
         level: u8,
         index: u32,
-        inlines: Vec<Inline>,
+        inlines: Box<[Inline]>,
     },
-    Paragraph(Vec<Inline>),
+    Paragraph(Box<[Inline]>),
     /// Index into [`Doc::code_blocks`].
     Code(u32),
-    Html(String),
+    Html(Box<str>),
     Rule,
-    Table(Table),
+    /// Boxed: tables are rare, and every other block would otherwise be as large.
+    Table(Box<Table>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
-    pub frames: Vec<Frame>,
+    /// Shared by the blocks of one container after its first (whose frames differ only
+    /// in `first`), so a long list or quote holds its frames a couple of times, not once
+    /// per block.
+    pub frames: std::sync::Arc<[Frame]>,
     pub leaf: Leaf,
     /// 1-based line of the markdown (after front matter) where the block starts. For a
     /// fenced code block this is the fence line, so code line `i` is at `line + 1 + i`.
@@ -144,7 +179,8 @@ pub fn is_external_url(url: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeBlock {
     pub block: usize,
-    pub lang: Option<String>,
+    /// One shared text per language name in a document.
+    pub lang: Option<std::sync::Arc<str>>,
     /// The code exactly as written: what a copy puts on the clipboard.
     pub raw: std::sync::Arc<str>,
     /// Sanitised, tabs expanded: what is drawn and highlighted. The same allocation as
@@ -167,6 +203,8 @@ pub struct TaskItem {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Doc {
+    /// The text of every [`Inline`] of the document, one after the other.
+    pub inline_text: String,
     pub blocks: Vec<Block>,
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
@@ -175,6 +213,16 @@ pub struct Doc {
 }
 
 impl Doc {
+    /// The text of one run of this document.
+    pub fn text(&self, inline: &Inline) -> &str {
+        inline.text_in(&self.inline_text)
+    }
+
+    /// The text of consecutive runs, joined.
+    pub fn joined(&self, inlines: &[Inline]) -> String {
+        inlines.iter().map(|i| self.text(i)).collect()
+    }
+
     pub fn heading_by_anchor(&self, anchor: &str) -> Option<usize> {
         let wanted = anchor.trim_start_matches('#');
         self.headings

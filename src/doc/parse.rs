@@ -1,8 +1,13 @@
 //! pulldown-cmark events → [`Doc`], iteratively, with one stack of open containers.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use super::anchor::{AnchorSet, slug};
+use super::pieces;
 use super::{
     Align, Block, CodeBlock, Container, Doc, Frame, Heading, Inline, Leaf, Link, ListMarker, Table,
     TaskItem, expand_tabs, html, style,
@@ -63,22 +68,353 @@ pub fn parse_prefix(markdown: &str, max_blocks: usize) -> Doc {
     }
 }
 
+/// [`parse`] with one parser over the whole text, however large: what the piece-by-piece
+/// parse is measured against.
+#[doc(hidden)]
+pub fn parse_with_one_parser(markdown: &str) -> Doc {
+    parse_whole(markdown, usize::MAX).0
+}
+
+/// Documents larger than this are parsed piece by piece: the parser's tree of a whole
+/// document is several times its size, held at once on top of the document being built.
+const PIECES_OVER: usize = 2 * pieces::PIECE_BYTES;
+
 /// The document, and where parsing stopped when `max_blocks` was reached first.
 fn parse_blocks(markdown: &str, max_blocks: usize) -> (Doc, Option<usize>) {
-    let mut b = Builder {
-        line_starts: line_starts(markdown),
-        ..Builder::default()
-    };
+    if max_blocks == usize::MAX
+        && markdown.len() > PIECES_OVER
+        && let Some(doc) = parse_in_pieces(markdown, pieces::PIECE_BYTES)
+    {
+        return (doc, None);
+    }
+    parse_whole(markdown, max_blocks)
+}
+
+/// [`parse_blocks`] with one parser over the whole text.
+fn parse_whole(markdown: &str, max_blocks: usize) -> (Doc, Option<usize>) {
+    let mut b = Builder::new(markdown);
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         b.offset = range.start;
         b.event(event);
         if b.doc.blocks.len() >= max_blocks && b.open.is_empty() && b.target.is_none() {
             b.flush_paragraph();
-            return (b.doc, Some(range.end));
+            return (b.finish(), Some(range.end));
         }
     }
     b.flush_paragraph();
-    (b.doc, None)
+    (b.finish(), None)
+}
+
+/// [`parse`] one piece at a time (see [`pieces`]); `None` when the document may read
+/// differently in pieces than whole, to be parsed whole instead.
+fn parse_in_pieces(markdown: &str, piece_bytes: usize) -> Option<Doc> {
+    if pieces::may_define_footnotes(markdown) {
+        return None;
+    }
+    let starts = pieces::starts(markdown, piece_bytes);
+    if starts.len() < 2 {
+        return None;
+    }
+    let ends: Vec<usize> = starts[1..]
+        .iter()
+        .copied()
+        .chain([markdown.len()])
+        .collect();
+    // References resolved from the definitions read so far, which is all it takes unless
+    // a reference comes before its definition's piece.
+    match pieced(markdown, &ends, Resolve::Earlier(HashMap::new())) {
+        Ok(doc) => return Some(doc),
+        Err(Retry::Whole) => return None,
+        Err(Retry::AllDefinitions) => {}
+    }
+    // Every reference definition, gathered into one parser so the first one of a label
+    // wins as in the whole document; each piece's own must read the same there (a label
+    // defined again differently further down would not).
+    let found = definitions(markdown, &starts, &ends)?;
+    let all = found
+        .iter()
+        .map(|(source, ..)| *source)
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let gathered = Parser::new_ext(&all, options());
+    let defs = gathered.reference_definitions();
+    if !found.iter().all(|(_, label, dest, title)| {
+        defs.get(label)
+            .is_some_and(|g| *g.dest == **dest && g.title.as_deref() == title.as_deref())
+    }) {
+        return None;
+    }
+    pieced(markdown, &ends, Resolve::All(defs)).ok()
+}
+
+/// Where a reference a piece does not define itself finds its target.
+enum Resolve<'d, 'g> {
+    /// The definitions of the pieces before, by lower-cased label (first wins); only
+    /// ASCII labels, whose matching is plain ASCII case folding.
+    Earlier(HashMap<String, (String, String)>),
+    /// Every definition of the document, gathered in one parser.
+    All(&'d pulldown_cmark::RefDefs<'g>),
+}
+
+/// Why a piece-by-piece parse was given up.
+enum Retry {
+    /// A reference before its definition's piece, or a label only Unicode case folding
+    /// matches: gather every definition first.
+    AllDefinitions,
+    /// The pieces would read differently from the whole: parse it whole.
+    Whole,
+}
+
+/// The document parsed piece by piece, the pieces ending at `ends`.
+fn pieced(markdown: &str, ends: &[usize], mut resolve: Resolve<'_, '_>) -> Result<Doc, Retry> {
+    // Where the last line that could close a metadata block starts, per fence character:
+    // looked for only when a piece holds a line that could open one.
+    let mut closings: [Option<Option<usize>>; 2] = [None, None];
+    let mut b = Builder::new(markdown);
+    let mut expanded_total = 0;
+    // Labels a piece referred to that no definition read so far matched.
+    let mut missed: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut unicode = false;
+    let mut start = 0;
+    for &end in ends {
+        let piece = &markdown[start..end];
+        let last = end == markdown.len();
+        // Where the blank line before the next piece starts, relative to this piece.
+        let blank = piece[..piece.len().saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |at| at + 1);
+        let callback = |link: BrokenLink<'_>| {
+            let found = match &resolve {
+                Resolve::All(defs) => defs.get(&link.reference).map(|d| {
+                    (
+                        d.dest.to_string(),
+                        d.title.as_deref().unwrap_or("").to_string(),
+                    )
+                }),
+                Resolve::Earlier(_) if !link.reference.is_ascii() => {
+                    unicode = true;
+                    None
+                }
+                Resolve::Earlier(defs) => {
+                    let key = link.reference.to_ascii_lowercase();
+                    let found = defs.get(&key).cloned();
+                    if found.is_none() && !missed.contains(&key) {
+                        missed.insert(key);
+                    }
+                    found
+                }
+            };
+            found.map(|(dest, title)| (CowStr::from(dest), CowStr::from(title)))
+        };
+        let parser = Parser::new_with_broken_link_callback(piece, options(), Some(callback));
+        let local: Vec<(String, String, String)> = match resolve {
+            Resolve::All(_) => Vec::new(),
+            Resolve::Earlier(_) => parser
+                .reference_definitions()
+                .iter()
+                .map(|(label, d)| {
+                    let title = d.title.as_deref().unwrap_or("").to_string();
+                    (label.to_string(), d.dest.to_string(), title)
+                })
+                .collect(),
+        };
+        let mut depth = 0usize;
+        let mut expanded = 0;
+        // A top-level fenced code or HTML block, held back until it is known to have
+        // ended before the cut.
+        let mut held: Vec<(Event<'_>, std::ops::Range<usize>)> = Vec::new();
+        let mut holding = false;
+        for (event, range) in parser.into_offset_iter() {
+            if let Event::Start(
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                }
+                | Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                },
+            ) = &event
+                && is_reference(*link_type)
+            {
+                expanded += dest_url.len() + title.len();
+            }
+            // A `---` or `+++` line that did not open a metadata block for want of a
+            // closing line in this piece would open one if the whole has one further down.
+            if let Event::Rule | Event::Start(Tag::Paragraph) = event
+                && let Some(c) = pieces::may_open_at(&piece[range.start..])
+                && closings[usize::from(c == b'+')]
+                    .get_or_insert_with(|| last_closing(markdown, c))
+                    .is_some_and(|at| at >= end)
+            {
+                return Err(Retry::Whole);
+            }
+            if !holding {
+                for (e, r) in held.drain(..) {
+                    b.offset = start + r.start;
+                    b.event(e);
+                }
+                holding = !last
+                    && depth == 0
+                    && matches!(
+                        event,
+                        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_)) | Tag::HtmlBlock)
+                    );
+            }
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if holding {
+                held.push((event, range));
+                holding = depth > 0;
+                continue;
+            }
+            b.offset = start + range.start;
+            b.event(event);
+        }
+        // This piece's definitions join those read before; one that a piece before
+        // defined otherwise reads differently here than in the whole.
+        if let Resolve::Earlier(defs) = &mut resolve {
+            for (label, dest, title) in local {
+                if !label.is_ascii() {
+                    return Err(Retry::AllDefinitions);
+                }
+                match defs.entry(label.to_ascii_lowercase()) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        if *e.get() != (dest, title) {
+                            return Err(Retry::Whole);
+                        }
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert((dest, title));
+                    }
+                }
+            }
+        }
+        if unicode {
+            return Err(Retry::AllDefinitions);
+        }
+        // pulldown-cmark stops expanding references past a budget set by the length of
+        // its text: a piece must stay within both its own and the whole's.
+        if expanded >= piece.len().max(100_000) {
+            return Err(Retry::Whole);
+        }
+        expanded_total += expanded;
+        match held.first() {
+            // Still open at the cut: it runs on into the next piece; read it with that.
+            Some((_, r)) if r.end > blank => start += r.start,
+            _ => {
+                for (e, r) in held.drain(..) {
+                    b.offset = start + r.start;
+                    b.event(e);
+                }
+                start = end;
+            }
+        }
+    }
+    if expanded_total >= markdown.len().max(100_000) {
+        return Err(Retry::Whole);
+    }
+    // A reference read before the piece that defines it.
+    if let Resolve::Earlier(defs) = &resolve
+        && missed.iter().any(|label| defs.contains_key(label))
+    {
+        return Err(Retry::AllDefinitions);
+    }
+    b.flush_paragraph();
+    Ok(b.finish())
+}
+
+/// Where the last line that could close a metadata block starts.
+fn last_closing(markdown: &str, c: u8) -> Option<usize> {
+    markdown
+        .split_inclusive('\n')
+        .scan(0, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some((start, line))
+        })
+        .filter(|(_, line)| pieces::is_closing(line.trim_end_matches('\n'), c))
+        .map(|(at, _)| at)
+        .last()
+}
+
+/// Links whose target comes from a reference definition.
+fn is_reference(t: LinkType) -> bool {
+    matches!(
+        t,
+        LinkType::Reference
+            | LinkType::ReferenceUnknown
+            | LinkType::Collapsed
+            | LinkType::CollapsedUnknown
+            | LinkType::Shortcut
+            | LinkType::ShortcutUnknown
+    )
+}
+
+/// Every link reference definition of the pieces, in order: its written text, label,
+/// target and title.
+type Definition<'a> = (&'a str, String, String, Option<String>);
+
+fn definitions<'a>(
+    markdown: &'a str,
+    starts: &[usize],
+    ends: &[usize],
+) -> Option<Vec<Definition<'a>>> {
+    let mut out = Vec::new();
+    for (&s, &e) in starts.iter().zip(ends) {
+        let piece = &markdown[s..e];
+        // Every definition has its label's `]:` on one line.
+        if !piece.contains("]:") {
+            continue;
+        }
+        let parser = Parser::new_ext(piece, options());
+        let mut found: Vec<_> = parser
+            .reference_definitions()
+            .iter()
+            .map(|(label, d)| {
+                let title = d.title.as_deref().map(str::to_string);
+                (d.span.clone(), label.to_string(), d.dest.to_string(), title)
+            })
+            .collect();
+        found.sort_by_key(|(span, ..)| span.start);
+        for (span, label, dest, title) in found {
+            out.push((piece.get(span)?, label, dest, title));
+        }
+    }
+    Some(out)
+}
+
+/// The 1-based line of byte offsets, counted on from the last one asked about: blocks
+/// come in the order they are written, so the whole document is counted about once, and no
+/// table of line starts (8 bytes a line) is built.
+#[derive(Default)]
+struct LineCounter<'a> {
+    source: &'a str,
+    /// The last offset asked about, and the number of line breaks before it.
+    at: usize,
+    breaks: usize,
+}
+
+impl LineCounter<'_> {
+    fn line_of(&mut self, offset: usize) -> u32 {
+        let offset = offset.min(self.source.len());
+        let bytes = self.source.as_bytes();
+        if offset < self.at {
+            // Back a little (a piece read again from a block that ran past its cut).
+            self.breaks -= memchr::memchr_iter(b'\n', &bytes[offset..self.at]).count();
+        } else {
+            self.breaks += memchr::memchr_iter(b'\n', &bytes[self.at..offset]).count();
+        }
+        self.at = offset;
+        u32::try_from(self.breaks + 1).unwrap_or(u32::MAX)
+    }
 }
 
 enum Open {
@@ -94,12 +430,12 @@ enum Target {
     Heading { level: u8, id: Option<String> },
     Code { lang: Option<String>, text: String },
     Html(String),
-    Table(Table),
+    Table(Box<Table>),
     Metadata,
 }
 
 #[derive(Default)]
-struct Builder {
+struct Builder<'a> {
     doc: Doc,
     anchors: AnchorSet,
     open: Vec<Open>,
@@ -107,6 +443,10 @@ struct Builder {
     frames: Vec<Frame>,
     /// Containers opened beyond MAX_NESTING.
     folded: usize,
+    /// `frames` (and the folded marker) as the last block got them, until they change.
+    frames_shared: Option<std::sync::Arc<[Frame]>>,
+    /// Code languages seen so far, each held once.
+    languages: Vec<std::sync::Arc<str>>,
     target: Option<Target>,
     inlines: Vec<Inline>,
     style: u8,
@@ -126,16 +466,33 @@ struct Builder {
     /// Byte offset of the event being handled, and where the open block began.
     offset: usize,
     block_start: Option<usize>,
-    line_starts: Vec<usize>,
+    lines: LineCounter<'a>,
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
-}
+impl<'a> Builder<'a> {
+    fn new(markdown: &'a str) -> Self {
+        Builder {
+            lines: LineCounter {
+                source: markdown,
+                ..LineCounter::default()
+            },
+            ..Builder::default()
+        }
+    }
 
-impl Builder {
+    /// The document, its storage trimmed to what it holds: it lives as long as the guide
+    /// is open, so growth slack would be held all that time.
+    fn finish(mut self) -> Doc {
+        let doc = &mut self.doc;
+        doc.inline_text.shrink_to_fit();
+        doc.blocks.shrink_to_fit();
+        doc.headings.shrink_to_fit();
+        doc.links.shrink_to_fit();
+        doc.code_blocks.shrink_to_fit();
+        doc.tasks.shrink_to_fit();
+        self.doc
+    }
+
     fn event(&mut self, event: Event<'_>) {
         match event {
             Event::Start(tag) => self.start(tag),
@@ -243,17 +600,17 @@ impl Builder {
                 self.flush_paragraph();
                 self.block_start = Some(self.offset);
                 let aligns = aligns
-                    .into_iter()
+                    .iter()
                     .map(|a| match a {
                         pulldown_cmark::Alignment::Center => Align::Center,
                         pulldown_cmark::Alignment::Right => Align::Right,
                         _ => Align::Left,
                     })
                     .collect();
-                self.target = Some(Target::Table(Table {
+                self.target = Some(Target::Table(Box::new(Table {
                     aligns,
                     rows: Vec::new(),
-                }));
+                })));
             }
             Tag::TableHead | Tag::TableRow => self.row.clear(),
             Tag::TableCell => self.cell.clear(),
@@ -285,9 +642,8 @@ impl Builder {
             TagEnd::Paragraph => self.flush_paragraph(),
             TagEnd::Heading(_) => {
                 if let Some(Target::Heading { level, id }) = self.target.take() {
-                    let inlines = std::mem::take(&mut self.inlines);
-                    let text: String = inlines.iter().map(|i| i.text.as_str()).collect();
-                    let text = text.replace('\n', " ");
+                    let inlines = std::mem::take(&mut self.inlines).into_boxed_slice();
+                    let text = self.doc.joined(&inlines).replace('\n', " ");
                     let base = id.unwrap_or_else(|| slug(&text));
                     let anchor = self.anchors.unique(base);
                     let index = self.doc.headings.len() as u32;
@@ -328,6 +684,7 @@ impl Builder {
                     };
                     let index = self.doc.code_blocks.len() as u32;
                     let block = self.doc.blocks.len();
+                    let lang = lang.map(|l| self.language(l));
                     self.doc.code_blocks.push(CodeBlock {
                         block,
                         lang,
@@ -405,8 +762,8 @@ impl Builder {
             .inlines
             .iter()
             .rev()
-            .take_while(|i| i.link == Some(id))
-            .map(|i| i.text.as_str())
+            .take_while(|i| i.link() == Some(id))
+            .map(|i| self.doc.text(i))
             .any(|t| t == url || url.ends_with(t) && t.len() > 8);
         if !text_is_url {
             let saved = self.style;
@@ -446,6 +803,7 @@ impl Builder {
         }) = self.frames.get_mut(frame_index)
         {
             *task = Some(index);
+            self.frames_shared = None;
         }
         self.task_text = Some((index, String::new()));
     }
@@ -491,10 +849,10 @@ impl Builder {
         for token in html::tokens(raw) {
             self.html_token(&token, true);
         }
-        while let Some(last) = self.inlines.last_mut() {
-            let trimmed = last.text.trim_end_matches([' ', '\n']).len();
-            last.text.truncate(trimmed);
-            if last.text.is_empty() {
+        while let Some(last) = self.inlines.last() {
+            let trimmed = self.doc.text(last).trim_end_matches([' ', '\n']).len();
+            self.truncate_last(trimmed);
+            if self.inlines.last().is_some_and(|l| l.start == l.end) {
                 self.inlines.pop();
             } else {
                 break;
@@ -515,7 +873,10 @@ impl Builder {
                     if collapsed.is_empty() {
                         return;
                     }
-                    let at_line_start = self.inlines.last().is_none_or(|l| l.text.ends_with('\n'));
+                    let at_line_start = self
+                        .inlines
+                        .last()
+                        .is_none_or(|l| self.doc.text(l).ends_with('\n'));
                     let lead = decoded.starts_with(char::is_whitespace) && !at_line_start;
                     let trail = decoded.ends_with(char::is_whitespace);
                     let text = format!(
@@ -633,15 +994,13 @@ impl Builder {
     /// A line break in block HTML, unless the line is already empty.
     fn html_line_break(&mut self, block: bool) {
         if block
-            && self
-                .inlines
-                .last()
-                .is_some_and(|l| !l.text.is_empty() && !l.text.ends_with('\n'))
+            && let Some(last) = self.inlines.last()
+            && let text = self.doc.text(last)
+            && !text.is_empty()
+            && !text.ends_with('\n')
         {
-            if let Some(last) = self.inlines.last_mut() {
-                let trimmed = last.text.trim_end_matches(' ').len();
-                last.text.truncate(trimmed);
-            }
+            let trimmed = text.trim_end_matches(' ').len();
+            self.truncate_last(trimmed);
             self.push_display("\n", 0);
         }
     }
@@ -674,19 +1033,45 @@ impl Builder {
             clean
         };
         let style = self.style | extra;
-        // Runs of one style and link merge, without copying the text twice.
+        let start = self.doc.inline_text.len();
+        self.doc.inline_text.push_str(&clean);
+        let end = offset(self.doc.inline_text.len());
+        // Runs of one style and link merge: the text is already in place after it.
         if let Some(last) = self.inlines.last_mut()
             && last.style == style
-            && last.link == self.link
+            && last.link() == self.link
+            && last.end == offset(start)
         {
-            last.text.push_str(&clean);
+            last.end = end;
             return;
         }
-        self.inlines.push(Inline {
-            text: clean.into_owned(),
-            style,
-            link: self.link,
-        });
+        self.inlines
+            .push(Inline::new(offset(start), end, style, self.link));
+    }
+
+    /// Shortens the last run to `len` bytes; its text is the tail of the document's text,
+    /// which gives the bytes back.
+    fn truncate_last(&mut self, len: usize) {
+        let Some(last) = self.inlines.last_mut() else {
+            return;
+        };
+        let new_end = (last.start as usize + len).min(last.end as usize);
+        if last.end as usize == self.doc.inline_text.len()
+            && self.doc.inline_text.is_char_boundary(new_end)
+        {
+            self.doc.inline_text.truncate(new_end);
+        }
+        last.end = offset(new_end);
+    }
+
+    /// The shared name of a code block's language.
+    fn language(&mut self, name: String) -> std::sync::Arc<str> {
+        if let Some(known) = self.languages.iter().find(|l| ***l == *name) {
+            return known.clone();
+        }
+        let shared: std::sync::Arc<str> = name.into();
+        self.languages.push(shared.clone());
+        shared
     }
 
     /// Closes the paragraph being read, if any, into a block.
@@ -697,7 +1082,7 @@ impl Builder {
             self.target = None;
             let inlines = std::mem::take(&mut self.inlines);
             if !inlines.is_empty() {
-                self.push_block(Leaf::Paragraph(inlines), !implicit);
+                self.push_block(Leaf::Paragraph(inlines.into_boxed_slice()), !implicit);
             }
         }
     }
@@ -708,6 +1093,28 @@ impl Builder {
         let continues_tight_list = implicit && self.last_was_implicit;
         let gap_before = !(self.doc.blocks.is_empty() || continues_tight_list);
         self.last_was_implicit = implicit;
+        let frames = self.shared_frames();
+        let start = self.block_start.take().unwrap_or(self.offset);
+        let line = self.lines.line_of(start);
+        self.doc.blocks.push(Block {
+            frames,
+            leaf,
+            gap_before,
+            line,
+        });
+        if self.frames.iter().any(|f| f.first) {
+            for f in &mut self.frames {
+                f.first = false;
+            }
+            self.frames_shared = None;
+        }
+    }
+
+    /// The frames of a new block: those of the block before when nothing changed since.
+    fn shared_frames(&mut self) -> std::sync::Arc<[Frame]> {
+        if let Some(shared) = &self.frames_shared {
+            return shared.clone();
+        }
         let mut frames = self.frames.clone();
         if self.folded > 0 {
             frames.push(Frame {
@@ -717,20 +1124,13 @@ impl Builder {
                 first: true,
             });
         }
-        let start = self.block_start.take().unwrap_or(self.offset);
-        let line = self.line_starts.partition_point(|&s| s <= start) as u32;
-        self.doc.blocks.push(Block {
-            frames,
-            leaf,
-            gap_before,
-            line,
-        });
-        for f in &mut self.frames {
-            f.first = false;
-        }
+        let shared: std::sync::Arc<[Frame]> = frames.into();
+        self.frames_shared = Some(shared.clone());
+        shared
     }
 
     fn push_frame(&mut self, container: Container) {
+        self.frames_shared = None;
         if self.frames.len() < MAX_NESTING {
             self.frames.push(Frame {
                 container,
@@ -742,12 +1142,19 @@ impl Builder {
     }
 
     fn pop_frame(&mut self) {
+        self.frames_shared = None;
         if self.folded > 0 {
             self.folded -= 1;
         } else {
             self.frames.pop();
         }
     }
+}
+
+/// A byte offset in a document's text as stored in an [`Inline`]. Guides are refused far
+/// below 4 GB, so the clamp never bites.
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 fn is_rust(lang: &str) -> bool {
@@ -796,8 +1203,8 @@ fn heading_level(level: HeadingLevel) -> u8 {
 mod tests {
     use super::*;
 
-    fn texts(inlines: &[Inline]) -> String {
-        inlines.iter().map(|i| i.text.as_str()).collect()
+    fn texts(doc: &Doc, inlines: &[Inline]) -> String {
+        doc.joined(inlines)
     }
 
     #[test]
@@ -831,7 +1238,7 @@ mod tests {
         let doc = parse("a &#27;[31m b &#x9b; c\n\n[x](http://e/&#27;]0;t)\n");
         for block in &doc.blocks {
             if let Leaf::Paragraph(inl) = &block.leaf {
-                assert!(!texts(inl).chars().any(|c| c.is_control()), "{inl:?}");
+                assert!(!texts(&doc, inl).chars().any(|c| c.is_control()), "{inl:?}");
             }
         }
         assert!(!doc.links[0].url.chars().any(|c| c.is_control()));
@@ -879,9 +1286,9 @@ mod tests {
         let Leaf::Table(t) = &doc.blocks[0].leaf else {
             panic!("not a table")
         };
-        assert_eq!(t.aligns, [Align::Left, Align::Right]);
+        assert_eq!(t.aligns[..], [Align::Left, Align::Right]);
         assert_eq!(t.rows.len(), 2);
-        assert_eq!(texts(&t.rows[1][1]), "2");
+        assert_eq!(texts(&doc, &t.rows[1][1]), "2");
     }
 
     #[test]
@@ -890,7 +1297,7 @@ mod tests {
         let Leaf::Paragraph(inl) = &doc.blocks[0].leaf else {
             panic!()
         };
-        let text = texts(inl);
+        let text = texts(&doc, inl);
         assert!(text.contains("Issue <https://example.com/1>"), "{text}");
         assert_eq!(text.matches("example.com/2").count(), 1, "{text}");
     }
@@ -938,6 +1345,94 @@ mod tests {
     }
 
     #[test]
+    fn a_document_holds_its_text_once_and_shares_what_repeats() {
+        let md = "> one\n>\n> two\n>\n> three\n\n```sh\na\n```\n\n```sh\nb\n```\n";
+        let doc = parse(md);
+        // All inline text lives in one buffer, without growth slack.
+        assert_eq!(doc.inline_text, "onetwothree");
+        assert_eq!(doc.inline_text.capacity(), doc.inline_text.len());
+        assert_eq!(doc.blocks.capacity(), doc.blocks.len());
+        // The first block of the quote is marked first; the others share one frame list.
+        let frames: Vec<_> = doc.blocks[..3].iter().map(|b| &b.frames).collect();
+        assert!(frames[0][0].first && !frames[1][0].first);
+        assert!(std::sync::Arc::ptr_eq(frames[1], frames[2]));
+        let langs: Vec<_> = doc
+            .code_blocks
+            .iter()
+            .filter_map(|c| c.lang.as_ref())
+            .collect();
+        assert!(langs.len() == 2 && std::sync::Arc::ptr_eq(langs[0], langs[1]));
+    }
+
+    #[test]
+    fn runs_are_trimmed_in_place() {
+        let doc = parse("<div>\nfirst  \n<p>second</p>\n</div>\n\nafter\n");
+        let texts: Vec<String> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match &b.leaf {
+                Leaf::Paragraph(inl) => Some(doc.joined(inl)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(texts, ["first\nsecond", "after"]);
+        assert_eq!(doc.inline_text, "first\nsecondafter");
+    }
+
+    /// The corpus and bundled guides, each parsed in pieces (cut as often as it can be)
+    /// and whole: the documents must be the same.
+    #[test]
+    fn a_document_parsed_in_pieces_is_the_whole_parse() {
+        let spec = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/commonmark-spec-0.31.2.txt"
+        ))
+        .ok();
+        let mut texts: Vec<(String, String)> = crate::content::bundled_files()
+            .into_iter()
+            .filter(|(name, _)| name.ends_with(".md"))
+            .map(|(name, bytes)| (name, String::from_utf8_lossy(bytes).into_owned()))
+            .collect();
+        if let Some(spec) = spec {
+            texts.push(("spec x3".into(), spec.repeat(3)));
+            texts.push(("spec".into(), spec));
+        }
+        let mut cut = 0;
+        for (name, md) in &texts {
+            let whole = parse_whole(md, usize::MAX).0;
+            if let Some(pieces) = parse_in_pieces(md, 1) {
+                cut += 1;
+                assert!(pieces == whole, "{name} reads differently in pieces");
+            }
+        }
+        assert!(cut * 2 >= texts.len(), "only {cut} of {} cut", texts.len());
+    }
+
+    #[test]
+    fn references_and_open_blocks_cross_the_cuts() {
+        let md = "# A\n\nsee [later] and [x][first]\n\n[first]: /one\n\n\
+                  # B\n\n```\ncode\n\n# not a heading\n```\n\n<!--\n\n# hidden\n\n-->\n\n\
+                  # C\n\n[first]: /one\n[later]: /three \"T\"\n";
+        let pieces = parse_in_pieces(md, 1).expect("cut");
+        let whole = parse_whole(md, usize::MAX).0;
+        assert_eq!(pieces, whole);
+        let urls: Vec<&str> = whole.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls, ["/three", "/one"]);
+        assert_eq!(whole.headings.len(), 3);
+        // Labels matched only by Unicode case folding, and a reference above its
+        // definition's piece: every definition is gathered first.
+        let md = "# A\n\n[STRASSE] and [Later]\n\n# B\n\n[Straße]: /u\n[later]: /l\n";
+        let whole = parse_whole(md, usize::MAX).0;
+        assert_eq!(parse_in_pieces(md, 1).as_ref(), Some(&whole));
+        assert_eq!(whole.links.len(), 2, "{:?}", whole.links);
+        // A label defined again differently further down: read whole.
+        let md = "# A\n\n[x]\n\n[x]: /one\n\n# B\n\n[x]: /two\n\n[x]\n";
+        assert_eq!(parse_in_pieces(md, 1), None);
+        // Footnotes resolve only within one parse: read whole.
+        assert_eq!(parse_in_pieces("# A\n\nx[^1]\n\n# B\n\n[^1]: n\n", 1), None);
+    }
+
+    #[test]
     fn front_matter_block_is_not_shown() {
         let doc = parse("+++\ntitle = \"x\"\n+++\n\nbody\n");
         assert_eq!(doc.blocks.len(), 1);
@@ -949,7 +1444,7 @@ mod tests {
         let Leaf::Paragraph(inl) = &doc.blocks[0].leaf else {
             panic!()
         };
-        assert!(texts(inl).contains("[^1]"));
+        assert!(texts(&doc, inl).contains("[^1]"));
         assert!(matches!(
             doc.blocks[1].frames[0].container,
             Container::Footnote { .. }
@@ -965,17 +1460,9 @@ mod html_tests {
         doc.blocks
             .iter()
             .filter_map(|b| match &b.leaf {
-                Leaf::Paragraph(inl) | Leaf::Heading { inlines: inl, .. } => {
-                    Some(inl.iter().map(|i| i.text.as_str()).collect::<String>())
-                }
-                Leaf::Table(t) => Some(
-                    t.rows
-                        .iter()
-                        .flatten()
-                        .flat_map(|c| c.iter().map(|i| i.text.clone()))
-                        .collect(),
-                ),
-                Leaf::Html(h) => Some(h.clone()),
+                Leaf::Paragraph(inl) | Leaf::Heading { inlines: inl, .. } => Some(doc.joined(inl)),
+                Leaf::Table(t) => Some(t.rows.iter().flatten().map(|c| doc.joined(c)).collect()),
+                Leaf::Html(h) => Some(h.to_string()),
                 _ => None,
             })
             .collect::<Vec<_>>()
@@ -1012,7 +1499,7 @@ Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, x<sup>2</sup> H<sub>2</sub>O<br>next <!-- hi
         let Leaf::Paragraph(inl) = kbd else { panic!() };
         assert!(
             inl.iter()
-                .any(|i| i.text == "Ctrl" && i.style == style::KBD),
+                .any(|i| doc.text(i) == "Ctrl" && i.style == style::KBD),
             "{inl:?}"
         );
     }

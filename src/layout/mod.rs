@@ -601,6 +601,7 @@ fn truncate_spans(spans: Vec<Span<'static>>, max: usize) -> (Vec<Span<'static>>,
 
 /// Style and link of each inline run, on top of `base`.
 pub(crate) fn inline_pieces<'a>(
+    text: &'a str,
     inlines: &'a [Inline],
     base: Style,
     theme: &Theme,
@@ -612,7 +613,7 @@ pub(crate) fn inline_pieces<'a>(
     inlines
         .iter()
         .zip(styles)
-        .map(|(i, s)| (i.text.as_str(), s, i.link))
+        .map(|(i, s)| (i.text_in(text), s, i.link()))
 }
 
 /// A laid-out piece of a block before its prefix is added.
@@ -677,18 +678,21 @@ fn render_block(
 
 fn leaf_content(doc: &Doc, leaf: &Leaf, width: usize, theme: &Theme) -> Vec<Content> {
     match leaf {
-        Leaf::Paragraph(inlines) => wrap(inline_pieces(inlines, theme.text, theme), width)
-            .into_iter()
-            .map(Content::from)
-            .collect(),
-        Leaf::Heading { level, inlines, .. } => heading(*level, inlines, width, theme),
+        Leaf::Paragraph(inlines) => wrap(
+            inline_pieces(&doc.inline_text, inlines, theme.text, theme),
+            width,
+        )
+        .into_iter()
+        .map(Content::from)
+        .collect(),
+        Leaf::Heading { level, inlines, .. } => heading(doc, *level, inlines, width, theme),
         Leaf::Code(i) => code(doc, *i, width, theme),
-        Leaf::Html(text) => wrap([(text.as_str(), theme.muted, None)], width)
+        Leaf::Html(text) => wrap([(&**text, theme.muted, None)], width)
             .into_iter()
             .map(Content::from)
             .collect(),
         Leaf::Rule => vec![single("\u{2500}".repeat(width), width, theme.muted)],
-        Leaf::Table(t) => table::render(t, width, theme)
+        Leaf::Table(t) => table::render(&doc.inline_text, t, width, theme)
             .into_iter()
             .map(Content::from)
             .collect(),
@@ -703,10 +707,13 @@ fn single(text: String, width: usize, style: Style) -> Content {
     })
 }
 
-fn heading(level: u8, inlines: &[Inline], width: usize, theme: &Theme) -> Vec<Content> {
+fn heading(doc: &Doc, level: u8, inlines: &[Inline], width: usize, theme: &Theme) -> Vec<Content> {
     let style = theme.heading(level);
     if level <= 2 {
-        let lines = wrap(inline_pieces(inlines, style, theme), width);
+        let lines = wrap(
+            inline_pieces(&doc.inline_text, inlines, style, theme),
+            width,
+        );
         let text_width = lines
             .iter()
             .map(|l| l.width)
@@ -720,7 +727,7 @@ fn heading(level: u8, inlines: &[Inline], width: usize, theme: &Theme) -> Vec<Co
     } else {
         let marks = format!("{} ", "#".repeat(usize::from(level)));
         let mut pieces = vec![(marks.as_str(), theme.muted, None)];
-        pieces.extend(inline_pieces(inlines, style, theme));
+        pieces.extend(inline_pieces(&doc.inline_text, inlines, style, theme));
         wrap(pieces, width).into_iter().map(Content::from).collect()
     }
 }

@@ -15,23 +15,24 @@ use crate::theme::Theme;
 const SEP: &str = " \u{2502} ";
 const SEP_WIDTH: usize = 3;
 
-pub fn render(table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
+/// `text` is the document's [`crate::doc::Doc::inline_text`], where the cells' text lives.
+pub fn render(text: &str, table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
     let ncols = table.rows.iter().map(Vec::len).max().unwrap_or(0);
     if ncols == 0 {
         return Vec::new();
     }
     let overhead = SEP_WIDTH * (ncols - 1);
     if width < overhead + ncols {
-        return stacked(table, width, theme);
+        return stacked(text, table, width, theme);
     }
-    let column = |measure: fn(&[Inline]) -> usize| -> Vec<usize> {
+    let column = |measure: fn(&str, &[Inline]) -> usize| -> Vec<usize> {
         (0..ncols)
             .map(|c| {
                 table
                     .rows
                     .iter()
                     .filter_map(|r| r.get(c))
-                    .map(|cell| measure(cell))
+                    .map(|cell| measure(text, cell))
                     .max()
                     .unwrap_or(0)
                     .max(1)
@@ -41,7 +42,7 @@ pub fn render(table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
     let natural = column(cell_width);
     let words = column(longest_word);
     let Some(widths) = fit_columns(&natural, &words, width - overhead) else {
-        return stacked(table, width, theme);
+        return stacked(text, table, width, theme);
     };
     let mut out = Vec::new();
     for (ri, row) in table.rows.iter().enumerate() {
@@ -52,7 +53,7 @@ pub fn render(table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
         };
         let cells: Vec<Vec<WrappedLine>> = (0..ncols)
             .map(|c| match row.get(c) {
-                Some(cell) => wrap(inline_pieces(cell, base, theme), widths[c]),
+                Some(cell) => wrap(inline_pieces(text, cell, base, theme), widths[c]),
                 None => vec![WrappedLine::default()],
             })
             .collect();
@@ -112,14 +113,14 @@ fn push(line: &mut WrappedLine, text: String, width: usize, style: Style) {
     }
 }
 
-fn cell_width(cell: &[Inline]) -> usize {
-    let text: String = cell.iter().map(|i| i.text.as_str()).collect();
+fn cell_width(text: &str, cell: &[Inline]) -> usize {
+    let text: String = cell.iter().map(|i| i.text_in(text)).collect();
     text.split('\n').map(str_width).max().unwrap_or(0)
 }
 
 /// The widest word of a cell: the narrowest the column can be without splitting it.
-fn longest_word(cell: &[Inline]) -> usize {
-    let text: String = cell.iter().map(|i| i.text.as_str()).collect();
+fn longest_word(text: &str, cell: &[Inline]) -> usize {
+    let text: String = cell.iter().map(|i| i.text_in(text)).collect();
     text.split_whitespace().map(str_width).max().unwrap_or(0)
 }
 
@@ -171,13 +172,13 @@ pub fn fit_columns(natural: &[usize], words: &[usize], avail: usize) -> Option<V
     Some(widths)
 }
 
-fn stacked(table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
+fn stacked(text: &str, table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
     let header: Vec<String> = table
         .rows
         .first()
         .map(|r| {
             r.iter()
-                .map(|c| c.iter().map(|i| i.text.as_str()).collect())
+                .map(|c| c.iter().map(|i| i.text_in(text)).collect())
                 .collect()
         })
         .unwrap_or_default();
@@ -189,7 +190,7 @@ fn stacked(table: &Table, width: usize, theme: &Theme) -> Vec<WrappedLine> {
         for (c, cell) in row.iter().enumerate() {
             let label = format!("{}: ", header.get(c).map_or("", String::as_str));
             let mut pieces = vec![(label.as_str(), theme.table_header, None)];
-            pieces.extend(inline_pieces(cell, theme.text, theme));
+            pieces.extend(inline_pieces(text, cell, theme.text, theme));
             out.extend(wrap(pieces, width));
         }
     }
@@ -237,10 +238,15 @@ mod tests {
                 _ => None,
             })
             .expect("a table");
-        render(&table, width, &Theme::for_mode(ColorMode::None))
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-            .collect()
+        render(
+            &doc.inline_text,
+            &table,
+            width,
+            &Theme::for_mode(ColorMode::None),
+        )
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect()
     }
 
     /// Every word of the table, whole, on some row.

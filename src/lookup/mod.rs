@@ -319,7 +319,7 @@ fn heading_chain(doc: &Doc, block: usize) -> Vec<usize> {
 fn paragraph_text(doc: &Doc, block: usize) -> Option<String> {
     match &doc.blocks.get(block)?.leaf {
         Leaf::Paragraph(inlines) => {
-            let text: String = inlines.iter().map(|i| i.text.as_str()).collect();
+            let text = doc.joined(inlines);
             Some(sanitize_line(text.trim()))
         }
         _ => None,
@@ -375,7 +375,7 @@ fn block_forms(gi: usize, guide: &Guide, doc: &Doc, code: &doc::CodeBlock, out: 
         anchor: anchor.clone(),
         block: code.block,
         line: file_line(k),
-        lang: code.lang.clone(),
+        lang: code.lang.as_deref().map(str::to_string),
         binds,
     };
     if !is_python(code.lang.as_deref()) {

@@ -76,7 +76,7 @@ pub(super) fn guide_entries(guide: &Guide, doc: &Doc, out: &mut Vec<RawEntry>) {
                 }
             }
             Leaf::Paragraph(inlines) => {
-                let text: String = inlines.iter().map(|i| i.text.as_str()).collect();
+                let text = doc.joined(inlines);
                 for sentence in sentences(&text) {
                     push(HitKind::Body, sentence, None, block.line);
                 }
@@ -91,10 +91,7 @@ pub(super) fn guide_entries(guide: &Guide, doc: &Doc, out: &mut Vec<RawEntry>) {
             }
             Leaf::Table(table) => {
                 for row in &table.rows {
-                    let cells: Vec<String> = row
-                        .iter()
-                        .map(|c| c.iter().map(|i| i.text.as_str()).collect())
-                        .collect();
+                    let cells: Vec<String> = row.iter().map(|c| doc.joined(c)).collect();
                     push(HitKind::Body, &cells.join(" | "), None, block.line);
                 }
             }

@@ -1,0 +1,43 @@
+//! Parsing a large guide: the CommonMark spec concatenated 40 times (392k lines, 8 MB),
+//! in pieces as the reader does, and with one parser over the whole text. Run with
+//! `cargo bench --bench parse`; the heap each holds is measured by
+//! `cargo run --release --example memory_stages -- FILE`.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+/// The spec `times` over; the shared corpus sits beside the checkout, or beside the
+/// folder of worktrees.
+fn spec(times: usize) -> Option<String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text = ["..", "../.."]
+        .iter()
+        .map(|up| {
+            root.join(up)
+                .join("shared/corpus/commonmark-spec-0.31.2.txt")
+        })
+        .find_map(|p| std::fs::read_to_string(p).ok())?;
+    Some(text.repeat(times))
+}
+
+fn parse(c: &mut Criterion) {
+    let Some(text) = spec(40) else {
+        eprintln!("parse benches skipped: the shared corpus is missing");
+        return;
+    };
+    c.bench_function("parse/spec_x40_in_pieces", |b| {
+        b.iter(|| black_box(devguide::doc::parse(&text).blocks.len()))
+    });
+    c.bench_function("parse/spec_x40_one_parser", |b| {
+        b.iter(|| black_box(devguide::doc::parse_with_one_parser(&text).blocks.len()))
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = parse
+}
+criterion_main!(benches);
