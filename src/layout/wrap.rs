@@ -68,7 +68,10 @@ struct Wrapper {
     width: usize,
     lines: Vec<WrappedLine>,
     cur: WrappedLine,
-    word: Vec<(String, Style, Option<u32>)>,
+    /// The word being read, and where each of its styled parts ends in it: one buffer
+    /// reused for every word, not a string allocated per word.
+    word: String,
+    word_parts: Vec<(usize, Style, Option<u32>)>,
     word_width: usize,
     space: Option<(Style, Option<u32>)>,
     last_link: Option<u32>,
@@ -80,7 +83,8 @@ impl Wrapper {
             width,
             lines: Vec::new(),
             cur: WrappedLine::default(),
-            word: Vec::new(),
+            word: String::new(),
+            word_parts: Vec::new(),
             word_width: 0,
             space: None,
             last_link: None,
@@ -109,9 +113,11 @@ impl Wrapper {
                 }
                 Class::Word => {
                     self.word_width += str_width(seg);
-                    match self.word.last_mut() {
-                        Some(last) if last.1 == style && last.2 == link => last.0.push_str(seg),
-                        _ => self.word.push((seg.to_string(), style, link)),
+                    self.word.push_str(seg);
+                    let end = self.word.len();
+                    match self.word_parts.last_mut() {
+                        Some(last) if last.1 == style && last.2 == link => last.0 = end,
+                        _ => self.word_parts.push((end, style, link)),
                     }
                 }
             }
@@ -119,21 +125,28 @@ impl Wrapper {
     }
 
     fn flush_word(&mut self) {
-        if self.word.is_empty() {
+        if self.word_parts.is_empty() {
             return;
         }
         let space = usize::from(self.space.is_some() && self.cur.width > 0);
-        let word = std::mem::take(&mut self.word);
+        // Taken while the line is appended to, and put back emptied, keeping its room.
+        let mut word = std::mem::take(&mut self.word);
+        let mut parts = std::mem::take(&mut self.word_parts);
         let word_width = std::mem::take(&mut self.word_width);
+        let pieces = parts.iter().scan(0, |start, &(end, s, l)| {
+            let text = word.get(*start..end).unwrap_or("");
+            *start = end;
+            Some((text, s, l))
+        });
         if self.cur.width + space + word_width <= self.width {
             self.put_space(space);
-            for (t, s, l) in &word {
-                self.append(t, str_width(t), *s, *l);
+            for (t, s, l) in pieces {
+                self.append(t, str_width(t), s, l);
             }
         } else if word_width <= self.width {
             self.end_line();
-            for (t, s, l) in &word {
-                self.append(t, str_width(t), *s, *l);
+            for (t, s, l) in pieces {
+                self.append(t, str_width(t), s, l);
             }
         } else {
             // Too long for any line: fill the current line, then split by grapheme.
@@ -142,10 +155,14 @@ impl Wrapper {
             } else if self.cur.width > 0 {
                 self.end_line();
             }
-            for (t, s, l) in &word {
-                self.append_broken(t, *s, *l);
+            for (t, s, l) in pieces {
+                self.append_broken(t, s, l);
             }
         }
+        word.clear();
+        parts.clear();
+        self.word = word;
+        self.word_parts = parts;
         self.space = None;
     }
 
