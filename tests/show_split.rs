@@ -138,3 +138,25 @@ fn every_example_repeated_prints_the_same_bytes_in_pieces_as_whole() {
         }
     }
 }
+
+/// Blocks that lay out to no rows (a table without cells) fill the first pieces: the gap
+/// above the first block with rows is not drawn when printed whole, nor in pieces.
+#[test]
+fn pieces_after_blocks_without_rows_add_no_gap() {
+    let text = format!("{}first\n\nsecond\n", "| a |\n|---|\n\n".repeat(40));
+    let mut doc = parse(&text);
+    for block in &mut doc.blocks {
+        if let devguide::doc::Leaf::Table(t) = &mut block.leaf {
+            t.rows.clear();
+        }
+    }
+    let opts = options(80, false, true);
+    let whole = print(&doc, 0..doc.blocks.len(), &opts, Split::SEQUENTIAL);
+    assert_eq!(String::from_utf8_lossy(&whole), "first\n\nsecond\n");
+    for split in SPLITS {
+        assert!(
+            print(&doc, 0..doc.blocks.len(), &opts, split) == whole,
+            "{split:?}"
+        );
+    }
+}

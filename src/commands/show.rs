@@ -181,15 +181,20 @@ pub fn print_blocks(
     };
     let mut rows_above = false;
     let mut put = |printed: Printed, piece: &Piece| -> std::io::Result<()> {
-        // A piece after the first has the gap above its first block drawn, as if blocks
-        // above had rows; if none had, the gap goes, as when laid out in one go.
-        let skip = if !rows_above && piece.from > 0 {
-            printed.gap_bytes
+        // A piece after the first is laid out as if the blocks above it had rows (the gap
+        // above its blocks drawn); if none had, it is laid out again from the top, as
+        // when laid out in one go. Blocks without rows are rare (a table without cells).
+        let printed = if rows_above || piece.first {
+            printed
         } else {
-            0
+            printer.print(&Piece {
+                from: 0,
+                first: true,
+                ..*piece
+            })
         };
-        rows_above |= printed.rows > usize::from(skip > 0);
-        out.write_all(printed.text.as_bytes().get(skip..).unwrap_or(&[]))
+        rows_above |= printed.rows > 0;
+        out.write_all(printed.text.as_bytes())
     };
     if split.threads <= 1 || pieces.len() <= 1 {
         for piece in &pieces {
@@ -234,7 +239,7 @@ pub fn print_blocks(
 }
 
 /// Consecutive blocks printed by themselves.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct Piece {
     /// Blocks `from..to`.
     from: usize,
@@ -294,8 +299,6 @@ struct Printed {
     text: String,
     /// Rows printed.
     rows: usize,
-    /// Bytes of the gap line above the piece's first block, when the text starts with one.
-    gap_bytes: usize,
 }
 
 /// What every piece is printed with.
@@ -332,15 +335,12 @@ impl Printer<'_> {
         } else {
             layout.rows.len()
         };
-        // Row 0 is a gap when the first block's rows start at row 1.
-        let starts_with_gap = first_row == 0 && layout.block_rows.first() == Some(&1);
         let rows = layout.rows.get(first_row..end_row).unwrap_or(&[]);
         let mut highlights = std::collections::HashMap::new();
         let mut painter = super::ansi::Painter::default();
         let mut text = String::new();
         // Where the line being built starts; `None` before the first.
         let mut line_start: Option<usize> = None;
-        let mut first_line_end = 0;
         for row in rows {
             if let Some(f) = row.frame
                 && opts.color
@@ -370,9 +370,6 @@ impl Printer<'_> {
             }
             if line_start.is_some() {
                 text.push('\n');
-                if first_line_end == 0 {
-                    first_line_end = text.len();
-                }
             }
             let start = text.len();
             line_start = Some(start);
@@ -393,14 +390,10 @@ impl Printer<'_> {
         }
         if line_start.is_some() {
             text.push('\n');
-            if first_line_end == 0 {
-                first_line_end = text.len();
-            }
         }
         let printed = Printed {
             text,
             rows: rows.len(),
-            gap_bytes: if starts_with_gap { first_line_end } else { 0 },
         };
         // The process ends after printing: freeing a large guide's rows one by one would
         // only delay the exit.
