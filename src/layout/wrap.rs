@@ -215,7 +215,14 @@ impl Wrapper {
             Some(last) if last.style == style && self.last_link == link => {
                 last.content.to_mut().push_str(text);
             }
-            _ => self.cur.spans.push(Span::styled(text.to_string(), style)),
+            _ => {
+                // Room for the rest of the line at once (a cell is a byte in ASCII text):
+                // the span grows word by word without being moved each time.
+                let room = self.width.saturating_sub(start).min(256);
+                let mut content = String::with_capacity(room.max(text.len()));
+                content.push_str(text);
+                self.cur.spans.push(Span::styled(content, style));
+            }
         }
         self.last_link = link;
         if let Some(link) = link {
