@@ -92,13 +92,20 @@ impl Wrapper {
     }
 
     fn push(&mut self, text: &str, style: Style, link: Option<u32>) {
-        let mut rest = text;
-        while !rest.is_empty() {
-            let first = rest.chars().next().unwrap_or(' ');
+        // Scanned by byte: newlines and spaces are ASCII, and no byte of a multi-byte
+        // character is, so every change of class falls on a character boundary.
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(&first) = bytes.get(at) {
             let kind = class(first);
-            let len = rest.find(|c: char| class(c) != kind).unwrap_or(rest.len());
-            let (seg, tail) = rest.split_at(len);
-            rest = tail;
+            let len = bytes
+                .get(at..)
+                .unwrap_or(&[])
+                .iter()
+                .position(|&b| class(b) != kind)
+                .unwrap_or(bytes.len() - at);
+            let seg = text.get(at..at + len).unwrap_or("");
+            at += len;
             match kind {
                 Class::Newline => {
                     for _ in seg.chars() {
@@ -264,10 +271,10 @@ enum Class {
     Word,
 }
 
-fn class(c: char) -> Class {
-    match c {
-        '\n' => Class::Newline,
-        ' ' | '\t' => Class::Space,
+fn class(b: u8) -> Class {
+    match b {
+        b'\n' => Class::Newline,
+        b' ' | b'\t' => Class::Space,
         _ => Class::Word,
     }
 }
