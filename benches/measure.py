@@ -17,7 +17,8 @@ device attributes) at once, as a local terminal does.
 `show`, for spec x10 at 120 columns: devguide `show --width 120` against
 `mdcat --no-pager --columns 120` (from $MDCAT, else PATH), interleaved runs, output to
 /dev/null and to a file; medians and the median of the per-pair ratios (below 1:
-devguide is faster). Without mdcat, devguide's median alone.
+devguide is faster), and the CPU time each used (all threads). Without mdcat, devguide's
+median alone.
 
 `growth`, for spec x10 (98k lines, 2 MB) and spec x40 (392k lines, 8 MB): first frame;
 `/` search per keystroke (each letter of a query typed into the open search, time to a
@@ -39,6 +40,7 @@ import struct
 import sys
 import time
 import fcntl
+import resource
 import termios
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -340,31 +342,42 @@ def sets():
         )
 
 
-def timed(cmd, runs=RUNS, into=None):
-    """Wall times in ms; output to /dev/null, or to the file `into` (rewritten each run)."""
+def timed(cmd, runs=RUNS, into=None, cpu=None):
+    """Wall times in ms; output to /dev/null, or to the file `into` (rewritten each run).
+    With a list as `cpu`, each run's CPU time (user + system, all threads) goes there."""
     out = []
     for _ in range(runs):
         sink = open(into, "wb") if into else subprocess.DEVNULL
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run(cmd, stdout=sink, stderr=subprocess.DEVNULL)
         out.append((time.perf_counter() - t) * 1000)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if cpu is not None:
+            used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            cpu.append(used * 1000)
         if into:
             sink.close()
     return out
 
 
-def versus(label, ours, theirs, runs=RUNS, into=None):
-    """Interleaved runs, one warm-up each; medians and the median of pair ratios."""
+def versus(label, ours, theirs, runs=RUNS, into=None, cpu=False):
+    """Interleaved runs, one warm-up each; medians and the median of pair ratios (and the
+    CPU time medians, when `cpu`)."""
     timed(ours, 1, into)
     timed(theirs, 1, into)
-    a, b = [], []
+    a, b, ca, cb = [], [], [], []
     for _ in range(runs):
-        a += timed(ours, 1, into)
-        b += timed(theirs, 1, into)
+        a += timed(ours, 1, into, ca)
+        b += timed(theirs, 1, into, cb)
     ratio = statistics.median(x / y for x, y in zip(a, b))
+    cpu_note = (
+        f"   CPU {statistics.median(ca):.1f} vs {statistics.median(cb):.1f} ms" if cpu else ""
+    )
     print(
         f"{label:<34}{statistics.median(a):8.1f} ms  vs {statistics.median(b):7.1f} ms"
         f"  ({' '.join(os.path.basename(w) for w in theirs[:2])})  ratio {ratio:4.2f}"
+        + cpu_note
     )
 
 
@@ -384,10 +397,10 @@ def show():
         print(f"show, 2 MB: {statistics.median(timed(ours, runs)):.1f} ms (no mdcat: set MDCAT)")
         return
     theirs = [theirs, "--no-pager", "--columns", "120", big]
-    versus("show, 2 MB, to /dev/null", ours, theirs, runs)
+    versus("show, 2 MB, to /dev/null", ours, theirs, runs, cpu=True)
     into = "/tmp/devguide-measure-show.out"
     try:
-        versus("show, 2 MB, to a file", ours, theirs, runs, into)
+        versus("show, 2 MB, to a file", ours, theirs, runs, into, cpu=True)
     finally:
         if os.path.exists(into):
             os.remove(into)
