@@ -207,7 +207,9 @@ pub fn print_blocks(
         let (tx, rx) = std::sync::mpsc::channel::<(usize, Printed)>();
         for _ in 0..split.threads.min(pieces.len()) {
             let (tx, next, pieces, printer) = (tx.clone(), &next, &pieces, &printer);
-            scope.spawn(move || {
+            // A thread that cannot be started leaves its pieces to the others, or to
+            // this thread below.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(piece) = pieces.get(i) else { break };
@@ -232,6 +234,16 @@ pub fn print_blocks(
                 }
                 written += 1;
             }
+        }
+        // Every thread has stopped; pieces none took (no thread could start) are
+        // printed here.
+        while let Some(piece) = pieces.get(written) {
+            let printed = ready
+                .get_mut(written)
+                .and_then(Option::take)
+                .unwrap_or_else(|| printer.print(piece));
+            put(printed, piece)?;
+            written += 1;
         }
         Ok::<(), std::io::Error>(())
     })?;
