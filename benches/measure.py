@@ -12,6 +12,13 @@ device attributes) at once, as a local terminal does.
                                           # frame, slowest key while background work runs,
                                           # memory after the finder
     python3 benches/measure.py cli        # search / list / show against rg (and mdcat)
+    python3 benches/measure.py show       # show of spec x10 (2 MB) against mdcat, alone
+
+`show`, for spec x10 at 120 columns: devguide `show --width 120` against
+`mdcat --no-pager --columns 120` (from $MDCAT, else PATH), interleaved runs, output to
+/dev/null and to a file; medians and the median of the per-pair ratios (below 1:
+devguide is faster), and the CPU time each used (all threads). Without mdcat, devguide's
+median alone.
 
 `growth`, for spec x10 (98k lines, 2 MB) and spec x40 (392k lines, 8 MB): first frame;
 `/` search per keystroke (each letter of a query typed into the open search, time to a
@@ -33,6 +40,7 @@ import struct
 import sys
 import time
 import fcntl
+import resource
 import termios
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -334,28 +342,68 @@ def sets():
         )
 
 
-def timed(cmd, runs=RUNS):
+def timed(cmd, runs=RUNS, into=None, cpu=None):
+    """Wall times in ms; output to /dev/null, or to the file `into` (rewritten each run).
+    With a list as `cpu`, each run's CPU time (user + system, all threads) goes there."""
     out = []
     for _ in range(runs):
+        sink = open(into, "wb") if into else subprocess.DEVNULL
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(cmd, stdout=sink, stderr=subprocess.DEVNULL)
         out.append((time.perf_counter() - t) * 1000)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if cpu is not None:
+            used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            cpu.append(used * 1000)
+        if into:
+            sink.close()
     return out
 
 
-def versus(label, ours, theirs):
-    """Interleaved runs, one warm-up each; medians and the median of pair ratios."""
-    timed(ours, 1)
-    timed(theirs, 1)
-    a, b = [], []
-    for _ in range(RUNS):
-        a += timed(ours, 1)
-        b += timed(theirs, 1)
+def versus(label, ours, theirs, runs=RUNS, into=None, cpu=False):
+    """Interleaved runs, one warm-up each; medians and the median of pair ratios (and the
+    CPU time medians, when `cpu`)."""
+    timed(ours, 1, into)
+    timed(theirs, 1, into)
+    a, b, ca, cb = [], [], [], []
+    for _ in range(runs):
+        a += timed(ours, 1, into, ca)
+        b += timed(theirs, 1, into, cb)
     ratio = statistics.median(x / y for x, y in zip(a, b))
+    cpu_note = (
+        f"   CPU {statistics.median(ca):.1f} vs {statistics.median(cb):.1f} ms" if cpu else ""
+    )
     print(
         f"{label:<34}{statistics.median(a):8.1f} ms  vs {statistics.median(b):7.1f} ms"
-        f"  ({' '.join(theirs[:2])})  ratio {ratio:4.2f}"
+        f"  ({' '.join(os.path.basename(w) for w in theirs[:2])})  ratio {ratio:4.2f}"
+        + cpu_note
     )
+
+
+def mdcat():
+    """mdcat from $MDCAT, else from PATH; None when neither has it."""
+    found = os.environ.get("MDCAT") or shutil.which("mdcat")
+    return found if found and os.path.exists(found) else None
+
+
+def show():
+    """`show` of the 2 MB guide against mdcat at the same width."""
+    big = spec_times(10)
+    ours = [BINARY, "show", big, "--width", "120"]
+    runs = 2 * RUNS + 1
+    theirs = mdcat()
+    if not theirs:
+        print(f"show, 2 MB: {statistics.median(timed(ours, runs)):.1f} ms (no mdcat: set MDCAT)")
+        return
+    theirs = [theirs, "--no-pager", "--columns", "120", big]
+    versus("show, 2 MB, to /dev/null", ours, theirs, runs, cpu=True)
+    into = "/tmp/devguide-measure-show.out"
+    try:
+        versus("show, 2 MB, to a file", ours, theirs, runs, into, cpu=True)
+    finally:
+        if os.path.exists(into):
+            os.remove(into)
 
 
 def cli():
@@ -376,11 +424,7 @@ def cli():
             ["rg", "-n", "lifetime", folder],
         )
         versus(f"list, {files} files", [BINARY, "list", "--dir", folder], ["rg", "--files", folder])
-    big = spec_times(10)
-    if shutil.which("mdcat"):
-        versus("show, 2 MB", [BINARY, "show", big], ["mdcat", big])
-    else:
-        print(f"show, 2 MB: {statistics.median(timed([BINARY, 'show', big])):.1f} ms (mdcat not installed)")
+    show()
 
 
 def main():
@@ -395,6 +439,8 @@ def main():
         return sets()
     if what == "cli":
         return cli()
+    if what == "show":
+        return show()
     report("bundled set", [])
     if os.path.exists(SPEC):
         report("spec x10 (2 MB)", [spec_times(10)])

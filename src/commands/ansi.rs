@@ -1,8 +1,6 @@
 //! Styled spans → text for stdout: ANSI SGR sequences when colour is on, plain otherwise.
 //! Text has been sanitised upstream, so the only escapes written are our own.
 
-use std::fmt::Write as _;
-
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
 
@@ -14,17 +12,48 @@ pub fn line(spans: &[Span<'_>], color: bool) -> String {
 
 /// [`line`] appended to `out`, so a caller printing many lines reuses one buffer.
 pub fn line_into(out: &mut String, spans: &[Span<'_>], color: bool) {
-    let from = out.len();
-    for s in spans {
-        let sgr = if color { sgr(s.style) } else { String::new() };
-        if sgr.is_empty() {
-            out.push_str(&s.content);
-        } else {
-            let _ = write!(out, "\x1b[{sgr}m{}\x1b[0m", s.content);
+    Painter::default().line_into(out, spans, color);
+}
+
+/// Turns spans into text, remembering each style's escape sequence: a guide uses a few
+/// dozen styles over tens of thousands of lines.
+#[derive(Default)]
+pub struct Painter {
+    /// Each style met so far with its SGR parameters (empty for a plain style).
+    sgrs: Vec<(Style, String)>,
+}
+
+impl Painter {
+    /// [`line_into`], with the escape sequences of styles seen before reused.
+    pub fn line_into(&mut self, out: &mut String, spans: &[Span<'_>], color: bool) {
+        let from = out.len();
+        for s in spans {
+            let sgr = if color { self.sgr(s.style) } else { "" };
+            if sgr.is_empty() {
+                out.push_str(&s.content);
+            } else {
+                out.push_str("\x1b[");
+                out.push_str(sgr);
+                out.push('m');
+                out.push_str(&s.content);
+                out.push_str("\x1b[0m");
+            }
         }
+        let trimmed = from + out[from..].trim_end_matches(' ').len();
+        out.truncate(trimmed);
     }
-    let trimmed = from + out[from..].trim_end_matches(' ').len();
-    out.truncate(trimmed);
+
+    fn sgr(&mut self, style: Style) -> &str {
+        // A scan from the most recent: few styles, and runs of one style are common.
+        let i = match self.sgrs.iter().rposition(|(s, _)| *s == style) {
+            Some(i) => i,
+            None => {
+                self.sgrs.push((style, sgr(style)));
+                self.sgrs.len() - 1
+            }
+        };
+        self.sgrs.get(i).map_or("", |(_, code)| code.as_str())
+    }
 }
 
 fn sgr(style: Style) -> String {

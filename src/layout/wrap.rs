@@ -68,7 +68,10 @@ struct Wrapper {
     width: usize,
     lines: Vec<WrappedLine>,
     cur: WrappedLine,
-    word: Vec<(String, Style, Option<u32>)>,
+    /// The word being read, and where each of its styled parts ends in it: one buffer
+    /// reused for every word, not a string allocated per word.
+    word: String,
+    word_parts: Vec<(usize, Style, Option<u32>)>,
     word_width: usize,
     space: Option<(Style, Option<u32>)>,
     last_link: Option<u32>,
@@ -80,7 +83,8 @@ impl Wrapper {
             width,
             lines: Vec::new(),
             cur: WrappedLine::default(),
-            word: Vec::new(),
+            word: String::new(),
+            word_parts: Vec::new(),
             word_width: 0,
             space: None,
             last_link: None,
@@ -88,13 +92,20 @@ impl Wrapper {
     }
 
     fn push(&mut self, text: &str, style: Style, link: Option<u32>) {
-        let mut rest = text;
-        while !rest.is_empty() {
-            let first = rest.chars().next().unwrap_or(' ');
+        // Scanned by byte: newlines and spaces are ASCII, and no byte of a multi-byte
+        // character is, so every change of class falls on a character boundary.
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(&first) = bytes.get(at) {
             let kind = class(first);
-            let len = rest.find(|c: char| class(c) != kind).unwrap_or(rest.len());
-            let (seg, tail) = rest.split_at(len);
-            rest = tail;
+            let len = bytes
+                .get(at..)
+                .unwrap_or(&[])
+                .iter()
+                .position(|&b| class(b) != kind)
+                .unwrap_or(bytes.len() - at);
+            let seg = text.get(at..at + len).unwrap_or("");
+            at += len;
             match kind {
                 Class::Newline => {
                     for _ in seg.chars() {
@@ -109,9 +120,11 @@ impl Wrapper {
                 }
                 Class::Word => {
                     self.word_width += str_width(seg);
-                    match self.word.last_mut() {
-                        Some(last) if last.1 == style && last.2 == link => last.0.push_str(seg),
-                        _ => self.word.push((seg.to_string(), style, link)),
+                    self.word.push_str(seg);
+                    let end = self.word.len();
+                    match self.word_parts.last_mut() {
+                        Some(last) if last.1 == style && last.2 == link => last.0 = end,
+                        _ => self.word_parts.push((end, style, link)),
                     }
                 }
             }
@@ -119,21 +132,28 @@ impl Wrapper {
     }
 
     fn flush_word(&mut self) {
-        if self.word.is_empty() {
+        if self.word_parts.is_empty() {
             return;
         }
         let space = usize::from(self.space.is_some() && self.cur.width > 0);
-        let word = std::mem::take(&mut self.word);
+        // Taken while the line is appended to, and put back emptied, keeping its room.
+        let mut word = std::mem::take(&mut self.word);
+        let mut parts = std::mem::take(&mut self.word_parts);
         let word_width = std::mem::take(&mut self.word_width);
+        let pieces = parts.iter().scan(0, |start, &(end, s, l)| {
+            let text = word.get(*start..end).unwrap_or("");
+            *start = end;
+            Some((text, s, l))
+        });
         if self.cur.width + space + word_width <= self.width {
             self.put_space(space);
-            for (t, s, l) in &word {
-                self.append(t, str_width(t), *s, *l);
+            for (t, s, l) in pieces {
+                self.append(t, str_width(t), s, l);
             }
         } else if word_width <= self.width {
             self.end_line();
-            for (t, s, l) in &word {
-                self.append(t, str_width(t), *s, *l);
+            for (t, s, l) in pieces {
+                self.append(t, str_width(t), s, l);
             }
         } else {
             // Too long for any line: fill the current line, then split by grapheme.
@@ -142,10 +162,14 @@ impl Wrapper {
             } else if self.cur.width > 0 {
                 self.end_line();
             }
-            for (t, s, l) in &word {
-                self.append_broken(t, *s, *l);
+            for (t, s, l) in pieces {
+                self.append_broken(t, s, l);
             }
         }
+        word.clear();
+        parts.clear();
+        self.word = word;
+        self.word_parts = parts;
         self.space = None;
     }
 
@@ -198,7 +222,14 @@ impl Wrapper {
             Some(last) if last.style == style && self.last_link == link => {
                 last.content.to_mut().push_str(text);
             }
-            _ => self.cur.spans.push(Span::styled(text.to_string(), style)),
+            _ => {
+                // Room for the rest of the line at once (a cell is a byte in ASCII text):
+                // the span grows word by word without being moved each time.
+                let room = self.width.saturating_sub(start).min(256);
+                let mut content = String::with_capacity(room.max(text.len()));
+                content.push_str(text);
+                self.cur.spans.push(Span::styled(content, style));
+            }
         }
         self.last_link = link;
         if let Some(link) = link {
@@ -240,10 +271,10 @@ enum Class {
     Word,
 }
 
-fn class(c: char) -> Class {
-    match c {
-        '\n' => Class::Newline,
-        ' ' | '\t' => Class::Space,
+fn class(b: u8) -> Class {
+    match b {
+        b'\n' => Class::Newline,
+        b' ' | b'\t' => Class::Space,
         _ => Class::Word,
     }
 }
