@@ -127,7 +127,8 @@ pub fn run(
     // One write per 64 KiB, not one per line: a 2 MB guide is 85,000 lines.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     for row in layout.rows.get(first_row..end_row).unwrap_or(&[]) {
-        if let Some(f) = row.frame
+        let frame = layout.frame(row);
+        if let Some(f) = frame
             && opts.color
             && !highlights.contains_key(&f)
         {
@@ -137,12 +138,11 @@ pub fn run(
             });
             highlights.insert(f, hl);
         }
-        let hl = row
-            .frame
+        let hl = frame
             .and_then(|f| highlights.get(&f))
             .and_then(Option::as_ref);
         let spans = styled_spans(&layout, row, hl);
-        let continues = opts.whole_code && row.code_line.is_some_and(|c| c.start > 0);
+        let continues = opts.whole_code && layout.code_line(row).is_some_and(|c| c.start > 0);
         if continues && has_pending {
             let head = layout.span_count(row).saturating_sub(1).min(spans.len());
             super::ansi::line_into(&mut pending, &spans[head..], opts.color);
@@ -155,7 +155,7 @@ pub fn run(
         // One line buffer for the whole guide: no allocation per line.
         pending.clear();
         super::ansi::line_into(&mut pending, &spans, opts.color);
-        if let Some((task, col)) = row.task
+        if let Some((task, col)) = layout.task(row)
             && doc.tasks.get(task as usize).is_some_and(|t| t.checked)
         {
             pending = tick_box(&pending, usize::from(col), opts.color);
