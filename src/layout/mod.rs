@@ -120,8 +120,10 @@ struct Extra {
 }
 
 /// A stretch of a row's text in one style: it ends at `end` (a byte of the layout's
-/// text) and starts where the previous run of the row ended.
+/// text) and starts where the previous run of the row ended. Packed: six bytes, not
+/// eight, and a guide has more runs than rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, packed(2))]
 struct Run {
     end: u32,
     style: u16,

@@ -51,6 +51,10 @@ pub struct TextIndex {
     /// The lines with every letter lower-cased one character for one character,
     /// separated by `\n` (which no row contains).
     folded: String,
+    /// One bit per byte of `folded`: set on the bytes of every character that folding
+    /// changed (an ASCII capital, say). With it a case-sensitive hit is checked without
+    /// going back to the rows, unless a changed character is not ASCII.
+    changed: Vec<u64>,
     lines: Vec<Line>,
 }
 
@@ -122,6 +126,7 @@ impl TextIndex {
         let mut index = TextIndex {
             source: (layout.id(), rows.len()),
             folded: String::with_capacity(bytes),
+            changed: Vec::with_capacity(bytes / 64 + 1),
             lines: Vec::with_capacity(lines),
         };
         let mut prev = None;
@@ -158,27 +163,73 @@ impl TextIndex {
         }
         // The estimate is above the need: give back the rest.
         index.folded.shrink_to_fit();
+        index.changed.resize(index.folded.len() / 64 + 1, 0);
+        index.changed.shrink_to_fit();
         index
     }
 
     /// Appends `s` folded; false when folding changed some character's byte length.
     fn push_folded(&mut self, s: &str) -> bool {
         let at = self.folded.len();
-        self.folded.push_str(s);
         if s.is_ascii() {
+            self.folded.push_str(s);
             if let Some(copy) = self.folded.get_mut(at..) {
                 copy.make_ascii_lowercase();
             }
+            for (i, b) in s.bytes().enumerate() {
+                if b.is_ascii_uppercase() {
+                    self.mark(at + i);
+                }
+            }
             return true;
         }
-        self.folded.truncate(at);
         let mut aligned = true;
         for c in s.chars() {
             let f = fold_char(c);
             aligned &= f.len_utf8() == c.len_utf8();
+            let from = self.folded.len();
             self.folded.push(f);
+            if f != c {
+                for i in from..self.folded.len() {
+                    self.mark(i);
+                }
+            }
         }
         aligned
+    }
+
+    /// Notes that folding changed the character at folded byte `i`.
+    fn mark(&mut self, i: usize) {
+        let word = i / 64;
+        if self.changed.len() <= word {
+            self.changed.resize(word + 1, 0);
+        }
+        self.changed[word] |= 1 << (i % 64);
+    }
+
+    fn is_changed(&self, i: usize) -> bool {
+        self.changed
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// Whether the text as shown reads `needle` at folded byte `at` of an aligned line,
+    /// from the folded text and the changed bits alone; `None` when that cannot tell (a
+    /// changed character that is not ASCII).
+    fn reads_at(&self, at: usize, needle: &[u8]) -> Option<bool> {
+        let hay = self.folded.as_bytes().get(at..at + needle.len())?;
+        for (k, (&f, &n)) in hay.iter().zip(needle).enumerate() {
+            let changed = self.is_changed(at + k);
+            let shown = match (f.is_ascii(), changed) {
+                (true, true) => f.to_ascii_uppercase(),
+                (_, false) => f,
+                (false, true) => return None,
+            };
+            if shown != n {
+                return Some(false);
+            }
+        }
+        Some(true)
     }
 
     /// True when this index was built from all of the rows a layout has now.
@@ -287,8 +338,26 @@ impl TextIndex {
         let mut out = Vec::new();
         let mut shown = String::new();
         let mut current: Option<(usize, Vec<Segment<'_>>)> = None;
+        // A needle whose folding keeps its length lines up byte for byte with the folded
+        // text of an aligned line.
+        let same_len = fold(needle).len() == needle.len();
+        // Hits come in order: the line of each is found by walking, not searching.
+        let mut line = 0;
         for &h in hits {
-            let line = self.line_of(h);
+            while self.lines.get(line + 1).is_some_and(|l| l.start <= h) {
+                line += 1;
+            }
+            let aligned = self.lines.get(line).is_some_and(Line::aligned);
+            if same_len && aligned {
+                match self.reads_at(h as usize, needle.as_bytes()) {
+                    Some(true) => {
+                        out.push(h);
+                        continue;
+                    }
+                    Some(false) => continue,
+                    None => {}
+                }
+            }
             if current.as_ref().is_none_or(|(l, _)| *l != line) {
                 let segments = self.segments(layout, line);
                 shown = join(&segments);
@@ -346,7 +415,9 @@ impl TextIndex {
 
     /// Bytes held, for memory accounting.
     pub fn heap_bytes(&self) -> usize {
-        self.folded.capacity() + self.lines.capacity() * std::mem::size_of::<Line>()
+        self.folded.capacity()
+            + self.changed.capacity() * 8
+            + self.lines.capacity() * std::mem::size_of::<Line>()
     }
 }
 
