@@ -123,24 +123,29 @@ impl Find {
         } else {
             needle.starts_with(&prev.needle)
         };
-        let mut all = if needle.is_empty() {
+        let all = if needle.is_empty() {
             Vec::new()
         } else if prev.sensitive == sensitive && !prev.needle.is_empty() && grew {
             let hay = index.haystack().as_bytes();
-            prev.all
+            let refined: Vec<u32> = prev
+                .all
                 .iter()
                 .copied()
                 .filter(|&h| {
                     hay.get(h as usize..)
                         .is_some_and(|rest| rest.starts_with(needle.as_bytes()))
                 })
-                .collect()
+                .collect();
+            if sensitive {
+                index.exact(layout, &refined, query)
+            } else {
+                refined
+            }
+        } else if sensitive {
+            index.exact_occurrences(layout, query)
         } else {
             index.occurrences(&needle)
         };
-        if sensitive {
-            all = index.exact(layout, &all, query);
-        }
         let len = needle.len() as u32;
         let mut shown = Vec::with_capacity(all.len());
         let mut free_from = 0;

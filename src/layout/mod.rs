@@ -251,7 +251,7 @@ impl Store {
                     Some(cl) => {
                         // The code text is the row's last span (absent when empty).
                         let shown = parts.spans.last().map_or(0, |s| s.content.len());
-                        let len = (cl.end - cl.start) as usize;
+                        let len = cl.end.saturating_sub(cl.start) as usize;
                         let line = cl.line.min(EMPTY_LINE - 1);
                         if len == shown && len == 0 {
                             (Kind::Code, line | EMPTY_LINE, cl.start)

@@ -265,6 +265,39 @@ impl TextIndex {
         out
     }
 
+    /// Every occurrence where the text as shown reads `query` exactly (a query with
+    /// capitals), overlapping ones included.
+    pub fn exact_occurrences(&self, layout: &Layout, query: &str) -> Vec<u32> {
+        let needle = fold(query);
+        // An ASCII capital in the query can only match a byte folding changed: those are
+        // few, and found from the changed bits without scanning the text.
+        let capital = query.bytes().position(|b| b.is_ascii_uppercase());
+        let Some(k) = capital.filter(|&k| needle.len() == query.len() && query[..k].is_ascii())
+        else {
+            return self.exact(layout, &self.occurrences(&needle), query);
+        };
+        let want = needle.as_bytes()[k];
+        let hay = self.folded.as_bytes();
+        let mut candidates = Vec::new();
+        for (w, &word) in self.changed.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let p = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if hay.get(p) != Some(&want) || p < k {
+                    continue;
+                }
+                if hay
+                    .get(p - k..)
+                    .is_some_and(|rest| rest.starts_with(needle.as_bytes()))
+                {
+                    candidates.push((p - k) as u32);
+                }
+            }
+        }
+        self.exact(layout, &candidates, query)
+    }
+
     /// The line holding haystack byte `at`.
     fn line_of(&self, at: u32) -> usize {
         self.lines
