@@ -48,7 +48,7 @@ pub struct Row {
     block: u32,
     /// A plain row: its entry in the layout's extras (links, task box), or [`NONE`].
     /// A code line: the source line, with [`PLACEHOLDER`] set when the row shows a mark
-    /// instead of its bytes.
+    /// instead of its bytes, or [`EMPTY_LINE`] when the line has none.
     a: u32,
     /// A code line: its first byte in the source line, or for a placeholder, its entry in
     /// the layout's placeholders.
@@ -107,7 +107,7 @@ impl Row {
 
     /// The source line of a code row (without its bytes, which need the layout).
     pub fn code_line_number(&self) -> Option<u32> {
-        (self.kind() == Kind::Code).then_some(self.a & !PLACEHOLDER)
+        (self.kind() == Kind::Code).then_some(self.a & !(PLACEHOLDER | EMPTY_LINE))
     }
 }
 

@@ -245,6 +245,8 @@ fn a_row_is_small_and_keeps_its_code_bytes_links_and_task() {
         .map(|c| (c.line, c.start, c.end))
         .collect();
     assert_eq!(lines, [(0, 0, 1), (1, 0, 0), (2, 0, 3), (2, 3, 4)]);
+    let numbers: Vec<_> = l.rows.iter().filter_map(Row::code_line_number).collect();
+    assert_eq!(numbers, [0, 1, 2, 2]);
     assert_eq!(texts(&l)[2], "\u{2026}");
     assert!(l.rows.iter().all(|r| l.frame(r) == Some(0)));
     let l = layout("- [ ] see [a](x) and [b](y)\n\n```\nz\n```\n", 40);
