@@ -104,9 +104,10 @@ impl TextIndex {
     /// Indexes the rows laid out so far.
     pub fn build(layout: &Layout) -> TextIndex {
         let rows = &layout.rows;
-        // Sized first, so the text is never grown by doubling (a copy of the whole, and
-        // slack, at the peak): rows' text less their decoration's columns is at least
-        // their own text.
+        // Sized first, so the text is not grown by doubling (a copy of the whole, and
+        // slack, at the peak): a row's text less its decoration's columns is at least
+        // its own text, as a character takes no fewer bytes than cells (only the rare
+        // letter whose lower case is longer can make it grow).
         let (mut bytes, mut lines) = (0usize, 0usize);
         let mut prev = None;
         for row in rows {
