@@ -123,9 +123,9 @@ fn main() -> std::process::ExitCode {
     let rows = &layout.rows;
     let text: usize = rows.iter().map(|r| layout.text_of(r).len()).sum();
     let runs: usize = rows.iter().map(|r| layout.span_count(r)).sum();
-    let links: usize = rows.iter().map(|r| r.links.len()).sum();
+    let links: usize = rows.iter().map(|r| layout.links(r).len()).sum();
     println!(
-        "rows {} (cap {}, {} B each), text {:.1} MB, runs {} (8 B each), links {}",
+        "rows {} (cap {}, {} B each), text {:.1} MB, runs {}, links {}",
         rows.len(),
         rows.capacity(),
         std::mem::size_of::<devguide::layout::Row>(),

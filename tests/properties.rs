@@ -145,8 +145,22 @@ proptest! {
         for (a, b) in whole.rows.iter().zip(&l.rows) {
             prop_assert_eq!(whole.text_of(a), l.text_of(b));
             prop_assert_eq!(
-                (a.block, &a.links, a.frame, a.code_line, a.task, a.indent),
-                (b.block, &b.links, b.frame, b.code_line, b.task, b.indent)
+                (
+                    a.block(),
+                    whole.links(a),
+                    whole.frame(a),
+                    whole.code_line(a),
+                    whole.task(a),
+                    a.indent()
+                ),
+                (
+                    b.block(),
+                    l.links(b),
+                    l.frame(b),
+                    l.code_line(b),
+                    l.task(b),
+                    b.indent()
+                )
             );
         }
         prop_assert_eq!(&whole.block_rows, &l.block_rows);

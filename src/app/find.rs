@@ -28,10 +28,13 @@ impl Match {
 /// The last query's hits, kept so a longer query only re-checks them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Hits {
+    /// The query as typed.
+    query: String,
+    /// The query folded: what is looked for in the index's folded text.
     needle: String,
     sensitive: bool,
-    /// Every occurrence, overlapping ones included: a longer query's occurrences are
-    /// among these.
+    /// Every occurrence (haystack bytes), overlapping ones included: a longer query's
+    /// occurrences are among these.
     all: Vec<u32>,
     /// The ones shown and counted: left to right, none overlapping the one before.
     shown: Vec<u32>,
@@ -89,13 +92,12 @@ impl Find {
             self.index = Some(Arc::new(TextIndex::build(layout)));
             self.hits = Hits::default();
         }
-        self.search();
+        self.search(layout);
         let Some(index) = self.index.as_deref() else {
             return;
         };
-        let sensitive = self.hits.sensitive;
         let shown = &self.hits.shown;
-        let first = shown.partition_point(|&h| index.row_of(h, sensitive) < from_row);
+        let first = shown.partition_point(|&h| index.row_of(layout, h) < from_row);
         self.current = if first < shown.len() {
             Some(first)
         } else {
@@ -105,36 +107,44 @@ impl Find {
 
     /// Matches the query against the index: from the previous hits when the query only
     /// grew, else by scanning the whole.
-    fn search(&mut self) {
+    fn search(&mut self, layout: &Layout) {
         let Some(index) = self.index.as_deref() else {
             return;
         };
         let query = &self.input.value;
-        // Smart case: an upper-case letter makes the search case-sensitive.
+        // Smart case: an upper-case letter makes the search case-sensitive. The index
+        // keeps only folded text: a case-sensitive query is looked for folded, and the
+        // hits are then checked against the text as shown.
         let sensitive = query.chars().any(char::is_uppercase);
-        let needle = if sensitive {
-            query.clone()
-        } else {
-            fold(query)
-        };
+        let needle = fold(query);
         let prev = &self.hits;
+        let grew = if sensitive {
+            query.starts_with(&prev.query)
+        } else {
+            needle.starts_with(&prev.needle)
+        };
         let all = if needle.is_empty() {
             Vec::new()
-        } else if prev.sensitive == sensitive
-            && !prev.needle.is_empty()
-            && needle.starts_with(&prev.needle)
-        {
-            let hay = index.haystack(sensitive).as_bytes();
-            prev.all
+        } else if prev.sensitive == sensitive && !prev.needle.is_empty() && grew {
+            let hay = index.haystack().as_bytes();
+            let refined: Vec<u32> = prev
+                .all
                 .iter()
                 .copied()
                 .filter(|&h| {
                     hay.get(h as usize..)
                         .is_some_and(|rest| rest.starts_with(needle.as_bytes()))
                 })
-                .collect()
+                .collect();
+            if sensitive {
+                index.exact(layout, &refined, query)
+            } else {
+                refined
+            }
+        } else if sensitive {
+            index.exact_occurrences(layout, query)
         } else {
-            index.occurrences(&needle, sensitive)
+            index.occurrences(&needle)
         };
         let len = needle.len() as u32;
         let mut shown = Vec::with_capacity(all.len());
@@ -146,6 +156,7 @@ impl Find {
             }
         }
         self.hits = Hits {
+            query: query.clone(),
             needle,
             sensitive,
             all,
@@ -154,30 +165,30 @@ impl Find {
     }
 
     /// Match `i` as cells.
-    pub fn get(&self, i: usize) -> Option<Match> {
+    pub fn get(&self, layout: &Layout, i: usize) -> Option<Match> {
         let index = self.index.as_deref()?;
         let &h = self.hits.shown.get(i)?;
         let end = h + self.hits.needle.len() as u32;
         Some(Match {
-            parts: index.cells(h..end, self.hits.sensitive),
+            parts: index.cells(layout, h..end),
         })
     }
 
     /// The matches touching `rows`, each with whether it is the current one: what a frame
     /// draws. Costs the number of matches on screen, not in the guide.
-    pub fn on_rows(&self, rows: std::ops::Range<usize>) -> Vec<(Match, bool)> {
+    pub fn on_rows(&self, layout: &Layout, rows: std::ops::Range<usize>) -> Vec<(Match, bool)> {
         let Some(index) = self.index.as_deref() else {
             return Vec::new();
         };
-        let (shown, sensitive) = (&self.hits.shown, self.hits.sensitive);
+        let shown = &self.hits.shown;
         let last_byte = (self.hits.needle.len() as u32).saturating_sub(1);
-        let first = shown.partition_point(|&h| index.row_of(h + last_byte, sensitive) < rows.start);
+        let first = shown.partition_point(|&h| index.row_of(layout, h + last_byte) < rows.start);
         let mut out = Vec::new();
         for (i, &h) in shown.iter().enumerate().skip(first) {
-            if index.row_of(h, sensitive) >= rows.end {
+            if index.row_of(layout, h) >= rows.end {
                 break;
             }
-            if let Some(m) = self.get(i) {
+            if let Some(m) = self.get(layout, i) {
                 out.push((m, Some(i) == self.current));
             }
         }
@@ -185,7 +196,7 @@ impl Find {
     }
 
     /// Moves to the next (or previous) match, wrapping around the guide.
-    pub fn step(&mut self, forward: bool) -> Option<Match> {
+    pub fn step(&mut self, layout: &Layout, forward: bool) -> Option<Match> {
         let n = self.len();
         if n == 0 {
             return None;
@@ -196,11 +207,11 @@ impl Find {
             (None, _) => 0,
         };
         self.current = Some(c);
-        self.get(c)
+        self.get(layout, c)
     }
 
-    pub fn current_match(&self) -> Option<Match> {
-        self.current.and_then(|c| self.get(c))
+    pub fn current_match(&self, layout: &Layout) -> Option<Match> {
+        self.current.and_then(|c| self.get(layout, c))
     }
 }
 
@@ -212,7 +223,7 @@ pub fn find_matches(layout: &Layout, query: &str) -> Vec<Match> {
         ..Find::default()
     };
     f.refresh(layout, 0);
-    (0..f.len()).filter_map(|i| f.get(i)).collect()
+    (0..f.len()).filter_map(|i| f.get(layout, i)).collect()
 }
 
 // ----- the reader's use of search and copy -----------------------------------------------
@@ -272,7 +283,7 @@ impl App {
             return;
         };
         find.refresh(&self.reader.layout, from);
-        match find.current_match().map(|m| m.row()) {
+        match find.current_match(&self.reader.layout).map(|m| m.row()) {
             Some(row) => {
                 self.reader.cursor = Some(row);
                 self.reveal(row);
@@ -298,7 +309,7 @@ impl App {
             .reader
             .find
             .as_mut()
-            .and_then(|f| f.step(forward))
+            .and_then(|f| f.step(&self.reader.layout, forward))
             .map(|m| m.row())
         else {
             return;
@@ -365,13 +376,14 @@ impl App {
             );
             return Vec::new();
         };
-        let code_line = match (row.frame, row.code_line) {
-            (Some(f), Some(cl)) => self
+        let layout = &self.reader.layout;
+        let code_line = match (layout.frame(row), row.code_line_number()) {
+            (Some(f), Some(line)) => self
                 .reader
                 .doc
                 .code_blocks
                 .get(f as usize)
-                .and_then(|c| c.raw.lines().nth(cl.line as usize))
+                .and_then(|c| c.raw.lines().nth(line as usize))
                 .map(str::to_string),
             _ => None,
         };
@@ -467,13 +479,13 @@ mod tests {
         };
         f.refresh(&r, 1);
         assert_eq!(f.count(), "2/3");
-        assert_eq!(f.step(true).map(|m| m.row()), Some(4));
-        assert_eq!(f.step(true).map(|m| m.row()), Some(0));
-        assert_eq!(f.step(false).map(|m| m.row()), Some(4));
+        assert_eq!(f.step(&r, true).map(|m| m.row()), Some(4));
+        assert_eq!(f.step(&r, true).map(|m| m.row()), Some(0));
+        assert_eq!(f.step(&r, false).map(|m| m.row()), Some(4));
         f.input = TextInput::new("zzz");
         f.refresh(&r, 0);
         assert_eq!(f.count(), "0/0");
-        assert_eq!(f.step(true), None);
+        assert_eq!(f.step(&r, true), None);
     }
 
     #[test]
@@ -484,7 +496,7 @@ mod tests {
             f.input = TextInput::new(q);
             f.refresh(&r, 0);
             let fresh = find_matches(&r, q);
-            let refined: Vec<Match> = (0..f.len()).filter_map(|i| f.get(i)).collect();
+            let refined: Vec<Match> = (0..f.len()).filter_map(|i| f.get(&r, i)).collect();
             assert_eq!(refined, fresh, "query {q:?}");
         }
         assert_eq!(find_matches(&r, "aba").len(), 2, "non-overlapping");
@@ -530,10 +542,10 @@ mod tests {
         };
         f.refresh(&r, 0);
         assert_eq!(f.len(), 200);
-        let shown = f.on_rows(10..20);
+        let shown = f.on_rows(&r, 10..20);
         assert_eq!(shown.len(), 5, "every other row is a gap");
         assert!(shown.iter().all(|(m, _)| (10..20).contains(&m.row())));
         assert_eq!(shown.iter().filter(|(_, current)| *current).count(), 0);
-        assert_eq!(f.on_rows(0..2).iter().filter(|(_, c)| *c).count(), 1);
+        assert_eq!(f.on_rows(&r, 0..2).iter().filter(|(_, c)| *c).count(), 1);
     }
 }

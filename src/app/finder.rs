@@ -236,8 +236,8 @@ impl App {
                 let row = match hit.code_line {
                     Some(n) => self.reader.layout.rows[start..]
                         .iter()
-                        .take_while(|r| r.block as usize == hit.block)
-                        .position(|r| r.code_line.is_some_and(|c| c.line == n))
+                        .take_while(|r| r.block() as usize == hit.block)
+                        .position(|r| r.code_line_number() == Some(n))
                         .map_or(start, |i| start + i),
                     None => start,
                 };

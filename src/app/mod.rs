@@ -194,7 +194,7 @@ impl Reader {
         self.layout
             .rows
             .get(self.top)
-            .map_or(0, |r| r.block as usize)
+            .map_or(0, |r| r.block() as usize)
     }
 
     /// Keeps the last screen full once the end is laid out. A layout started further
@@ -283,7 +283,7 @@ impl Reader {
         let Some(row) = end.checked_sub(1).and_then(|r| layout.rows.get(r)) else {
             return layout.is_complete(&self.doc).then_some(100);
         };
-        let b = row.block as usize;
+        let b = row.block() as usize;
         let (start, stop) = self.block_span(b);
         let within = (end - start.min(end)) as f64 / stop.saturating_sub(start).max(1) as f64;
         let line = |i: usize| {
@@ -310,7 +310,7 @@ impl Reader {
             && layout
                 .rows
                 .get(stop - 1)
-                .is_some_and(|r| r.block as usize != b)
+                .is_some_and(|r| r.block() as usize != b)
         {
             stop -= 1;
         }
@@ -320,7 +320,7 @@ impl Reader {
     /// Where `row` is in the guide: its block and how far into the block (rows from its
     /// first), to find the same place at another width.
     fn place_of(&self, row: usize) -> Option<(usize, usize)> {
-        let block = self.layout.rows.get(row)?.block as usize;
+        let block = self.layout.rows.get(row)?.block() as usize;
         let start = block
             .checked_sub(self.layout.first_block())
             .and_then(|i| self.layout.block_rows.get(i))
@@ -343,7 +343,7 @@ impl Reader {
             self.layout
                 .rows
                 .get(r)
-                .is_some_and(|x| x.block as usize == block)
+                .is_some_and(|x| x.block() as usize == block)
         })?;
         Some((start + within).min(last))
     }
@@ -697,7 +697,7 @@ impl App {
             .cursor
             .filter(|r| self.visible_rows().contains(r));
         let block = match cursor.and_then(|r| self.reader.layout.rows.get(r)) {
-            Some(row) => row.block as usize,
+            Some(row) => row.block() as usize,
             None => self.top_block(),
         };
         let headings = &self.reader.doc.headings;
@@ -895,8 +895,10 @@ impl App {
                     break None;
                 };
                 let min_col = if row == from_row { from_col } else { 0 };
-                if let Some(l) = r
-                    .links
+                if let Some(l) = self
+                    .reader
+                    .layout
+                    .links(r)
                     .iter()
                     .find(|l| l.start >= min_col && Some(l.link) != current_id)
                 {
@@ -909,7 +911,8 @@ impl App {
                 row += 1;
             }
         } else {
-            let rows = &self.reader.layout.rows;
+            let layout = &self.reader.layout;
+            let rows = &layout.rows;
             let (from_row, max_col) = match current {
                 Some(s) => (s.row, s.col),
                 None => (
@@ -920,8 +923,8 @@ impl App {
             let mut found = None;
             for row in (0..=from_row.min(rows.len().saturating_sub(1))).rev() {
                 let limit = if row == from_row { max_col } else { u16::MAX };
-                let Some(l) = rows[row]
-                    .links
+                let Some(l) = layout
+                    .links(&rows[row])
                     .iter()
                     .rev()
                     .find(|l| l.start < limit && Some(l.link) != current_id)
@@ -930,8 +933,8 @@ impl App {
                 };
                 let (mut first_row, mut first_col) = (row, l.start);
                 while first_col == 0 && first_row > 0 {
-                    match rows[first_row - 1]
-                        .links
+                    match layout
+                        .links(&rows[first_row - 1])
                         .last()
                         .filter(|p| p.link == l.link)
                     {
@@ -1256,9 +1259,9 @@ impl App {
             .reader
             .doc
             .blocks
-            .get(row.block as usize)
+            .get(row.block() as usize)
             .map_or(1, |b| b.line as usize);
-        let within = row.code_line.map_or(0, |c| c.line as usize + 1);
+        let within = row.code_line_number().map_or(0, |c| c as usize + 1);
         let body_line = self
             .set
             .guides
@@ -1518,16 +1521,23 @@ impl App {
         let r = self.reader.top + usize::from(row - t.y);
         let col = column - t.x;
         // A click on a checklist item's first row ticks it.
-        if let Some((task, _)) = self.reader.layout.rows.get(r).and_then(|x| x.task) {
-            self.reader.task = Some(task);
-            return self.toggle_selected_task();
-        }
-        let hit = self
+        if let Some((task, _)) = self
             .reader
             .layout
             .rows
             .get(r)
-            .and_then(|rr| rr.links.iter().find(|l| l.start <= col && col < l.end));
+            .and_then(|x| self.reader.layout.task(x))
+        {
+            self.reader.task = Some(task);
+            return self.toggle_selected_task();
+        }
+        let hit = self.reader.layout.rows.get(r).and_then(|rr| {
+            self.reader
+                .layout
+                .links(rr)
+                .iter()
+                .find(|l| l.start <= col && col < l.end)
+        });
         if let Some(&crate::layout::wrap::LinkCell { link, start, .. }) = hit {
             self.reader.link = Some(SelectedLink {
                 link,
@@ -1555,7 +1565,7 @@ impl App {
         let end = (self.reader.top + self.height() + margin).min(rows.len());
         let mut out: Vec<u32> = Vec::new();
         for row in rows.get(start..end).unwrap_or(&[]) {
-            if let Some(f) = row.frame
+            if let Some(f) = self.reader.layout.frame(row)
                 && out.last() != Some(&f)
                 && !self.highlights.has((self.reader.guide, f))
             {

@@ -59,7 +59,7 @@ impl App {
         };
         let mut visible: Vec<usize> = self.current_heading().into_iter().collect();
         for row in self.visible_rows() {
-            let block = self.reader.layout.rows[row].block as usize;
+            let block = self.reader.layout.rows[row].block() as usize;
             if let Some(h) = self
                 .reader
                 .doc

@@ -213,7 +213,7 @@ impl App {
             .layout
             .rows
             .get(self.reader.top)
-            .map_or(0, |r| r.block as usize);
+            .map_or(0, |r| r.block() as usize);
         let wanted = |app: &App, t: usize| !open_only || !app.task_done(t);
         let next = if forward {
             let from = match self.reader.task {

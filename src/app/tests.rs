@@ -443,10 +443,11 @@ mod checklists {
     fn a_click_on_an_item_ticks_it() {
         let dir = tempfile::tempdir().expect("tempdir");
         let (mut app, mut store) = checklist_app(dir.path(), Some("m"));
-        let rows = &app.reader.layout.rows;
-        let r = rows
+        let layout = &app.reader.layout;
+        let r = layout
+            .rows
             .iter()
-            .position(|r| r.task.is_some())
+            .position(|r| layout.task(r).is_some())
             .expect("a task row");
         if r < app.reader.top || r >= app.reader.top + app.height() {
             app.reader.top = r;
@@ -554,7 +555,7 @@ mod search_and_copy {
             .reader
             .find
             .as_ref()
-            .and_then(Find::current_match)
+            .and_then(|f| f.current_match(&app.reader.layout))
             .expect("match");
         assert!(app.visible_rows().contains(&m.row()));
         // Esc clears; then n is the next guide again.
@@ -1303,9 +1304,9 @@ mod resize {
                         format!(
                             "{:?} {} {:?} {:?}",
                             l.spans(r),
-                            r.block,
-                            r.frame,
-                            r.code_line
+                            r.block(),
+                            l.frame(r),
+                            l.code_line(r)
                         )
                     })
                     .collect()
@@ -1372,7 +1373,9 @@ mod resize {
         let expected = find::find_matches(&whole.reader.layout, "w100x3y");
         assert!(!expected.is_empty());
         let find = app.reader.find.as_ref().expect("searching");
-        let got: Vec<_> = (0..find.len()).filter_map(|i| find.get(i)).collect();
+        let got: Vec<_> = (0..find.len())
+            .filter_map(|i| find.get(&app.reader.layout, i))
+            .collect();
         assert_eq!(got, expected);
         let cursor = app.reader.cursor.expect("on a match");
         assert!(app.reader.layout.row_text(cursor).contains("w100x3y"));
@@ -1381,7 +1384,7 @@ mod resize {
         let cursor = app.reader.cursor.expect("on a match");
         assert!(app.reader.layout.row_text(cursor).contains("w100x3y"));
         let find = app.reader.find.as_ref().expect("searching");
-        for m in (0..find.len()).filter_map(|i| find.get(i)) {
+        for m in (0..find.len()).filter_map(|i| find.get(&app.reader.layout, i)) {
             let row = app.reader.layout.row_text(m.row());
             assert!(row.contains("w100x3y") || row.ends_with("w100x3"), "{row}");
         }
@@ -1399,11 +1402,23 @@ mod resize {
         let moved = app.reader.link.expect("still selected");
         assert_eq!(moved.link, link.link);
         let row = &app.reader.layout.rows[moved.row];
-        assert!(row.links.iter().any(|c| c.link == link.link));
+        assert!(
+            app.reader
+                .layout
+                .links(row)
+                .iter()
+                .any(|c| c.link == link.link)
+        );
         app.settle();
         let moved = app.reader.link.expect("still selected");
         let row = &app.reader.layout.rows[moved.row];
-        assert!(row.links.iter().any(|c| c.link == link.link));
+        assert!(
+            app.reader
+                .layout
+                .links(row)
+                .iter()
+                .any(|c| c.link == link.link)
+        );
     }
 }
 

@@ -354,7 +354,8 @@ impl Printer<'_> {
         // Where the line being built starts; `None` before the first.
         let mut line_start: Option<usize> = None;
         for row in rows {
-            if let Some(f) = row.frame
+            let frame = layout.frame(row);
+            if let Some(f) = frame
                 && opts.color
                 && !highlights.contains_key(&f)
             {
@@ -366,14 +367,13 @@ impl Printer<'_> {
                 });
                 highlights.insert(f, hl);
             }
-            let hl = row
-                .frame
+            let hl = frame
                 .and_then(|f| highlights.get(&f))
                 .and_then(Option::as_ref);
             // A code line wrapped over several rows is joined back into one when printing
             // into a pipe: copied code must run, so it is never broken (its frame keeps
             // the width).
-            let continues = opts.whole_code && row.code_line.is_some_and(|c| c.start > 0);
+            let continues = opts.whole_code && layout.code_line(row).is_some_and(|c| c.start > 0);
             if continues && line_start.is_some() {
                 let spans = styled_spans(&layout, row, hl);
                 let head = layout.span_count(row).saturating_sub(1).min(spans.len());
@@ -392,7 +392,7 @@ impl Printer<'_> {
                 // of it.
                 text.push_str(layout.text_of(row).trim_end_matches(' '));
             }
-            if let Some((task, col)) = row.task
+            if let Some((task, col)) = layout.task(row)
                 && doc.tasks.get(task as usize).is_some_and(|t| t.checked)
             {
                 let ticked = tick_box(&text[start..], usize::from(col), opts.color);

@@ -33,53 +33,125 @@ pub struct CodeLine {
     pub end: u32,
 }
 
-/// One drawn row. Its text and styles live in the [`Layout`] (one string and one list of
-/// style runs for all rows: a few allocations per guide, not several per row); ask the
-/// layout for them with [`Layout::text_of`] and [`Layout::spans`].
-#[derive(Debug, Clone, PartialEq)]
+/// One drawn row, 24 bytes: a guide keeps one for every line it shows. Its text, styles,
+/// links and task box live in the [`Layout`] (one string and a few lists for all rows,
+/// not allocations per row); ask the layout for them ([`Layout::text_of`],
+/// [`Layout::spans`], [`Layout::links`], [`Layout::task`], [`Layout::frame`],
+/// [`Layout::code_line`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
-    /// Bytes of [`Layout`]'s text.
-    text: (u32, u32),
-    /// Entries of [`Layout`]'s style runs.
-    runs: (u32, u32),
-    pub block: u32,
-    /// Link cells, in columns from the row's start. A boxed slice, not a `Vec`: most
-    /// rows have none, and a row is kept for every line of a guide.
-    pub links: Box<[LinkCell]>,
-    /// For every row of a code block's frame: the code block's index.
-    pub frame: Option<u32>,
-    pub code_line: Option<CodeLine>,
-    /// A task item's box on this row: task index and the column of its `[`.
-    pub task: Option<(u32, u16)>,
+    /// First byte of [`Layout`]'s text; the row's text ends where its last run ends.
+    text: u32,
+    /// First of [`Layout`]'s style runs.
+    runs: u32,
+    /// The block, with the row's kind in the top two bits (see [`Kind`]).
+    block: u32,
+    /// A plain row: its entry in the layout's extras (links, task box), or [`NONE`].
+    /// A code line: the source line, with [`PLACEHOLDER`] set when the row shows a mark
+    /// instead of its bytes, or [`EMPTY_LINE`] when the line has none.
+    a: u32,
+    /// A code line: its first byte in the source line, or for a placeholder, its entry in
+    /// the layout's placeholders.
+    b: u32,
+    runs_len: u16,
     /// Column where the row's own text starts, after quote bars, list markers and code
     /// frames: search joins wrapped rows from here.
-    pub indent: u16,
+    indent: u16,
+}
+
+const _: () = assert!(std::mem::size_of::<Row>() <= 24);
+
+/// What a row is, kept in the top bits of [`Row::block`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Plain = 0,
+    /// A code frame's top or bottom border.
+    Border = 1,
+    /// A line (or a wrapped piece of one) of a code block.
+    Code = 2,
+}
+
+const KIND_SHIFT: u32 = 30;
+const BLOCK_MASK: u32 = (1 << KIND_SHIFT) - 1;
+const NONE: u32 = u32::MAX;
+const PLACEHOLDER: u32 = 1 << 31;
+
+impl Row {
+    /// The block this row belongs to.
+    pub fn block(&self) -> u32 {
+        self.block & BLOCK_MASK
+    }
+
+    /// Column where the row's own text starts (after its decoration).
+    pub fn indent(&self) -> u16 {
+        self.indent
+    }
+
+    fn kind(&self) -> Kind {
+        match self.block >> KIND_SHIFT {
+            1 => Kind::Border,
+            2 => Kind::Code,
+            _ => Kind::Plain,
+        }
+    }
+
+    /// A row of a code block (its frame's borders included).
+    pub fn in_code(&self) -> bool {
+        self.kind() != Kind::Plain
+    }
+
+    /// A code frame's top or bottom border: decoration only.
+    pub fn is_frame_border(&self) -> bool {
+        self.kind() == Kind::Border
+    }
+
+    /// The source line of a code row (without its bytes, which need the layout).
+    pub fn code_line_number(&self) -> Option<u32> {
+        (self.kind() == Kind::Code).then_some(self.a & !(PLACEHOLDER | EMPTY_LINE))
+    }
+}
+
+/// What few rows have: link cells and a task box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Extra {
+    /// Entries of the layout's link cells.
+    links: (u32, u32),
+    task: Option<(u32, u16)>,
 }
 
 /// A stretch of a row's text in one style: it ends at `end` (a byte of the layout's
-/// text) and starts where the previous run of the row ended.
+/// text) and starts where the previous run of the row ended. Not packed to six bytes:
+/// that holds less on the heap but, measured, leaves more of the process resident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Run {
     end: u32,
     style: u16,
 }
 
-/// The layout's buffers while a block is laid out.
-#[derive(Debug, Default)]
+/// Every row's text, styles, link cells and task boxes: a few buffers for all rows.
+#[derive(Debug, Default, Clone)]
 struct Store {
-    rows: Vec<Row>,
+    /// Every row's text, one after the other (rows stored once and shared, see
+    /// [`SharedRows`], make text ranges not in row order).
     text: String,
     runs: Vec<Run>,
     /// Every style used, once; runs refer to them by index.
     styles: Vec<Style>,
     shared: SharedRows,
+    /// Link cells and task boxes of the few rows that have them.
+    extras: Vec<Extra>,
+    link_cells: Vec<LinkCell>,
+    /// The code block of every block laid out as one: (block, code block), by block.
+    frames: Vec<(u32, u32)>,
+    /// Code rows that show a mark instead of their source bytes.
+    placeholders: Vec<CodeLine>,
 }
 
 /// Rows drawn alike many times over, stored once: a code frame's top and bottom borders
 /// are a hundred box-drawing characters (three bytes each) at every code block, most of
 /// a guide's laid-out text in code-heavy guides. Keyed by text and style runs (lengths
 /// and styles); the value is the first such row's text and runs.
-type SharedRows = std::collections::HashMap<(String, Vec<(u32, u16)>), ((u32, u32), (u32, u32))>;
+type SharedRows = std::collections::HashMap<(String, Vec<(u32, u16)>), (u32, u32)>;
 
 /// What a row is made of besides its decoration.
 struct RowParts<'a> {
@@ -102,37 +174,45 @@ fn style_id(styles: &mut Vec<Style>, style: Style) -> u16 {
     (styles.len() - 1).min(usize::from(u16::MAX)) as u16
 }
 
+/// The source line of a code row has no bytes on it (an empty line).
+const EMPTY_LINE: u32 = 1 << 30;
+
 impl Store {
     /// The text and runs just stored, or those of an earlier row drawn the same way (the
     /// new copy is then dropped).
-    fn share(&mut self, text: (u32, u32), runs: (u32, u32)) -> ((u32, u32), (u32, u32)) {
-        let (Some(s), Some(r)) = (
-            self.text.get(text.0 as usize..text.1 as usize),
+    fn share(&mut self, text: u32, runs: (u32, u32)) -> (u32, u32) {
+        let (Some(r), Some(end)) = (
             self.runs.get(runs.0 as usize..runs.1 as usize),
+            self.runs
+                .get(runs.0 as usize..runs.1 as usize)
+                .and_then(|r| r.last()),
         ) else {
-            return (text, runs);
+            return (text, runs.0);
+        };
+        let Some(s) = self.text.get(text as usize..end.end as usize) else {
+            return (text, runs.0);
         };
         let key = (
             s.to_string(),
-            r.iter().map(|run| (run.end - text.0, run.style)).collect(),
+            r.iter().map(|run| (run.end - text, run.style)).collect(),
         );
         match self.shared.get(&key) {
             Some(&earlier) => {
-                self.text.truncate(text.0 as usize);
+                self.text.truncate(text as usize);
                 self.runs.truncate(runs.0 as usize);
                 earlier
             }
             None => {
-                self.shared.insert(key, (text, runs));
-                (text, runs)
+                self.shared.insert(key, (text, runs.0));
+                (text, runs.0)
             }
         }
     }
 
     /// Stores a row: the decoration's spans, then its own.
-    fn push(&mut self, prefix: &[Span<'static>], parts: RowParts<'_>) {
+    fn push(&mut self, rows: &mut Vec<Row>, prefix: &[Span<'static>], parts: RowParts<'_>) {
         let text_start = self.text.len() as u32;
-        let runs_start = self.runs.len() as u32;
+        let runs_start = self.runs.len();
         for span in prefix.iter().chain(parts.spans) {
             if span.content.is_empty() {
                 continue;
@@ -144,21 +224,94 @@ impl Store {
                 style,
             });
         }
-        let mut text = (text_start, self.text.len() as u32);
-        let mut runs = (runs_start, self.runs.len() as u32);
-        if is_frame_border(parts.frame, parts.code_line) {
-            (text, runs) = self.share(text, runs);
+        // A row of more styled pieces than a count holds (thousands of zero-width
+        // characters, each styled apart) keeps its text; its tail takes one style.
+        let most = runs_start + usize::from(u16::MAX);
+        if self.runs.len() > most {
+            let end = self.text.len() as u32;
+            self.runs.truncate(most);
+            if let Some(last) = self.runs.last_mut() {
+                last.end = end;
+            }
         }
-        self.rows.push(Row {
+        let runs_len = (self.runs.len() - runs_start) as u16;
+        let block = parts.block.min(BLOCK_MASK);
+        let (mut text, mut runs) = (text_start, runs_start as u32);
+        let (kind, a, b) = match (parts.frame, parts.code_line) {
+            (Some(frame), code_line) => {
+                if self.frames.last().is_none_or(|&(b, _)| b != block) {
+                    self.frames.push((block, frame));
+                }
+                match code_line {
+                    None => {
+                        (text, runs) = self.share(text_start, (runs, runs + u32::from(runs_len)));
+                        (Kind::Border, NONE, 0)
+                    }
+                    Some(cl) => {
+                        // The code text is the row's last span (absent when empty).
+                        let shown = parts.spans.last().map_or(0, |s| s.content.len());
+                        let len = cl.end.saturating_sub(cl.start) as usize;
+                        let line = cl.line.min(EMPTY_LINE - 1);
+                        if len == shown && len == 0 {
+                            (Kind::Code, line | EMPTY_LINE, cl.start)
+                        } else if len == shown {
+                            (Kind::Code, line, cl.start)
+                        } else {
+                            self.placeholders.push(cl);
+                            (
+                                Kind::Code,
+                                line | PLACEHOLDER,
+                                (self.placeholders.len() - 1) as u32,
+                            )
+                        }
+                    }
+                }
+            }
+            (None, _) if parts.links.is_empty() && parts.task.is_none() => (Kind::Plain, NONE, 0),
+            (None, _) => {
+                let start = self.link_cells.len() as u32;
+                self.link_cells.extend(parts.links);
+                self.extras.push(Extra {
+                    links: (start, self.link_cells.len() as u32),
+                    task: parts.task,
+                });
+                (Kind::Plain, (self.extras.len() - 1) as u32, 0)
+            }
+        };
+        rows.push(Row {
             text,
             runs,
-            block: parts.block,
-            links: parts.links.into_boxed_slice(),
-            frame: parts.frame,
-            code_line: parts.code_line,
-            task: parts.task,
+            block: block | ((kind as u32) << KIND_SHIFT),
+            a,
+            b,
+            runs_len,
             indent: parts.indent,
         });
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.runs.shrink_to_fit();
+        self.extras.shrink_to_fit();
+        self.link_cells.shrink_to_fit();
+        self.frames.shrink_to_fit();
+        self.placeholders.shrink_to_fit();
+    }
+
+    fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.text.capacity()
+            + self.runs.capacity() * size_of::<Run>()
+            + self.styles.capacity() * size_of::<Style>()
+            + self.extras.capacity() * size_of::<Extra>()
+            + self.link_cells.capacity() * size_of::<LinkCell>()
+            + self.frames.capacity() * 8
+            + self.placeholders.capacity() * size_of::<CodeLine>()
+            + self
+                .shared
+                .keys()
+                .map(|(s, r)| s.capacity() + r.capacity() * 8 + 64)
+                .sum::<usize>()
     }
 }
 
@@ -183,18 +336,7 @@ pub struct Layout {
     /// Tells this layout from any other, so what is derived from its rows (the search
     /// index) knows when to be rebuilt.
     id: u64,
-    /// Every row's text, one after the other.
-    text: String,
-    runs: Vec<Run>,
-    styles: Vec<Style>,
-    /// Rows stored once and shared (see [`SharedRows`]): rows' text ranges are therefore
-    /// not in row order.
-    shared: SharedRows,
-}
-
-/// A code frame's top or bottom border: decoration only, drawn alike at every block.
-pub(crate) fn is_frame_border(frame: Option<u32>, code_line: Option<CodeLine>) -> bool {
-    frame.is_some() && code_line.is_none()
+    store: Store,
 }
 
 impl Layout {
@@ -208,10 +350,7 @@ impl Layout {
             leading_gap: false,
             shift: 0,
             id: text_index::next_layout_id(),
-            text: String::new(),
-            runs: Vec::new(),
-            styles: Vec::new(),
-            shared: SharedRows::new(),
+            store: Store::default(),
         }
     }
 
@@ -220,10 +359,24 @@ impl Layout {
         self.id
     }
 
+    fn runs_of(&self, row: &Row) -> &[Run] {
+        let start = row.runs as usize;
+        self.store
+            .runs
+            .get(start..start + usize::from(row.runs_len))
+            .unwrap_or(&[])
+    }
+
+    /// Where a row's text ends in the layout's text.
+    fn text_end(&self, row: &Row) -> u32 {
+        self.runs_of(row).last().map_or(row.text, |r| r.end)
+    }
+
     /// A row's text without styles.
     pub fn text_of(&self, row: &Row) -> &str {
-        self.text
-            .get(row.text.0 as usize..row.text.1 as usize)
+        self.store
+            .text
+            .get(row.text as usize..self.text_end(row) as usize)
             .unwrap_or("")
     }
 
@@ -234,39 +387,101 @@ impl Layout {
 
     /// How many styled spans [`Layout::spans`] gives for `row`.
     pub fn span_count(&self, row: &Row) -> usize {
-        row.runs.1.saturating_sub(row.runs.0) as usize
+        usize::from(row.runs_len)
     }
 
     /// A row as styled spans borrowing the layout's text.
     pub fn spans(&self, row: &Row) -> Vec<Span<'_>> {
-        let runs = self
-            .runs
-            .get(row.runs.0 as usize..row.runs.1 as usize)
-            .unwrap_or(&[]);
-        let mut start = row.text.0 as usize;
-        runs.iter()
+        let mut start = row.text as usize;
+        self.runs_of(row)
+            .iter()
             .map(|r| {
                 let end = r.end as usize;
-                let text = self.text.get(start..end).unwrap_or("");
+                let text = self.store.text.get(start..end).unwrap_or("");
                 start = end;
-                let style = self.styles.get(usize::from(r.style)).copied();
+                let style = self.store.styles.get(usize::from(r.style)).copied();
                 Span::styled(text, style.unwrap_or_default())
             })
             .collect()
     }
 
+    fn extra(&self, row: &Row) -> Option<&Extra> {
+        if row.kind() != Kind::Plain || row.a == NONE {
+            return None;
+        }
+        self.store.extras.get(row.a as usize)
+    }
+
+    /// Link cells, in columns from the row's start.
+    pub fn links(&self, row: &Row) -> &[LinkCell] {
+        self.extra(row)
+            .and_then(|e| {
+                self.store
+                    .link_cells
+                    .get(e.links.0 as usize..e.links.1 as usize)
+            })
+            .unwrap_or(&[])
+    }
+
+    /// A task item's box on this row: task index and the column of its `[`.
+    pub fn task(&self, row: &Row) -> Option<(u32, u16)> {
+        self.extra(row).and_then(|e| e.task)
+    }
+
+    /// For every row of a code block's frame: the code block's index.
+    pub fn frame(&self, row: &Row) -> Option<u32> {
+        if !row.in_code() {
+            return None;
+        }
+        let block = row.block();
+        let frames = &self.store.frames;
+        let i = frames.partition_point(|&(b, _)| b < block);
+        frames.get(i).filter(|&&(b, _)| b == block).map(|&(_, f)| f)
+    }
+
+    /// One line of a code block: which source line and which bytes of it this row shows.
+    pub fn code_line(&self, row: &Row) -> Option<CodeLine> {
+        if row.kind() != Kind::Code {
+            return None;
+        }
+        if row.a & PLACEHOLDER != 0 {
+            return self.store.placeholders.get(row.b as usize).copied();
+        }
+        let line = row.a & !(PLACEHOLDER | EMPTY_LINE);
+        let len = if row.a & EMPTY_LINE != 0 {
+            0
+        } else {
+            // The code text is the row's last run.
+            let runs = self.runs_of(row);
+            let before = match runs.len() {
+                0 => row.text,
+                1 => row.text,
+                n => runs[n - 2].end,
+            };
+            runs.last().map_or(0, |r| r.end - before)
+        };
+        Some(CodeLine {
+            line,
+            start: row.b,
+            end: row.b + len,
+        })
+    }
+
     /// Bytes held by the rows, for memory accounting.
     pub fn heap_bytes(&self) -> usize {
         self.rows.capacity() * std::mem::size_of::<Row>()
-            + self
-                .rows
-                .iter()
-                .map(|r| r.links.len() * std::mem::size_of::<LinkCell>())
-                .sum::<usize>()
-            + self.text.capacity()
-            + self.runs.capacity() * std::mem::size_of::<Run>()
+            + self.store.heap_bytes()
             + self.block_rows.capacity() * 4
             + self.head.as_ref().map_or(0, |h| h.heap_bytes())
+    }
+
+    /// Gives back what growing by doubling left unused, once every block is laid out.
+    fn settle(&mut self, doc: &Doc) {
+        if self.is_complete(doc) {
+            self.rows.shrink_to_fit();
+            self.block_rows.shrink_to_fit();
+            self.store.shrink_to_fit();
+        }
     }
 
     /// A layout whose rows start at block `first`: the blocks above it are laid out
@@ -370,6 +585,7 @@ impl Layout {
             head.layout_next(doc, theme);
         }
         self.put_in_front(head);
+        self.settle(doc);
     }
 
     /// Lays out blocks above the first one, nearest first, until at least `rows` rows
@@ -392,6 +608,7 @@ impl Layout {
             self.head = head;
             batch *= 2;
         }
+        self.settle(doc);
     }
 
     /// Joins `front` (the blocks from its first up to this layout's first) in front of
@@ -406,22 +623,45 @@ impl Layout {
         }
         let skip = usize::from(drop_gap);
         let base = self.rows.len();
-        let text_base = self.text.len() as u32;
-        let runs_base = self.runs.len() as u32;
-        let styles: Vec<u16> = tail
+        let into = &mut self.store;
+        let from = tail.store;
+        let text_base = into.text.len() as u32;
+        let runs_base = into.runs.len() as u32;
+        let extras_base = into.extras.len() as u32;
+        let links_base = into.link_cells.len() as u32;
+        let placeholders_base = into.placeholders.len() as u32;
+        let styles: Vec<u16> = from
             .styles
             .iter()
-            .map(|s| style_id(&mut self.styles, *s))
+            .map(|s| style_id(&mut into.styles, *s))
             .collect();
-        self.text.push_str(&tail.text);
-        self.runs.extend(tail.runs.iter().map(|r| Run {
+        into.text.push_str(&from.text);
+        into.runs.extend(from.runs.iter().map(|r| Run {
             end: r.end + text_base,
             style: styles.get(usize::from(r.style)).copied().unwrap_or(0),
         }));
+        into.link_cells.extend_from_slice(&from.link_cells);
+        into.extras.extend(from.extras.iter().map(|e| Extra {
+            links: (e.links.0 + links_base, e.links.1 + links_base),
+            task: e.task,
+        }));
+        into.placeholders.extend_from_slice(&from.placeholders);
+        // Blocks of the front come before the tail's: the list stays in block order.
+        for f in from.frames {
+            if into.frames.last() != Some(&f) {
+                into.frames.push(f);
+            }
+        }
+        // Only the front's shared rows are kept for sharing: the tail's stay as they are.
         self.rows.reserve(tail.rows.len().saturating_sub(skip));
         for mut row in tail.rows.into_iter().skip(skip) {
-            row.text = (row.text.0 + text_base, row.text.1 + text_base);
-            row.runs = (row.runs.0 + runs_base, row.runs.1 + runs_base);
+            row.text += text_base;
+            row.runs += runs_base;
+            match row.kind() {
+                Kind::Plain if row.a != NONE => row.a += extras_base,
+                Kind::Code if row.a & PLACEHOLDER != 0 => row.b += placeholders_base,
+                _ => {}
+            }
             self.rows.push(row);
         }
         self.block_rows.extend(
@@ -440,19 +680,15 @@ impl Layout {
             return;
         };
         let width = usize::from(self.width);
-        let mut store = Store {
-            rows: std::mem::take(&mut self.rows),
-            text: std::mem::take(&mut self.text),
-            runs: std::mem::take(&mut self.runs),
-            styles: std::mem::take(&mut self.styles),
-            shared: std::mem::take(&mut self.shared),
-        };
+        let rows = &mut self.rows;
+        let store = &mut self.store;
         // Blocks above the first are assumed to have rows (see `leading_gap`).
-        let rows_above = !store.rows.is_empty() || self.first_block > 0;
+        let rows_above = !rows.is_empty() || self.first_block > 0;
         if block.gap_before && rows_above {
-            self.leading_gap |= store.rows.is_empty();
+            self.leading_gap |= rows.is_empty();
             let gap = prefix(&block.frames, Part::Gap, width, theme);
             store.push(
+                rows,
                 &gap.spans,
                 RowParts {
                     spans: &[],
@@ -465,13 +701,11 @@ impl Layout {
                 },
             );
         }
-        self.block_rows.push(store.rows.len() as u32);
-        render_block(doc, index, block, width, theme, &mut store);
-        self.rows = store.rows;
-        self.text = store.text;
-        self.runs = store.runs;
-        self.styles = store.styles;
-        self.shared = store.shared;
+        self.block_rows.push(rows.len() as u32);
+        render_block(doc, index, block, width, theme, rows, store);
+        if index + 1 == doc.blocks.len() {
+            self.settle(doc);
+        }
     }
 }
 
@@ -642,6 +876,7 @@ fn render_block(
     block: &Block,
     width: usize,
     theme: &Theme,
+    rows: &mut Vec<Row>,
     out: &mut Store,
 ) {
     let first = prefix(&block.frames, Part::First, width, theme);
@@ -662,6 +897,7 @@ fn render_block(
             })
             .collect();
         out.push(
+            rows,
             &p.spans,
             RowParts {
                 spans: &c.line.spans,
@@ -818,7 +1054,7 @@ pub fn styled_spans<'a>(
     highlight: Option<&Highlighted>,
 ) -> Vec<Span<'a>> {
     let spans = layout.spans(row);
-    let (Some(cl), Some(hl)) = (row.code_line, highlight) else {
+    let (Some(cl), Some(hl)) = (layout.code_line(row), highlight) else {
         return spans;
     };
     let Some((last, head)) = spans.split_last() else {

@@ -64,7 +64,7 @@ fn headings_lists_quotes_and_tasks_look_right() {
 #[test]
 fn task_rows_know_where_the_box_is() {
     let l = layout("- [ ] one\n- [x] two\n", 40);
-    let tasks: Vec<_> = l.rows.iter().filter_map(|r| r.task).collect();
+    let tasks: Vec<_> = l.rows.iter().filter_map(|r| l.task(r)).collect();
     assert_eq!(tasks, [(0, 2), (1, 2)]);
 }
 
@@ -76,9 +76,9 @@ fn code_blocks_are_framed_with_language_and_tabs_expanded() {
     assert_eq!(t[1], "│ from x import y");
     assert_eq!(t[2], "│     z");
     assert!(t[3].starts_with("└──"));
-    assert!(l.rows.iter().all(|r| r.frame == Some(0)));
+    assert!(l.rows.iter().all(|r| l.frame(r) == Some(0)));
     assert_eq!(
-        l.rows[2].code_line,
+        l.code_line(&l.rows[2]),
         Some(CodeLine {
             line: 1,
             start: 0,
@@ -90,7 +90,7 @@ fn code_blocks_are_framed_with_language_and_tabs_expanded() {
 #[test]
 fn long_code_lines_wrap_and_keep_byte_ranges() {
     let l = layout("```\nabcdefghij\n```\n", 8);
-    let lines: Vec<_> = l.rows.iter().filter_map(|r| r.code_line).collect();
+    let lines: Vec<_> = l.rows.iter().filter_map(|r| l.code_line(r)).collect();
     assert_eq!(lines.len(), 2);
     assert_eq!((lines[0].start, lines[0].end), (0, 6));
     assert_eq!((lines[1].start, lines[1].end), (6, 10));
@@ -119,7 +119,7 @@ fn narrow_tables_stack_as_header_value() {
 fn links_are_located_on_their_rows() {
     let l = layout("see [the guide](quick-reference.md) now\n", 40);
     assert_eq!(
-        l.rows[0].links[..],
+        l.links(&l.rows[0])[..],
         [LinkCell {
             start: 4,
             end: 13,
@@ -231,4 +231,37 @@ fn filling_a_screen_upwards_lays_out_only_the_blocks_near_the_end() {
         "the old first rows moved to the end"
     );
     assert_eq!(l.row_text(l.rows.len() - 1), "para");
+}
+
+#[test]
+fn a_row_is_small_and_keeps_its_code_bytes_links_and_task() {
+    assert!(std::mem::size_of::<Row>() <= 24);
+    // An empty line, and a wide letter in a one-cell column (shown as a mark).
+    let l = layout("```\na\n\n漢x\n```\n", 1);
+    let lines: Vec<_> = l
+        .rows
+        .iter()
+        .filter_map(|r| l.code_line(r))
+        .map(|c| (c.line, c.start, c.end))
+        .collect();
+    assert_eq!(lines, [(0, 0, 1), (1, 0, 0), (2, 0, 3), (2, 3, 4)]);
+    let numbers: Vec<_> = l.rows.iter().filter_map(Row::code_line_number).collect();
+    assert_eq!(numbers, [0, 1, 2, 2]);
+    assert_eq!(texts(&l)[2], "\u{2026}");
+    assert!(l.rows.iter().all(|r| l.frame(r) == Some(0)));
+    let l = layout("- [ ] see [a](x) and [b](y)\n\n```\nz\n```\n", 40);
+    assert_eq!(l.task(&l.rows[0]), Some((0, 2)));
+    assert_eq!(l.links(&l.rows[0]).len(), 2);
+    let code: Vec<_> = l.rows.iter().filter(|r| r.in_code()).collect();
+    assert!(
+        code.iter()
+            .all(|r| l.frame(r) == Some(0) && l.links(r).is_empty())
+    );
+    assert_eq!(code.iter().filter(|r| r.is_frame_border()).count(), 2);
+    assert!(
+        l.rows
+            .iter()
+            .filter(|r| !r.in_code())
+            .all(|r| l.frame(r).is_none())
+    );
 }

@@ -41,7 +41,7 @@ pub fn visible(app: &App) -> Vec<Region> {
         let Some(row) = app.reader.layout.rows.get(index) else {
             continue;
         };
-        for cell in &row.links {
+        for cell in app.reader.layout.links(row) {
             let Some(link) = app.reader.doc.links.get(cell.link as usize) else {
                 continue;
             };

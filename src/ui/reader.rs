@@ -22,16 +22,15 @@ pub fn draw(buf: &mut Buffer, app: &App) {
     let matches = reader
         .find
         .as_ref()
-        .map(|f| f.on_rows(app.visible_rows()))
+        .map(|f| f.on_rows(&reader.layout, app.visible_rows()))
         .unwrap_or_default();
     for (i, index) in app.visible_rows().enumerate() {
         let row = &reader.layout.rows[index];
         let y = text.y + i as u16;
-        let highlight = row
-            .frame
-            .and_then(|f| app.highlights.get((reader.guide, f)));
+        let frame = reader.layout.frame(row);
+        let highlight = frame.and_then(|f| app.highlights.get((reader.guide, f)));
         let mut spans = styled_spans(&reader.layout, row, highlight);
-        if row.frame.is_some() && row.frame == reader.code {
+        if frame.is_some() && frame == reader.code {
             for s in &mut spans {
                 if s.style == theme.code_frame || s.style == theme.code_lang {
                     s.style = theme.code_frame_selected;
@@ -41,7 +40,12 @@ pub fn draw(buf: &mut Buffer, app: &App) {
         let state_at = check_state_column(app, index, &spans);
         buf.set_line(text.x, y, &Line::from(spans), text.width);
         if let Some(sel) = reader.link {
-            for cell in row.links.iter().filter(|c| c.link == sel.link) {
+            for cell in reader
+                .layout
+                .links(row)
+                .iter()
+                .filter(|c| c.link == sel.link)
+            {
                 paint(
                     buf,
                     text.x,
@@ -52,7 +56,7 @@ pub fn draw(buf: &mut Buffer, app: &App) {
                 );
             }
         }
-        if let Some((task, col)) = row.task
+        if let Some((task, col)) = reader.layout.task(row)
             && app.task_done(task as usize)
         {
             let x = text.x + col + 1;
@@ -194,17 +198,18 @@ fn draw_check_state(buf: &mut Buffer, app: &App, col: u16, y: u16) {
 /// The task item a row belongs to: the row itself, or the nearest task row above it
 /// within the same list item (continuation lines of a wrapped item).
 fn task_of_row(app: &App, index: usize) -> Option<u32> {
-    let rows = &app.reader.layout.rows;
+    let layout = &app.reader.layout;
+    let rows = &layout.rows;
     let row = rows.get(index)?;
-    if let Some((t, _)) = row.task {
+    if let Some((t, _)) = layout.task(row) {
         return Some(t);
     }
-    let block = row.block;
+    let block = row.block();
     rows[..index]
         .iter()
         .rev()
-        .take_while(|r| r.block == block)
-        .find_map(|r| r.task.map(|(t, _)| t))
+        .take_while(|r| r.block() == block)
+        .find_map(|r| layout.task(r).map(|(t, _)| t))
 }
 
 /// `auth-service  ██████░░░░  3/5` above a guide with checklist items.
