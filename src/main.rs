@@ -254,6 +254,7 @@ fn dispatch(mut cli: Cli) -> anyhow::Result<u8> {
             let open_target = if print {
                 commands::open_target
             } else {
+                devguide::tui::heap::return_large_blocks_when_freed();
                 commands::open_reader_target
             };
             let (set, target) = match piped {

@@ -120,9 +120,10 @@ struct Extra {
 }
 
 /// A stretch of a row's text in one style: it ends at `end` (a byte of the layout's
-/// text) and starts where the previous run of the row ended. Not packed to six bytes:
-/// that holds less on the heap but, measured, leaves more of the process resident.
+/// text) and starts where the previous run of the row ended. Packed to six bytes: a
+/// guide has more runs than rows, and the fields are only ever read by value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, packed(2))]
 struct Run {
     end: u32,
     style: u16,

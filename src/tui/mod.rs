@@ -6,6 +6,7 @@ mod clipboard;
 mod clock;
 pub mod debug;
 mod editor;
+pub mod heap;
 mod hyperlinks;
 mod input;
 mod quiet;
