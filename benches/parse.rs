@@ -4,26 +4,14 @@
 //! `cargo run --release --example memory_stages -- FILE`.
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// The spec `times` over; the shared corpus sits beside the checkout, or beside the
-/// folder of worktrees.
-fn spec(times: usize) -> Option<String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let text = ["..", "../.."]
-        .iter()
-        .map(|up| {
-            root.join(up)
-                .join("shared/corpus/commonmark-spec-0.31.2.txt")
-        })
-        .find_map(|p| std::fs::read_to_string(p).ok())?;
-    Some(text.repeat(times))
-}
+#[path = "support/spec.rs"]
+mod spec;
 
 fn parse(c: &mut Criterion) {
-    let Some(text) = spec(40) else {
+    let Some(text) = spec::spec_text(40) else {
         eprintln!("parse benches skipped: the shared corpus is missing");
         return;
     };

@@ -25,19 +25,14 @@ use ratatui::layout::Rect;
 const W: u16 = 120;
 const H: u16 = 40;
 
-/// The CommonMark spec `times` over (×10: 98k lines, 2 MB; ×40: 392k lines, 8 MB). The
-/// shared corpus sits beside the checkout, or beside the folder of worktrees.
+#[path = "support/spec.rs"]
+mod spec;
+
+/// The spec `times` over, written to a file (the reader opens files).
 fn spec_doc(times: usize) -> Option<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let text = ["..", "../.."]
-        .iter()
-        .map(|up| {
-            root.join(up)
-                .join("shared/corpus/commonmark-spec-0.31.2.txt")
-        })
-        .find_map(|p| std::fs::read_to_string(p).ok())?;
+    let text = spec::spec_text(times)?;
     let path = std::env::temp_dir().join(format!("devguide-bench-spec-x{times}.md"));
-    std::fs::write(&path, text.repeat(times)).ok()?;
+    std::fs::write(&path, text).ok()?;
     Some(path)
 }
 

@@ -1364,6 +1364,16 @@ impl App {
         match whole {
             Ok(read) => {
                 let (whole, doc) = *read;
+                // The set may have changed while the file was read (a rescan of a
+                // folder): the guide is found again by its id, and a guide that is
+                // gone takes nothing.
+                let found = match self.set.guides.get(guide) {
+                    Some(g) if g.id == whole.id => Some(guide),
+                    _ => self.set.guides.iter().position(|g| g.id == whole.id),
+                };
+                let Some(guide) = found else {
+                    return self.full_parse_failed(guide);
+                };
                 let notices = Arc::make_mut(&mut self.set).adopt_whole(guide, whole);
                 if let Some(first) = notices.first() {
                     self.set_status(first.clone(), true);

@@ -849,6 +849,39 @@ fn a_whole_that_cannot_be_read_releases_the_keys_and_says_so() {
     assert!(app.reader.top > 0, "the held G acted on what there is");
 }
 
+/// A whole read for a guide that is no longer in the set (its id is not found) is not
+/// taken into another guide's place: the keys held for it are released.
+#[test]
+fn a_whole_for_a_guide_no_longer_there_is_not_taken() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body: String = (0..40_000)
+        .map(|i| format!("## Section {i}\n\nText of section {i}.\n\n"))
+        .collect();
+    let path = dir.path().join("big.md");
+    std::fs::write(&path, &body).expect("write");
+    let set = GuideSet::from_file_start(&path).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    let fx = app.update(Msg::Resize(Rect::new(0, 0, 80, 24)));
+    let Some(Effect::ReadWhole { guide, read }) = fx
+        .into_iter()
+        .find(|e| matches!(e, Effect::ReadWhole { .. }))
+    else {
+        panic!("the rest is not asked for")
+    };
+    let key = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE);
+    assert!(app.handle_key(&key).is_empty());
+    let prefix = app.set.guides[0].body.clone();
+    let whole = read.read().map(|mut g| {
+        g.id = "another-guide".into();
+        let doc = crate::doc::parse(&g.body);
+        Box::new((g, doc))
+    });
+    app.update(Msg::ReadWhole { guide, whole });
+    assert_eq!(app.set.guides[0].body, prefix, "the prefix is kept");
+    assert!(!app.reader.partial, "keys no longer wait");
+    assert!(app.reader.top > 0, "the held G acted on what there is");
+}
+
 #[test]
 fn a_key_before_the_whole_arrives_parses_it_first() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -1548,13 +1581,10 @@ fn word_counts_are_kept_and_refreshed_on_edit_and_rescan() {
     );
 
     // The open guide edited on disk: counted again.
-    write("a.md", &format!("# A\n\n{}\n", words(650)));
-    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
-    std::fs::File::options()
-        .write(true)
-        .open(dir.path().join("a.md"))
-        .and_then(|f| f.set_modified(later))
-        .expect("touch");
+    write_later(
+        &dir.path().join("a.md"),
+        &format!("# A\n\n{}\n", words(650)),
+    );
     app.update(Msg::Edited(Ok(())));
     assert_eq!(app.guide_minutes(0), Some(4));
 
@@ -1653,6 +1683,30 @@ fn long_guides(dir: &std::path::Path) {
     write("c.md", format!("# Gamma\n\nA rare zebra word.\n\n{long}"));
 }
 
+/// The app over a folder of [`long_guides`], its heads read, then the whole set read
+/// in the background with no text held.
+fn app_over_unheld_folder(dir: &std::path::Path) -> App {
+    long_guides(dir);
+    let set = GuideSet::from_dir_heads(dir).expect("loads");
+    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
+    app.resize(Rect::new(0, 0, 80, 24));
+    let read = GuideSet::from_dir_unheld(dir).map_err(|e| e.to_string());
+    app.update(Msg::SetRead(read.map(Box::new)));
+    app
+}
+
+/// Writes `text` to `file` and dates it five seconds ahead, so a check of the
+/// modification time sees the change even within the file system's time resolution.
+fn write_later(file: &std::path::Path, text: &str) {
+    std::fs::write(file, text).expect("write");
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(file)
+        .and_then(|f| f.set_modified(later))
+        .expect("touch");
+}
+
 fn held(app: &App) -> Vec<bool> {
     app.set
         .guides
@@ -1723,12 +1777,7 @@ fn a_folder_holds_only_the_open_guides_text() {
 #[test]
 fn a_guide_edited_after_it_was_let_go_opens_with_its_new_text() {
     let dir = tempfile::tempdir().expect("tempdir");
-    long_guides(dir.path());
-    let set = GuideSet::from_dir_heads(dir.path()).expect("loads");
-    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
-    app.resize(Rect::new(0, 0, 80, 24));
-    let read = GuideSet::from_dir_unheld(dir.path()).map_err(|e| e.to_string());
-    app.update(Msg::SetRead(read.map(Box::new)));
+    let mut app = app_over_unheld_folder(dir.path());
     app.open(1, None);
     app.open(0, None);
     app.settle();
@@ -1737,18 +1786,10 @@ fn a_guide_edited_after_it_was_let_go_opens_with_its_new_text() {
     assert_eq!(app.checklists.catalog.as_ref().map(|c| c.len()), Some(2));
     assert!(app.set.guides[1].pending);
 
-    let file = dir.path().join("b.md");
-    std::fs::write(
-        &file,
+    write_later(
+        &dir.path().join("b.md"),
         "# Beta edited\n\n- [ ] two\n- [ ] three\n\nShort now.\n",
-    )
-    .expect("write");
-    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
-    std::fs::File::options()
-        .write(true)
-        .open(&file)
-        .and_then(|f| f.set_modified(later))
-        .expect("touch");
+    );
 
     app.open(1, None);
     assert!(
@@ -1775,12 +1816,7 @@ fn a_guide_edited_after_it_was_let_go_opens_with_its_new_text() {
 #[test]
 fn a_rescan_keeps_the_open_guides_text_and_no_other() {
     let dir = tempfile::tempdir().expect("tempdir");
-    long_guides(dir.path());
-    let set = GuideSet::from_dir_heads(dir.path()).expect("loads");
-    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
-    app.resize(Rect::new(0, 0, 80, 24));
-    let read = GuideSet::from_dir_unheld(dir.path()).map_err(|e| e.to_string());
-    app.update(Msg::SetRead(read.map(Box::new)));
+    let mut app = app_over_unheld_folder(dir.path());
     app.open(2, None);
     let doc = Arc::clone(&app.reader.doc);
     std::fs::rename(dir.path().join("c.md"), dir.path().join("0-c.md")).expect("rename");
