@@ -779,30 +779,37 @@ fn a_large_guide_opens_from_a_prefix_and_the_whole_keeps_the_place() {
     );
 }
 
-#[test]
-fn a_guide_read_in_part_shows_its_first_screen_and_the_whole_replaces_it() {
-    let dir = tempfile::tempdir().expect("tempdir");
+/// The reader over a 40,000-section file opened from its first part: the app after its
+/// first frame, the file's text, and the background read it asked for.
+fn app_reading_in_part(dir: &std::path::Path) -> (App, String, usize, crate::content::WholeRead) {
     let body: String = (0..40_000)
         .map(|i| format!("## Section {i}\n\nText of section {i}.\n\n"))
         .collect();
-    let path = dir.path().join("big.md");
+    let path = dir.join("big.md");
     std::fs::write(&path, &body).expect("write");
     let set = GuideSet::from_file_start(&path).expect("loads");
     assert!(set.guides[0].partial, "only the file's first part was read");
     let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
     let fx = app.update(Msg::Resize(Rect::new(0, 0, 80, 24)));
     assert!(app.reader.partial);
-    let shown: Vec<String> = app
-        .visible_rows()
-        .map(|r| app.reader.layout.row_text(r).to_string())
-        .collect();
-    assert!(shown.iter().any(|t| t == "Text of section 0."), "{shown:?}");
     let Some(Effect::ReadWhole { guide, read }) = fx
         .into_iter()
         .find(|e| matches!(e, Effect::ReadWhole { .. }))
     else {
         panic!("the rest is not asked for")
     };
+    (app, body, guide, read)
+}
+
+#[test]
+fn a_guide_read_in_part_shows_its_first_screen_and_the_whole_replaces_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut app, body, guide, read) = app_reading_in_part(dir.path());
+    let shown: Vec<String> = app
+        .visible_rows()
+        .map(|r| app.reader.layout.row_text(r).to_string())
+        .collect();
+    assert!(shown.iter().any(|t| t == "Text of section 0."), "{shown:?}");
     // G before the whole arrives waits for it, then lands on the last line.
     let key = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE);
     assert!(app.handle_key(&key).is_empty());
@@ -854,20 +861,7 @@ fn a_whole_that_cannot_be_read_releases_the_keys_and_says_so() {
 #[test]
 fn a_whole_for_a_guide_no_longer_there_is_not_taken() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let body: String = (0..40_000)
-        .map(|i| format!("## Section {i}\n\nText of section {i}.\n\n"))
-        .collect();
-    let path = dir.path().join("big.md");
-    std::fs::write(&path, &body).expect("write");
-    let set = GuideSet::from_file_start(&path).expect("loads");
-    let mut app = App::new(set, Theme::for_mode(ColorMode::None), Keymap::default());
-    let fx = app.update(Msg::Resize(Rect::new(0, 0, 80, 24)));
-    let Some(Effect::ReadWhole { guide, read }) = fx
-        .into_iter()
-        .find(|e| matches!(e, Effect::ReadWhole { .. }))
-    else {
-        panic!("the rest is not asked for")
-    };
+    let (mut app, _, guide, read) = app_reading_in_part(dir.path());
     let key = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE);
     assert!(app.handle_key(&key).is_empty());
     let prefix = app.set.guides[0].body.clone();
