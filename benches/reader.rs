@@ -188,26 +188,22 @@ fn tree(c: &mut Criterion) {
     });
     c.bench_function("keypress/fold_and_unfold_10000_guides", |b| {
         b.iter(|| {
-            app.update(key(KeyCode::Char('h')));
-            terminal
-                .draw(|f| devguide::ui::draw(f, &app))
-                .expect("draw");
-            app.update(key(KeyCode::Char('l')));
-            terminal
-                .draw(|f| devguide::ui::draw(f, &app))
-                .expect("draw");
+            for k in ['h', 'l'] {
+                app.update(key(KeyCode::Char(k)));
+                terminal
+                    .draw(|f| devguide::ui::draw(f, &app))
+                    .expect("draw");
+            }
         })
     });
     c.bench_function("keypress/fold_all_unfold_all_10000_guides", |b| {
         b.iter(|| {
-            app.update(key(KeyCode::Char('-')));
-            terminal
-                .draw(|f| devguide::ui::draw(f, &app))
-                .expect("draw");
-            app.update(key(KeyCode::Char('=')));
-            terminal
-                .draw(|f| devguide::ui::draw(f, &app))
-                .expect("draw");
+            for k in ['-', '='] {
+                app.update(key(KeyCode::Char(k)));
+                terminal
+                    .draw(|f| devguide::ui::draw(f, &app))
+                    .expect("draw");
+            }
         })
     });
 }

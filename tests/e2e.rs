@@ -1124,17 +1124,30 @@ fn the_config_notice_on_stderr_defuses_escape_sequences_in_values() {
 /// very last line of the guide.", well past what the first frame parses.
 fn big_guide_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut body = String::from("# Big guide\n\nThe first paragraph.\n\n");
-    let mut i = 0;
-    while body.len() < 2 * 1024 * 1024 {
-        body.push_str(&format!(
-            "## Section {i}\n\nSome text for section {i}, long enough to wrap a little.\n\n"
-        ));
-        i += 1;
-    }
-    body.push_str("The very last line of the guide.\n");
+    let body = big_body(
+        "# Big guide\n\nThe first paragraph.\n\n",
+        2 * 1024 * 1024,
+        |i| {
+            format!(
+                "## Section {i}\n\nSome text for section {i}, long enough to wrap a little.\n\n"
+            )
+        },
+        "The very last line of the guide.\n",
+    );
     std::fs::write(dir.path().join("big.md"), &body).expect("write");
     dir
+}
+
+/// `head`, then `section(0)`, `section(1)`… until at least `size` bytes, then `tail`.
+fn big_body(head: &str, size: usize, section: impl Fn(usize) -> String, tail: &str) -> String {
+    let mut body = String::from(head);
+    let mut i = 0;
+    while body.len() < size {
+        body.push_str(&section(i));
+        i += 1;
+    }
+    body.push_str(tail);
+    body
 }
 
 #[test]
@@ -1217,15 +1230,12 @@ fn a_large_file_named_by_path_shows_its_first_screen_and_g_reaches_its_end() {
     let dir = tempfile::tempdir().expect("tempdir");
     // Far past what is read before the first screen, with a mis-decoded emoji only at
     // the end: the whole brings it, repaired.
-    let mut body = String::from("# Big file\n\nThe opening paragraph.\n\n");
-    let mut i = 0;
-    while body.len() < 3 * 1024 * 1024 {
-        body.push_str(&format!(
-            "## Part {i}\n\nText of part {i}, to wrap a little.\n\n"
-        ));
-        i += 1;
-    }
-    body.push_str("Target \u{fc}\u{e9}\u{d8} reached at the very end.\n");
+    let body = big_body(
+        "# Big file\n\nThe opening paragraph.\n\n",
+        3 * 1024 * 1024,
+        |i| format!("## Part {i}\n\nText of part {i}, to wrap a little.\n\n"),
+        "Target \u{fc}\u{e9}\u{d8} reached at the very end.\n",
+    );
     let path = dir.path().join("big.md");
     std::fs::write(&path, &body).expect("write");
     let p = path.to_str().expect("utf-8");

@@ -111,6 +111,21 @@ fn search_usage_errors_exit_2() {
     );
 }
 
+/// `devguide ARGS --dir DIR` with its cache under `cache`: exit code, stdout, stderr.
+fn run_cached(cache: &std::path::Path, dir: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = devguide()
+        .env("XDG_CACHE_HOME", cache)
+        .args(args)
+        .args(["--dir", dir])
+        .output()
+        .expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 #[test]
 fn repeated_searches_read_a_cache_that_follows_edits_and_no_cache_bypasses_it() {
     let guides = tempfile::tempdir().expect("tempdir");
@@ -123,16 +138,8 @@ fn repeated_searches_read_a_cache_that_follows_edits_and_no_cache_bypasses_it() 
     std::fs::write(guides.path().join("b.md"), "# Beta\n\nNothing here.\n").expect("write");
     let d = guides.path().to_str().expect("utf-8");
     let run = |args: &[&str]| {
-        let out = devguide()
-            .env("XDG_CACHE_HOME", cache.path())
-            .args(args)
-            .args(["--dir", d])
-            .output()
-            .expect("runs");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
+        let (code, out, _) = run_cached(cache.path(), d, args);
+        (code, out)
     };
     let cache_files = || {
         std::fs::read_dir(cache.path().join("devguide"))
@@ -202,19 +209,7 @@ fn a_book_with_front_matter_includes_and_bad_bytes_reads_the_same_from_the_cache
         age(&path);
     }
     let d = root.to_str().expect("utf-8");
-    let run = |args: &[&str]| {
-        let out = devguide()
-            .env("XDG_CACHE_HOME", cache.path())
-            .args(args)
-            .args(["--dir", d])
-            .output()
-            .expect("runs");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let run = |args: &[&str]| run_cached(cache.path(), d, args);
     let commands: &[&[&str]] = &[
         &["list"],
         &["list", "--json", "--skipped"],

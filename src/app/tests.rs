@@ -1425,27 +1425,23 @@ mod resize {
         app.update(Action::Bottom);
         app.update(Action::NextLink);
         let link = app.reader.link.expect("a link");
+        // The selection names the link and a row that has a cell of it.
+        let on_its_row = |app: &App| {
+            let moved = app.reader.link.expect("still selected");
+            let row = &app.reader.layout.rows[moved.row];
+            assert_eq!(moved.link, link.link);
+            assert!(
+                app.reader
+                    .layout
+                    .links(row)
+                    .iter()
+                    .any(|c| c.link == link.link)
+            );
+        };
         app.update(Msg::Resize(Rect::new(0, 0, 50, 40)));
-        let moved = app.reader.link.expect("still selected");
-        assert_eq!(moved.link, link.link);
-        let row = &app.reader.layout.rows[moved.row];
-        assert!(
-            app.reader
-                .layout
-                .links(row)
-                .iter()
-                .any(|c| c.link == link.link)
-        );
+        on_its_row(&app);
         app.settle();
-        let moved = app.reader.link.expect("still selected");
-        let row = &app.reader.layout.rows[moved.row];
-        assert!(
-            app.reader
-                .layout
-                .links(row)
-                .iter()
-                .any(|c| c.link == link.link)
-        );
+        on_its_row(&app);
     }
 }
 

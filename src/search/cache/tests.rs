@@ -138,6 +138,18 @@ fn garbage_in_place_of_a_cache_is_replaced() {
     assert_eq!(parts[0].headings[0].text, "Alpha");
 }
 
+/// The folder `guides` loaded as `search` and `list` load it, through the cache in
+/// `file`: guides the cache vouches for are not read.
+fn load_through(guides: &Path, file: &Path) -> (GuideSet, Vec<GuidePart>, Stats) {
+    let mut session = Session::at(file.to_path_buf());
+    let set = GuideSet::from_dir_with(guides, &mut |rel, path, root| {
+        session.load_guide(rel, path, root, true)
+    })
+    .expect("loads");
+    let (parts, stats) = collect(&set, session);
+    (set, parts, stats)
+}
+
 /// Sets the file's modification time `secs` seconds into the past.
 fn age(path: &Path, secs: u64) {
     let f = std::fs::File::options()
@@ -166,16 +178,7 @@ fn an_unchanged_old_file_is_taken_from_the_cache_unread_and_an_edit_is_seen() {
     for name in ["a.md", "b.md"] {
         age(&guides.path().join(name), 60);
     }
-    let load = || {
-        let mut session = Session::at(file.clone());
-        let set = GuideSet::from_dir_with(guides.path(), &mut |rel, path, root| {
-            session.load_guide(rel, path, root, true)
-        })
-        .expect("loads");
-        let (runs, stats) = session.for_each_part(&set, &Vec::new, &|run, _, p| run.push(p));
-        let parts: Vec<GuidePart> = runs.into_iter().flatten().collect();
-        (set, parts, stats)
-    };
+    let load = || load_through(guides.path(), &file);
     // The first load reads both files; the times are old enough to be trusted next.
     let (first, want, stats) = load();
     assert_eq!((stats.parsed, stats.unread), (2, 0));
@@ -204,13 +207,7 @@ fn a_file_changed_right_before_the_cache_was_written_is_checked_by_its_text() {
     let file = cache.path().join("c.bin");
     set_of(guides.path(), &[("a.md", A)]);
     let load = || {
-        let mut session = Session::at(file.clone());
-        let set = GuideSet::from_dir_with(guides.path(), &mut |rel, path, root| {
-            session.load_guide(rel, path, root, true)
-        })
-        .expect("loads");
-        let (runs, stats) = session.for_each_part(&set, &Vec::new, &|run, _, p| run.push(p));
-        let parts: Vec<GuidePart> = runs.into_iter().flatten().collect();
+        let (_, parts, stats) = load_through(guides.path(), &file);
         (parts, stats)
     };
     load();
