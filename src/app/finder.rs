@@ -26,6 +26,8 @@ pub struct Finder {
     /// The text of the selected hit's guide, read for the preview when the set does not
     /// hold it (a large folder holds the open guide's text only).
     pub preview: Option<PreviewText>,
+    /// The guide whose text is being read for the preview, elsewhere: asked once.
+    pub preview_asked: Option<usize>,
 }
 
 /// A guide's text, for the finder's preview.
@@ -55,6 +57,21 @@ impl Finder {
             (_, Some(g)) => search::preview(g, hit, radius),
             (_, None) => Vec::new(),
         }
+    }
+}
+
+/// Reads guide `guide` of `set` for the finder's preview (on a background thread).
+pub fn read_preview(set: &crate::content::GuideSet, guide: usize) -> PreviewText {
+    match set.whole(guide) {
+        Ok(whole) => PreviewText {
+            guide,
+            body_line: whole.body_line,
+            body: whole.into_owned().body,
+        },
+        Err(_) => PreviewText {
+            guide,
+            ..PreviewText::default()
+        },
     }
 }
 
@@ -118,29 +135,40 @@ impl App {
         if let Some(Overlay::Finder(f)) = &self.overlay {
             let mut f = f.clone();
             self.run_query(&mut f);
-            self.fill_preview(&mut f);
             self.overlay = Some(Overlay::Finder(f));
         }
     }
 
-    /// Reads the selected hit's guide for the preview when the set does not hold its
-    /// text (once per guide: moving between hits of one guide reads nothing). A file
-    /// that cannot be read shows no preview.
-    pub(super) fn fill_preview(&self, f: &mut Finder) {
-        let Some(g) = f.hits.get(f.selected).map(|h| h.guide) else {
-            return;
+    /// The read the preview needs: the selected hit's guide when the set does not hold
+    /// its text and it is neither read nor being read (once per guide: moving between
+    /// hits of one guide reads nothing). The file is read elsewhere, never on a key.
+    pub(super) fn preview_read_wanted(&mut self) -> Option<Effect> {
+        let Some(Overlay::Finder(f)) = &mut self.overlay else {
+            return None;
         };
-        if f.preview.as_ref().is_some_and(|p| p.guide == g) {
-            return;
+        let g = f.hits.get(f.selected)?.guide;
+        let wanted = self.set.guides.get(g).is_some_and(|guide| guide.pending)
+            && f.preview.as_ref().is_none_or(|p| p.guide != g)
+            && f.preview_asked != Some(g);
+        if !wanted {
+            return None;
         }
-        f.preview = match self.set.guides.get(g) {
-            Some(guide) if guide.pending => self.set.whole(g).ok().map(|whole| PreviewText {
-                guide: g,
-                body: whole.into_owned().body,
-                body_line: guide.body_line,
-            }),
-            _ => None,
-        };
+        f.preview_asked = Some(g);
+        Some(Effect::ReadPreview {
+            guide: g,
+            set: Arc::clone(&self.set),
+        })
+    }
+
+    /// A guide's text read for the finder's preview. A file that cannot be read gives an
+    /// empty text: no preview, and no second try while the finder is open.
+    pub(super) fn preview_read(&mut self, text: PreviewText) {
+        if let Some(Overlay::Finder(f)) = &mut self.overlay {
+            if f.preview_asked == Some(text.guide) {
+                f.preview_asked = None;
+            }
+            f.preview = Some(text);
+        }
     }
 
     /// The documents parsed so far, to share with the index build.
@@ -207,7 +235,6 @@ impl App {
                 InputResult::Submit => return self.finder_submit(f),
             },
         }
-        self.fill_preview(&mut f);
         self.overlay = Some(Overlay::Finder(f));
         Vec::new()
     }

@@ -14,7 +14,7 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use super::Action;
-use super::finder::Indexes;
+use super::finder::{Indexes, PreviewText};
 use super::findings::Scanned;
 use crate::checklist::State;
 use crate::checklist::ops::{Applied, Op};
@@ -40,7 +40,6 @@ pub enum Msg {
     Tick(Instant),
     /// Nothing else to do: lay out a little more, or build the checklist catalog.
     Idle,
-    /// The whole of a guide that opened from a parsed prefix.
     /// The full parse of a guide: `guide` is its place when the parse was asked for, `id`
     /// and `len` say which guide and which text it was, in case the set changed since.
     Parsed {
@@ -55,6 +54,8 @@ pub enum Msg {
         guide: usize,
         whole: Result<Box<(Guide, Doc)>, String>,
     },
+    /// A guide's text, read in the background for the finder's preview.
+    PreviewRead(Box<PreviewText>),
     /// The search index and lookup catalog, built in the background.
     Indexed(Box<Indexes>),
     /// The checklist catalog, built in the background for the set as it was at
@@ -121,6 +122,7 @@ impl Msg {
             Msg::Idle => "idle",
             Msg::Parsed { .. } => "parsed",
             Msg::ReadWhole { .. } => "read whole",
+            Msg::PreviewRead(_) => "preview read",
             Msg::Indexed(_) => "indexed",
             Msg::Cataloged { .. } => "cataloged",
             Msg::SetRead(_) => "set read",
@@ -180,6 +182,12 @@ pub enum Effect {
         guide: usize,
         read: WholeRead,
     },
+    /// Read a guide's text elsewhere for the finder's preview; answer with
+    /// [`Msg::PreviewRead`].
+    ReadPreview {
+        guide: usize,
+        set: Arc<GuideSet>,
+    },
     /// Build the search index and lookup catalog elsewhere, reusing the documents already
     /// parsed; answer with [`Msg::Indexed`] (or [`Msg::Failed`]).
     Index {
@@ -234,6 +242,7 @@ impl Effect {
                 format!("parse guide {guide} ({} bytes)", body.len())
             }
             Effect::ReadWhole { guide, .. } => format!("read and parse guide {guide}"),
+            Effect::ReadPreview { guide, .. } => format!("read guide {guide} for the preview"),
             Effect::Index { set, .. } => format!("index {} guide(s)", set.guides.len()),
             Effect::Catalog { set, .. } => format!("catalog {} guide(s)", set.guides.len()),
             Effect::ReadSet(dir) => format!("read the guides of {}", dir.display()),

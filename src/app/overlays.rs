@@ -96,7 +96,6 @@ impl App {
             },
             Overlay::Finder(mut f) => {
                 f.selected = list::step(f.selected, step, f.hits.len());
-                self.fill_preview(&mut f);
                 Overlay::Finder(f)
             }
             Overlay::Findings(mut panel) => {

@@ -1743,11 +1743,26 @@ fn a_folder_holds_only_the_open_guides_text() {
     assert_eq!(held(&app), [true, false, false], "nothing read is kept");
     app.update(Action::Finder);
     app.update(Msg::Indexed(Box::new(ix)));
+    let mut reads = Vec::new();
     for c in "zebra".chars() {
-        app.update(Msg::Key(KeyEvent::new(
+        let fx = app.update(Msg::Key(KeyEvent::new(
             KeyCode::Char(c),
             KeyModifiers::NONE,
         )));
+        reads.extend(fx.into_iter().filter_map(|e| match e {
+            Effect::ReadPreview { guide, set } => Some((guide, set)),
+            _ => None,
+        }));
+    }
+    // The hit's guide is read elsewhere for the preview, once, not on the key.
+    assert_eq!(
+        reads.iter().map(|(g, _)| *g).collect::<Vec<_>>(),
+        [2],
+        "one read"
+    );
+    for (guide, set) in reads {
+        let text = crate::app::finder::read_preview(&set, guide);
+        app.update(Msg::PreviewRead(Box::new(text)));
     }
     let Some(Overlay::Finder(f)) = &app.overlay else {
         panic!("the finder is open");

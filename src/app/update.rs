@@ -47,6 +47,10 @@ impl App {
                 None => Vec::new(),
             },
             Msg::ReadWhole { guide, whole } => self.whole_guide_ready(guide, whole),
+            Msg::PreviewRead(text) => {
+                self.preview_read(*text);
+                Vec::new()
+            }
             Msg::Indexed(indexes) => {
                 self.index_out = false;
                 self.set_indexes(*indexes);
@@ -221,6 +225,9 @@ impl App {
                 set: Arc::clone(&self.set),
                 parsed: self.docs.clone(),
             });
+        }
+        if let Some(read) = self.preview_read_wanted() {
+            effects.push(read);
         }
         // A guide with a self-verifying item shows its live state: the first scan of the
         // code base starts when one opens.

@@ -335,6 +335,9 @@ fn run_effects(
                     }),
                 })
             }
+            Effect::ReadPreview { guide, set } => background(ctx.tx, "preview", move || {
+                Msg::PreviewRead(Box::new(crate::app::finder::read_preview(&set, guide)))
+            }),
             Effect::Index { set, parsed } => background(ctx.tx, "index", move || {
                 Msg::Indexed(Box::new(Indexes::build_with(&set, &parsed)))
             }),
